@@ -1,0 +1,74 @@
+"""Exercises with automatic feedback: ``check(key, answer)`` says right or wrong, with a hint.
+
+Each notebook's exercises live in a module ``exNN`` of this package (``ex01`` for notebook 01),
+which defines ``EXERCISES``, a dict of ``Exercise`` by short name; keys are "NN.name". Solutions
+are here in the library, one call away (``solution(key)``), and out of the student's way.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: how to judge an answer, a hint for a wrong one, and the worked solution."""
+
+    question: str
+    is_correct: Callable[[Any], bool]
+    hint: str
+    solution: str
+
+
+def close_to(expected: float, rel: float = 1e-3, abs_: float = 1e-9) -> Callable[[Any], bool]:
+    """A judge accepting numbers within a relative tolerance of ``expected``."""
+
+    def judge(answer: Any) -> bool:
+        try:
+            return math.isclose(float(answer), expected, rel_tol=rel, abs_tol=abs_)
+        except (TypeError, ValueError):
+            return False
+
+    return judge
+
+
+def get(key: str) -> Exercise:
+    """The exercise with key "NN.name"."""
+    if not isinstance(key, str) or "." not in key:
+        raise ValueError(f"key must look like '01.name', got {key!r}")
+    number, name = key.split(".", 1)
+    try:
+        module = importlib.import_module(f"{__name__}.ex{number}")
+    except ModuleNotFoundError:
+        raise ValueError(f"no exercises for notebook {number!r} (key {key!r})") from None
+    if name not in module.EXERCISES:
+        raise ValueError(f"key must be one of {[f'{number}.{k}' for k in module.EXERCISES]}, "
+                         f"got {key!r}")
+    return module.EXERCISES[name]
+
+
+def check(key: str, answer: Any) -> bool:
+    """Print whether ``answer`` is right, with a hint when it is not; return True if right."""
+    exercise = get(key)
+    if answer is None or answer is Ellipsis:
+        print(f"[{key}] Not answered yet: replace the ... with your answer.\nHint: {exercise.hint}")
+        return False
+    try:
+        ok = bool(exercise.is_correct(answer))
+    except Exception as exc:  # a student's answer of the wrong kind is feedback, not a crash
+        ok = False
+        print(f"[{key}] Could not check that answer ({type(exc).__name__}: {exc}).")
+    if ok:
+        print(f"[{key}] Correct!")
+    else:
+        print(f"[{key}] Not quite. Hint: {exercise.hint}")
+    return ok
+
+
+def solution(key: str) -> None:
+    """Print the worked solution of an exercise."""
+    print(get(key).solution)

@@ -1,0 +1,133 @@
+"""The multi-layer perceptron of the lecture, built from a few readable options."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+from .activations import get_activation
+from .checks import check_choice, check_positive, check_range, check_type
+from .data import TASKS
+from .initialization import initialize
+
+
+class Block(nn.Sequential):
+    """One hidden layer: Linear -> (BatchNorm) -> activation -> (Dropout)."""
+
+    def __init__(self, n_in: int, n_out: int, activation: str, batch_norm: bool, dropout: float):
+        layers: dict[str, nn.Module] = {"linear": nn.Linear(n_in, n_out)}
+        if batch_norm:
+            layers["norm"] = nn.BatchNorm1d(n_out)
+        layers["act"] = get_activation(activation, trainable=True)
+        if dropout:
+            layers["dropout"] = nn.Dropout(dropout)
+        super().__init__()
+        for name, layer in layers.items():
+            self.add_module(name, layer)
+
+
+class Residual(nn.Module):
+    """A skip connection around a block: it learns F(x) = H(x) - x and outputs F(x) + x."""
+
+    def __init__(self, block: nn.Module):
+        super().__init__()
+        self.block = block
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Return x + F(x)."""
+        return x + self.block(x)
+
+
+class MLP(nn.Module):
+    """Input -> hidden blocks -> output head; the head and the loss depend on the task.
+
+    binary: one logit (sigmoid + BCEWithLogitsLoss); multiclass: one logit per class
+    (softmax + CrossEntropyLoss); regression: one raw output (MSELoss). The model returns raw
+    logits: the loss applies the sigmoid or softmax (erratum E20).
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int = 1,
+        hidden: Sequence[int] = (64, 64),
+        activation: str = "relu",
+        *,
+        task: str = "binary",
+        batch_norm: bool = False,
+        residual: bool = False,
+        dropout: float = 0.0,
+        init: str = "default",
+        init_scale: float = 1.0,
+        seed: int = 0,
+    ):
+        check_positive("in_features", in_features, integer=True)
+        check_positive("out_features", out_features, integer=True)
+        check_choice("task", task, TASKS)
+        if isinstance(hidden, int) or not all(
+            isinstance(h, int) and not isinstance(h, bool) and h > 0 for h in hidden
+        ):
+            raise ValueError(f"hidden must be a sequence of positive integers, got {hidden!r}")
+        check_range("dropout", dropout, 0.0, 1.0)
+        check_type("batch_norm", batch_norm, bool, "True or False")
+        check_type("residual", residual, bool, "True or False")
+        check_type("seed", seed, int, "an integer")
+        if task == "binary" and out_features != 1:
+            raise ValueError(f"out_features must be 1 for task='binary', got {out_features}")
+        if task == "multiclass" and out_features < 2:
+            raise ValueError(f"out_features must be >= 2 for task='multiclass', got {out_features}")
+        super().__init__()
+        self.task = task
+        self.activation = activation
+        self.config = dict(
+            in_features=in_features, out_features=out_features, hidden=tuple(hidden),
+            activation=activation, task=task, batch_norm=batch_norm, residual=residual,
+            dropout=dropout, init=init, init_scale=init_scale, seed=seed,
+        )
+        torch.manual_seed(seed)  # layers are created with PyTorch's default init, seeded
+        widths = [in_features, *hidden]
+        body = nn.Sequential()
+        for i, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:], strict=True), start=1):
+            block = Block(n_in, n_out, activation, batch_norm, dropout)
+            body.add_module(f"block{i}", Residual(block) if residual and n_in == n_out else block)
+        self.body = body
+        self.head = nn.Linear(widths[-1], out_features)
+        initialize(self, init, scale=init_scale, seed=seed)
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        """Raw outputs (logits for classification), shape (n, out_features)."""
+        return self.head(self.body(X))
+
+    @property
+    def linear_layers(self) -> list[tuple[str, nn.Linear]]:
+        """Every nn.Linear with its name, input side first."""
+        return [(n, m) for n, m in self.named_modules() if isinstance(m, nn.Linear)]
+
+
+def build_mlp(split_or_features, hidden: Sequence[int] = (64, 64), activation: str = "relu",
+              **kwargs) -> MLP:
+    """An MLP sized for a data Split (in/out features and task taken from it) or a feature count."""
+    from .data import Split
+
+    if isinstance(split_or_features, Split):
+        s = split_or_features
+        kwargs.setdefault("task", s.task)
+        kwargs.setdefault("out_features", s.out_features)
+        return MLP(s.in_features, hidden=hidden, activation=activation, **kwargs)
+    return MLP(split_or_features, hidden=hidden, activation=activation, **kwargs)
+
+
+def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
+    """Number of (trainable) parameters."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+
+def parameter_table(model: nn.Module) -> list[tuple[str, tuple[int, ...], int]]:
+    """(name, shape, count) of every parameter tensor, in order."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    return [(n, tuple(p.shape), p.numel()) for n, p in model.named_parameters()]

@@ -1,0 +1,132 @@
+"""Figures shared by the notebooks: one readable style, decision boundaries, training curves."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from torch import nn
+
+from .checks import as_float_tensor, check_choice, check_positive
+
+# Readable on a projector, small enough to keep the notebooks light.
+STYLE = {
+    "figure.dpi": 72,
+    "figure.figsize": (7.5, 4.0),
+    "font.size": 12,
+    "axes.titlesize": 13,
+    "axes.labelsize": 12,
+    "legend.fontsize": 10,
+    "lines.linewidth": 2.0,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "figure.constrained_layout.use": True,
+}
+CLASS_COLORS = ("#1f77b4", "#d62728")  # class 0 blue, class 1 red (also the colormap ends)
+
+
+def use_style() -> None:
+    """Apply the course's plot style to matplotlib."""
+    mpl.rcParams.update(STYLE)
+
+
+def _axes(ax):
+    """``ax`` or a fresh one."""
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+@torch.no_grad()
+def decision_grid(model: nn.Module, X, resolution: int = 120, margin: float = 0.5):
+    """(xx, yy, P) over the bounding box of 2-D ``X``: P is P(class 1) or the predicted class."""
+    X = as_float_tensor("X", X)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have 2 features to draw a decision boundary, got {X.shape[1]}")
+    check_positive("resolution", resolution, integer=True)
+    lo, hi = X.min(0).values - margin, X.max(0).values + margin
+    xs = torch.linspace(float(lo[0]), float(hi[0]), resolution)
+    ys = torch.linspace(float(lo[1]), float(hi[1]), resolution)
+    xx, yy = torch.meshgrid(xs, ys, indexing="xy")
+    grid = torch.stack([xx.ravel(), yy.ravel()], dim=1)
+    was_training = model.training
+    model.eval()
+    out = model(grid)
+    model.train(was_training)
+    if out.shape[1] == 1:
+        P = torch.sigmoid(out[:, 0])
+    else:
+        P = out.argmax(1).float()
+    return xx.numpy(), yy.numpy(), P.reshape(xx.shape).numpy()
+
+
+def plot_decision_boundary(model: nn.Module, X, y, ax=None, *, resolution: int = 120,
+                           title: str | None = None, s: float = 12):
+    """Shade the model's predicted P(class 1) over the plane, with the data points on top."""
+    ax = _axes(ax)
+    xx, yy, P = decision_grid(model, X, resolution)
+    X_np = np.asarray(X)
+    y_np = np.asarray(y)
+    ax.contourf(xx, yy, P, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
+    ax.contour(xx, yy, P, levels=[0.5], colors="k", linewidths=1.5)
+    for c, color in enumerate(CLASS_COLORS):
+        pts = X_np[y_np == c]
+        ax.scatter(pts[:, 0], pts[:, 1], s=s, c=color, edgecolors="white", linewidths=0.3,
+                   label=f"class {c}")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_history(histories, ax=None, *, key: str = "loss", x: str = "epoch",
+                 validation: bool = True, log: bool | None = None):
+    """Training (solid) and validation (dashed) curves of one History or a {label: History} dict.
+
+    ``key`` is "loss" or "metric"; ``x`` is "epoch", "step" or "time" (seconds).
+    """
+    check_choice("key", key, ("loss", "metric"))
+    check_choice("x", x, ("epoch", "step", "time"))
+    if not isinstance(histories, Mapping):
+        histories = {"": histories}
+    ax = _axes(ax)
+    for i, (label, h) in enumerate(histories.items()):
+        color = f"C{i % 10}"
+        train = h.train_loss if key == "loss" else h.train_metric
+        val = h.val_loss if key == "loss" else h.val_metric
+        xs = _x_values(h, x)
+        name = f"{label} " if label else ""
+        ax.plot(xs[:len(train)], train, color=color, label=f"{name}train")
+        if validation and val:
+            ax.plot(xs[:len(val)], val, color=color, ls="--", label=f"{name}validation")
+        if h.diverged:
+            end = xs[len(train) - 1] if train else 0
+            ax.axvline(end, color=color, ls=":", lw=1)
+            ax.annotate("diverged", (end, 0.95), xycoords=("data", "axes fraction"),
+                        color=color, ha="right", fontsize=10)
+    ax.set_xlabel({"epoch": "epoch", "step": "optimizer steps", "time": "seconds"}[x])
+    ax.set_ylabel("loss" if key == "loss" else _metric_label(histories))
+    if log or (log is None and key == "loss"):
+        ax.set_yscale("log")
+    ax.legend(loc="best")
+    return ax
+
+
+def _x_values(h, x: str) -> Sequence[float]:
+    """Epoch numbers, cumulative steps or seconds for a History's epoch records."""
+    if x == "epoch":
+        return list(range(1, h.num_epochs + 1))
+    return h.epoch_steps if x == "step" else h.epoch_time
+
+
+def _metric_label(histories: Mapping) -> str:
+    """The metric name shared by the histories."""
+    names = {h.metric_name for h in histories.values()}
+    return names.pop() if len(names) == 1 else "metric"

@@ -1,0 +1,395 @@
+"""One training loop for every notebook: optimizers, schedules, warm-up, accumulation, clipping,
+early stopping, divergence detection, and a History of what happened."""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from tqdm.auto import tqdm
+
+from .checks import (
+    as_float_tensor,
+    as_label_tensor,
+    check_choice,
+    check_positive,
+    check_same_length,
+    check_type,
+)
+from .data import TASKS, Split
+
+OPTIMIZERS = ("sgd", "momentum", "adam", "adamw")
+SchedulerFactory = Callable[[torch.optim.Optimizer], Any]
+
+
+@dataclass
+class History:
+    """What one call of ``fit`` recorded, per epoch and per optimizer step."""
+
+    metric_name: str
+    train_loss: list[float] = field(default_factory=list)  # per epoch, full training set
+    val_loss: list[float] = field(default_factory=list)  # per epoch
+    train_metric: list[float] = field(default_factory=list)
+    val_metric: list[float] = field(default_factory=list)
+    epoch_steps: list[int] = field(default_factory=list)  # optimizer steps done at each epoch end
+    epoch_time: list[float] = field(default_factory=list)  # seconds since the start, per epoch
+    step_loss: list[float] = field(default_factory=list)  # mini-batch loss of every step
+    lr: list[float] = field(default_factory=list)  # learning rate used by every step
+    grad_norm: list[float] = field(default_factory=list)  # global norm before clipping, per step
+    clipped: list[bool] = field(default_factory=list)  # whether clipping changed that step
+    layer_grad_norms: list[list[float]] = field(default_factory=list)  # per step, per layer
+    layer_names: list[str] = field(default_factory=list)
+    diverged: bool = False
+    message: str = ""
+    stopped_early: bool = False
+    best_epoch: int | None = None
+    wall_time: float = 0.0
+
+    @property
+    def num_steps(self) -> int:
+        """Optimizer steps taken."""
+        return len(self.step_loss)
+
+    @property
+    def num_epochs(self) -> int:
+        """Epochs completed."""
+        return len(self.train_loss)
+
+    def final(self, key: str = "val_metric") -> float:
+        """Last recorded value of ``key`` (nan when nothing was recorded)."""
+        values = getattr(self, key)
+        return values[-1] if values else math.nan
+
+    def __repr__(self) -> str:
+        if self.diverged:
+            return f"History(diverged: {self.message})"
+        parts = [f"{self.num_epochs} epochs", f"{self.num_steps} steps"]
+        if self.train_loss:
+            parts.append(f"train loss {self.train_loss[-1]:.4f}")
+        if self.val_metric:
+            parts.append(f"val {self.metric_name} {self.val_metric[-1]:.4f}")
+        if self.stopped_early:
+            parts.append(f"stopped early, best epoch {self.best_epoch}")
+        return f"History({', '.join(parts)})"
+
+
+def task_of(model: nn.Module, task: str | None = None) -> str:
+    """The model's task: the explicit ``task`` or the model's ``task`` attribute."""
+    task = task or getattr(model, "task", None)
+    if task is None:
+        raise ValueError(f"task must be given for a model without a .task attribute, one of {TASKS}")
+    check_choice("task", task, TASKS)
+    return task
+
+
+def loss_function(task: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """The loss for a task, taking raw model outputs: BCE-with-logits, cross-entropy or MSE."""
+    check_choice("task", task, TASKS)
+    if task == "binary":
+        return lambda y_hat, y: F.binary_cross_entropy_with_logits(y_hat.squeeze(-1), y.float())
+    if task == "regression":
+        return lambda y_hat, y: F.mse_loss(y_hat.squeeze(-1), y)
+    return F.cross_entropy
+
+
+def metric_name(task: str) -> str:
+    """Name of the headline metric: accuracy for classification, R² for regression."""
+    return "R²" if task == "regression" else "accuracy"
+
+
+def score(task: str, y_hat: torch.Tensor, y: torch.Tensor) -> float:
+    """Headline metric from raw outputs: accuracy, or R² for regression."""
+    if task == "regression":
+        y_hat = y_hat.squeeze(-1)
+        ss_res = ((y - y_hat) ** 2).sum()
+        ss_tot = ((y - y.mean()) ** 2).sum().clamp_min(1e-12)
+        return float(1 - ss_res / ss_tot)
+    labels = (y_hat.squeeze(-1) > 0).long() if task == "binary" else y_hat.argmax(-1)
+    return float((labels == y).float().mean())
+
+
+def make_optimizer(
+    name: str,
+    params,
+    lr: float,
+    *,
+    weight_decay: float | None = None,
+    momentum: float = 0.9,
+) -> torch.optim.Optimizer:
+    """A torch optimizer by name: sgd, momentum (SGD with momentum), adam, adamw.
+
+    ``weight_decay=None`` keeps each optimizer's own default (0 for SGD and Adam, 0.01 for AdamW).
+    """
+    check_choice("optimizer", name, OPTIMIZERS)
+    check_positive("lr", lr)
+    extra = {} if weight_decay is None else {"weight_decay": weight_decay}
+    if weight_decay is not None:
+        check_positive("weight_decay", weight_decay, allow_zero=True)
+    params = list(params)
+    if name in ("sgd", "momentum"):
+        cls = torch.optim.SGD
+        extra["momentum"] = momentum if name == "momentum" else 0.0
+    else:
+        cls = torch.optim.Adam if name == "adam" else torch.optim.AdamW
+    try:  # the fused CPU kernels (torch >= 2.4) make small-model steps ~1.5x faster
+        return cls(params, lr=lr, fused=True, **extra)
+    except (RuntimeError, TypeError, ValueError):
+        return cls(params, lr=lr, foreach=True, **extra)
+
+
+def _build_scheduler(optimizer, scheduler: SchedulerFactory | None, warmup_steps: int):
+    """Combine an optional linear warm-up with an optional scheduler into one torch scheduler."""
+    main = scheduler(optimizer) if scheduler is not None else None
+    plateau = isinstance(main, torch.optim.lr_scheduler.ReduceLROnPlateau)
+    if not warmup_steps:
+        return main, plateau
+    if plateau:
+        raise ValueError("warmup_steps cannot be combined with ReduceLROnPlateau; use one of them")
+    warm = torch.optim.lr_scheduler.LinearLR(
+        optimizer, start_factor=1.0 / (warmup_steps + 1), end_factor=1.0, total_iters=warmup_steps
+    )
+    if main is None:
+        return warm, False
+    return torch.optim.lr_scheduler.SequentialLR(optimizer, [warm, main], [warmup_steps]), False
+
+
+def _as_arrays(data, task: str) -> tuple[torch.Tensor, ...]:
+    """(X_train, y_train, X_val, y_val) from a Split or a tuple; validation may be None."""
+    if isinstance(data, Split):
+        parts = (data.X_train, data.y_train, data.X_val, data.y_val)
+    elif isinstance(data, (tuple, list)) and len(data) in (2, 4):
+        parts = tuple(data) + (None, None) if len(data) == 2 else tuple(data)
+    else:
+        raise TypeError(
+            "data must be a course_lib.data.Split or a tuple (X, y) or (X, y, X_val, y_val), "
+            f"got {type(data).__name__}"
+        )
+    out = []
+    for i in (0, 2):
+        X, y = parts[i], parts[i + 1]
+        if X is None:
+            out += [None, None]
+            continue
+        name = "X" if i == 0 else "X_val"
+        X = as_float_tensor(name, X)
+        if task == "regression":
+            y = as_float_tensor(name.replace("X", "y"), y, ndim=1)
+        else:
+            y = as_label_tensor(name.replace("X", "y"), y, 2 if task == "binary" else None)
+        check_same_length(name, X, name.replace("X", "y"), y)
+        out += [X, y]
+    return tuple(out)
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, task: str | None = None
+             ) -> tuple[float, float]:
+    """(loss, metric) of ``model`` on (X, y), in evaluation mode."""
+    task = task_of(model, task)
+    was_training = model.training
+    model.eval()
+    y_hat = model(X)
+    loss = float(loss_function(task)(y_hat, y))
+    model.train(was_training)
+    return loss, score(task, y_hat, y)
+
+
+@torch.no_grad()
+def predict_scores(model: nn.Module, X, task: str | None = None) -> torch.Tensor:
+    """Probabilities: P(y=1) of shape (n,) for binary, (n, C) for multiclass; values for regression."""
+    task = task_of(model, task)
+    X = as_float_tensor("X", X)
+    was_training = model.training
+    model.eval()
+    y_hat = model(X)
+    model.train(was_training)
+    if task == "binary":
+        return torch.sigmoid(y_hat.squeeze(-1))
+    if task == "multiclass":
+        return torch.softmax(y_hat, dim=-1)
+    return y_hat.squeeze(-1)
+
+
+def predict(model: nn.Module, X, task: str | None = None) -> torch.Tensor:
+    """Class labels (threshold 0.5 / argmax) or regression values."""
+    task = task_of(model, task)
+    s = predict_scores(model, X, task)
+    if task == "binary":
+        return (s >= 0.5).long()
+    return s.argmax(-1) if task == "multiclass" else s
+
+
+def fit(
+    model: nn.Module,
+    data: Split | tuple,
+    *,
+    task: str | None = None,
+    optimizer: str = "adam",
+    lr: float = 1e-3,
+    batch_size: int = 32,
+    num_epochs: int | None = None,
+    num_steps: int | None = None,
+    weight_decay: float | None = None,
+    momentum: float = 0.9,
+    scheduler: SchedulerFactory | None = None,
+    scheduler_interval: str = "step",
+    warmup_steps: int = 0,
+    accumulation_steps: int = 1,
+    clip_grad_norm: float | None = None,
+    patience: int | None = None,
+    record_grad_norms: bool = False,
+    divergence_factor: float = 1e4,
+    seed: int = 0,
+    progress: bool = False,
+    callback: Callable[[int, nn.Module, History], None] | None = None,
+) -> History:
+    """Train ``model`` on ``data`` and return its History; never raises on divergence.
+
+    Give ``num_epochs`` or ``num_steps`` (optimizer steps); default 10 epochs. ``scheduler`` is a
+    function from the optimizer to any torch.optim.lr_scheduler object, stepped every optimizer
+    step (``scheduler_interval="step"``) or every epoch; ReduceLROnPlateau is stepped every epoch
+    with the validation loss. ``warmup_steps`` adds a linear warm-up in front of it.
+    ``accumulation_steps=N`` sums the gradients of N mini-batches (each loss divided by N) before
+    one optimizer step. ``clip_grad_norm`` caps the global gradient norm. ``patience`` stops after
+    that many epochs without a better validation loss and restores the best weights. Training
+    stops and says so in ``History.message`` when the loss becomes NaN/inf or grows
+    ``divergence_factor`` times above its first value.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    task = task_of(model, task)
+    X, y, X_val, y_val = _as_arrays(data, task)
+    check_positive("batch_size", batch_size, integer=True)
+    check_positive("accumulation_steps", accumulation_steps, integer=True)
+    check_positive("warmup_steps", warmup_steps, integer=True, allow_zero=True)
+    check_positive("divergence_factor", divergence_factor)
+    check_choice("scheduler_interval", scheduler_interval, ("step", "epoch"))
+    check_type("seed", seed, int, "an integer")
+    if scheduler is not None and not callable(scheduler):
+        raise TypeError("scheduler must be a function optimizer -> LR scheduler, "
+                        f"got {type(scheduler).__name__}")
+    if clip_grad_norm is not None:
+        check_positive("clip_grad_norm", clip_grad_norm)
+    if patience is not None:
+        check_positive("patience", patience, integer=True)
+        if X_val is None:
+            raise ValueError("patience needs validation data: pass a Split or (X, y, X_val, y_val)")
+    if num_epochs is not None and num_steps is not None:
+        raise ValueError("give num_epochs or num_steps, not both")
+    if num_steps is not None:
+        check_positive("num_steps", num_steps, integer=True)
+    if num_epochs is None and num_steps is None:
+        num_epochs = 10
+    if num_epochs is not None:
+        check_positive("num_epochs", num_epochs, integer=True)
+
+    opt = make_optimizer(optimizer, model.parameters(), lr, weight_decay=weight_decay,
+                         momentum=momentum)
+    sched, plateau = _build_scheduler(opt, scheduler, warmup_steps)
+    criterion = loss_function(task)
+    params = [p for p in model.parameters() if p.requires_grad]
+    history = History(metric_name=metric_name(task))
+    layers = [(n, m.weight) for n, m in model.named_modules() if isinstance(m, nn.Linear)]
+    if record_grad_norms:
+        history.layer_names = [n for n, _ in layers]
+    track_norm = record_grad_norms or clip_grad_norm is not None
+    max_norm = clip_grad_norm if clip_grad_norm is not None else math.inf
+
+    generator = torch.Generator().manual_seed(seed)
+    n = len(X)
+    n_micro = math.ceil(n / batch_size)
+    steps_per_epoch = math.ceil(n_micro / accumulation_steps)
+    max_epochs = num_epochs if num_epochs is not None else math.ceil(num_steps / steps_per_epoch)
+    best_loss, best_state, bad_epochs = math.inf, None, 0
+    first_loss = None
+    start = time.perf_counter()
+    model.train()
+    opt.zero_grad(set_to_none=True)
+
+    for epoch in tqdm(range(max_epochs), disable=not progress, desc="epochs", leave=False):
+        perm = torch.randperm(n, generator=generator)
+        X_epoch, y_epoch = X[perm], y[perm]  # one gather per epoch, then cheap slices
+        group_loss = 0.0
+        for i in range(n_micro):
+            rows = slice(i * batch_size, (i + 1) * batch_size)
+            loss = criterion(model(X_epoch[rows]), y_epoch[rows])
+            value = loss.item()
+            if first_loss is None:
+                first_loss = abs(value) + 1e-12
+            if not math.isfinite(value) or abs(value) > divergence_factor * first_loss:
+                history.diverged = True
+                history.message = (
+                    f"training diverged at step {history.num_steps + 1} (epoch {epoch + 1}): "
+                    f"the loss became {value:.3g}. Try a smaller learning rate, warm-up, "
+                    "gradient clipping or standardised targets."
+                )
+                break
+            pos = i % accumulation_steps
+            group_len = min(accumulation_steps, n_micro - (i - pos))
+            (loss / group_len if group_len > 1 else loss).backward()
+            group_loss += value / group_len
+            if pos < group_len - 1:
+                continue
+            if track_norm:
+                if record_grad_norms:
+                    history.layer_grad_norms.append(
+                        [float(w.grad.norm()) if w.grad is not None else 0.0 for _, w in layers]
+                    )
+                norm = float(torch.nn.utils.clip_grad_norm_(params, max_norm, foreach=True))
+                history.grad_norm.append(norm)
+                history.clipped.append(norm > max_norm)
+            history.lr.append(opt.param_groups[0]["lr"])
+            opt.step()
+            opt.zero_grad(set_to_none=True)
+            history.step_loss.append(group_loss)
+            group_loss = 0.0
+            if sched is not None and not plateau and scheduler_interval == "step":
+                sched.step()
+            if num_steps is not None and history.num_steps >= num_steps:
+                break
+        if history.diverged:
+            break
+
+        train_loss, train_metric = evaluate(model, X, y, task)
+        history.train_loss.append(train_loss)
+        history.train_metric.append(train_metric)
+        if X_val is not None:
+            val_loss, val_metric = evaluate(model, X_val, y_val, task)
+            history.val_loss.append(val_loss)
+            history.val_metric.append(val_metric)
+        history.epoch_steps.append(history.num_steps)
+        history.epoch_time.append(time.perf_counter() - start)
+        if not math.isfinite(train_loss):
+            history.diverged = True
+            history.message = f"training diverged in epoch {epoch + 1}: the loss became {train_loss}"
+            break
+        if sched is not None and plateau:
+            sched.step(history.val_loss[-1] if X_val is not None else train_loss)
+        elif sched is not None and scheduler_interval == "epoch":
+            sched.step()
+        if callback is not None:
+            callback(epoch, model, history)
+        if patience is not None:
+            if history.val_loss[-1] < best_loss:
+                best_loss, bad_epochs = history.val_loss[-1], 0
+                history.best_epoch = epoch + 1
+                best_state = copy.deepcopy(model.state_dict())
+            else:
+                bad_epochs += 1
+                if bad_epochs >= patience:
+                    history.stopped_early = True
+                    break
+        if num_steps is not None and history.num_steps >= num_steps:
+            break
+
+    if best_state is not None and history.stopped_early:
+        model.load_state_dict(best_state)
+    history.wall_time = time.perf_counter() - start
+    return history

@@ -1,0 +1,19 @@
+"""Test settings: one intra-op thread, flushed denormals, a non-interactive matplotlib backend."""
+
+import os
+import sys
+from pathlib import Path
+
+import matplotlib
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # `tools` is importable from the tests
+
+# nbval's kernels inherit this process's environment: a set MPLBACKEND would remove their figures.
+os.environ.pop("MPLBACKEND", None)
+matplotlib.use("Agg")
+
+import torch  # noqa: E402
+
+torch.set_num_threads(1)
+torch.set_flush_denormal(True)
