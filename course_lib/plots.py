@@ -68,8 +68,13 @@ def decision_grid(model: nn.Module, X, resolution: int = 120, margin: float = 0.
 def plot_decision_boundary(model: nn.Module, X, y, ax=None, *, resolution: int = 120,
                            title: str | None = None, s: float = 12):
     """Shade the model's predicted P(class 1) over the plane, with the data points on top."""
-    ax = _axes(ax)
     xx, yy, P = decision_grid(model, X, resolution)
+    return plot_surface(xx, yy, P, X, y, ax, title=title, s=s)
+
+
+def plot_surface(xx, yy, P, X, y, ax=None, *, title: str | None = None, s: float = 12):
+    """Shade a precomputed surface P(class 1) on the grid (xx, yy), with the points (X, y) on top."""
+    ax = _axes(ax)
     X_np = np.asarray(X)
     y_np = np.asarray(y)
     ax.contourf(xx, yy, P, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)

@@ -34,7 +34,7 @@ class History:
     """What one call of ``fit`` recorded, per epoch and per optimizer step."""
 
     metric_name: str
-    train_loss: list[float] = field(default_factory=list)  # per epoch, full training set
+    train_loss: list[float] = field(default_factory=list)  # per epoch, on <= train_eval_size points
     val_loss: list[float] = field(default_factory=list)  # per epoch
     train_metric: list[float] = field(default_factory=list)
     val_metric: list[float] = field(default_factory=list)
@@ -188,6 +188,14 @@ def _as_arrays(data, task: str) -> tuple[torch.Tensor, ...]:
     return tuple(out)
 
 
+def _check_features(model: nn.Module, X: torch.Tensor) -> None:
+    """Raise if X's feature count differs from what the model's first Linear layer takes."""
+    first = next((m for m in model.modules() if isinstance(m, nn.Linear)), None)
+    if first is not None and X.shape[1] != first.in_features:
+        raise ValueError(f"X must have {first.in_features} features for this model (its first layer "
+                         f"takes {first.in_features}), got {X.shape[1]}")
+
+
 @torch.no_grad()
 def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, task: str | None = None
              ) -> tuple[float, float]:
@@ -246,6 +254,7 @@ def fit(
     patience: int | None = None,
     record_grad_norms: bool = False,
     divergence_factor: float = 1e4,
+    train_eval_size: int = 2048,
     seed: int = 0,
     progress: bool = False,
     callback: Callable[[int, nn.Module, History], None] | None = None,
@@ -260,16 +269,20 @@ def fit(
     one optimizer step. ``clip_grad_norm`` caps the global gradient norm. ``patience`` stops after
     that many epochs without a better validation loss and restores the best weights. Training
     stops and says so in ``History.message`` when the loss becomes NaN/inf or grows
-    ``divergence_factor`` times above its first value.
+    ``divergence_factor`` times above its first value. The training loss and metric recorded at
+    each epoch end are measured in evaluation mode on the whole training set, or on a fixed random
+    subset of ``train_eval_size`` points when it is larger (so big sets do not pay a full pass).
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     task = task_of(model, task)
     X, y, X_val, y_val = _as_arrays(data, task)
+    _check_features(model, X)
     check_positive("batch_size", batch_size, integer=True)
     check_positive("accumulation_steps", accumulation_steps, integer=True)
     check_positive("warmup_steps", warmup_steps, integer=True, allow_zero=True)
     check_positive("divergence_factor", divergence_factor)
+    check_positive("train_eval_size", train_eval_size, integer=True)
     check_choice("scheduler_interval", scheduler_interval, ("step", "epoch"))
     check_type("seed", seed, int, "an integer")
     if scheduler is not None and not callable(scheduler):
@@ -290,11 +303,12 @@ def fit(
     if num_epochs is not None:
         check_positive("num_epochs", num_epochs, integer=True)
 
-    opt = make_optimizer(optimizer, model.parameters(), lr, weight_decay=weight_decay,
-                         momentum=momentum)
+    params = [p for p in model.parameters() if p.requires_grad]  # frozen layers stay frozen
+    if not params:
+        raise ValueError("model has no trainable parameters (every requires_grad is False)")
+    opt = make_optimizer(optimizer, params, lr, weight_decay=weight_decay, momentum=momentum)
     sched, plateau = _build_scheduler(opt, scheduler, warmup_steps)
     criterion = loss_function(task)
-    params = [p for p in model.parameters() if p.requires_grad]
     history = History(metric_name=metric_name(task))
     layers = [(n, m.weight) for n, m in model.named_modules() if isinstance(m, nn.Linear)]
     if record_grad_norms:
@@ -304,6 +318,13 @@ def fit(
 
     generator = torch.Generator().manual_seed(seed)
     n = len(X)
+    if n > train_eval_size:
+        rows = torch.randperm(n, generator=torch.Generator().manual_seed(seed + 1))[:train_eval_size]
+        X_eval, y_eval = X[rows], y[rows]
+    else:
+        X_eval, y_eval = X, y
+    if task == "binary":
+        y = y.float()  # the loss wants float targets: convert once, not every step
     n_micro = math.ceil(n / batch_size)
     steps_per_epoch = math.ceil(n_micro / accumulation_steps)
     max_epochs = num_epochs if num_epochs is not None else math.ceil(num_steps / steps_per_epoch)
@@ -357,7 +378,7 @@ def fit(
         if history.diverged:
             break
 
-        train_loss, train_metric = evaluate(model, X, y, task)
+        train_loss, train_metric = evaluate(model, X_eval, y_eval, task)
         history.train_loss.append(train_loss)
         history.train_metric.append(train_metric)
         if X_val is not None:

@@ -1,0 +1,398 @@
+# %% [markdown]
+# # 01 · What is an MLP?
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/training-nn-course/training-neural-networks/blob/main/notebooks/01_mlp.ipynb)
+#
+# *Training Neural Networks: Tips, Tricks, and Evaluation*, part 1 of 5.
+#
+# The lecture opens with the **multi-layer perceptron (MLP)**: layers of "neurons", each a weighted
+# sum followed by a non-linearity. In this notebook every claim about MLPs becomes a small
+# experiment you can run on a laptop CPU in seconds:
+#
+# 1. Layers, neurons and parameters: what an MLP *is*, and a forward pass by hand
+# 2. Classification vs regression: the same body with a different head and loss
+# 3. Training: watch a decision boundary form (with a playground to explore)
+# 4. Why non-linearity matters
+# 5. Universal approximation: existence is not learnability
+# 6. Depth vs width
+# 7. Memorisation, and when *not* to use an MLP
+#
+# Run the cells from top to bottom (Shift+Enter). The whole notebook takes well under a minute.
+
+# %%
+# Setup. On Google Colab: fetch the course and install course_lib, leaving Colab's own torch,
+# numpy and ipywidgets untouched. Anywhere else this cell does nothing (`make lab` set you up).
+import sys
+
+COURSE_REPO = "https://github.com/training-nn-course/training-neural-networks"
+COURSE_BRANCH = "main"
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    if not os.path.isdir("/content/course"):
+        subprocess.run(["git", "clone", "--depth", "1", "--branch", COURSE_BRANCH,
+                        COURSE_REPO, "/content/course"], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "-e",
+                    "/content/course"], check=True)
+    sys.path.insert(0, "/content/course")  # an editable install is only seen after a restart
+    os.chdir("/content/course/notebooks")
+
+# %%
+# NBVAL_IGNORE_OUTPUT  (library versions differ between machines)
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from course_lib import approximation, data, exercises, generalization, models, playground, plots, runtime
+from course_lib.models import MLP, count_parameters, parameter_table
+from course_lib.training import fit, predict_scores
+
+runtime.setup(seed=0)  # seeds, one CPU thread (fastest for small models), prints versions
+plots.use_style()
+
+# %% [markdown]
+# ## 1. Layers, neurons and parameters
+#
+# An MLP has an **input layer** (the features the model sees), **hidden layers** (where learning
+# happens) and an **output layer** (the prediction). Every hidden layer is a `Linear` map followed
+# by an activation; the connections' **weights and biases** are the parameters learned in training.
+#
+# `course_lib.models.MLP` builds one from a few options. Here: 2 inputs, two hidden layers of 8
+# ReLU neurons, one output.
+
+# %%
+model = MLP(in_features=2, hidden=(8, 8), activation="relu", task="binary", seed=0)
+print(model)
+
+# %% [markdown]
+# Each `Linear(n_in, n_out)` holds an `n_out × n_in` weight matrix and `n_out` biases, so the
+# parameter count follows from the layer sizes alone:
+
+# %%
+for name, shape, count in parameter_table(model):
+    print(f"{name:28s} {str(shape):10s} {count:4d}")
+print("total:", count_parameters(model), "= (2+1)*8 + (8+1)*8 + (8+1)*1 =", 3 * 8 + 9 * 8 + 9 * 1)
+
+# %% [markdown]
+# ### A forward pass by hand
+#
+# The model's output is nothing more than matrix products and ReLUs. Computing it by hand gives
+# the same number as calling the model:
+
+# %%
+x = torch.tensor([[0.5, -1.0]])
+W1, b1 = model.body.block1.linear.weight, model.body.block1.linear.bias
+W2, b2 = model.body.block2.linear.weight, model.body.block2.linear.bias
+W3, b3 = model.head.weight, model.head.bias
+
+h1 = torch.relu(x @ W1.T + b1)  # hidden layer 1: 8 numbers
+h2 = torch.relu(h1 @ W2.T + b2)  # hidden layer 2: 8 numbers
+logit = h2 @ W3.T + b3  # output layer: one raw score (a "logit")
+print("by hand:   ", round(logit.item(), 5))
+print("model(x):  ", round(model(x).item(), 5))
+print("P(class 1):", round(torch.sigmoid(logit).item(), 5), "(the sigmoid turns the logit into a probability)")
+
+# %% [markdown]
+# ## 2. Classification vs regression: same body, different head and loss
+#
+# The lecture says only the output layer and the loss change. Precisely (the slide's table is
+# loose here, see the note below):
+#
+# | task | output layer | loss on the raw outputs | prediction |
+# |---|---|---|---|
+# | binary classification | **1** unit (a logit) | `BCEWithLogitsLoss` (sigmoid inside) | P = sigmoid(logit) > 0.5 |
+# | C classes | **C** units (logits) | `CrossEntropyLoss` (softmax inside) | argmax |
+# | regression | 1 unit, **no** activation | `MSELoss` | the output itself |
+#
+# > **Slide note (erratum E20).** "One unit per class with Softmax / Sigmoid": for *binary*
+# > classification one sigmoid unit is enough; one sigmoid *per class* means **multi-label**
+# > (several classes can be true at once). With `CrossEntropyLoss` the network outputs raw logits
+# > and the loss applies the softmax, so do not add one yourself. A ReLU on a regression output can
+# > "die" (always 0, no gradient); if outputs must be positive, softplus is safer.
+#
+# The three heads on the same body, built by `course_lib`:
+
+# %%
+for task, out in [("binary", 1), ("multiclass", 3), ("regression", 1)]:
+    m = MLP(4, out_features=out, hidden=(16, 16), task=task, seed=0)
+    print(f"{task:10s} head: {m.head}   parameters: {count_parameters(m)}")
+
+# %% [markdown]
+# A regression MLP fitting a noisy sine: the same `fit` function, only `task="regression"` differs
+# (so the loss is the mean squared error and the metric is R²).
+
+# %%
+wave = data.load("sin", n_samples=200, noise=0.1, seed=0)
+regressor = models.build_mlp(wave, hidden=(32, 32), activation="tanh", seed=0)
+wave_history = fit(regressor, wave, lr=0.01, batch_size=16, num_epochs=60, seed=0)
+
+x_grid = torch.linspace(-np.pi, np.pi, 200).reshape(-1, 1)
+fig, ax = plt.subplots(figsize=(7, 3.5))
+ax.scatter(wave.X_train[:, 0], wave.y_train, s=10, color="gray", label="training data")
+ax.plot(x_grid[:, 0], predict_scores(regressor, x_grid), color="C3", label="MLP prediction")
+ax.plot(x_grid[:, 0], np.sin(x_grid[:, 0].numpy()), "k--", lw=1, label="true function sin(x)")
+ax.set_title(f"regression: validation R² = {wave_history.final('val_metric'):.2f}")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# ## 3. Training: watch the decision boundary form
+#
+# On a 2-D dataset we can *see* what a classifier learned: shade each point of the plane by the
+# predicted probability of class 1. Here is an MLP with two hidden layers of 16 ReLUs trained on
+# the two-moons data with Adam, with the decision surface recorded after every epoch.
+
+# %%
+moons = data.load("moons", n_samples=400, noise=0.2, seed=0)
+print(moons)
+snaps = playground.train_with_snapshots(
+    models.build_mlp(moons, hidden=(16, 16), seed=0), moons, num_epochs=30, lr=0.01, seed=0
+)
+fig, axes = plt.subplots(1, 4, figsize=(13, 3.4))
+for ax, epoch in zip(axes, [0, 2, 8, 30], strict=True):
+    plots.plot_surface(snaps.xx, snaps.yy, snaps.grids[epoch], moons.X_train, moons.y_train, ax,
+                       title=f"after {epoch} epochs", s=8)
+plt.show()
+
+# %%
+# NBVAL_IGNORE_OUTPUT  (trained accuracies can differ in the last digit across CPUs)
+acc = snaps.history.final("val_metric")
+print(f"validation accuracy after 30 epochs: {acc:.3f}")
+assert acc > 0.9
+
+# %% [markdown]
+# ### Explore: an MLP playground
+#
+# Pick a dataset, the number of hidden layers, the neurons per layer and the activation: the
+# network is retrained (about a second, once per setting; settings you have tried answer at once).
+# Then drag **epoch** to replay the training. Things to try:
+#
+# - `circles` or `xor` with **0 hidden layers**: a straight line is all a linear model can draw.
+# - `spiral` with 2 layers of 4 neurons, then of 32.
+# - `sigmoid` instead of `relu` with 4 hidden layers: training is much slower (notebook 03 explains why).
+
+# %%
+explorer = playground.playground(num_epochs=30, seed=0)
+explorer.show()
+
+# %% [markdown]
+# ## 4. Why non-linearity? Stacked linear layers are still linear (claim C1)
+#
+# "Without activations, neural nets are just linear equations." Indeed
+# W₃(W₂(W₁x + b₁) + b₂) + b₃ = (W₃W₂W₁)x + (W₃W₂b₁ + W₃b₂ + b₃): three layers collapse into one
+# matrix and one bias. `approximation.collapse_linear` computes that single layer; it gives the
+# same outputs:
+
+# %%
+torch.manual_seed(0)
+stack = [torch.nn.Linear(2, 16), torch.nn.Linear(16, 16), torch.nn.Linear(16, 1)]
+single = approximation.collapse_linear(stack)
+X_check = torch.randn(1000, 2)
+difference = (torch.nn.Sequential(*stack)(X_check) - single(X_check)).abs().max().item()
+print(f"3 stacked layers: {sum(count_parameters(layer) for layer in stack)} parameters")
+print(f"1 equivalent layer: {count_parameters(single)} parameters, {single}")
+print("same outputs (max difference < 1e-5):", difference < 1e-5)
+
+# %% [markdown]
+# So an "MLP" with `activation="linear"` can only draw a straight boundary, however deep:
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
+for ax, activation in zip(axes, ["linear", "relu"], strict=True):
+    m = models.build_mlp(moons, hidden=(16, 16, 16), activation=activation, seed=0)
+    h = fit(m, moons, lr=0.01, batch_size=32, num_epochs=30, seed=0)
+    plots.plot_decision_boundary(m, moons.X_train, moons.y_train, ax=ax,
+                                 title=f"3 hidden layers, {activation}: val acc {h.final():.2f}")
+plt.show()
+
+# %% [markdown]
+# ## 5. Universal approximation: existence is not learnability (claim C6)
+#
+# The lecture: "a network with just one hidden layer (and enough neurons) can approximate any
+# continuous function, given enough data". The theorem (Cybenko 1989; Hornik et al. 1989;
+# Leshno et al. 1993) says: for any continuous function on a closed, bounded interval and any
+# tolerance, **some** one-hidden-layer network with a non-polynomial activation is that close.
+#
+# > **Slide note (erratum E9).** The theorem is about *existence*. It says nothing about data, and
+# > nothing about whether gradient descent will *find* that network.
+#
+# We can show existence directly: draw random ReLU units for the hidden layer and solve for the
+# output layer by least squares. The target is sin(3x) + 0.5·cos(5x) on [−π, π].
+
+# %%
+target = data.FUNCTIONS_1D["wiggly"]
+widths = [5, 20, 100, 1000]
+fits = {w: approximation.fit_one_hidden_layer(target, w, seed=0) for w in widths}
+fig, axes = plt.subplots(1, 4, figsize=(13, 3.2), sharey=True)
+for ax, w in zip(axes, widths, strict=True):
+    ax.plot(fits[w]["x"], fits[w]["y"], "k--", lw=1)
+    ax.plot(fits[w]["x"], fits[w]["y_hat"], color="C3")
+    ax.set_title(f"{w} ReLUs: max error {fits[w]['max_error']:.3f}")
+plt.show()
+errors = [fits[w]["max_error"] for w in widths]
+print("max error falls as the layer widens:", all(a > b for a, b in zip(errors, errors[1:], strict=False)))
+
+# %% [markdown]
+# Now *train* one-hidden-layer tanh networks on 200 samples of the same function with Adam
+# (2,000 full-batch steps). More neurons do not help much: the optimiser, not the capacity, is
+# the limit here.
+
+# %%
+trained = {w: approximation.train_one_hidden_layer(target, w, num_steps=2000, seed=0) for w in (8, 64)}
+
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.2), width_ratios=[1.4, 1])
+axes[0].plot(fits[100]["x"], fits[100]["y"], "k--", lw=1, label="target")
+for w, result in trained.items():
+    axes[0].plot(result["x"], result["y_hat"], label=f"trained tanh, {w} neurons")
+axes[0].legend(fontsize=9)
+axes[1].bar(["least squares\n100 ReLUs", "trained\n8 tanh", "trained\n64 tanh"],
+            [fits[100]["max_error"], trained[8]["max_error"], trained[64]["max_error"]],
+            color=["C2", "C0", "C1"])
+axes[1].set_ylabel("max error on [−π, π]")
+plt.show()
+print("100 random units + least squares beat both trained networks:",
+      fits[100]["max_error"] < min(r["max_error"] for r in trained.values()))
+
+# %% [markdown]
+# ## 6. Depth vs width (claim C7)
+#
+# "Some functions require exponential width in shallow nets but only modest depth." Here is one
+# (Telgarsky 2016): the **tent map** t(z) = 2·relu(z) − 4·relu(z − ½) is a layer with two ReLUs.
+# Composing it k times gives a k-layer network whose output zig-zags with **2ᵏ linear pieces**.
+# A one-hidden-layer ReLU network with m units is piecewise linear with at most **m + 1** pieces,
+# so it needs at least 2ᵏ − 1 units to do the same.
+
+# %%
+z = torch.linspace(0, 1, 2001, dtype=torch.float64).reshape(-1, 1)
+fig, axes = plt.subplots(1, 4, figsize=(13, 2.8), sharey=True)
+for ax, k in zip(axes, [1, 2, 3, 5], strict=True):
+    ax.plot(z[:, 0], approximation.tent_network(k)(z).detach()[:, 0])
+    ax.set_title(f"tent map composed {k}×")
+plt.show()
+
+print(" k | ReLUs in the deep net | linear pieces (counted) | ReLUs a 1-hidden-layer net needs")
+for k in (3, 6, 10):
+    pieces = approximation.count_linear_pieces(approximation.tent_network(k))
+    print(f"{k:2d} | {2 * k:21d} | {pieces:23d} | {pieces - 1:8d}")
+shallow = [approximation.count_linear_pieces(approximation.shallow_relu_net(m, seed=0)) for m in (5, 20)]
+print("random 1-hidden-layer nets with 5 and 20 ReLUs have", shallow, "pieces (at most m + 1)")
+
+# %% [markdown]
+# ## 7. Memorisation, and when *not* to use an MLP
+#
+# ### Deep and wide nets both memorise (claim C8)
+#
+# The slide says "wide nets often memorise, deep nets learn patterns". An experiment in the
+# spirit of Zhang et al. (2017) shows that this is not the distinction: an MLP of two hidden
+# layers of 256 units reaches (almost) perfect **training** accuracy on handwritten digits whose
+# labels were **shuffled at random**, where there is no pattern to learn, and of course
+# scores at chance (about 0.1) on the test set.
+#
+# > **Slide note (erratum E10).** Over-parameterised (wide) networks are usually *easier* to
+# > optimise, not harder; deep networks memorise too. Flat regions of the loss slow training
+# > down; they do not make it unstable.
+
+# %%
+digits = data.load("digits")
+settings = dict(hidden=(256, 256), lr=3e-3, batch_size=128, num_epochs=40, seed=0)
+real = generalization.train_and_score(digits, **settings)
+shuffled = generalization.train_and_score(generalization.shuffle_labels(digits, seed=0), **settings)
+fig, ax = plt.subplots(figsize=(6.5, 3.2))
+ax.bar(["real labels\ntrain", "real labels\ntest", "random labels\ntrain", "random labels\ntest"],
+       [real["train"], real["test"], shuffled["train"], shuffled["test"]], color=["C0", "C0", "C3", "C3"])
+ax.axhline(0.1, color="gray", ls=":", label="chance (10 classes)")
+ax.set_ylabel("accuracy")
+ax.legend()
+plt.show()
+print("memorised random labels (train accuracy > 0.95):", shuffled["train"] > 0.95)
+print("nothing generalises (test accuracy < 0.2):       ", shuffled["test"] < 0.2)
+
+# %% [markdown]
+# ### A weak inductive bias: scramble the pixels, the MLP does not care
+#
+# The lecture says the MLP "doesn't assume inductive bias". More precisely its bias is weak and
+# generic (it prefers smooth, low-frequency functions: Rahaman et al. 2019), and it knows nothing
+# about images: shuffle the 64 pixels of every digit in one fixed random order and an MLP learns
+# exactly as well, although a human (or a convolutional network) could no longer read the digits.
+
+# %%
+scrambled = generalization.permute_features(digits, seed=0)
+plain_acc = generalization.train_and_score(digits, hidden=(64, 64), num_epochs=20, seed=0)["test"]
+scrambled_acc = generalization.train_and_score(scrambled, hidden=(64, 64), num_epochs=20, seed=0)["test"]
+fig, axes = plt.subplots(1, 3, figsize=(9, 3.2), width_ratios=[1, 1, 1.4])
+axes[0].imshow(digits.X_test[0].reshape(8, 8), cmap="gray_r")
+axes[1].imshow(scrambled.X_test[0].reshape(8, 8), cmap="gray_r")
+for ax, title in zip(axes[:2], ["a digit", "its pixels scrambled"], strict=True):
+    ax.set(title=title, xticks=[], yticks=[])
+    ax.grid(False)
+axes[2].bar(["pixels", "scrambled"], [plain_acc, scrambled_acc], color=["C0", "C1"])
+axes[2].set(ylim=(0.8, 1), title="MLP test accuracy")
+plt.show()
+print("same accuracy either way (difference < 0.03):", abs(plain_acc - scrambled_acc) < 0.03)
+
+# %% [markdown]
+# ### Tabular data: compare with a tree ensemble (claim C2)
+#
+# "Great for structured/tabular data" needs a caveat: on tabular benchmarks, gradient-boosted
+# trees are usually as good or better, with less tuning (Grinsztajn et al. 2022; Shwartz-Ziv &
+# Armon 2022). Always compare with one. On the small breast-cancer table the two are close:
+
+# %%
+cancer = data.load("breast_cancer")
+scores = {
+    "MLP (2×64)": generalization.train_and_score(cancer, hidden=(64, 64), num_epochs=30, seed=0)["test"],
+    "gradient boosting": generalization.boosting_baseline(cancer, seed=0),
+}
+fig, ax = plt.subplots(figsize=(5.5, 3))
+ax.barh(list(scores), list(scores.values()), color=["C0", "C2"])
+ax.set(xlim=(0.85, 1), xlabel="test accuracy (breast cancer)")
+plt.show()
+
+# %% [markdown]
+# The lecture's other limitations stand: an MLP has a **fixed input size**, does not model
+# **sequences or spatial structure** (we just saw it ignore pixel order), has **many parameters**
+# when inputs are large (a 224×224×3 image into 1,000 units is 150 million weights in the first
+# layer alone), and is **sensitive to hyperparameters** (notebook 04).
+#
+# ## Takeaways
+#
+# - An MLP is layers of `Linear` + activation; its parameters are weights and biases, and their
+#   number follows from the layer sizes.
+# - Classification and regression share the body; the head and the loss differ. Output raw logits
+#   and let `BCEWithLogitsLoss` / `CrossEntropyLoss` apply sigmoid / softmax.
+# - Without non-linear activations, any stack of layers is one linear layer.
+# - One hidden layer *can* approximate any continuous function, but finding it by training is
+#   another matter; depth can buy exponentially more pieces than width.
+# - MLPs can memorise pure noise: training accuracy alone proves nothing, always hold out data.
+# - For tabular data, compare with gradient-boosted trees; for images and sequences, use
+#   architectures whose inductive bias fits the data.
+#
+# ## Exercises
+#
+# Replace each `...` with your answer and run the cell: it tells you whether you are right and
+# gives a hint if not. Stuck? `exercises.solution("01.param_count")` prints a worked solution.
+#
+# **1.** How many trainable parameters has `MLP(4, out_features=3, hidden=(8, 8), task="multiclass")`?
+# Work it out by hand first, then check.
+
+# %%
+answer = ...
+exercises.check("01.param_count", answer)
+
+# %% [markdown]
+# **2.** Stack `nn.Linear(10, 50)`, `nn.Linear(50, 50)` and `nn.Linear(50, 3)` with no activation.
+# How many parameters does the single equivalent `nn.Linear` have? (`approximation.collapse_linear`
+# can check you.)
+
+# %%
+answer = ...
+exercises.check("01.collapse", answer)
+
+# %% [markdown]
+# **3.** The tent map composed 7 times is a network of 7 layers with 2 ReLUs each. How many ReLUs
+# would a one-hidden-layer network need, at least, to draw the same function?
+
+# %%
+answer = ...
+exercises.check("01.pieces", answer)

@@ -1,0 +1,76 @@
+"""Widgets without a browser: move a control, assert on what was computed and drawn."""
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import pytest
+
+from course_lib import playground
+from course_lib.widgets import Cache, Explorer, selection_slider
+
+
+def test_explorer_redraws_on_change_and_keeps_state():
+    calls = []
+
+    def draw(a):
+        calls.append(a)
+        fig, ax = plt.subplots()
+        ax.plot([0, a])
+        return fig, {"a": a}
+
+    ex = Explorer({"a": W.FloatSlider(value=1.0, min=0, max=2)}, draw)
+    ex.redraw()
+    ex.controls["a"].value = 1.5
+    assert calls == [1.0, 1.5] and ex.state == {"a": 1.5}
+    assert ex.figure.axes[0].lines[0].get_ydata()[1] == 1.5
+
+
+def test_explorer_shows_errors_instead_of_crashing():
+    def draw(a):
+        if a > 1:
+            raise ValueError("too big")
+        return plt.figure(), a
+
+    ex = Explorer({"a": W.FloatSlider(value=0.5, min=0, max=2)}, draw)
+    ex.redraw()
+    ex.controls["a"].value = 1.5  # must not raise
+    assert ex.errors == ["ValueError: too big"] and ex.state == 0.5
+
+
+def test_cache_answers_a_seen_value_without_recomputing():
+    cache = Cache(lambda k: k * 2)
+    assert cache(3) == 6 and cache(3) == 6 and (cache.misses, cache.hits) == (1, 1)
+
+
+def test_selection_slider_validates():
+    s = selection_slider("lr", [0.001, 0.01, 0.1], fmt=lambda v: f"{v:g}")
+    assert s.value == 0.01 and s.continuous_update is False
+    with pytest.raises(ValueError, match="value must be one of options"):
+        selection_slider("lr", [1, 2], value=3)
+
+
+def test_playground_retrains_once_per_setting_and_scrubs_epochs():
+    ex = playground.playground(n_samples=200, num_epochs=10, seed=0)
+    ex.redraw()
+    assert ex.state["val_accuracy"] > 0.8 and ex.cache.misses == 1
+    ex.controls["epoch"].value = 0
+    assert ex.state["val_accuracy"] is None and ex.cache.misses == 1  # redraw only
+    assert "untrained" in ex.figure.axes[1].get_title()
+    ex.controls["depth"].value = 0
+    ex.controls["dataset"].value = "circles"
+    assert ex.cache.misses == 3
+    ex.controls["epoch"].value = 10
+    assert ex.state["val_accuracy"] < 0.75  # a linear model cannot separate circles
+    ex.controls["depth"].value = 2
+    ex.controls["dataset"].value = "moons"
+    assert ex.cache.misses == 4 and ex.cache.hits >= 1  # (moons, 2, 8, relu) was cached
+    assert not ex.errors
+    plt.close("all")
+
+
+def test_snapshots_cover_every_epoch():
+    from course_lib import data
+    from course_lib.models import build_mlp
+
+    s = data.load("moons", n_samples=100)
+    snaps = playground.train_with_snapshots(build_mlp(s, hidden=(4,)), s, num_epochs=5, resolution=20)
+    assert len(snaps.grids) == 6 and snaps.grids[0].shape == (20, 20)
