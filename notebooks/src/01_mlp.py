@@ -26,17 +26,17 @@ import sys
 
 COURSE_REPO = "https://github.com/training-nn-course/training-neural-networks"
 COURSE_BRANCH = "main"
+COURSE_DIR = "/content/course"
 if "google.colab" in sys.modules:
     import os
     import subprocess
 
-    if not os.path.isdir("/content/course"):
-        subprocess.run(["git", "clone", "--depth", "1", "--branch", COURSE_BRANCH,
-                        COURSE_REPO, "/content/course"], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "-e",
-                    "/content/course"], check=True)
-    sys.path.insert(0, "/content/course")  # an editable install is only seen after a restart
-    os.chdir("/content/course/notebooks")
+    if not os.path.isdir(COURSE_DIR):
+        subprocess.run(["git", "clone", "--depth", "1", "--branch", COURSE_BRANCH, COURSE_REPO, COURSE_DIR],
+                       check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "-e", COURSE_DIR], check=True)
+    sys.path.insert(0, COURSE_DIR)  # an editable install is only seen after a restart
+    os.chdir(os.path.join(COURSE_DIR, "notebooks"))
 
 # %%
 # NBVAL_IGNORE_OUTPUT  (library versions differ between machines)
