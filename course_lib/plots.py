@@ -56,7 +56,7 @@ def decision_grid(model: nn.Module, X, resolution: int = 120, margin: float = 0.
     grid = torch.stack([xx.ravel(), yy.ravel()], dim=1)
     was_training = model.training
     model.eval()
-    out = model(grid)
+    out = model(grid.to(next(model.parameters()).device)).cpu()
     model.train(was_training)
     if out.shape[1] == 1:
         P = torch.sigmoid(out[:, 0])

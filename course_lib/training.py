@@ -188,6 +188,12 @@ def _as_arrays(data, task: str) -> tuple[torch.Tensor, ...]:
     return tuple(out)
 
 
+def model_device(model: nn.Module) -> torch.device:
+    """The device of the model's parameters (the CPU for a model without any)."""
+    first = next(model.parameters(), None)
+    return first.device if first is not None else torch.device("cpu")
+
+
 def _check_features(model: nn.Module, X: torch.Tensor) -> None:
     """Raise if X's feature count differs from what the model's first Linear layer takes."""
     first = next((m for m in model.modules() if isinstance(m, nn.Linear)), None)
@@ -201,6 +207,8 @@ def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, task: str | Non
              ) -> tuple[float, float]:
     """(loss, metric) of ``model`` on (X, y), in evaluation mode."""
     task = task_of(model, task)
+    device = model_device(model)
+    X, y = X.to(device), y.to(device)
     was_training = model.training
     model.eval()
     y_hat = model(X)
@@ -213,10 +221,10 @@ def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, task: str | Non
 def predict_scores(model: nn.Module, X, task: str | None = None) -> torch.Tensor:
     """Probabilities: P(y=1) of shape (n,) for binary, (n, C) for multiclass; values for regression."""
     task = task_of(model, task)
-    X = as_float_tensor("X", X)
+    X = as_float_tensor("X", X).to(model_device(model))
     was_training = model.training
     model.eval()
-    y_hat = model(X)
+    y_hat = model(X).cpu()
     model.train(was_training)
     if task == "binary":
         return torch.sigmoid(y_hat.squeeze(-1))
@@ -276,7 +284,8 @@ def fit(
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     task = task_of(model, task)
-    X, y, X_val, y_val = _as_arrays(data, task)
+    device = model_device(model)
+    X, y, X_val, y_val = (None if T is None else T.to(device) for T in _as_arrays(data, task))
     _check_features(model, X)
     check_positive("batch_size", batch_size, integer=True)
     check_positive("accumulation_steps", accumulation_steps, integer=True)
@@ -320,6 +329,7 @@ def fit(
     n = len(X)
     if n > train_eval_size:
         rows = torch.randperm(n, generator=torch.Generator().manual_seed(seed + 1))[:train_eval_size]
+        rows = rows.to(device)
         X_eval, y_eval = X[rows], y[rows]
     else:
         X_eval, y_eval = X, y
@@ -335,7 +345,7 @@ def fit(
     opt.zero_grad(set_to_none=True)
 
     for epoch in tqdm(range(max_epochs), disable=not progress, desc="epochs", leave=False):
-        perm = torch.randperm(n, generator=generator)
+        perm = torch.randperm(n, generator=generator).to(device)
         X_epoch, y_epoch = X[perm], y[perm]  # one gather per epoch, then cheap slices
         group_loss = 0.0
         for i in range(n_micro):
