@@ -51,12 +51,28 @@ def get(key: str) -> Exercise:
     return module.EXERCISES[name]
 
 
-def check(key: str, answer: Any) -> bool:
-    """Print whether ``answer`` is right, with a hint when it is not; return True if right."""
+class Verdict:
+    """The result of ``check``: true when the answer is right; shows nothing more in a notebook."""
+
+    def __init__(self, correct: bool):
+        self.correct = correct
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __repr__(self) -> str:
+        return f"Verdict(correct={self.correct})"
+
+    def _ipython_display_(self) -> None:
+        """The feedback is already printed: display nothing (no stray True/False under it)."""
+
+
+def check(key: str, answer: Any) -> Verdict:
+    """Print whether ``answer`` is right, with a hint when it is not; the result is true if right."""
     exercise = get(key)
     if answer is None or answer is Ellipsis:
         print(f"[{key}] Not answered yet: replace the ... with your answer.\nHint: {exercise.hint}")
-        return False
+        return Verdict(False)
     try:
         ok = bool(exercise.is_correct(answer))
     except Exception as exc:  # a student's answer of the wrong kind is feedback, not a crash
@@ -66,7 +82,7 @@ def check(key: str, answer: Any) -> bool:
         print(f"[{key}] Correct!")
     else:
         print(f"[{key}] Not quite. Hint: {exercise.hint}")
-    return ok
+    return Verdict(ok)
 
 
 def solution(key: str) -> None:
