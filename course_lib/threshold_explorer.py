@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import time
+from numbers import Real
 from typing import Any
 
 import ipywidgets as W
@@ -23,7 +24,7 @@ from matplotlib.patches import Rectangle
 from PIL import Image as PILImage
 
 from . import metric_plots, metrics
-from .checks import check_same_length
+from .checks import check_positive, check_same_length, check_type
 
 GRID_POINTS = 401  # thresholds at which the metric-vs-threshold panel is computed
 
@@ -68,6 +69,8 @@ class ThresholdExplorer:
                  class_names: tuple[str, str] = ("negative", "positive")):
         y_true = metrics.as_labels("y_true", y_true)
         y_score = metrics.as_scores("y_score", y_score)
+        check_type("threshold", threshold, Real, "a number")
+        check_positive("bins", bins, integer=True)
         check_same_length("y_true", y_true, "y_score", y_score)
         positive = metrics._positives(y_true, 1)
         if positive.all() or not positive.any():

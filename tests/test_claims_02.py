@@ -51,10 +51,11 @@ def test_c5_roc_auc_stays_while_average_precision_falls(seed):
     assert ap[0.5] > 0.8 and ap[0.01] < 0.25 and ap[0.01] < ap[0.5] / 4  # measured ~0.85 / ~0.13
 
 
-def test_c5_with_a_retrained_model():
-    results = [imbalance.train_at_prevalence(p, seed=0) for p in (0.5, 0.01)]
+@pytest.mark.parametrize("seed", range(3))
+def test_c5_with_a_retrained_model(seed):
+    results = [imbalance.train_at_prevalence(p, seed=seed) for p in (0.5, 0.01)]
     aucs = [r["roc_auc"] for r in results]
     aps = [r["average_precision"] for r in results]
-    assert min(aucs) > 0.85 and abs(aucs[0] - aucs[1]) < 0.05  # measured 0.915 / 0.900
-    assert aps[0] > 0.8 and aps[1] < 0.35  # measured 0.92 / 0.18
+    assert min(aucs) > 0.85 and abs(aucs[0] - aucs[1]) < 0.05  # measured 0.90-0.92 / 0.89-0.90
+    assert aps[0] > 0.8 and aps[1] < 0.35  # measured 0.90-0.92 / 0.15-0.18
     assert aps[1] > 2 * 0.01  # still far above the PR baseline of a random ranking

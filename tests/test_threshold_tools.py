@@ -64,6 +64,10 @@ def test_explorer_takes_logits_and_rejects_one_class():
         ThresholdExplorer(np.ones(4, dtype=int), np.linspace(0, 1, 4))
     with pytest.raises(ValueError, match="same length"):
         ThresholdExplorer(y_true, np.linspace(0, 1, 4))
+    with pytest.raises(TypeError, match="threshold must be a number"):
+        ThresholdExplorer(y_true, np.linspace(0, 1, 5), threshold="0.5")
+    with pytest.raises(ValueError, match="bins"):
+        ThresholdExplorer(y_true, np.linspace(0, 1, 5), bins=0)
 
 
 def test_operating_point_rules_match_brute_force(scores):
