@@ -408,7 +408,7 @@ print("F1 with the threshold tuned on the test set itself is at least the honest
 
 # %%
 answer = ...
-_ = exercises.check("02.f1", answer)
+exercises.check("02.f1", answer)
 
 # %% [markdown]
 # **2.** Positives score 0.9, 0.6 and 0.4; negatives score 0.7 and 0.3. What is the ROC AUC?
@@ -416,7 +416,7 @@ _ = exercises.check("02.f1", answer)
 
 # %%
 answer = ...
-_ = exercises.check("02.auc_pairs", answer)
+exercises.check("02.auc_pairs", answer)
 
 # %% [markdown]
 # **3.** 5% of a test set is positive. What average precision does a model that ranks at random
@@ -424,7 +424,7 @@ _ = exercises.check("02.auc_pairs", answer)
 
 # %%
 answer = ...
-_ = exercises.check("02.pr_baseline", answer)
+exercises.check("02.pr_baseline", answer)
 
 # %% [markdown]
 # ## Takeaways
