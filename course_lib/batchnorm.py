@@ -7,6 +7,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -15,7 +16,9 @@ from torch import nn
 from .checks import check_positive, check_range, check_type
 from .data import Split
 from .models import MLP
+from .plots import plot_history
 from .training import History, fit
+from .widgets import Explorer
 
 
 class BatchNorm(nn.Module):
@@ -192,6 +195,21 @@ def plot_grid(grid: Grid, *, threshold: float = 0.8):
     return fig
 
 
+def grid_explorer(grid: Grid, threshold: float = 0.8) -> Explorer:
+    """A "threshold" slider over the grid's heatmaps: redraws and recounts, never retrains."""
+    check_type("grid", grid, Grid, "a course_lib.batchnorm.Grid")
+    check_range("threshold", threshold, 0.0, 1.0)
+    slider = W.FloatSlider(value=threshold, min=0.5, max=0.95, step=0.05, description="threshold",
+                           continuous_update=True)
+
+    def draw(threshold: float):
+        fig = plot_grid(grid, threshold=threshold)
+        return fig, {label: grid.wins(label, threshold) for label in grid.accuracy}
+
+    return Explorer({"threshold": slider}, draw, min_height="300px",
+                    title="Settings that reach the validation-accuracy threshold")
+
+
 class InputMoments:
     """Records, at every training step, the per-unit batch mean and std of a module's input."""
 
@@ -244,6 +262,25 @@ def covariate_shift_experiment(data: Split, *, lr: float = 0.1, init_scale: floa
         recorder.remove()
         runs[label] = (h, recorder.step_change())
     return runs
+
+
+def plot_covariate_shift(runs: dict[str, tuple[History, np.ndarray]], *, smooth: int = 10):
+    """Validation accuracy per epoch (left) and how far the layer's input moves per step (right)."""
+    check_positive("smooth", smooth, integer=True)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+    plot_history({k: h for k, (h, _) in runs.items()}, axes[0], key="metric")
+    axes[0].set_ylim(0, 1)
+    axes[0].set_ylabel("accuracy")
+    axes[0].legend(fontsize=8)
+    kernel = np.ones(smooth) / smooth
+    for i, (label, (_, change)) in enumerate(runs.items()):
+        if len(change) >= smooth:
+            axes[1].plot(np.convolve(change, kernel, mode="valid"), color=f"C{i}", label=label)
+    axes[1].set_yscale("log")
+    axes[1].set_xlabel("optimizer step")
+    axes[1].set_ylabel("input shift per step (relative)")
+    axes[1].legend(fontsize=8)
+    return fig
 
 
 def check_against_torch(num_features: int = 6, batch_size: int = 16, num_batches: int = 5,

@@ -263,3 +263,27 @@ def test_exercises_accept_the_right_answer_only(key, right, wrong, capsys):
 
 def test_bn_params_exercise_matches_torch():
     assert count_parameters(nn.BatchNorm1d(64)) == 128
+
+
+def test_grid_explorer_threshold_slider_recounts_without_retraining():
+    grid = batchnorm.Grid((0.1, 1.0), (1.0,), {"without BN": np.array([[0.5, 0.1]]),
+                                               "with BN": np.array([[0.92, 0.85]])})
+    explorer = batchnorm.grid_explorer(grid)
+    assert explorer.controls["threshold"].description == "threshold"
+    explorer.redraw()
+    assert explorer.state == {"without BN": 0, "with BN": 2}
+    explorer.controls["threshold"].value = 0.9
+    assert explorer.state == {"without BN": 0, "with BN": 1}
+    with pytest.raises(TypeError, match="grid"):
+        batchnorm.grid_explorer({"with BN": 1})
+    plt.close("all")
+
+
+def test_covariate_shift_plot(digits):
+    runs = batchnorm.covariate_shift_experiment(digits, num_epochs=1, depth=3, layer=2)
+    assert set(runs) == {"without BN", "with BN", "BN + injected shift"}
+    fig = batchnorm.plot_covariate_shift(runs)
+    assert len(fig.axes) == 2
+    with pytest.raises(ValueError, match="layer"):
+        batchnorm.covariate_shift_experiment(digits, depth=3, layer=4)
+    plt.close("all")
