@@ -18,7 +18,7 @@ from .initialization import INITS
 from .models import MLP
 from .resnet import residual_mlp
 from .training import _as_arrays, fit, loss_function, task_of
-from .widgets import Explorer
+from .widgets import Cache, Explorer, selection_slider
 
 # The module types of every activation in the registry (not the identity, which has no units).
 ACTIVATION_TYPES = tuple({type(f()) for name, f in ACTIVATIONS.items() if name != "linear"})
@@ -233,3 +233,55 @@ def plot_dead_units(result: DeadUnits):
     axes[1].set_ylabel("validation accuracy")
     axes[0].legend()
     return fig
+
+
+def unit_activity(model: nn.Module, X, *, tol: float = 1e-6) -> list[np.ndarray]:
+    """Per activation layer, each unit's fraction of rows of X on which |f'| > tol (0 = dead unit)."""
+    check_positive("tol", tol, allow_zero=True)
+    return [(derivative(model.get_submodule(name), pre).abs() > tol).double().mean(0).numpy()
+            for name, pre in activation_inputs(model, X)]
+
+
+DEAD_UNIT_ACTIVATIONS = ("relu", "leaky_relu", "gelu")
+
+
+def dead_units_explorer(data: Split, lrs: Sequence[float] = (1e-3, 3e-3, 1e-2, 3e-2, 1e-1), *,
+                        activation: str = "relu", hidden: Sequence[int] = (64, 64), num_epochs: int = 5,
+                        seed: int = 0) -> Explorer:
+    """An "lr" slider and an activation choice: train (cached by value) and show each unit's activity."""
+    check_type("data", data, Split, "a course_lib.data.Split")
+    check_choice("activation", activation, DEAD_UNIT_ACTIVATIONS)
+    if not lrs:
+        raise ValueError("lrs must not be empty")
+    for lr in lrs:
+        check_positive("lrs", lr)
+
+    def train(key: tuple[float, str]) -> np.ndarray:
+        lr, act = key
+        model = MLP(data.in_features, data.out_features, hidden=tuple(hidden), activation=act,
+                    task=data.task, init="he", seed=seed)
+        fit(model, data, optimizer="adam", lr=lr, num_epochs=num_epochs, batch_size=32, seed=seed)
+        return unit_activity(model, data.X_train)[-1]
+
+    cache = Cache(train)
+
+    def draw(lr: float, activation: str):
+        activity = np.sort(cache((lr, activation)))
+        dead = int((activity == 0).sum())
+        fig, ax = plt.subplots(figsize=(7.5, 3.4))
+        ax.bar(np.arange(len(activity)), activity, color=np.where(activity == 0, "C3", "C0"), width=1.0)
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel("unit of the last hidden layer (sorted)")
+        ax.set_ylabel("share of inputs that pass a gradient")
+        ax.set_title(f"{activation}, Adam lr {lr:g}: {dead}/{len(activity)} units dead")
+        return fig, {"lr": lr, "activation": activation, "dead": dead, "activity": activity}
+
+    controls = {
+        "lr": selection_slider("lr", list(lrs), value=lrs[0], fmt=lambda v: f"{v:g}", width="360px"),
+        "activation": W.ToggleButtons(options=list(DEAD_UNIT_ACTIVATIONS), value=activation,
+                                      description="activation"),
+    }
+    explorer = Explorer(controls, draw, min_height="300px",
+                        title="Dead units after training (red: no input passes a gradient)")
+    explorer.cache = cache
+    return explorer

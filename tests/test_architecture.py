@@ -287,3 +287,19 @@ def test_covariate_shift_plot(digits):
     with pytest.raises(ValueError, match="layer"):
         batchnorm.covariate_shift_experiment(digits, depth=3, layer=4)
     plt.close("all")
+
+
+def test_dead_units_explorer_lr_slider_retrains_once_per_value(digits):
+    explorer = diagnostics.dead_units_explorer(digits, lrs=(1e-3, 0.1), hidden=(16, 16), num_epochs=2)
+    assert explorer.controls["lr"].description == "lr"
+    assert explorer.controls["lr"].continuous_update is False
+    explorer.redraw()
+    assert explorer.state["lr"] == 1e-3 and explorer.state["activity"].shape == (16,)
+    explorer.controls["lr"].value = 0.1
+    explorer.controls["lr"].value = 1e-3
+    assert explorer.cache.misses == 2 and explorer.cache.hits >= 1
+    explorer.controls["activation"].value = "leaky_relu"
+    assert explorer.state["dead"] == 0  # Leaky ReLU always passes a gradient
+    with pytest.raises(ValueError, match="activation"):
+        diagnostics.dead_units_explorer(digits, activation="sigmoid")
+    plt.close("all")

@@ -216,6 +216,15 @@ print("Leaky ReLU units never die:", bool((leaky == 0).all()))
 print("GELU units die too at lr 0.1:", bool(gelu[-1] > 0.4))
 
 # %% [markdown]
+# Look inside one layer: each bar is a unit, its height the share of training inputs that let a
+# gradient through it. Move the learning rate (each value trains once, in well under a second,
+# then is remembered) and switch the activation:
+
+# %%
+dead_explorer = diagnostics.dead_units_explorer(digits, lrs=(1e-3, 3e-3, 1e-2, 3e-2, 1e-1), activation="relu")
+dead_explorer.show()
+
+# %% [markdown]
 # Leaky ReLU's slope 0.01 for negative inputs means its gradient is **never** zero, so no unit can
 # die. GELU is often said to "avoid dead neurons" too, but its derivative also tends to 0 for
 # very negative inputs (it is below 10⁻⁶ beyond about −5.5): at lr 0.1 most GELU units ended up
