@@ -27,7 +27,7 @@ def main() -> None:
     moons = data.load("moons", n_samples=150, noise=0.35, seed=0)
     experiments = {
         "depth x width sweep (9 nets)": lambda: capacity.depth_width_sweep(
-            moons, (1, 2, 4), (2, 16, 128), num_steps=400),
+            moons, (1, 2, 4), (2, 16, 128), num_steps=400, batch_size=30),
         "gradient flow, 12 settings": lambda: [diagnostics.gradient_flow(digits, 10, a, i)
                                                for a in ("sigmoid", "tanh", "relu", "gelu")
                                                for i in ("default", "xavier", "he")],
