@@ -3,6 +3,7 @@ learning-rate x initialisation grid with and without BN."""
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -327,8 +328,6 @@ def batch_dependence(layer: nn.Module, X: torch.Tensor, *, seed: int = 0) -> dic
 
     The layer is copied, so its running statistics are not touched.
     """
-    import copy
-
     if not isinstance(layer, nn.Module):
         raise TypeError(f"layer must be a torch.nn.Module, got {type(layer).__name__}")
     if not isinstance(X, torch.Tensor) or X.ndim != 2 or len(X) < 3:

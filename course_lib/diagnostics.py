@@ -12,12 +12,12 @@ import torch
 from torch import nn
 
 from .activations import ACTIVATIONS, TRAINABLE_ACTIVATIONS, derivative
-from .checks import as_float_tensor, check_choice, check_positive, check_type
+from .checks import as_float_tensor, check_choice, check_positive, check_same_length, check_type
 from .data import Split
 from .initialization import INITS
 from .models import MLP
 from .resnet import residual_mlp
-from .training import _as_arrays, fit, loss_function, task_of
+from .training import fit, loss_function, task_of
 from .widgets import Cache, Explorer, selection_slider
 
 # The module types of every activation in the registry (not the identity, which has no units).
@@ -38,7 +38,10 @@ def layer_grad_norms(model: nn.Module, X, y, task: str | None = None) -> dict[st
     """
     _check_model(model)
     task = task_of(model, task)
-    X, y, _, _ = _as_arrays((X, y), task)
+    X = as_float_tensor("X", X)
+    y = torch.as_tensor(y)
+    check_same_length("X", X, "y", y)
+    y = y.long() if task == "multiclass" else y.float()
     layers = [(n, m.weight) for n, m in model.named_modules() if isinstance(m, nn.Linear)]
     if not layers:
         raise ValueError("model must contain at least one nn.Linear layer")

@@ -191,6 +191,8 @@ def test_layer_grad_norms_and_ratio(digits):
         diagnostics.gradient_ratio([1.0])
     with pytest.raises(TypeError, match="model"):
         diagnostics.layer_grad_norms("model", digits.X_train, digits.y_train)
+    with pytest.raises(ValueError, match="X"):
+        diagnostics.layer_grad_norms(model, digits.X_train[:10], digits.y_train[:9])
 
 
 def test_dead_and_zero_fractions_on_a_hand_made_net():
