@@ -46,6 +46,13 @@ class BatchSizeExplorer(Explorer):
         return fit(model, self.data, optimizer=s["optimizer"], lr=s["lr"], batch_size=batch_size,
                    num_epochs=s["num_epochs"], seed=s["seed"])
 
+    def preload(self, batch_sizes) -> None:
+        """Train these batch sizes now (cached, no drawing), so the first figure overlays them."""
+        for b in batch_sizes:
+            self.cache(int(b))
+            if int(b) not in self.tried:
+                self.tried.append(int(b))
+
     def _draw_batch(self, batch_size: int):
         """Train (or recall) this batch size, then draw every size tried so far."""
         history = self.cache(batch_size)
@@ -244,3 +251,19 @@ def steps_per_epoch(num_samples: int, batch_size: int) -> int:
     check_positive("num_samples", num_samples, integer=True)
     check_positive("batch_size", batch_size, integer=True)
     return math.ceil(num_samples / batch_size)
+
+
+def plot_budget_comparison(result: BudgetComparison, small: int = 16, large: int = 512, ax=None):
+    """Bars of mean test accuracy: small batch, large batch at equal epochs, at equal steps."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.4))
+    means = result.means()
+    labels = [f"batch {small}\n{result.steps['small']} steps",
+              f"batch {large}, same epochs\n{result.steps['large_equal_epochs']} steps",
+              f"batch {large}, same steps\n{result.steps['large_equal_steps']} steps"]
+    bars = ax.bar(labels, list(means.values()), color=["C0", "C3", "C2"])
+    for bar, value in zip(bars, means.values(), strict=True):
+        ax.text(bar.get_x() + bar.get_width() / 2, value + 0.01, f"{value:.3f}", ha="center")
+    ax.set_ylim(0, 1.08)
+    ax.set_ylabel("test accuracy")
+    return ax

@@ -73,7 +73,7 @@ def plot_bowl_runs(runs: list[BowlRun], axes=None):
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     lam = runs[0].eigenvalues
-    span = max(1.5, min(4.0, float(np.abs(np.concatenate([r.path for r in runs])).max())))
+    span = max(1.5, min(2.5, float(np.abs(np.concatenate([r.path[:12] for r in runs])).max())))
     g = np.linspace(-span, span, 200)
     xx, yy = np.meshgrid(g, g)
     axes[0].contour(xx, yy, 0.5 * (lam[0] * xx**2 + lam[1] * yy**2), levels=12, colors="0.75",
@@ -82,13 +82,13 @@ def plot_bowl_runs(runs: list[BowlRun], axes=None):
     for i, run in enumerate(runs):
         label = f"lr = {run.lr * lam_max:.1f}/λ_max"
         p = np.clip(run.path, -span, span)
-        axes[0].plot(p[:20, 0], p[:20, 1], "o-", ms=3, lw=1.2, color=f"C{i}", label=label)
+        axes[0].plot(p[:12, 0], p[:12, 1], "o-", ms=3, lw=1.2, color=f"C{i}", label=label)
         axes[1].semilogy(run.loss, color=f"C{i}", label=label)
     axes[0].set_xlim(-span, span)
     axes[0].set_ylim(-span, span)
     axes[0].set_xlabel(f"x₁ (λ = {lam[0]:g})")
     axes[0].set_ylabel(f"x₂ (λ = {lam[1]:g})")
-    axes[0].set_title("first 20 steps")
+    axes[0].set_title("first 12 steps")
     axes[0].legend(loc="lower left", fontsize=9)
     axes[1].axhline(runs[0].loss[0], color="0.5", lw=1, ls=":")
     axes[1].set_xlabel("step")
@@ -224,6 +224,14 @@ class LRExplorer(Explorer):
         model = build_mlp(self.data, hidden=s["hidden"], seed=s["seed"])
         return fit(model, self.data, optimizer=s["optimizer"], lr=lr, batch_size=s["batch_size"],
                    num_epochs=s["num_epochs"], seed=s["seed"])
+
+    def preload(self, lrs) -> None:
+        """Train these LRs now (cached, no drawing), so the first figure already overlays them."""
+        for lr in lrs:
+            key = _lr_key(lr)
+            self.cache(key)
+            if key not in self.tried:
+                self.tried.append(key)
 
     def _draw_lr(self, lr: float):
         """Train (or recall) this LR, then draw every LR tried so far."""

@@ -177,7 +177,7 @@ def test_deep_stack_weights_have_the_variance_of_the_formula(scheme):
     w = torch.cat([m.weight.detach().flatten() for m in stack if isinstance(m, nn.Linear)])
     expected = 2 / 256 if scheme == "he" else 2 / (256 + 256)  # He: 2/fan_in; Xavier: 2/(in+out)
     assert float(w.var()) == pytest.approx(expected, rel=0.02)
-    assert all(float(m.bias.abs().max()) == 0 for m in stack if isinstance(m, nn.Linear))
+    assert all(float(m.bias.detach().abs().max()) == 0 for m in stack if isinstance(m, nn.Linear))
 
 
 def test_default_init_is_uniform_one_over_sqrt_fan_in():
