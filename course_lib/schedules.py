@@ -229,7 +229,8 @@ class ScheduleExplorer:
         ax.set_ylabel("learning rate")
         ax.set_title(f"{schedule}: {DESCRIPTIONS[schedule]}", fontsize=10)
         epochs = np.arange(1, history.num_epochs + 1)
-        ax2.plot(np.arange(1, constant.num_epochs + 1), constant.val_loss, color="0.6", label="constant")
+        ax2.plot(np.arange(1, constant.num_epochs + 1), constant.val_loss, color="0.55", ls="--", lw=2.5,
+                 label="constant", zorder=3)
         ax2.plot(epochs, history.val_loss, color="C0", lw=2, label=schedule)
         ax2.set_xlabel("epoch")
         ax2.set_ylabel("validation loss")

@@ -294,7 +294,8 @@ print("log-log slope of noise against batch size is close to -1:", abs(batch_siz
 # ### Equal epochs vs equal steps (claim C17)
 #
 # "Small batches generalise better" is mostly a statement about **budgets**. With the same number
-# of *epochs*, batch 512 takes 32× fewer optimizer steps than batch 16 and is simply undertrained.
+# of *epochs*, batch 512 takes over 20× fewer optimizer steps than batch 16 and is simply
+# undertrained.
 # Given the same number of *steps*, it reaches the same test accuracy.
 
 # %%
@@ -392,7 +393,7 @@ for scheme in ("orthogonal", "gaussian"):
 # ## 7. Gradient clipping (claim C21)
 #
 # A regression problem from `make_regression`: the targets have a variance of about 2 × 10⁴. Plain
-# SGD at lr 0.01 takes huge first steps and the loss becomes infinite within a few steps. With
+# SGD at lr 0.01 takes huge first steps and the loss explodes within a few steps. With
 # `clip_grad_norm_` the global gradient norm is capped at τ = 10, and training stays finite.
 
 # %%
@@ -441,9 +442,9 @@ print("standardised targets, no clipping: diverged:", scaled.diverged, "| R² ab
 # ### Explore: the clipping threshold
 #
 # Move **threshold**: each τ was trained once when the cell ran (300 steps each), so the slider only
-# redraws. "off" diverges; a tiny τ is safe but slow (every step is as short as τ·lr); too large a
-# τ clips too rarely to stop the blow-up. The right panel shows the gradient norm before clipping
-# and the fraction of clipped steps.
+# redraws. "off" diverges; a tiny τ is safe but slow (no step is longer than τ·lr); a very large
+# τ lets the huge first steps through, and training survives but ends far worse. The right panel
+# shows the gradient norm before clipping and the fraction of clipped steps.
 
 # %%
 clip_explorer = clipping.ClippingExplorer(reg, threshold=10.0, num_steps=300, seed=0)
