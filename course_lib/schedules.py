@@ -194,8 +194,10 @@ class ScheduleExplorer:
     training with it next to the constant LR (each schedule trained once, then cached)."""
 
     def __init__(self, data, *, schedule: str = "cosine", **train_options):
+        from .data import Split
         from .widgets import Cache, Explorer
 
+        check_type("data", data, Split, "a course_lib.data.Split")
         check_choice("schedule", schedule, SCHEDULES)
         self.cache = Cache(lambda name: train_with_schedule(data, name, **train_options))
         dropdown = W.Dropdown(options=list(SCHEDULES), value=schedule, description="schedule")

@@ -251,3 +251,13 @@ def test_bad_input(digits):
         batch_size.equal_epochs_vs_steps(digits, small=64, large=32)
     with pytest.raises(ValueError, match="batch_size must be a multiple"):
         accumulation.accumulation_check(digits, batch_size=130)
+    with pytest.raises(TypeError, match="data must be a course_lib.data.Split"):
+        schedules.ScheduleExplorer("digits")
+    with pytest.raises(ValueError, match="value must be one of options"):
+        batch_size.BatchSizeExplorer(digits, batch_size=33)
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        weight_decay.train_with_penalty(digits, "rmsprop", 0.1)
+    with pytest.raises(ValueError, match="num_steps must be >= 10"):
+        lr_finder.lr_range_test(build_mlp(digits, seed=0), digits, num_steps=5)
+    with pytest.raises(ValueError, match="scheme must be one of"):
+        explosion.product_conditioning(scheme="he")
