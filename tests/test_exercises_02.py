@@ -35,3 +35,26 @@ def test_answers_agree_with_the_library():
     rng = np.random.default_rng(0)
     aps = [metrics.average_precision_score(y_true, rng.random(len(y_true))) for _ in range(5)]
     assert exercises.get("02.pr_baseline").is_correct(np.mean(aps))
+
+
+@pytest.mark.parametrize("key, answer, feedback", [
+    ("02.f1", 0.97, "accuracy"), ("02.f1", 66.7, "fraction"), ("02.f1", 0.75, "precision"),
+    ("02.f1", 0.6, "recall"), ("02.f1", 0.675, "harmonic"), ("02.auc_pairs", 66.67, "fraction"),
+    ("02.pr_baseline", 0.5, "ROC baseline"), ("02.pr_baseline", 5, "fraction"),
+])
+def test_classic_mistakes_get_targeted_feedback(key, answer, feedback, capsys):
+    assert not exercises.check(key, answer)
+    out = capsys.readouterr().out
+    assert feedback in out and "Hint:" in out
+
+
+def test_mistakes_are_optional_and_never_crash(capsys):
+    plain = exercises.Exercise("q?", exercises.close_to(1.0), "a hint", "a solution")
+    assert plain.mistakes == {}
+    assert not exercises.check("02.f1", 0.1)  # no mistake matches: the plain hint
+    assert "Not quite. Hint:" in capsys.readouterr().out
+    assert not exercises.check("02.f1", [0.97])  # a judge that cannot read the answer is skipped
+    assert "Hint:" in capsys.readouterr().out
+    for key in CORRECT:  # a right answer is never taken for a mistake
+        mistakes = exercises.get(key).mistakes
+        assert not any(judge(CORRECT[key]) for judge in mistakes)
