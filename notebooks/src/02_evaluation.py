@@ -469,20 +469,22 @@ answer = ...
 exercises.check("02.f1", answer)
 
 # %% [markdown]
-# **2.** Positives score 0.9, 0.6 and 0.4; negatives score 0.7 and 0.3. What is the ROC AUC?
-# (Count pairs; check with `metrics.roc_auc_score`.)
-
-# %%
-answer = ...
-exercises.check("02.auc_pairs", answer)
-
-# %% [markdown]
-# **3.** 5% of a large test set is positive. What average precision does a model that ranks at
+# **2.** 5% of a large test set is positive. What average precision does a model that ranks at
 # random get?
 
 # %%
 answer = ...
 exercises.check("02.pr_baseline", answer)
+
+# %% [markdown]
+# **3.** On validation, malignant tumours score 0.9, 0.8, 0.6 and 0.3; benign ones 0.7, 0.4, 0.2
+# and 0.1. A tumour is flagged when its score ≥ the threshold. What is the highest threshold that
+# flags at least 75% of the malignant tumours (recall ≥ 0.75)? (This is the recall rule of
+# section 7; check with `operating_point.choose_threshold`.)
+
+# %%
+answer = ...
+exercises.check("02.threshold", answer)
 
 # %% [markdown]
 # ## Takeaways
