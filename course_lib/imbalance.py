@@ -101,7 +101,7 @@ def train_at_prevalence(prevalence: float, *, seed: int = 0, num_epochs: int = 2
 def plot_prevalence(result: dict[str, Any], axes=None):
     """ROC curve, PR curve with its prevalence baseline, and the always-negative baseline's metrics."""
     if axes is None:
-        _, axes = plt.subplots(1, 3, figsize=(12.5, 3.9), layout="constrained")
+        _, axes = plt.subplots(1, 3, figsize=(12.5, 4.2), layout="constrained")
     y, s, p = result["y_test"], result["y_score"], result["prevalence"]
     fpr, tpr, _ = metrics.roc_curve(y, s)
     metric_plots.plot_roc(fpr, tpr, axes[0], color="C0")
@@ -109,7 +109,7 @@ def plot_prevalence(result: dict[str, Any], axes=None):
     precision, recall, _ = metrics.precision_recall_curve(y, s)
     metric_plots.plot_pr(precision, recall, axes[1], color="C0", prevalence=p)
     axes[1].set_title(f"PR: AP {result['average_precision']:.3f}")
-    axes[1].legend(loc="upper right", fontsize=9)
+    metric_plots.legend_below(axes[1], ncol=1, fontsize=9)
     base = result["always_negative"]
     names = ["accuracy", "recall", "f1"]
     values = [base["accuracy"], base["recall"], 0.0 if np.isnan(base["f1"]) else base["f1"]]
@@ -120,6 +120,27 @@ def plot_prevalence(result: dict[str, Any], axes=None):
     axes[0].figure.suptitle(f"prevalence {p:g}: {int(y.sum())} positives, "
                             f"{int(len(y) - y.sum())} negatives in the test set")
     return axes
+
+
+def plot_prevalence_sweep(results: list[dict[str, Any]], ax=None):
+    """ROC AUC and average precision of ``train_at_prevalence`` results against the prevalence."""
+    if not results:
+        raise ValueError("results must hold at least one result of train_at_prevalence, got none")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 4.2), layout="constrained")
+    prevalences = [r["prevalence"] for r in results]
+    ax.plot(prevalences, [r["roc_auc"] for r in results], "o-", label="ROC AUC")
+    ax.plot(prevalences, [r["average_precision"] for r in results], "s-", label="average precision")
+    ax.plot(prevalences, prevalences, ":", color="0.5", label="AP of a random ranking (= prevalence)")
+    ax.set_xscale("log")
+    ax.set_xticks(prevalences, [f"{p:g}" for p in prevalences])
+    ax.minorticks_off()
+    ax.set_xlabel("prevalence (fraction of positives)")
+    ax.set_ylabel("score on the test set")
+    ax.set_ylim(0, 1.02)
+    ax.set_title("Same model and data, fewer positives: AUC stays, AP falls")
+    metric_plots.legend_below(ax, ncol=2, fontsize=10)
+    return ax
 
 
 class PrevalenceExplorer(Explorer):

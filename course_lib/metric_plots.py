@@ -7,8 +7,10 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.transforms import ScaledTranslation
 
 from . import metrics
+from .checks import check_positive
 from .plots import CLASS_COLORS
 
 METRIC_COLORS = {"accuracy": "0.35", "precision": "C2", "recall": "C3", "f1": "C4", "fpr": "C1"}
@@ -125,3 +127,43 @@ def plot_metric_sweep(sweep: Mapping[str, np.ndarray], ax=None, *,
     ax.set_xlabel("threshold")
     ax.set_ylim(-0.02, 1.02)
     return ax
+
+
+def legend_below(ax, *, ncol: int = 2, fontsize: float = 10, offset_points: float = 34, handles=None,
+                 **kwargs):
+    """A legend centred under the axes (below the x label), so that it never covers data.
+
+    ``offset_points`` is how far below the axes' bottom edge it starts (tick labels and x label
+    fit in ~34 points with the course style). Constrained layout makes room for it.
+    """
+    check_positive("ncol", ncol, integer=True)
+    transform = ax.transAxes + ScaledTranslation(0, -offset_points / 72, ax.figure.dpi_scale_trans)
+    extra = {} if handles is None else {"handles": handles}
+    return ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=transform, ncol=ncol,
+                     fontsize=fontsize, frameon=False, **extra, **kwargs)
+
+
+def zoom_inset(ax, xlim: tuple[float, float], ylim: tuple[float, float], *,
+               bounds: tuple[float, float, float, float] = (0.4, 0.1, 0.55, 0.55), title: str | None = None):
+    """An inset magnifying the box ``xlim`` x ``ylim`` of ``ax``: its data lines are drawn again there.
+
+    ``bounds`` = (x0, y0, width, height) of the inset in axes fractions; the magnified box is
+    outlined on ``ax`` and joined to the inset. Returns the inset's axes.
+    """
+    for name, lim in (("xlim", xlim), ("ylim", ylim)):
+        if len(lim) != 2 or not lim[0] < lim[1]:
+            raise ValueError(f"{name} must be (low, high) with low < high, got {lim!r}")
+    inset = ax.inset_axes(bounds)
+    for line in ax.get_lines():
+        if line.get_transform() is not ax.transData:  # axhline/axvline: partly in axes coordinates
+            continue
+        inset.plot(line.get_xdata(), line.get_ydata(), color=line.get_color(), ls=line.get_linestyle(),
+                   lw=line.get_linewidth(), marker=line.get_marker(), ms=line.get_markersize(),
+                   drawstyle=line.get_drawstyle(), zorder=line.get_zorder())
+    inset.set_xlim(*xlim)
+    inset.set_ylim(*ylim)
+    inset.tick_params(labelsize=9)
+    if title:
+        inset.set_title(title, fontsize=9)
+    ax.indicate_inset_zoom(inset, edgecolor="0.3")
+    return inset

@@ -266,20 +266,34 @@ def binary_report(y_true: Any, y_pred: Any, *, pos_label: int = 1) -> dict[str, 
 
 
 def classification_report(y_true: Any, y_pred: Any, *, labels: Any = None, digits: int = 2) -> str:
-    """A text table of per-class precision, recall, F1 and support, with the three averages."""
+    """A text table of per-class precision, recall, F1 and support, then the averages.
+
+    The layout is scikit-learn's: the micro average is printed as an "accuracy" row (F1 column
+    only) when it equals accuracy, i.e. when the labels cover every class present; otherwise as
+    "micro avg".
+    """
     y_true, y_pred = _pair(y_true, y_pred, "y_pred")
-    labels = np.unique(np.r_[y_true, y_pred]) if labels is None else as_labels("labels", labels)
+    present = np.unique(np.r_[y_true, y_pred])
+    labels = present if labels is None else as_labels("labels", labels)
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0.0)
-    width = max(11, digits + 7)
-    row = "{:>14}" + f"{{:>{width}.{digits}f}}" * 3 + f"{{:>{width}}}"
-    lines = [f"{'':>14}" + "".join(f"{h:>{width}}" for h in ("precision", "recall", "f1-score", "support"))]
-    lines += [row.format(k, pk, rk, fk, sk) for k, pk, rk, fk, sk in zip(labels, p, r, f, s, strict=True)]
-    lines.append("")
+    names = [f"{label}" for label in labels]
+    width = max(max(len(name) for name in names), len("weighted avg"), digits)
+    row = "{:>{width}s} " + " {:>9.{digits}f}" * 3 + " {:>9}\n"
+    report = ("{:>{width}s} " + " {:>9}" * 4).format("", "precision", "recall", "f1-score", "support",
+                                                    width=width) + "\n\n"
+    for name, pk, rk, fk, sk in zip(names, p, r, f, s, strict=True):
+        report += row.format(name, pk, rk, fk, sk, width=width, digits=digits)
+    report += "\n"
+    micro_is_accuracy = set(labels.tolist()) >= set(present.tolist())
     for average in ("micro", "macro", "weighted"):
         pa, ra, fa, _ = precision_recall_fscore_support(y_true, y_pred, labels=labels,
                                                         average=average, zero_division=0.0)
-        lines.append(row.format(f"{average} avg", pa, ra, fa, int(s.sum())))
-    return "\n".join(lines)
+        if average == "micro" and micro_is_accuracy:
+            accuracy_row = "{:>{width}s} " + " {:>9}" * 2 + " {:>9.{digits}f} {:>9}\n"
+            report += accuracy_row.format("accuracy", "", "", fa, int(s.sum()), width=width, digits=digits)
+        else:
+            report += row.format(f"{average} avg", pa, ra, fa, int(s.sum()), width=width, digits=digits)
+    return report
 
 
 # ----------------------------------------------------------------------------- every threshold

@@ -5,7 +5,8 @@ confusion matrix. The figure's fixed parts (histograms, curves, axes, labels) ar
 redraw restores that picture and draws only what moves (the threshold lines and the two points),
 then encodes a PNG ("blitting"). That costs a few milliseconds where rebuilding the whole figure
 costs ~80 ms. Works on ipywidgets 7.7.1 (Colab) and 8.x: a FloatSlider, an HTML table and an
-Output showing the PNG.
+Output showing the PNG. The PNG repeats the counts and metrics above its panels, so a saved
+notebook (which keeps the picture but not the live HTML table) still shows them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import numpy as np
 from IPython.display import Image, display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 from PIL import Image as PILImage
 
 from . import metric_plots, metrics
@@ -56,6 +57,13 @@ def confusion_table_html(report: dict[str, float]) -> str:
     )
 
 
+def readout_text(report: dict[str, float], threshold: float) -> str:
+    """Two lines for the figure: the four counts at ``threshold``, then the metrics."""
+    return (f"threshold {threshold:.2f}:  TP {report['tp']}  FN {report['fn']}  FP {report['fp']}  "
+            f"TN {report['tn']}\nprecision {_fmt(report['precision'])}  recall {_fmt(report['recall'])}  "
+            f"F1 {_fmt(report['f1'])}  FPR {_fmt(report['fpr'])}")
+
+
 class ThresholdExplorer:
     """A threshold slider over fixed scores: confusion matrix, metrics, histograms, ROC and PR points.
 
@@ -65,7 +73,7 @@ class ThresholdExplorer:
     """
 
     def __init__(self, y_true: Any, y_score: Any, *, threshold: float = 0.5, title: str | None = None,
-                 bins: int = 30, figsize: tuple[float, float] = (8.4, 5.6),
+                 bins: int = 30, figsize: tuple[float, float] = (8.4, 6.6),
                  class_names: tuple[str, str] = ("negative", "positive")):
         y_true = metrics.as_labels("y_true", y_true)
         y_score = metrics.as_scores("y_score", y_score)
@@ -108,7 +116,9 @@ class ThresholdExplorer:
         y, s = self.y_true, self.y_score
         metric_plots.plot_score_histograms(y, s, ax_hist, bins=bins, value_range=(lo, hi),
                                            class_names=class_names)
-        ax_hist.legend(loc="upper center", fontsize=9)
+        shaded = Patch(color="0.2", alpha=0.12, label="predicted positive (score ≥ threshold)")
+        metric_plots.legend_below(ax_hist, ncol=2, fontsize=9,
+                                  handles=[*ax_hist.get_legend_handles_labels()[0], shaded])
         ax_hist.set_title("scores of each class")
         fpr, tpr, _ = metrics.roc_curve(y, s)
         metric_plots.plot_roc(fpr, tpr, ax_roc, color="C0")
@@ -118,10 +128,12 @@ class ThresholdExplorer:
         ax_pr.set_title(f"PR curve (AP {metrics.average_precision_score(y, s):.3f})")
         metric_plots.plot_metric_sweep(self.sweep, ax_sweep)
         ax_sweep.set_title("metrics vs threshold")
-        ax_sweep.legend(loc="lower center", fontsize=8, ncol=3, framealpha=0.9)
+        metric_plots.legend_below(ax_sweep, ncol=3, fontsize=9)
         for ax in (ax_roc, ax_pr):
             ax.xaxis.label.set_size(11)
             ax.yaxis.label.set_size(11)
+        # The counts and metrics at the threshold, above the panels: the picture alone tells the story.
+        readout = fig.suptitle("threshold\nprecision", fontsize=11, family="monospace")
 
         marker = dict(marker="o", ms=10, color="k", mfc="gold", animated=True, zorder=5)
         self.artists = {
@@ -132,10 +144,12 @@ class ThresholdExplorer:
             "sweep_line": ax_sweep.axvline(lo, color="k", lw=2, animated=True),
             "roc_point": ax_roc.plot([], [], **marker)[0],
             "pr_point": ax_pr.plot([], [], **marker)[0],
+            "readout": readout,
         }
         self.axes = {"hist": ax_hist, "roc": ax_roc, "pr": ax_pr, "sweep": ax_sweep}
-        fig.canvas.draw()  # lays out once (constrained layout), then the layout is frozen
+        fig.canvas.draw()  # lays out once (constrained layout, room for the readout), then frozen
         fig.set_layout_engine("none")
+        readout.set_animated(True)  # from now on drawn on each update, not in the background
         fig.canvas.draw()
         self._background = fig.canvas.copy_from_bbox(fig.bbox)
         self.figure = fig
@@ -173,6 +187,7 @@ class ThresholdExplorer:
         defined = not np.isnan(report["precision"])  # no positive prediction: no PR point
         a["pr_point"].set_data([report["recall"]] if defined else [],
                                [report["precision"]] if defined else [])
+        a["readout"].set_text(readout_text(report, threshold))
         self.table.value = confusion_table_html(report)
         self.png = self._render()
         return self.state

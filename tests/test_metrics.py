@@ -124,13 +124,21 @@ def test_micro_average_equals_accuracy_for_multiclass():
         metrics.accuracy_score(y_true, y_pred))
 
 
-def test_classification_report_numbers_match_sklearn():
-    rng = np.random.default_rng(1)
-    y_true, y_pred = rng.integers(0, 3, 100), rng.integers(0, 3, 100)
-    theirs = skm.classification_report(y_true, y_pred, output_dict=True)
-    report = metrics.classification_report(y_true, y_pred, digits=4)
-    assert f"{theirs['macro avg']['f1-score']:.4f}" in report
-    assert f"{theirs['weighted avg']['precision']:.4f}" in report
+@pytest.mark.parametrize("num_classes, labels", [(2, None), (3, None), (10, None), (3, [0, 1])])
+@pytest.mark.parametrize("digits", [2, 4])
+def test_classification_report_is_sklearns(num_classes, labels, digits):
+    rng = np.random.default_rng(num_classes)
+    y_true, y_pred = rng.integers(0, num_classes, 200), rng.integers(0, num_classes, 200)
+    ours = metrics.classification_report(y_true, y_pred, labels=labels, digits=digits)
+    assert ours == skm.classification_report(y_true, y_pred, labels=labels, digits=digits)
+    rows = {line[:12].strip(): line[12:].split() for line in ours.splitlines() if line.strip()}
+    if labels is None:  # micro average = accuracy: an "accuracy" row with F1 and support only
+        assert "micro avg" not in rows
+        assert rows["accuracy"] == [f"{skm.accuracy_score(y_true, y_pred):.{digits}f}", "200"]
+    else:  # labels leave a class out: micro average is not accuracy
+        assert "accuracy" not in rows and "micro avg" in rows
+    theirs = skm.classification_report(y_true, y_pred, labels=labels, output_dict=True)
+    assert rows["macro avg"][2] == f"{theirs['macro avg']['f1-score']:.{digits}f}"
 
 
 # ------------------------------------------------------------------ every threshold

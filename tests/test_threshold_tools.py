@@ -37,12 +37,15 @@ def test_slider_updates_confusion_matrix_and_plotted_points(explorer, scores, th
     assert (x[0], y[0]) == pytest.approx(state["roc_point"])
     assert explorer.artists["hist_line"].get_xdata()[0] == threshold
     assert f"<b>{tp}</b>" in explorer.table.value and f"<b>{tn}</b>" in explorer.table.value
+    readout = explorer.artists["readout"].get_text()  # the picture alone shows the counts too
+    assert f"TP {tp}  FN {fn}  FP {fp}  TN {tn}" in readout and f"threshold {threshold:.2f}" in readout
     if tp + fp:
         x, y = explorer.artists["pr_point"].get_data()
         assert (x[0], y[0]) == pytest.approx((tp / (tp + fn), tp / (tp + fp)))
     else:  # nobody predicted positive: precision undefined, no PR point, the table says so
         assert len(explorer.artists["pr_point"].get_data()[0]) == 0
         assert "undefined" in explorer.table.value
+        assert "precision undefined (0/0)" in readout
     assert explorer.png.startswith(b"\x89PNG") and not explorer.errors
 
 
@@ -136,4 +139,50 @@ def test_metric_plots_draw_and_check_input(scores):
         metric_plots.plot_confusion_matrix(np.ones((2, 3)))
     with pytest.raises(ValueError, match="labels must have 2"):
         metric_plots.plot_confusion_matrix(cm, ["a"])
+    plt.close("all")
+
+
+def _inside(inner, outer) -> bool:
+    """Whether the display box ``inner`` lies within ``outer`` (1 px slack)."""
+    return (inner.x0 >= outer.x0 - 1 and inner.x1 <= outer.x1 + 1
+            and inner.y0 >= outer.y0 - 1 and inner.y1 <= outer.y1 + 1)
+
+
+def test_legends_sit_outside_the_data_axes(explorer):
+    fig = explorer.figure
+    renderer = fig.canvas.get_renderer()
+    for name in ("hist", "sweep"):
+        ax = explorer.axes[name]
+        legend = ax.get_legend().get_window_extent(renderer)
+        assert legend.y1 < ax.get_window_extent(renderer).y0  # entirely below the axes
+        assert _inside(legend, fig.bbox)  # and still in the figure
+    labels = [t.get_text() for t in explorer.axes["hist"].get_legend().get_texts()]
+    assert any("predicted positive" in label for label in labels)  # the grey band is explained
+
+
+def test_zoom_inset_magnifies_the_lines_and_checks_limits():
+    fig, ax = plt.subplots(layout="constrained")
+    ax.plot([0, 0.01, 0.02, 1], [0, 0.9, 0.95, 1], "o-", color="C3")
+    ax.axhline(0.5)  # in axes coordinates along x: not copied
+    inset = metric_plots.zoom_inset(ax, (0, 0.05), (0.8, 1.0), title="zoom")
+    assert len(inset.get_lines()) == 1 and inset.get_lines()[0].get_marker() == "o"
+    assert inset.get_xlim() == (0, 0.05) and inset.get_ylim() == (0.8, 1.0)
+    with pytest.raises(ValueError, match="xlim"):
+        metric_plots.zoom_inset(ax, (0.05, 0), (0.8, 1.0))
+    with pytest.raises(ValueError, match="ncol"):
+        metric_plots.legend_below(ax, ncol=0)
+    plt.close(fig)
+
+
+def test_prevalence_sweep_plot_has_ticks_at_the_prevalences():
+    results = [{"prevalence": p, "roc_auc": 0.9, "average_precision": 0.9 * p ** 0.3}
+               for p in imbalance.PREVALENCES]
+    ax = imbalance.plot_prevalence_sweep(results)
+    np.testing.assert_allclose(sorted(ax.get_xticks()), sorted(imbalance.PREVALENCES))
+    assert ax.get_ylabel() and ax.get_title() and len(ax.get_legend().get_texts()) == 3
+    ax.figure.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    assert legend.y1 < ax.get_window_extent().y0
+    with pytest.raises(ValueError, match="results"):
+        imbalance.plot_prevalence_sweep([])
     plt.close("all")

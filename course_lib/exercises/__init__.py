@@ -9,19 +9,35 @@ from __future__ import annotations
 
 import importlib
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise: how to judge an answer, a hint for a wrong one, and the worked solution."""
+    """One exercise: how to judge an answer, a hint for a wrong one, and the worked solution.
+
+    ``mistakes`` maps a judge of a classic wrong answer to targeted feedback, printed before the
+    hint when that judge accepts the answer (the first matching judge wins).
+    """
 
     question: str
     is_correct: Callable[[Any], bool]
     hint: str
     solution: str
+    mistakes: Mapping[Callable[[Any], bool], str] = field(default_factory=dict)
+
+
+def _mistake(exercise: Exercise, answer: Any) -> str | None:
+    """The feedback of the first classic mistake that ``answer`` makes, if any."""
+    for judge, message in exercise.mistakes.items():
+        try:
+            if judge(answer):
+                return message
+        except Exception:  # a judge that cannot read the answer: not this mistake
+            continue
+    return None
 
 
 def close_to(expected: float, rel: float = 1e-3, abs_: float = 1e-9) -> Callable[[Any], bool]:
@@ -81,7 +97,9 @@ def check(key: str, answer: Any) -> Verdict:
     if ok:
         print(f"[{key}] Correct!")
     else:
-        print(f"[{key}] Not quite. Hint: {exercise.hint}")
+        mistake = _mistake(exercise, answer)
+        print(f"[{key}] Not quite: {mistake}\nHint: {exercise.hint}" if mistake
+              else f"[{key}] Not quite. Hint: {exercise.hint}")
     return Verdict(ok)
 
 

@@ -133,7 +133,8 @@ assert all(np.isclose(by_hand[k], ours[k]) and np.isclose(ours[k], sklearns[k]) 
 # F1 by treating it as "positive" and all others as "negative". Three ways to average them:
 # **macro** (plain mean over classes: every class counts the same), **weighted** (mean weighted by
 # each class's support), **micro** (pool the counts of all classes first; for single-label data it
-# equals accuracy). Here: an MLP reading the 8 × 8 handwritten digits.
+# equals accuracy, so `classification_report` prints it as the **accuracy** row, as scikit-learn
+# does). Here: an MLP reading the 8 × 8 handwritten digits.
 
 # %%
 X_digits, digit = data.load_tabular("digits")
@@ -191,11 +192,17 @@ for t in thresholds:
     rows.append((tpr, fpr, prec))
     print(f"{t:.1f}  {tp_t:3d} {fn_t:3d} {fp_t:3d}  {tn_t:3d}  {tpr:.3f}  {fpr:.3f}  {prec:.3f}")
 hand_tpr, hand_fpr, hand_precision = np.array(rows).T
+num_points = len(set(rows))
+assert num_points < len(thresholds)
+print(f"{len(thresholds)} thresholds, but only {num_points} different points: some rows repeat")
 
 # %% [markdown]
-# Nine thresholds give nine points. The library does the same sweep at **every unique score**
-# (the only places where a count can change), sorting the scores once instead of recounting:
+# Nine thresholds do **not** give nine points: where no score lies between two neighbouring
+# thresholds, no count changes, and the rows of the table repeat. A count can only change where
+# the threshold passes a score, which is exactly why the library sweeps the **unique scores**,
+# and nothing else: every change, no repeats. It sorts the scores once instead of recounting:
 # `metrics.roc_curve` and `metrics.precision_recall_curve`, drawn below under the hand-made points.
+# All the hand points crowd into one corner (this model is good), so each panel magnifies it.
 
 # %%
 fpr, tpr, _ = metrics.roc_curve(y9, s9)
@@ -205,13 +212,17 @@ print("ROC AUC", f"{metrics.roc_auc_score(y9, s9):.3f}", "· average precision",
       f"{metrics.average_precision_score(y9, s9):.3f}")
 fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(11, 4.3), layout="constrained")
 metric_plots.plot_roc(fpr, tpr, ax_roc, label="every unique score (library)", color="C0")
-ax_roc.plot(hand_fpr, hand_tpr, "o", color="C3", ms=8, label="thresholds 0.9, 0.8, … (by hand)")
-ax_roc.legend(loc="lower right", fontsize=10)
+ax_roc.plot(hand_fpr, hand_tpr, "o", color="C3", ms=7, label="thresholds 0.9, 0.8, … (by hand)")
+metric_plots.zoom_inset(ax_roc, (-0.002, 0.05), (0.8, 1.005), bounds=(0.38, 0.1, 0.58, 0.58),
+                        title="zoom: FPR ≤ 0.05, recall ≥ 0.8")
+metric_plots.legend_below(ax_roc, ncol=1)
 ax_roc.set_title("ROC curve")
 metric_plots.plot_pr(precision, recall, ax_pr, label="every unique score (library)", color="C0",
                      prevalence=float(y9.mean()))
-ax_pr.plot(hand_tpr, hand_precision, "o", color="C3", ms=8, label="thresholds 0.9, 0.8, … (by hand)")
-ax_pr.legend(loc="lower left", fontsize=10)
+ax_pr.plot(hand_tpr, hand_precision, "o", color="C3", ms=7, label="thresholds 0.9, 0.8, … (by hand)")
+metric_plots.zoom_inset(ax_pr, (0.8, 1.005), (0.8, 1.005), bounds=(0.08, 0.22, 0.58, 0.58),
+                        title="zoom: recall ≥ 0.8, precision ≥ 0.8")
+metric_plots.legend_below(ax_pr, ncol=1)
 ax_pr.set_title("PR curve (a staircase)")
 plt.show()
 
@@ -243,15 +254,29 @@ explorer = ThresholdExplorer(y_hard, s_hard, threshold=0.5, bins=20,
 
 # %% [markdown]
 # Drag the **threshold** slider. The scores were computed once; each move only recounts the
-# confusion matrix (positives first, as on the slide) and moves the black lines and the two gold
-# points: on the ROC curve (FPR, recall) and on the PR curve (recall, precision). Try: where is
-# F1 highest? What happens to precision at a very high threshold, and why does it become
-# "undefined" at the top?
+# confusion matrix and moves the black lines and the two gold points: on the ROC curve (FPR,
+# recall) and on the PR curve (recall, precision). When you run the cell, the live confusion matrix
+# (positives first, as on the slide) appears as a table left of the figure; the line above the
+# panels repeats its four counts and the metrics, so the picture alone tells the story (a saved
+# notebook keeps only the picture). In the histogram, the **grey band** right of the black line
+# covers the scores ≥ threshold: everything in it is predicted positive (red under it: true
+# positives; blue: false positives); left of the line, red is a missed tumour.
+#
+# Try: where is F1 highest? What happens to precision at a very high threshold, and why does it
+# become "undefined" at the top?
 
 # %%
 explorer.show()
 
 # %% [markdown]
+# *Answers.* F1 peaks where the purple line of the lower-right panel does, between the extremes:
+# there precision and recall are both fair. As the threshold rises, only the surest cases stay
+# predicted positive, so precision tends to rise (with jumps: one false positive more or less
+# counts a lot among few predictions) while recall falls. Above the highest score **nobody** is
+# predicted positive: TP + FP = 0, so precision = TP / (TP + FP) = 0/0 has no value. The table
+# and the header say "undefined (0/0)" and the gold PR point disappears; scikit-learn returns 0
+# there with a warning, or whatever you pass as `zero_division`.
+#
 # The explorer keeps what it shows in `explorer.state`; `explorer.update(t)` computes it for any
 # threshold (this is what the slider calls), so code and tests can drive it without a browser:
 
@@ -278,13 +303,18 @@ print(f"{pos.size} x {neg.size} = {pairs.size} pairs; positive ranked higher in 
       f"equal to the ROC AUC: {np.isclose(pairs.mean(), metrics.roc_auc_score(y_hard, s_hard))}")
 print("metrics.ranking_probability == roc_auc_score == sklearn:",
       np.isclose(metrics.ranking_probability(y_hard, s_hard), skm.roc_auc_score(y_hard, s_hard)))
+s64 = s_hard.astype(np.float64)
+print("same AUC for scores, scores³ and logit(scores) (increasing transforms keep the order):",
+      np.isclose(metrics.roc_auc_score(y_hard, s64 ** 3), metrics.roc_auc_score(y_hard, s64))
+      and np.isclose(metrics.roc_auc_score(y_hard, np.log(s64 / (1 - s64))), metrics.roc_auc_score(y_hard, s64)))
 rng = np.random.default_rng(0)
 random_aucs = [metrics.roc_auc_score(rng.integers(0, 2, 2000), rng.random(2000)) for _ in range(5)]
 print("random scores give AUC", np.round(random_aucs, 3))
 
 # %% [markdown]
 # So AUC does not depend on any threshold, and it is blind to what happens *after* ranking: any
-# increasing transformation of the scores (a logit instead of a probability) leaves it unchanged.
+# increasing transformation of the scores (a logit instead of a probability, a cube) leaves it
+# unchanged, as the last line above checks.
 #
 # ## 6. Imbalanced data
 #
@@ -302,7 +332,8 @@ for seed in range(3):
 # ### ROC vs PR under imbalance (C5, erratum E19)
 # The slide says the PR curve is "the correct metric" under imbalance. The truth has more nuance.
 # Take scores where positives ~ N(1.5, 1) and negatives ~ N(0, 1), i.e. **the same ranking
-# quality**, at a prevalence of 50% and of 1% (2000 positives each time):
+# quality**, at prevalences of 50%, 10% and 1% (2000 positives each time, more negatives for a
+# lower prevalence):
 
 # %%
 print("prevalence  ROC AUC  average precision")
@@ -317,8 +348,8 @@ for (p, (y_b, s_b)), color in zip(binormal.items(), ("C0", "C2", "C3"), strict=T
     prec_b, rec_b, _ = metrics.precision_recall_curve(y_b, s_b)
     metric_plots.plot_pr(prec_b, rec_b, ax_pr, color=color, label=f"prevalence {p:g}")
     ax_pr.axhline(p, ls=":", color=color, lw=1.2)
-ax_roc.legend(loc="lower right", fontsize=10)
-ax_pr.legend(loc="upper right", fontsize=10)
+metric_plots.legend_below(ax_roc, ncol=2)
+metric_plots.legend_below(ax_pr, ncol=3)
 ax_roc.set_title("ROC: the same curve at every prevalence")
 ax_pr.set_title("PR: falls with the prevalence (dotted: baselines)")
 plt.show()
@@ -352,14 +383,7 @@ print(f"over prevalences {imbalance.PREVALENCES}:")
 print("  ROC AUC stays within 0.06:", max(aucs) - min(aucs) < 0.06)
 print("  average precision falls as the prevalence falls:", bool(np.all(np.diff(aps) < 0)))
 print("  AP at 1% still far above its baseline 0.01:", aps[-1] > 5 * 0.01)
-fig, ax = plt.subplots(figsize=(6.5, 3.8))
-ax.plot(imbalance.PREVALENCES, aucs, "o-", label="ROC AUC")
-ax.plot(imbalance.PREVALENCES, aps, "s-", label="average precision")
-ax.plot(imbalance.PREVALENCES, imbalance.PREVALENCES, ":", color="0.5", label="AP of a random ranking")
-ax.set_xscale("log")
-ax.set_xlabel("prevalence (fraction of positives)")
-ax.set_ylim(0, 1.02)
-ax.legend(fontsize=10)
+_ = imbalance.plot_prevalence_sweep(results)
 plt.show()
 
 # %%
@@ -379,30 +403,64 @@ prevalence_explorer.show()
 rules = {"max F1": dict(rule="max_f1"), "recall ≥ 0.9": dict(rule="recall", target_recall=0.9),
          "cost FN = 5 FP": dict(rule="cost", cost_fp=1.0, cost_fn=5.0)}
 print(f"{'rule':15s} {'threshold':>9s}   validation P / R / F1   test P / R / F1")
-chosen = {}
+chosen, on_val, on_test = {}, {}, {}
 for name, rule in rules.items():
     chosen[name] = t = operating_point.choose_threshold(y_hard_val, s_hard_val, **rule)
-    val, test = (operating_point.report_at(y, s, t) for y, s in ((y_hard_val, s_hard_val), (y_hard, s_hard)))
+    on_val[name], on_test[name] = (operating_point.report_at(y, s, t)
+                                   for y, s in ((y_hard_val, s_hard_val), (y_hard, s_hard)))
+    val, test = on_val[name], on_test[name]
     print(f"{name:15s} {t:9.3f}   {val['precision']:.2f} / {val['recall']:.2f} / {val['f1']:.2f}"
           f"      {test['precision']:.2f} / {test['recall']:.2f} / {test['f1']:.2f}")
-assert operating_point.report_at(y_hard_val, s_hard_val, chosen["recall ≥ 0.9"])["recall"] >= 0.9
+for name, other in [("max F1", "recall ≥ 0.9"), ("max F1", "cost FN = 5 FP"), ("recall ≥ 0.9", "cost FN = 5 FP")]:
+    if chosen[name] == chosen[other]:
+        print(f"note: '{name}' and '{other}' pick the same threshold, {chosen[name]:.3f}, so their rows agree")
+print(f"recall ≥ 0.9 on validation ({on_val['recall ≥ 0.9']['recall']:.2f}) gave recall "
+      f"{on_test['recall ≥ 0.9']['recall']:.2f} on test")
+assert on_val["recall ≥ 0.9"]["recall"] >= 0.9
+assert 0.5 < on_test["recall ≥ 0.9"]["recall"] < 0.9  # the target is missed on new data
 assert chosen["cost FN = 5 FP"] <= chosen["max F1"] + 1e-9  # expensive misses: a lower threshold
 
 # %% [markdown]
 # The numbers on the test set differ from validation, usually for the worse: the threshold was
-# tuned to the validation set's quirks. That is exactly why the test set is touched **once**, after
-# every choice is made. Choosing the threshold on the test set itself would report a number that
-# no new patient will see:
+# tuned to the validation set's quirks. The recall rule shows it most: it met 0.9 on validation
+# by construction (it takes the highest threshold that does), yet fell well short of it on test
+# (last line above). How can one rule miss by that much? Count the tumours:
 
 # %%
-honest = operating_point.report_at(y_hard, s_hard, chosen["max F1"])["f1"]
-peeking = operating_point.report_at(y_hard, s_hard, operating_point.choose_threshold(y_hard, s_hard, "max_f1"))["f1"]
-print("F1 with the threshold tuned on the test set itself is at least the honest one:", peeking >= honest)
+num_val_positives, num_test_positives = int(y_hard_val.sum()), int(y_hard.sum())
+needed = int(np.ceil(0.9 * num_val_positives))
+print(f"validation: {num_val_positives} malignant tumours, so one tumour is {1 / num_val_positives:.1%} "
+      f"of recall; 'recall ≥ 0.9' means catching {needed} of them")
+print(f"test: {num_test_positives} malignant tumours; a recall near 0.9 measured on so few has a "
+      f"standard error of about {np.sqrt(0.9 * 0.1 / num_test_positives):.2f}")
+
+# %% [markdown]
+# With about forty positives, recall moves in steps of more than 2%, and the rule stops at the
+# threshold where validation *just* reaches 0.9: it is tuned to the last few of those particular
+# tumours. On new tumours, the same threshold catches fewer, and the test recall is itself
+# uncertain by about ±0.05. Both errors add up, and with a weak two-feature model the scores of
+# new tumours spread more than validation suggested. Remedies: more validation positives, a
+# margin (aim above the recall you must keep), and an uncertainty with every reported number.
+#
+# That is also why the test set is touched **once**, after every choice is made. Choosing the
+# threshold on the test set itself would report a number that no new patient will see:
+
+# %%
+# NBVAL_IGNORE_OUTPUT  (F1 of a trained model can differ in the last digits)
+t_peek = operating_point.choose_threshold(y_hard, s_hard, "max_f1")
+honest = on_test["max F1"]["f1"]
+peeking = operating_point.report_at(y_hard, s_hard, t_peek)["f1"]
+print(f"test F1, threshold {chosen['max F1']:.3f} chosen on validation (honest): {honest:.3f}")
+print(f"test F1, threshold {t_peek:.3f} chosen on the test set (peeking):  {peeking:.3f}")
+print(f"peeking flatters F1 by {peeking - honest:.3f}")
+assert peeking >= honest  # the best threshold on the test set can only do better there
 
 # %% [markdown]
 # ## Exercises
 #
-# Replace the `...` and run the cell. Stuck? `exercises.solution("02.f1")` prints a worked solution.
+# Replace the `...` and run the cell: a wrong answer gets a hint, and the classic mistakes (a
+# percentage, the accuracy instead of F1, …) get told what they are. Stuck?
+# `exercises.solution("02.f1")` prints a worked solution.
 #
 # **1.** A screening model gives TP = 30, FN = 20, FP = 10, TN = 940. What is its F1 score?
 
@@ -411,20 +469,22 @@ answer = ...
 exercises.check("02.f1", answer)
 
 # %% [markdown]
-# **2.** Positives score 0.9, 0.6 and 0.4; negatives score 0.7 and 0.3. What is the ROC AUC?
-# (Count pairs; check with `metrics.roc_auc_score`.)
-
-# %%
-answer = ...
-exercises.check("02.auc_pairs", answer)
-
-# %% [markdown]
-# **3.** 5% of a test set is positive. What average precision does a model that ranks at random
-# get, on average?
+# **2.** 5% of a large test set is positive. What average precision does a model that ranks at
+# random get?
 
 # %%
 answer = ...
 exercises.check("02.pr_baseline", answer)
+
+# %% [markdown]
+# **3.** On validation, malignant tumours score 0.9, 0.8, 0.6 and 0.3; benign ones 0.7, 0.4, 0.2
+# and 0.1. A tumour is flagged when its score ≥ the threshold. What is the highest threshold that
+# flags at least 75% of the malignant tumours (recall ≥ 0.75)? (This is the recall rule of
+# section 7; check with `operating_point.choose_threshold`.)
+
+# %%
+answer = ...
+exercises.check("02.threshold", answer)
 
 # %% [markdown]
 # ## Takeaways
@@ -432,7 +492,8 @@ exercises.check("02.pr_baseline", answer)
 # - Every classification metric is a ratio of the confusion matrix's four counts; learn which
 #   question each answers (precision: are the alarms right? recall: are the positives caught?).
 # - Scores and a threshold make the decisions: the threshold is a choice, made on validation data,
-#   by a rule that fits the costs; the test set is touched once to report it.
+#   by a rule that fits the costs; the test set is touched once to report it. With few positives
+#   a recall target met on validation is not a guarantee: leave a margin.
 # - ROC and PR curves sweep the threshold over the unique scores; PR curves are staircases, never
 #   straight lines between points.
 # - ROC AUC is the probability that a positive outranks a negative: 0.5 is random, and it does
