@@ -12,6 +12,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.ticker import MaxNLocator
 from torch import nn
 
 from .checks import check_positive, check_range, check_type
@@ -268,11 +269,12 @@ def covariate_shift_experiment(data: Split, *, lr: float = 0.1, init_scale: floa
 def plot_covariate_shift(runs: dict[str, tuple[History, np.ndarray]], *, smooth: int = 10):
     """Validation accuracy per epoch (left) and how far the layer's input moves per step (right)."""
     check_positive("smooth", smooth, integer=True)
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4))
     plot_history({k: h for k, (h, _) in runs.items()}, axes[0], key="metric")
     axes[0].set_ylim(0, 1)
     axes[0].set_ylabel("accuracy")
-    axes[0].legend(fontsize=8)
+    axes[0].xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes[0].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)
     kernel = np.ones(smooth) / smooth
     for i, (label, (_, change)) in enumerate(runs.items()):
         if len(change) >= smooth:
@@ -280,7 +282,8 @@ def plot_covariate_shift(runs: dict[str, tuple[History, np.ndarray]], *, smooth:
     axes[1].set_yscale("log")
     axes[1].set_xlabel("optimizer step")
     axes[1].set_ylabel("input shift per step (relative)")
-    axes[1].legend(fontsize=8)
+    axes[1].set_title(f"{smooth}-step moving average", fontsize=10)
+    axes[1].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)
     return fig
 
 

@@ -72,10 +72,17 @@ def plot_boundaries(sweep: Sweep, data: Split, *, resolution: int = 80):
         for j, width in enumerate(sweep.widths):
             ax = axes[i, j]
             plot_decision_boundary(sweep.models[(depth, width)], data.X_train, data.y_train, ax,
-                                   resolution=resolution, s=10)
+                                   resolution=resolution, s=22)
             ax.set_title(f"{depth}×{width}: {sweep.params[i, j]:,} params\n"
                          f"train {sweep.train_accuracy[i, j]:.2f}  val {sweep.val_accuracy[i, j]:.2f}",
                          fontsize=10)
+            if i == rows - 1:
+                ax.set_xlabel("feature x₁")
+            if j == 0:
+                ax.set_ylabel(f"depth {depth}\nfeature x₂")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, [f"{lab} (training point)" for lab in labels], loc="outside lower center", ncol=2,
+               fontsize=9, markerscale=1.5)
     return fig
 
 

@@ -9,6 +9,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.ticker import MaxNLocator
 from torch import nn
 
 from .activations import ACTIVATIONS, TRAINABLE_ACTIVATIONS, derivative
@@ -89,6 +90,7 @@ def plot_gradient_flow(curves: dict[str, Sequence[float]], ax=None, *, title: st
         ax.plot(np.arange(1, len(norms) + 1), np.maximum(norms, 1e-30), marker="o", ms=3,
                 label=label)
     ax.set_yscale("log")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("layer (1 = input side, last = output layer)")
     ax.set_ylabel("‖∂loss/∂W‖ at initialisation")
     if title:
@@ -153,6 +155,12 @@ class DeadUnits:
     dead: dict[str, np.ndarray]
     val_accuracy: dict[str, np.ndarray]
 
+    def rises_with_lr(self, activation: str, min_rise: float = 0.3) -> bool:
+        """Whether, for every seed, the dead fraction never falls as the LR grows and rises by min_rise."""
+        check_choice("activation", activation, tuple(self.dead))
+        d = self.dead[activation]
+        return bool((np.diff(d, axis=1) >= 0).all() and (d[:, -1] - d[:, 0] >= min_rise).all())
+
 
 def dead_units_vs_lr(data: Split, lrs: Sequence[float], activations: Sequence[str] = ("relu",), *,
                      hidden: Sequence[int] = (64, 64), init: str = "he", num_epochs: int = 3,
@@ -195,10 +203,28 @@ def draw_gradient_flow(data: Split, depth: int, activation: str, init: str, resi
     fig, ax = plt.subplots(figsize=(7.5, 3.6))
     label = f"{activation}, {init} init" + (", residual" if residual else "")
     plot_gradient_flow({label: norms}, ax,
-                       title=f"depth {depth}: ‖∇W first‖ / ‖∇W last‖ = {ratio:.1e}")
-    ax.set_ylim(1e-12, 1e2)
+                       title=f"depth {depth} (+ output layer): ‖∇W first‖ / ‖∇W last‖ = {ratio:.1e}")
+    low, high = flow_ylim(norms)
+    values = np.asarray(norms, dtype=float)
+    underflow = np.flatnonzero(values <= 0)
+    if underflow.size:  # a norm of exactly 0 has no place on a log axis: mark it at the bottom
+        ax.plot(underflow + 1, np.full(underflow.size, low * 1.5), "v", color="C3", ms=7,
+                label="gradient exactly 0 (underflow)")
+        ax.legend(loc="best", fontsize=9)
+    ax.set_ylim(low, high)
     return fig, {"norms": norms, "ratio": ratio, "depth": depth, "activation": activation,
-                 "init": init, "residual": residual}
+                 "init": init, "residual": residual, "ylim": (low, high)}
+
+
+def flow_ylim(norms: Sequence[float]) -> tuple[float, float]:
+    """Log-axis limits that show every positive norm: at least 1e-12..1e2, widened to the data."""
+    positive = np.asarray(norms, dtype=float)
+    positive = positive[positive > 0]
+    if positive.size == 0:
+        return 1e-12, 1e2
+    low = min(1e-12, 10.0 ** np.floor(np.log10(positive.min())))
+    high = max(1e2, 10.0 ** np.ceil(np.log10(positive.max())))
+    return float(low), float(high)
 
 
 def gradient_flow_explorer(data: Split, depth: int = 20, activation: str = "sigmoid",
@@ -231,7 +257,8 @@ def plot_dead_units(result: DeadUnits):
     for ax in axes:
         ax.set_xscale("log")
         ax.set_xlabel("Adam learning rate")
-    axes[0].set_ylabel("dead units, last hidden layer")
+    axes[0].set_ylabel("fraction of dead units\n(last hidden layer)")
+    axes[0].set_title("dead: |f′| ≤ 1e-6 on every training input", fontsize=10)
     axes[0].set_ylim(-0.02, 1)
     axes[1].set_ylabel("validation accuracy")
     axes[0].legend()

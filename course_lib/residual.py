@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 from .checks import check_positive, check_type
 from .data import Split
@@ -47,9 +48,12 @@ def compare(data: Split, *, depth: int = 30, width: int = 64, lr: float = 0.02, 
 
 def plot_compare(runs: dict[str, Run]):
     """Train and validation accuracy per epoch (left) and gradient flow at initialisation (right)."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.6))
     plot_history({k: r.history for k, r in runs.items()}, axes[0], key="metric")
     axes[0].set_ylim(0, 1)
-    axes[0].legend(fontsize=8, loc="center right")
+    axes[0].xaxis.set_major_locator(MaxNLocator(integer=True))
+    # below the axes, off the curves (a plain net's curve can reach any height)
+    axes[0].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     plot_gradient_flow({k: r.grad_norms for k, r in runs.items()}, axes[1])
+    axes[1].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)
     return fig

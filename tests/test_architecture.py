@@ -224,6 +224,27 @@ def test_gradient_flow_explorer_redraws_on_slider_change(digits):
     plt.close("all")
 
 
+def test_gradient_flow_chart_y_axis_shows_every_layer(digits):
+    fig, state = diagnostics.draw_gradient_flow(digits, 20, "sigmoid", "default")
+    low, high = fig.axes[0].get_ylim()
+    assert low <= min(state["norms"]) < max(state["norms"]) <= high  # ~1e-17 reaches below 1e-12
+    assert diagnostics.flow_ylim([1e-3, 1.0]) == (1e-12, 1e2)  # the usual range when it suffices
+    assert diagnostics.flow_ylim([0.0, 3e-17, 500.0]) == (1e-17, 1e3)  # a 0 is marked, not scaled
+    fig, _ = diagnostics.draw_gradient_flow(digits, 30, "sigmoid", "default")
+    assert any("underflow" in t.get_text() for t in fig.axes[0].get_legend().get_texts())
+    plt.close("all")
+
+
+def test_rises_with_lr_needs_every_seed_to_rise():
+    r = diagnostics.DeadUnits((1e-3, 1e-2, 1e-1), {"relu": np.array([[0, 0.2, 0.8], [0, 0.3, 0.7]]),
+                                                   "gelu": np.array([[0, 0.5, 0.4], [0, 0.1, 0.9]])}, {})
+    assert r.rises_with_lr("relu", min_rise=0.5)
+    assert not r.rises_with_lr("relu", min_rise=0.75)
+    assert not r.rises_with_lr("gelu")  # seed 0 falls at the largest lr
+    with pytest.raises(ValueError, match="activation"):
+        r.rises_with_lr("tanh")
+
+
 def test_dead_units_vs_lr_shape_and_input_checks(digits):
     r = diagnostics.dead_units_vs_lr(digits, (1e-3,), ("relu",), hidden=(16, 16), num_epochs=1)
     assert r.dead["relu"].shape == (1, 1) and 0 <= r.dead["relu"][0, 0] <= 1
@@ -261,6 +282,13 @@ def test_exercises_accept_the_right_answer_only(key, right, wrong, capsys):
     assert not exercises.check(key, wrong)
     assert not exercises.check(key, ...)
     assert "Not answered yet" in capsys.readouterr().out
+
+
+def test_sigmoid_chain_accepts_about_1e_minus_6():
+    from course_lib import exercises
+
+    assert exercises.check("03.sigmoid_chain", 1e-6)
+    assert not exercises.check("03.sigmoid_chain", 1e-5)
 
 
 def test_bn_params_exercise_matches_torch():
