@@ -278,3 +278,97 @@ def rank_sweep(pretrained: MLP, ranks: Sequence[int], targets: Sequence[Task], *
     """results[rank] = LoRA Results over ``targets`` (one per seed), with alpha fixed across ranks."""
     return {r: [finetune("LoRA", pretrained, t, rank=r, alpha=alpha, seed=s, **kwargs)
                 for s, t in enumerate(targets)] for r in ranks}
+
+
+# --- Figures and the rank explorer (figure-only code) ---------------------------------------------
+
+def plot_comparison(results: dict[str, dict[str, list[Result]]], ax=None, *, title: str | None = None):
+    """Bars of the median test error per method and target, labelled with trainable parameters."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.6))
+    names = list(results)
+    methods = list(results[names[0]])
+    width = 0.8 / len(names)
+    for i, name in enumerate(names):
+        medians = [median_error(results[name][m]) for m in methods]
+        bars = ax.bar(np.arange(len(methods)) + (i - (len(names) - 1) / 2) * width, medians, width,
+                      label=name)
+        ax.bar_label(bars, fmt="%.3f", fontsize=8)
+    ax.set_xticks(np.arange(len(methods)),
+                  [f"{m}\n{results[names[0]][m][0].trainable:,} params" for m in methods])
+    ax.set_ylabel("median test error")
+    ax.set_title(title or "same target data, four ways to adapt")
+    ax.legend()
+    return ax.figure
+
+
+def plot_fits(results: dict[str, list[Result]], target: Task, seed: int = 0, ax=None):
+    """The target's labelled points, its true curve and each method's prediction (one seed)."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.4))
+    ax.plot(target.X_test[:, 0], target.y_test, "k--", lw=1, label="true function")
+    with torch.no_grad():
+        for i, (method, rs) in enumerate(results.items()):
+            model = rs[seed].model.eval()
+            ax.plot(target.X_test[:, 0], model(target.X_test)[:, 0], color=f"C{i}", label=method)
+    ax.scatter(target.X_train[:, 0], target.y_train, color="k", zorder=3, label="labelled points")
+    ax.set_title(target.name)
+    ax.legend(fontsize=8, ncol=2)
+    return ax.figure
+
+
+def plot_sample_efficiency(sizes: Sequence[int], errors: dict[str, np.ndarray], ax=None):
+    """Median target error (band: min to max over seeds) against the number of labelled examples."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 3.6))
+    for i, (method, e) in enumerate(errors.items()):
+        ax.plot(sizes, np.median(e, axis=1), "o-", color=f"C{i}", label=method)
+        ax.fill_between(sizes, e.min(axis=1), e.max(axis=1), color=f"C{i}", alpha=0.12)
+    ax.set(xscale="log", yscale="log", xlabel="labelled examples of the target",
+           ylabel="test error (normalised MSE)", title="sample efficiency")
+    ax.set_xticks(list(sizes), [str(n) for n in sizes])
+    ax.legend()
+    return ax.figure
+
+
+def rank_explorer(sweep: dict[int, list[Result]], targets: Sequence[Task],
+                  references: dict[str, list[Result]] | None = None):
+    """An Explorer with a "rank" slider over a precomputed rank_sweep: parameters vs error, and the fit."""
+    import matplotlib.pyplot as plt
+
+    from .widgets import Explorer, selection_slider
+
+    ranks = sorted(sweep)
+    if not ranks:
+        raise ValueError("sweep must hold at least one rank")
+    trainable = [sweep[r][0].trainable for r in ranks]
+    errors = [median_error(sweep[r]) for r in ranks]
+
+    def draw(rank: int):
+        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+        left.plot(trainable, errors, "o-", color="C3", label="LoRA, rank 1 ... " + str(ranks[-1]))
+        i = ranks.index(rank)
+        left.plot(trainable[i], errors[i], "o", ms=14, mfc="none", mec="k")
+        for j, (method, rs) in enumerate((references or {}).items()):
+            left.axhline(median_error(rs), color=f"C{j + 4}", ls="--", lw=1,
+                         label=f"{method} ({rs[0].trainable:,} params)")
+        left.set(xscale="log", xlabel="trainable parameters", ylabel="median test error",
+                 title=f"rank {rank}: {trainable[i]:,} trainable parameters")
+        left.legend(fontsize=8)
+        target, model = targets[0], sweep[rank][0].model.eval()
+        right.plot(target.X_test[:, 0], target.y_test, "k--", lw=1, label="true function")
+        with torch.no_grad():
+            right.plot(target.X_test[:, 0], model(target.X_test)[:, 0], color="C3", label=f"LoRA r={rank}")
+        right.scatter(target.X_train[:, 0], target.y_train, color="k", zorder=3)
+        right.set_title(f"{target.name}, seed 0: error {sweep[rank][0].error:.3f}")
+        right.legend(fontsize=8)
+        return fig, {"rank": rank, "trainable": trainable[i], "error": errors[i]}
+
+    slider = selection_slider("rank", ranks, value=ranks[0])
+    return Explorer({"rank": slider}, draw, title="LoRA rank: trainable parameters against error")
