@@ -321,6 +321,14 @@ def plot_fits(results: dict[str, list[Result]], target: Task, seed: int = 0, ax=
     return ax.figure
 
 
+def _plain_log_ticks(ax, values: Sequence[int]) -> None:
+    """Ticks of a log x-axis at ``values`` only, written as plain numbers."""
+    from matplotlib.ticker import NullFormatter
+
+    ax.set_xticks(list(values), [f"{v:,}" for v in values])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
 def plot_sample_efficiency(sizes: Sequence[int], errors: dict[str, np.ndarray], ax=None):
     """Median target error (band: min to max over seeds) against the number of labelled examples."""
     import matplotlib.pyplot as plt
@@ -332,7 +340,7 @@ def plot_sample_efficiency(sizes: Sequence[int], errors: dict[str, np.ndarray], 
         ax.fill_between(sizes, e.min(axis=1), e.max(axis=1), color=f"C{i}", alpha=0.12)
     ax.set(xscale="log", yscale="log", xlabel="labelled examples of the target",
            ylabel="test error (normalised MSE)", title="sample efficiency")
-    ax.set_xticks(list(sizes), [str(n) for n in sizes])
+    _plain_log_ticks(ax, sizes)
     ax.legend()
     return ax.figure
 
@@ -358,8 +366,9 @@ def rank_explorer(sweep: dict[int, list[Result]], targets: Sequence[Task],
         for j, (method, rs) in enumerate((references or {}).items()):
             left.axhline(median_error(rs), color=f"C{j + 4}", ls="--", lw=1,
                          label=f"{method} ({rs[0].trainable:,} params)")
-        left.set(xscale="log", xlabel="trainable parameters", ylabel="median test error",
+        left.set(xscale="log", xlabel="trainable parameters (log scale)", ylabel="median test error",
                  title=f"rank {rank}: {trainable[i]:,} trainable parameters")
+        _plain_log_ticks(left, trainable)
         left.legend(fontsize=8)
         target, model = targets[0], sweep[rank][0].model.eval()
         right.plot(target.X_test[:, 0], target.y_test, "k--", lw=1, label="true function")

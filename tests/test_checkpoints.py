@@ -42,6 +42,7 @@ def test_round_trip_gives_the_same_model_and_loads_with_weights_only(saved):
     assert torch.equal(loaded(X), model(X))
 
 
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol")  # the old-style pickle below
 def test_a_file_holding_pickled_code_is_refused_and_the_error_says_so(tmp_path):
     path = tmp_path / "evil.pt"
     torch.save({"format": "course_lib.checkpoint", "obj": _RunsCode()}, path)

@@ -285,16 +285,19 @@ print("merged model has no LoRA layer left:", not lora_layers(plain),
 # ### How much rank does the task need?
 #
 # Move the **rank** slider: the left plot shows trainable parameters against the median test error
-# on the **shifted** target (4 seeds, precomputed for every rank, so the slider answers at once);
-# dashed lines are the linear probe and full fine-tuning. On the related target rank 1 already
-# suffices; on the shifted one, more rank helps, with still far fewer parameters than full
-# fine-tuning.
+# on the **shifted** target (its first 4 seeds, precomputed for every rank, so the slider answers at
+# once); dashed lines are the linear probe and full fine-tuning on the same 4 targets. The right
+# plot is the fit for seed 0. The error broadly falls as the rank grows from 1 to 8, then flattens:
+# a target far from the source needs a bigger change of the weights than rank 1 allows. No method
+# is good here: with 10 points, the stretches without any labelled point dominate the error.
 
 # %%
 shifted = targets["shifted"][:4]
 sweep = transfer.rank_sweep(pretrained, (1, 2, 4, 8, 16), shifted)
-references = {m: results["shifted"][m] for m in ("linear probe", "full fine-tune")}
+references = {m: results["shifted"][m][:4] for m in ("linear probe", "full fine-tune")}
 rank_explorer = transfer.rank_explorer(sweep, shifted, references)
+print("LoRA at rank 2 (451 parameters) is within 1.5x of full fine-tuning (4,353) on both targets "
+      "(medians over 8 seeds):", all(median[name]["LoRA"] < 1.5 * median[name]["full fine-tune"] for name in median))
 
 # %%
 rank_explorer.show()
@@ -313,11 +316,15 @@ try:
 except ImportError:
     print("peft is not installed: `pip install peft` (then restart the kernel) to run this cell.")
 else:
-    config = LoraConfig(r=2, lora_alpha=2, target_modules=["linear"])  # body.block1.linear, body.block2.linear
-    peft_model = get_peft_model(copy.deepcopy(pretrained), config)
-    ours = add_lora(copy.deepcopy(pretrained).body, rank=2, alpha=2.0)
-    print("peft trainable:", count_parameters(peft_model), "| ours:", count_parameters(ours))
-    print("peft starts at the pretrained model too:", torch.equal(peft_model(X_grid), pretrained(X_grid)))
+    try:  # optional: a peft version this cell was not written for must not stop the notebook
+        config = LoraConfig(r=2, lora_alpha=2, target_modules=["linear"])  # block1.linear, block2.linear
+        peft_body = get_peft_model(copy.deepcopy(pretrained.body), config)
+        ours = add_lora(copy.deepcopy(pretrained.body), rank=2, alpha=2.0)
+        print("trainable parameters, peft:", count_parameters(peft_body), "| ours:", count_parameters(ours))
+        print("peft starts at the pretrained features too:",
+              torch.equal(peft_body(X_grid), pretrained.body(X_grid)))
+    except Exception as error:
+        print(f"peft could not wrap the model here ({type(error).__name__}: {error})")
 
 # %% [markdown]
 # ## 7. What the papers report (C24)
