@@ -107,3 +107,21 @@ def test_bad_arguments_are_named():
         add_lora(MLP(3, hidden=(8,)), targets="head")
     with pytest.raises(ValueError, match="no nn.Linear"):
         add_lora(nn.Sequential(nn.Tanh()))
+
+
+def test_same_outputs_and_merge_as_peft_when_it_is_installed():
+    """Optional oracle: peft is not a dependency, so this runs only where it is installed."""
+    peft = pytest.importorskip("peft")
+    model = MLP(3, out_features=2, hidden=(8, 8), task="regression", seed=0)
+    ours = add_lora(MLP(3, out_features=2, hidden=(8, 8), task="regression", seed=0).body, rank=2, alpha=4.0)
+    theirs = peft.get_peft_model(model.body, peft.LoraConfig(r=2, lora_alpha=4, target_modules=["linear"]))
+    assert count_parameters(theirs) == count_parameters(ours) == 2 * (3 + 8) + 2 * (8 + 8)
+    X = torch.randn(16, 3)
+    with torch.no_grad():
+        for name, layer in lora_layers(ours):
+            _trained_like(layer)
+            twin = theirs.base_model.model.get_submodule(name)
+            twin.lora_A["default"].weight.copy_(layer.A)
+            twin.lora_B["default"].weight.copy_(layer.B)
+        assert torch.allclose(theirs(X), ours(X), atol=1e-6)
+        assert torch.allclose(theirs.merge_and_unload()(X), merge_lora(ours)(X), atol=1e-5)
