@@ -22,7 +22,8 @@ def sinusoids(pretrained):
 
 def test_c23_transfer_helps_a_lot_on_a_related_target(sinusoids):
     median = transfer.median_errors(sinusoids)["related"]
-    assert median["linear probe"] < median["scratch"] / 2.5  # measured 0.018 vs 0.082
+    assert median["linear probe"] < median["scratch"] / 2.5  # measured 0.018 vs 0.071
+    assert min(median, key=median.get) == "linear probe"
     assert median["LoRA"] < median["scratch"] / 1.5  # measured 0.039
     assert median["full fine-tune"] < median["scratch"]  # measured 0.059
 
@@ -38,7 +39,8 @@ def test_c23_negative_transfer_digits_scratch_beats_every_adapted_model(pretrain
     results = transfer.compare(transfer.pretrain_digits(), transfer.digits_targets(seeds=range(5)))
     median = transfer.median_errors(results)["digits 5-9"]
     assert all(median["scratch"] < median[m] for m in transfer.METHODS[1:])  # 0.11 vs 0.15-0.38
-    assert median["linear probe"] > 2 * median["scratch"]
+    assert median["linear probe"] > 2 * median["scratch"]  # 0.38 vs 0.11
+    assert max(median, key=median.get) == "linear probe"
 
 
 def test_c24_lora_matches_full_fine_tuning_with_a_fraction_of_the_parameters(sinusoids):
