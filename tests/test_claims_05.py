@@ -31,7 +31,7 @@ def test_c23_transfer_helps_a_lot_on_a_related_target(sinusoids):
 def test_c23_the_gain_shrinks_on_a_shifted_target(sinusoids):
     median = transfer.median_errors(sinusoids)
     gain = {name: m["scratch"] / min(m[k] for k in transfer.METHODS[1:]) for name, m in median.items()}
-    assert gain["related"] > 2 * gain["shifted"]  # measured 4.6 vs 1.5
+    assert gain["related"] > 2 * gain["shifted"]  # measured 3.9 vs 1.5
     assert median["shifted"]["linear probe"] > 5 * median["related"]["linear probe"]  # 0.205 vs 0.018
 
 
