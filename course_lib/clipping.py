@@ -107,7 +107,8 @@ def plot_threshold_sweep(runs: dict[float, History], ax=None):
             ax.bar(i, max(r2, 0.0), color="C0")
             ax.text(i, max(r2, 0.0) + 0.02, f"{r2:.2f}", ha="center", fontsize=9)
     ax.set_xticks(range(len(labels)), labels)
-    ax.set_ylim(0, 1.15)
+    ax.set_ylim(-0.08, 1.15)
+    ax.axhline(0, color="0.3", lw=0.8)
     ax.set_xlabel("clipping threshold τ")
     ax.set_ylabel("validation R² after training")
     return ax

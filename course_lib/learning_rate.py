@@ -290,19 +290,18 @@ def plot_lr_runs(runs: dict[float, History], current: float | None = None):
         bold = lr == current
         if h.step_loss:
             y = smooth(h.step_loss)
-            ax.plot(np.arange(1, len(y) + 1), y, color=color, lw=2.6 if bold else 1.2,
-                    alpha=1.0 if bold else 0.55, label=f"lr {lr:g}" + (" (diverged)" if h.diverged else ""))
+            ax.plot(np.arange(1, len(y) + 1), y, color=color, lw=2.8 if bold else 1.4,
+                    alpha=1.0 if bold else 0.8, label=f"lr {lr:g}" + (" (diverged)" if h.diverged else ""))
             if h.diverged:
                 ax.plot(len(y), y[-1], "x", color="red", ms=12, mew=3)
         elif h.diverged:
             ax.plot(1, 1, "x", color="red", ms=12, mew=3)
     ax.set_yscale("log")
     ax.set_xlabel("optimizer step")
-    ax.set_ylabel("training loss (smoothed)")
     if any(runs[lr].diverged for lr in order):
-        ax.text(0.01, 0.02, "✗: the run stopped, its curve ends at the last loss below the stop\n"
-                "(smoothed); the loss that stopped it is in the message",
-                transform=ax.transAxes, fontsize=8, color="0.3")
+        ax.set_xlabel("optimizer step\n✗ = stopped: the curve ends at the last loss below the stop "
+                      "(smoothed);\nthe far larger loss that stopped it is in the run's message", fontsize=9)
+    ax.set_ylabel("training loss (smoothed)")
     ax.legend(loc="upper right", fontsize=8, ncol=1 + len(order) // 6)
     cur = runs.get(current) if current is not None else None
     if cur is not None and cur.diverged:

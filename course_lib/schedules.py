@@ -150,7 +150,7 @@ def formula(name: str, num_steps: int, lr: float = 1.0, *, warmup_steps: int = 0
 def plot_schedules(num_steps: int, lr: float = 1.0, names=None, ax=None, *, highlight: str | None = None,
                    log: bool = False, legend: bool = True, **options):
     """Draw the LR curves of several schedules (all but "plateau") on one axis; ``log`` draws the
-    LR on a log scale (down to lr/1000), where every drop of the step schedule shows."""
+    LR on a log scale (down to 3e-4·lr), where every drop of the step schedule shows."""
     names = [n for n in (names or SCHEDULES) if n != "plateau"]
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 3.6))
@@ -168,7 +168,7 @@ def plot_schedules(num_steps: int, lr: float = 1.0, names=None, ax=None, *, high
     ax.set_ylabel("learning rate" + (" (log scale)" if log else ""))
     if log:
         ax.set_yscale("log")
-        ax.set_ylim(lr * 1e-3, lr * 1.5)
+        ax.set_ylim(lr * 3e-4, lr * 1.5)
     else:
         ax.set_ylim(0, lr * 1.05)
     if legend:

@@ -281,7 +281,7 @@ def test_lr_plot_uses_distinct_colours_and_explains_a_stopped_curve(digits):
     lines = [line for line in ex.figure.axes[0].get_lines() if line.get_label().startswith("lr ")]
     colours = {line.get_color() for line in lines}
     assert len(colours) == len(lines) == 3 and "red" not in colours
-    assert any("last loss below the stop" in t.get_text() for t in ex.figure.axes[0].texts)
+    assert "last loss below the stop" in ex.figure.axes[0].get_xlabel()
 
 
 def test_bowl_plot_marks_points_beyond_the_frame():
@@ -306,7 +306,7 @@ def test_lr_range_test_records_its_stop_and_says_so(digits):
 
 def test_schedule_plot_log_scale_shows_every_step_drop():
     ax = schedules.plot_schedules(300, lr=0.1, names=["constant", "step"], log=True)
-    assert ax.get_yscale() == "log" and ax.get_ylim()[0] == pytest.approx(1e-4)
+    assert ax.get_yscale() == "log" and ax.get_ylim()[0] == pytest.approx(3e-5)
     step = schedules.schedule_curve("step", 300, 0.1)
     assert step.min() > ax.get_ylim()[0]  # the last drop is inside the frame
 
