@@ -128,8 +128,8 @@ plt.show()
 # tried answer at once. A learning rate that is too large **diverges**: training stops, the curve
 # ends in a red ✗ and the title says so. The curves are smoothed (a moving average), and a run that
 # diverged stops *before* recording the loss that stopped it: so its curve ends low (a few
-# thousand at most), while its message reports the far larger loss that triggered the stop. Six
-# values are already tried for you.
+# thousand at most), while its message reports the far larger loss that triggered the stop. Seven
+# values are already tried for you, and 0.1, where the slider starts.
 #
 # Things to look for: too small (0.001) barely moves in 10 epochs; too large (10) diverges within
 # a few steps; in between, at 1.78 and 5.62, runs do not blow up but get stuck at chance level
@@ -139,7 +139,7 @@ plt.show()
 
 # %%
 lr_explorer = learning_rate.LRExplorer(digits, optimizer="sgd", batch_size=32, num_epochs=10)
-lr_explorer.preload([0.001, 0.01, 1.0, 1.78, 5.62, 10.0])
+lr_explorer.preload([0.001, 0.01, 1.0, 1.78, 3.16, 5.62, 10.0])
 
 # %%
 lr_explorer.show()
