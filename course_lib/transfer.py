@@ -342,7 +342,9 @@ def plot_comparison(results: dict[str, dict[str, list[Result]]], ax=None, *, tit
         color = f"C{i + 4}" if len(names) > 1 else "C7"
         bars = ax.bar(x, [m for m, _ in stats], width, label=name, color=color,
                       yerr=np.array([w for _, w in stats]).T, capsize=3, error_kw={"lw": 1})
-        ax.bar_label(bars, fmt="%.3f", fontsize=8, label_type="center", color="white")
+        for bar, (med, (_, up)) in zip(bars, stats, strict=True):  # the median, above its whisker
+            ax.text(bar.get_x() + bar.get_width() / 2, med + up, f"{med:.3f}", ha="center", va="bottom",
+                    fontsize=8)
     ax.set_xticks(np.arange(len(methods)),
                   [f"{m}\n{results[names[0]][m][0].trainable:,} params" for m in methods])
     n_seeds = len(results[names[0]][methods[0]])
@@ -453,7 +455,7 @@ def rank_explorer(sweeps: dict[str, dict[int, list[Result]]], targets: dict[str,
                  ylabel="test error (normalised MSE)",
                  ylim=(0, 1.05 * top), title=f"{target}: rank {rank}, {trainable[i]:,} trainable parameters")
         _plain_log_ticks(left, trainable)
-        left.legend(fontsize=8, loc="lower left")
+        left.legend(fontsize=8, loc="upper right")
         task, model = targets[target][0], sweep[rank][0].model.eval()
         right.plot(task.X_test[:, 0], task.y_test, color="k", lw=4, alpha=0.2, label="true function")
         with torch.no_grad():
