@@ -433,9 +433,9 @@ def rank_explorer(sweeps: dict[str, dict[int, list[Result]]], targets: dict[str,
     names = list(sweeps)
     ranks = sorted(sweeps[names[0]])
     trainable = [sweeps[names[0]][r][0].trainable for r in ranks]
-    top = max(q[2] for sweep in sweeps.values() for rs in sweep.values() for q in [error_quartiles(rs)])
-    for by_method in (references or {}).values():
-        top = max([top] + [error_quartiles(rs)[2] for rs in by_method.values()])
+    top = {name: max([error_quartiles(rs)[2] for rs in sweeps[name].values()]  # each target's own scale
+                     + [error_quartiles(rs)[2] for rs in (references or {}).get(name, {}).values()])
+           for name in names}
 
     def draw(rank: int, target: str):
         fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.6))
@@ -453,7 +453,8 @@ def rank_explorer(sweeps: dict[str, dict[int, list[Result]]], targets: dict[str,
                          label=f"{method} ({rs[0].trainable:,} params)")
         left.set(xscale="log", xlabel="trainable parameters (log scale)",
                  ylabel="test error (normalised MSE)",
-                 ylim=(0, 1.05 * top), title=f"{target}: rank {rank}, {trainable[i]:,} trainable parameters")
+                 ylim=(0, 1.05 * top[target]),
+                 title=f"{target}: rank {rank}, {trainable[i]:,} trainable parameters")
         _plain_log_ticks(left, trainable)
         left.legend(fontsize=8, loc="upper right")
         task, model = targets[target][0], sweep[rank][0].model.eval()
