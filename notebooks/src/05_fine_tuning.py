@@ -91,7 +91,7 @@ fig, ax = plt.subplots(figsize=(7, 3.2))
 for k in range(4):
     ax.plot(X_source[:, 0], Y_source[:, k], color=f"C{k}", lw=3, alpha=0.3)
     ax.plot(X_source[:, 0], Y_pretrained[:, k], color=f"C{k}", lw=1)
-ax.set(title="source task: thick = true wave, thin = pretrained model", xlabel="x")
+ax.set(title="source task: thick = true wave, thin = pretrained model", xlabel="x", ylabel="y")
 plt.show()
 
 # %% [markdown]
