@@ -9,7 +9,7 @@ from torch import nn
 from .training import fit
 
 _NOT_HYPER = {"model", "data", "task", "progress", "callback", "seed",  # not choices about learning
-              "record_grad_norms", "divergence_factor", "train_eval_size"}
+              "record_grad_norms", "divergence_factor", "train_eval_size", "eval_every"}
 
 
 CONDITIONS = {  # options of fit that only act together with another choice

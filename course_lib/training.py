@@ -266,6 +266,7 @@ def fit(
     record_grad_norms: bool = False,
     divergence_factor: float = 1e4,
     train_eval_size: int = 2048,
+    eval_every: int = 1,
     seed: int = 0,
     progress: bool = False,
     callback: Callable[[int, nn.Module, History], None] | None = None,
@@ -283,6 +284,8 @@ def fit(
     ``divergence_factor`` times above its first value. The training loss and metric recorded at
     each epoch end are measured in evaluation mode on the whole training set, or on a fixed random
     subset of ``train_eval_size`` points when it is larger (so big sets do not pay a full pass).
+    ``eval_every=k`` measures them only every k-th epoch and after the last one (full-batch training
+    of a tiny model has one step per epoch, and the measurement would cost as much as the step).
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
@@ -295,6 +298,7 @@ def fit(
     check_positive("warmup_steps", warmup_steps, integer=True, allow_zero=True)
     check_positive("divergence_factor", divergence_factor)
     check_positive("train_eval_size", train_eval_size, integer=True)
+    check_positive("eval_every", eval_every, integer=True)
     check_choice("scheduler_interval", scheduler_interval, ("step", "epoch"))
     check_type("seed", seed, int, "an integer")
     if scheduler is not None and not callable(scheduler):
@@ -320,6 +324,10 @@ def fit(
         raise ValueError("model has no trainable parameters (every requires_grad is False)")
     opt = make_optimizer(optimizer, params, lr, weight_decay=weight_decay, momentum=momentum)
     sched, plateau = _build_scheduler(opt, scheduler, warmup_steps)
+    if eval_every > 1 and (patience is not None or plateau or callback is not None
+                           or (sched is not None and scheduler_interval == "epoch")):
+        raise ValueError("eval_every must be 1 with patience, ReduceLROnPlateau, a per-epoch scheduler "
+                         f"or a callback (they act on every epoch's loss), got {eval_every}")
     criterion = loss_function(task)
     history = History(metric_name=metric_name(task))
     layers = [(n, m.weight) for n, m in model.named_modules() if isinstance(m, nn.Linear)]
@@ -390,6 +398,9 @@ def fit(
                 break
         if history.diverged:
             break
+        last = epoch == max_epochs - 1 or (num_steps is not None and history.num_steps >= num_steps)
+        if eval_every > 1 and (epoch + 1) % eval_every and not last:
+            continue
 
         train_loss, train_metric = evaluate(model, X_eval, y_eval, task)
         history.train_loss.append(train_loss)

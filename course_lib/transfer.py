@@ -36,6 +36,14 @@ LR = 1e-2
 NUM_STEPS = 300
 LORA_RANK = 2
 LORA_ALPHA = 2.0
+# LoRA adapts the 64->64 layer only: block1's weight is 64x1 (rank <= 1 already), and a rank-r
+# adapter on it would cost r * (1 + 64) parameters, more than its 64 weights.
+LORA_TARGETS = ("block2.linear",)
+# One colour, line style and marker per method, in every figure of the notebook.
+METHOD_STYLE = {"scratch": {"color": "C0", "ls": "-", "marker": "s"},
+                "linear probe": {"color": "C1", "ls": "--", "marker": "o"},
+                "full fine-tune": {"color": "C2", "ls": "-.", "marker": "^"},
+                "LoRA": {"color": "C3", "ls": ":", "marker": "D"}}
 
 
 @dataclass
@@ -170,8 +178,13 @@ def digits_target(shots: int = 5, classes: Sequence[int] = (5, 6, 7, 8, 9), seed
 def sinusoid_targets(n_train: int = 10, seeds: Sequence[int] = range(8), shift: float = 1.5
                      ) -> dict[str, list[Task]]:
     """{"related": same-frequency targets, "shifted": ``shift`` times faster}, one Task per seed."""
-    return {"related": [sinusoid_target(n_train, 1.0, seed=s) for s in seeds],
-            "shifted": [sinusoid_target(n_train, shift, seed=s) for s in seeds]}
+    targets = {"related": [sinusoid_target(n_train, 1.0, seed=s) for s in seeds],
+               "shifted": [sinusoid_target(n_train, shift, seed=s) for s in seeds]}
+    names = {"related": "related target (same frequency)", "shifted": f"shifted target ({shift:g}× faster)"}
+    for name, tasks in targets.items():
+        for task in tasks:
+            task.name = names[name]
+    return targets
 
 
 def digits_targets(shots: int = 5, seeds: Sequence[int] = range(5)) -> dict[str, list[Task]]:
@@ -185,8 +198,8 @@ def adapt(method: str, pretrained: MLP, out_features: int = 1, *, rank: int = LO
 
     Every method gets a new zero-initialised head with ``out_features`` outputs. scratch: a fresh
     network of the same architecture, all trainable. linear probe: the pretrained body frozen.
-    full fine-tune: the pretrained body, all trainable. LoRA: the pretrained body frozen, with
-    rank-``rank`` adapters on each of its linear layers.
+    full fine-tune: the pretrained body, all trainable. LoRA: the pretrained body frozen, with a
+    rank-``rank`` adapter on each layer of LORA_TARGETS (the 64->64 layer).
     """
     check_choice("method", method, METHODS)
     if not isinstance(pretrained, MLP):
@@ -203,7 +216,7 @@ def adapt(method: str, pretrained: MLP, out_features: int = 1, *, rank: int = LO
     if method == "linear probe":
         model.body.requires_grad_(False)
     elif method == "LoRA":
-        add_lora(model.body, rank, alpha, seed=seed)  # freezes the body, adds trainable A and B
+        add_lora(model.body, rank, alpha, targets=LORA_TARGETS, seed=seed)  # freezes the body
     return model
 
 
@@ -219,12 +232,13 @@ def target_error(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
 
 @dataclass
 class Result:
-    """One adaptation run: its test error, its trainable parameter count, the trained model."""
+    """One adaptation run: its test error, trainable parameter count, training time, trained model."""
 
     method: str
     error: float
     trainable: int
     model: nn.Module = field(repr=False)
+    seconds_per_step: float = math.nan
 
 
 def finetune(method: str, pretrained: MLP, target: Task, *, rank: int = LORA_RANK,
@@ -233,10 +247,11 @@ def finetune(method: str, pretrained: MLP, target: Task, *, rank: int = LORA_RAN
     """Adapt ``pretrained`` to ``target`` with ``method`` (full-batch Adam) and measure its test error."""
     check_type("target", target, Task, "a course_lib.transfer.Task")
     model = adapt(method, pretrained, target.out_features, rank=rank, alpha=alpha, seed=seed)
-    fit(model, (target.X_train, target.y_train), task=target.task, lr=lr,
-        batch_size=len(target.X_train), num_steps=num_steps, seed=seed)
+    # Full batch: one step per epoch, so measure the training loss once, at the end.
+    history = fit(model, (target.X_train, target.y_train), task=target.task, lr=lr,
+                  batch_size=len(target.X_train), num_steps=num_steps, eval_every=num_steps, seed=seed)
     return Result(method, target_error(model, target.X_test, target.y_test),
-                  count_parameters(model), model)
+                  count_parameters(model), model, history.wall_time / history.num_steps)
 
 
 def compare(pretrained: MLP, targets: dict[str, Sequence[Task]], methods: Sequence[str] = METHODS,
@@ -256,6 +271,28 @@ def median_errors(results: dict[str, dict[str, list[Result]]]) -> dict[str, dict
 def median_error(results: Sequence[Result]) -> float:
     """Median test error of one method's Results over seeds."""
     return float(np.median([r.error for r in results]))
+
+
+def error_quartiles(results: Sequence[Result]) -> tuple[float, float, float]:
+    """(25th percentile, median, 75th percentile) of the test errors over seeds."""
+    q1, q2, q3 = np.percentile([r.error for r in results], [25, 50, 75])
+    return float(q1), float(q2), float(q3)
+
+
+def wins(results: Sequence[Result], baseline: Sequence[Result]) -> int:
+    """On how many seeds ``results`` has a lower test error than ``baseline`` (paired by seed)."""
+    if len(results) != len(baseline):
+        raise ValueError(f"results and baseline must have one Result per seed each, got {len(results)} "
+                         f"and {len(baseline)}")
+    return sum(r.error < b.error for r, b in zip(results, baseline, strict=True))
+
+
+def costs(results: dict[str, list[Result]]) -> dict[str, dict[str, float]]:
+    """Per method: trainable parameters, Adam's state (2 numbers per trainable parameter), and the
+    median wall time of one training step in milliseconds."""
+    return {m: {"trainable": rs[0].trainable, "adam_state": 2 * rs[0].trainable,
+                "ms_per_step": 1000 * float(np.median([r.seconds_per_step for r in rs]))}
+            for m, rs in results.items()}
 
 
 def sample_efficiency(pretrained: MLP, sizes: Sequence[int], seeds: Sequence[int], *,
@@ -282,43 +319,77 @@ def rank_sweep(pretrained: MLP, ranks: Sequence[int], targets: Sequence[Task], *
 
 # --- Figures and the rank explorer (figure-only code) ---------------------------------------------
 
-def plot_comparison(results: dict[str, dict[str, list[Result]]], ax=None, *, title: str | None = None):
-    """Bars of the median test error per method and target, labelled with trainable parameters."""
+def _iqr_whiskers(results: Sequence[Result]) -> tuple[float, list[float]]:
+    """Median and [median - q1, q3 - median], for matplotlib's yerr."""
+    q1, q2, q3 = error_quartiles(results)
+    return q2, [q2 - q1, q3 - q2]
+
+
+def plot_comparison(results: dict[str, dict[str, list[Result]]], ax=None, *, title: str | None = None,
+                    ylabel: str = "test error (normalised MSE)"):
+    """Bars of the median test error per method and target, whiskers from the 25th to the 75th
+    percentile over seeds, labelled with trainable parameters."""
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.6))
+        _, ax = plt.subplots(figsize=(8.5, 3.6))
     names = list(results)
     methods = list(results[names[0]])
     width = 0.8 / len(names)
     for i, name in enumerate(names):
-        medians = [median_error(results[name][m]) for m in methods]
-        bars = ax.bar(np.arange(len(methods)) + (i - (len(names) - 1) / 2) * width, medians, width,
-                      label=name)
-        ax.bar_label(bars, fmt="%.3f", fontsize=8)
+        stats = [_iqr_whiskers(results[name][m]) for m in methods]
+        x = np.arange(len(methods)) + (i - (len(names) - 1) / 2) * width
+        color = f"C{i + 4}" if len(names) > 1 else "C7"
+        bars = ax.bar(x, [m for m, _ in stats], width, label=name, color=color,
+                      yerr=np.array([w for _, w in stats]).T, capsize=3, error_kw={"lw": 1})
+        for bar, (med, (_, up)) in zip(bars, stats, strict=True):  # the median, above its whisker
+            ax.text(bar.get_x() + bar.get_width() / 2, med + up, f"{med:.3f}", ha="center", va="bottom",
+                    fontsize=8)
     ax.set_xticks(np.arange(len(methods)),
                   [f"{m}\n{results[names[0]][m][0].trainable:,} params" for m in methods])
-    ax.set_ylabel("median test error")
-    ax.set_title(title or "same target data, four ways to adapt")
-    ax.legend()
+    n_seeds = len(results[names[0]][methods[0]])
+    ax.set_ylabel(ylabel)
+    ax.set_title(title or f"median over {n_seeds} seeds; whiskers: 25th to 75th percentile")
+    if len(names) > 1:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)
     return ax.figure
 
 
-def plot_fits(results: dict[str, list[Result]], target: Task, seed: int = 0, ax=None):
+def plot_fits(results: dict[str, list[Result]], target: Task, seed: int = 0, ax=None, legend: bool = True):
     """The target's labelled points, its true curve and each method's prediction (one seed)."""
     import matplotlib.pyplot as plt
 
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.4))
-    ax.plot(target.X_test[:, 0], target.y_test, "k--", lw=1, label="true function")
+    x = target.X_test[:, 0]
+    ax.plot(x, target.y_test, color="k", lw=4, alpha=0.2, label="true function")
     with torch.no_grad():
-        for i, (method, rs) in enumerate(results.items()):
-            model = rs[seed].model.eval()
-            ax.plot(target.X_test[:, 0], model(target.X_test)[:, 0], color=f"C{i}", label=method)
+        for method, rs in results.items():
+            style = METHOD_STYLE.get(method, {})
+            ax.plot(x, rs[seed].model.eval()(target.X_test)[:, 0], lw=1.5, markevery=(seed % 7, 20),
+                    ms=5, mfc="none", label=method, **style)
     ax.scatter(target.X_train[:, 0], target.y_train, color="k", zorder=3, label="labelled points")
-    ax.set_title(target.name)
-    ax.legend(fontsize=8, ncol=2)
+    ax.set(title=f"{target.name}, seed {seed}", xlabel="x", ylabel="y")
+    if legend:
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
     return ax.figure
+
+
+def plot_costs(cost: dict[str, dict[str, float]]):
+    """Trainable parameters and wall time per training step, per method (from ``costs``)."""
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.2))
+    methods = list(cost)
+    colors = [METHOD_STYLE.get(m, {}).get("color", "C7") for m in methods]
+    bars = left.bar(methods, [cost[m]["trainable"] for m in methods], color=colors)
+    left.bar_label(bars, fmt="{:,.0f}", fontsize=8)
+    left.set(yscale="log", ylabel="trainable parameters (log)", title="what the optimiser updates")
+    right.bar(methods, [cost[m]["ms_per_step"] for m in methods], color=colors)
+    right.set(ylabel="ms per training step", title="wall time of one step (median over seeds)")
+    for ax in (left, right):
+        ax.tick_params(axis="x", labelsize=9)
+    return fig
 
 
 def _plain_log_ticks(ax, values: Sequence[int]) -> None:
@@ -334,50 +405,69 @@ def plot_sample_efficiency(sizes: Sequence[int], errors: dict[str, np.ndarray], 
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.5, 3.6))
-    for i, (method, e) in enumerate(errors.items()):
-        ax.plot(sizes, np.median(e, axis=1), "o-", color=f"C{i}", label=method)
-        ax.fill_between(sizes, e.min(axis=1), e.max(axis=1), color=f"C{i}", alpha=0.12)
+        _, ax = plt.subplots(figsize=(8, 3.6))
+    for method, e in errors.items():
+        style = METHOD_STYLE.get(method, {"color": "C7"})
+        ax.plot(sizes, np.median(e, axis=1), label=method, **style)
+        ax.fill_between(sizes, e.min(axis=1), e.max(axis=1), color=style["color"], alpha=0.12)
     ax.set(xscale="log", yscale="log", xlabel="labelled examples of the target",
-           ylabel="test error (normalised MSE)", title="sample efficiency")
+           ylabel="test error (normalised MSE)",
+           title=f"median over {next(iter(errors.values())).shape[1]} seeds; band: min to max")
     _plain_log_ticks(ax, sizes)
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)
     return ax.figure
 
 
-def rank_explorer(sweep: dict[int, list[Result]], targets: Sequence[Task],
-                  references: dict[str, list[Result]] | None = None):
-    """An Explorer with a "rank" slider over a precomputed rank_sweep: parameters vs error, and the fit."""
+def rank_explorer(sweeps: dict[str, dict[int, list[Result]]], targets: dict[str, Sequence[Task]],
+                  references: dict[str, dict[str, list[Result]]] | None = None):
+    """An Explorer over precomputed rank sweeps (one per target): a "rank" slider and a "target"
+    toggle; left, trainable parameters against error (median, 25th-75th percentile whiskers) with
+    the references' medians as lines; right, the fit for the first seed."""
+    import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
     from .widgets import Explorer, selection_slider
 
-    ranks = sorted(sweep)
-    if not ranks:
-        raise ValueError("sweep must hold at least one rank")
-    trainable = [sweep[r][0].trainable for r in ranks]
-    errors = [median_error(sweep[r]) for r in ranks]
+    if not sweeps or any(not sweep for sweep in sweeps.values()):
+        raise ValueError("sweeps must hold at least one target with at least one rank")
+    names = list(sweeps)
+    ranks = sorted(sweeps[names[0]])
+    trainable = [sweeps[names[0]][r][0].trainable for r in ranks]
+    top = {name: max([error_quartiles(rs)[2] for rs in sweeps[name].values()]  # each target's own scale
+                     + [error_quartiles(rs)[2] for rs in (references or {}).get(name, {}).values()])
+           for name in names}
 
-    def draw(rank: int):
-        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
-        left.plot(trainable, errors, "o-", color="C3", label="LoRA, rank 1 ... " + str(ranks[-1]))
+    def draw(rank: int, target: str):
+        fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.6))
+        sweep = sweeps[target]
+        stats = [_iqr_whiskers(sweep[r]) for r in ranks]
+        style = METHOD_STYLE["LoRA"]
+        left.errorbar(trainable, [m for m, _ in stats], yerr=np.array([w for _, w in stats]).T,
+                      color=style["color"], marker=style["marker"], capsize=3,
+                      label=f"LoRA, rank {ranks[0]} ... {ranks[-1]}")
         i = ranks.index(rank)
-        left.plot(trainable[i], errors[i], "o", ms=14, mfc="none", mec="k")
-        for j, (method, rs) in enumerate((references or {}).items()):
-            left.axhline(median_error(rs), color=f"C{j + 4}", ls="--", lw=1,
+        left.plot(trainable[i], stats[i][0], "o", ms=14, mfc="none", mec="k")
+        for method, rs in (references or {}).get(target, {}).items():
+            ref = METHOD_STYLE.get(method, {"color": "C7", "ls": "--"})
+            left.axhline(median_error(rs), color=ref["color"], ls=ref["ls"], lw=2,
                          label=f"{method} ({rs[0].trainable:,} params)")
-        left.set(xscale="log", xlabel="trainable parameters (log scale)", ylabel="median test error",
-                 title=f"rank {rank}: {trainable[i]:,} trainable parameters")
+        left.set(xscale="log", xlabel="trainable parameters (log scale)",
+                 ylabel="test error (normalised MSE)",
+                 ylim=(0, 1.05 * top[target]),
+                 title=f"{target}: rank {rank}, {trainable[i]:,} trainable parameters")
         _plain_log_ticks(left, trainable)
-        left.legend(fontsize=8)
-        target, model = targets[0], sweep[rank][0].model.eval()
-        right.plot(target.X_test[:, 0], target.y_test, "k--", lw=1, label="true function")
+        left.legend(fontsize=8, loc="upper right")
+        task, model = targets[target][0], sweep[rank][0].model.eval()
+        right.plot(task.X_test[:, 0], task.y_test, color="k", lw=4, alpha=0.2, label="true function")
         with torch.no_grad():
-            right.plot(target.X_test[:, 0], model(target.X_test)[:, 0], color="C3", label=f"LoRA r={rank}")
-        right.scatter(target.X_train[:, 0], target.y_train, color="k", zorder=3)
-        right.set_title(f"{target.name}, seed 0: error {sweep[rank][0].error:.3f}")
-        right.legend(fontsize=8)
-        return fig, {"rank": rank, "trainable": trainable[i], "error": errors[i]}
+            right.plot(task.X_test[:, 0], model(task.X_test)[:, 0], color=style["color"],
+                       label=f"LoRA r={rank}")
+        right.scatter(task.X_train[:, 0], task.y_train, color="k", zorder=3, label="labelled points")
+        right.set(title=f"{task.name}, seed 0: error {sweep[rank][0].error:.3f}", xlabel="x", ylabel="y")
+        right.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+        return fig, {"rank": rank, "target": target, "trainable": trainable[i], "error": stats[i][0]}
 
     slider = selection_slider("rank", ranks, value=ranks[0])
-    return Explorer({"rank": slider}, draw, title="LoRA rank: trainable parameters against error")
+    toggle = widgets.ToggleButtons(options=names, value=names[-1], description="target")
+    return Explorer({"rank": slider, "target": toggle}, draw,
+                    title="LoRA rank: trainable parameters against error")

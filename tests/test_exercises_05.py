@@ -9,14 +9,14 @@ from course_lib.models import count_parameters
 
 
 def _answers() -> dict:
-    """Each answer computed with the library, not typed in."""
+    """Each answer computed with the library, not typed in (05.choose: see test_claims_05)."""
     layer = LoRALinear(nn.Linear(10, 10), rank=8, alpha=16)
-    return {"05.lora_params": count_parameters(LoRALinear(nn.Linear(256, 128), rank=4)),
+    return {"05.choose": "linear probe",
             "05.scaling": layer.scaling,
             "05.probe_params": count_parameters(transfer.adapt("linear probe", transfer.backbone(), 3))}
 
 
-@pytest.mark.parametrize("key", ["05.lora_params", "05.scaling", "05.probe_params"])
+@pytest.mark.parametrize("key", ["05.choose", "05.scaling", "05.probe_params"])
 def test_correct_passes_wrong_and_missing_get_a_hint(key, capsys):
     assert exercises.check(key, _answers()[key])
     assert not exercises.check(key, 7) and not exercises.check(key, ...) and not exercises.check(key, "x")
@@ -24,3 +24,15 @@ def test_correct_passes_wrong_and_missing_get_a_hint(key, capsys):
     assert "Correct" in out and out.count("Hint:") >= 3
     exercises.solution(key)
     assert capsys.readouterr().out.strip()
+
+
+@pytest.mark.parametrize(("key", "answer", "feedback"), [
+    ("05.choose", "LoRA", "321"), ("05.choose", "Full fine-tune", "4,353"), ("05.choose", "scratch", "worst"),
+    ("05.scaling", 5.657, "rsLoRA"), ("05.probe_params", 192, "biases")])
+def test_classic_mistakes_get_targeted_feedback(key, answer, feedback, capsys):
+    assert not exercises.check(key, answer)
+    assert feedback in capsys.readouterr().out
+
+
+def test_choose_accepts_spellings_of_the_probe():
+    assert all(exercises.check("05.choose", a) for a in ("linear probe", "Linear-Probe", "probe "))

@@ -170,3 +170,14 @@ def test_regression_with_several_outputs_uses_mse_and_mean_r2():
     assert h.final("val_metric") == pytest.approx(r2_score(Y.numpy(), Y_hat.numpy()), abs=1e-5)
     with pytest.raises(ValueError, match="y must have shape"):
         fit(model, (X, torch.zeros(64, 4, 1)), num_steps=1)
+
+
+def test_eval_every_skips_measurements_but_not_steps():
+    X, y = torch.randn(10, 2, generator=torch.Generator().manual_seed(0)), torch.randn(10)
+    models = [MLP(2, 1, hidden=(8,), task="regression", seed=0) for _ in range(2)]
+    every, sparse = (fit(m, (X, y), lr=1e-2, batch_size=10, num_steps=25, eval_every=k)
+                     for m, k in zip(models, (1, 10), strict=True))
+    assert every.num_steps == sparse.num_steps == 25 and len(every.train_loss) == 25
+    assert sparse.epoch_steps == [10, 20, 25] and sparse.train_loss[-1] == every.train_loss[-1]
+    with pytest.raises(ValueError, match="eval_every must be 1 with patience"):
+        fit(models[0], (X, y, X, y), batch_size=10, num_epochs=2, patience=1, eval_every=5)

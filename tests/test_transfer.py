@@ -16,10 +16,11 @@ def pretrained():
 def test_each_method_trains_what_it_says(pretrained):
     counts = {m: count_parameters(transfer.adapt(m, pretrained)) for m in transfer.METHODS}
     assert counts == {"scratch": 4353, "linear probe": 65, "full fine-tune": 4353,
-                      "LoRA": 65 + 2 * (1 + 64) + 2 * (64 + 64)}
+                      "LoRA": 65 + 2 * (64 + 64)}
     lora = transfer.adapt("LoRA", pretrained)
-    assert [n for n, _ in lora_layers(lora)] == ["body.block1.linear", "body.block2.linear"]
-    assert lora.head.weight.requires_grad and not lora.body.block1.linear.base.weight.requires_grad
+    assert [n for n, _ in lora_layers(lora)] == ["body.block2.linear"]  # not the 64x1 first layer
+    assert lora.head.weight.requires_grad and not lora.body.block2.linear.base.weight.requires_grad
+    assert not lora.body.block1.linear.weight.requires_grad
 
 
 def test_adapt_leaves_the_pretrained_model_untouched_and_starts_from_a_zero_head(pretrained):
@@ -58,12 +59,35 @@ def test_bad_arguments_are_named(pretrained):
         transfer.finetune("LoRA", pretrained, (1, 2))
 
 
-def test_rank_explorer_slider_redraws_from_the_precomputed_sweep(pretrained):
-    targets = transfer.sinusoid_targets(seeds=[0])["shifted"]
-    sweep = transfer.rank_sweep(pretrained, (1, 4), targets, num_steps=20)
-    explorer = transfer.rank_explorer(sweep, targets, {"full": [sweep[4][0]]})
+def test_rank_explorer_slider_and_target_redraw_from_the_precomputed_sweeps(pretrained):
+    targets = transfer.sinusoid_targets(seeds=[0])
+    sweeps = {name: transfer.rank_sweep(pretrained, (1, 4), tasks, num_steps=20)
+              for name, tasks in targets.items()}
+    references = {name: {"full fine-tune": sweeps[name][4]} for name in targets}
+    explorer = transfer.rank_explorer(sweeps, targets, references)
     explorer.redraw()
-    assert explorer.state["rank"] == 1 and explorer.state["trainable"] == sweep[1][0].trainable
+    shifted = sweeps["shifted"]
+    assert explorer.state["rank"] == 1 and explorer.state["target"] == "shifted"
     explorer.controls["rank"].value = 4
-    assert explorer.state == {"rank": 4, "trainable": sweep[4][0].trainable, "error": sweep[4][0].error}
+    assert explorer.state == {"rank": 4, "target": "shifted", "trainable": shifted[4][0].trainable,
+                              "error": shifted[4][0].error}
+    explorer.controls["target"].value = "related"
+    assert explorer.state["error"] == sweeps["related"][4][0].error
+    assert explorer.figure.axes[0].get_ylim()[0] == 0  # the error axis starts at 0
     assert not explorer.errors and explorer.controls["rank"].description == "rank"
+    with pytest.raises(ValueError, match="sweeps must hold"):
+        transfer.rank_explorer({}, targets)
+
+
+def test_quartiles_wins_and_costs(pretrained):
+    target = transfer.sinusoid_target(10, seed=0)
+    runs = {m: [transfer.finetune(m, pretrained, target, num_steps=5)] for m in ("scratch", "LoRA")}
+    low, mid, high = transfer.error_quartiles(runs["LoRA"] * 3)
+    assert low == mid == high == runs["LoRA"][0].error
+    assert transfer.wins(runs["LoRA"], runs["LoRA"]) == 0
+    with pytest.raises(ValueError, match="one Result per seed"):
+        transfer.wins(runs["LoRA"], runs["LoRA"] * 2)
+    cost = transfer.costs(runs)
+    assert cost["LoRA"]["trainable"] == 321 and cost["LoRA"]["adam_state"] == 642
+    assert 0 < cost["scratch"]["ms_per_step"] < 1000
+    assert transfer.sinusoid_targets(seeds=[0])["shifted"][0].name == "shifted target (1.5× faster)"
