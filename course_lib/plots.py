@@ -136,7 +136,7 @@ def plot_history(histories, ax=None, *, key: str = "loss", x: str = "epoch",
 def _x_values(h, x: str) -> Sequence[float]:
     """Epoch numbers, cumulative steps or seconds for a History's epoch records."""
     if x == "epoch":
-        return list(range(1, h.num_epochs + 1))
+        return h.epochs or list(range(1, len(h.train_loss) + 1))
     return h.epoch_steps if x == "step" else h.epoch_time
 
 

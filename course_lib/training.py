@@ -38,6 +38,7 @@ class History:
     val_loss: list[float] = field(default_factory=list)  # per epoch
     train_metric: list[float] = field(default_factory=list)
     val_metric: list[float] = field(default_factory=list)
+    epochs: list[int] = field(default_factory=list)  # epoch number of each per-epoch record
     epoch_steps: list[int] = field(default_factory=list)  # optimizer steps done at each epoch end
     epoch_time: list[float] = field(default_factory=list)  # seconds since the start, per epoch
     step_loss: list[float] = field(default_factory=list)  # mini-batch loss of every step
@@ -59,8 +60,8 @@ class History:
 
     @property
     def num_epochs(self) -> int:
-        """Epochs completed."""
-        return len(self.train_loss)
+        """Epochs completed (records may be fewer with ``fit(eval_every=k)``)."""
+        return self.epochs[-1] if self.epochs else len(self.train_loss)
 
     def final(self, key: str = "val_metric") -> float:
         """Last recorded value of ``key`` (nan when nothing was recorded)."""
@@ -409,6 +410,7 @@ def fit(
             val_loss, val_metric = evaluate(model, X_val, y_val, task)
             history.val_loss.append(val_loss)
             history.val_metric.append(val_metric)
+        history.epochs.append(epoch + 1)
         history.epoch_steps.append(history.num_steps)
         history.epoch_time.append(time.perf_counter() - start)
         if not math.isfinite(train_loss):

@@ -1,12 +1,28 @@
 """Every exercise accepts its solution's answer and rejects a wrong one, with a hint."""
 
+import importlib
+
 import pytest
 from torch import nn
 
 from course_lib import approximation, exercises
 from course_lib.models import MLP, count_parameters
 
-CORRECT = {"01.param_count": 139, "01.collapse": 33, "01.pieces": 127}
+# The right answer of every exercise of the course; each notebook's test file checks that these
+# agree with what its library computes.
+CORRECT = {
+    "01.param_count": 139, "01.collapse": 33, "01.pieces": 127,
+    "02.f1": 0.667, "02.pr_baseline": 0.05, "02.threshold": 0.6,
+    "03.sigmoid_chain": 0.25**10, "03.bn_params": 128, "03.skip_gradient": 1,
+    "04.max_lr": 0.04, "04.accumulation": 4, "04.sgd_decay": 1e-3,
+    "05.choose": "linear probe", "05.scaling": 2.0, "05.probe_params": 195,
+}
+
+
+def test_every_exercise_of_every_notebook_has_a_known_answer():
+    keys = {f"{n}.{name}" for n in ("01", "02", "03", "04", "05")
+            for name in importlib.import_module(f"course_lib.exercises.ex{n}").EXERCISES}
+    assert keys == set(CORRECT)
 
 
 @pytest.mark.parametrize("key, answer", CORRECT.items())
@@ -16,10 +32,10 @@ def test_correct_answers_pass(key, answer, capsys):
 
 
 @pytest.mark.parametrize("key", CORRECT)
-def test_wrong_and_missing_answers_get_a_hint(key, capsys):
-    assert not exercises.check(key, 1)
+def test_wrong_and_missing_answers_get_a_hint_and_a_solution(key, capsys):
+    assert not exercises.check(key, -12345)
     assert not exercises.check(key, ...)
-    assert not exercises.check(key, "not a number")
+    assert not exercises.check(key, "not an answer")
     out = capsys.readouterr().out
     assert out.count("Hint:") >= 3 and "Not answered yet" in out
     exercises.solution(key)

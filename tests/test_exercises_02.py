@@ -1,4 +1,4 @@
-"""Exercises of notebook 02: right answers pass, wrong ones get a hint, answers agree with the library."""
+"""Exercises of notebook 02: answers agree with the library, classic mistakes get targeted feedback."""
 
 import numpy as np
 import pytest
@@ -6,23 +6,6 @@ import pytest
 from course_lib import exercises, imbalance, metrics, operating_point
 
 CORRECT = {"02.f1": 0.667, "02.pr_baseline": 0.05, "02.threshold": 0.6}
-
-
-@pytest.mark.parametrize("key, answer", CORRECT.items())
-def test_correct_answers_pass(key, answer, capsys):
-    assert exercises.check(key, answer)
-    assert "Correct" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("key", CORRECT)
-def test_wrong_and_missing_answers_get_a_hint(key, capsys):
-    assert not exercises.check(key, 0.97)
-    assert not exercises.check(key, ...)
-    assert not exercises.check(key, "not a number")
-    out = capsys.readouterr().out
-    assert out.count("Hint:") >= 3 and "Not answered yet" in out
-    exercises.solution(key)
-    assert capsys.readouterr().out.strip()
 
 
 def test_answers_agree_with_the_library():

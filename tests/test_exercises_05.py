@@ -1,4 +1,4 @@
-"""Notebook 05's exercises accept the library's answer and reject a wrong one."""
+"""Notebook 05's exercises: answers agree with the library, classic mistakes get targeted feedback."""
 
 import pytest
 from torch import nn
@@ -14,16 +14,6 @@ def _answers() -> dict:
     return {"05.choose": "linear probe",
             "05.scaling": layer.scaling,
             "05.probe_params": count_parameters(transfer.adapt("linear probe", transfer.backbone(), 3))}
-
-
-@pytest.mark.parametrize("key", ["05.choose", "05.scaling", "05.probe_params"])
-def test_correct_passes_wrong_and_missing_get_a_hint(key, capsys):
-    assert exercises.check(key, _answers()[key])
-    assert not exercises.check(key, 7) and not exercises.check(key, ...) and not exercises.check(key, "x")
-    out = capsys.readouterr().out
-    assert "Correct" in out and out.count("Hint:") >= 3
-    exercises.solution(key)
-    assert capsys.readouterr().out.strip()
 
 
 @pytest.mark.parametrize(("key", "answer", "feedback"), [

@@ -179,5 +179,6 @@ def test_eval_every_skips_measurements_but_not_steps():
                      for m, k in zip(models, (1, 10), strict=True))
     assert every.num_steps == sparse.num_steps == 25 and len(every.train_loss) == 25
     assert sparse.epoch_steps == [10, 20, 25] and sparse.train_loss[-1] == every.train_loss[-1]
+    assert sparse.epochs == [10, 20, 25] and sparse.num_epochs == every.num_epochs == 25
     with pytest.raises(ValueError, match="eval_every must be 1 with patience"):
         fit(models[0], (X, y, X, y), batch_size=10, num_epochs=2, patience=1, eval_every=5)
