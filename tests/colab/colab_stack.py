@@ -1,0 +1,35 @@
+"""Helpers of the Colab-stack tests: run code and notebooks in another interpreter."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CELL_TIMEOUT_S = 600
+
+
+def python_json(python: str, code: str, cwd: Path, env: dict | None = None):
+    """Run ``code`` in a fresh ``python`` process; the JSON it prints last."""
+    result = subprocess.run([python, "-c", code], cwd=cwd, capture_output=True, text=True, check=True,
+                            timeout=300, env=env)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def execute(nb: nbformat.NotebookNode, kernel_name: str, cwd: Path) -> nbformat.NotebookNode:
+    """Execute ``nb`` top to bottom (raises on the first error); the executed notebook."""
+    client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name=kernel_name,
+                            resources={"metadata": {"path": str(cwd)}}, store_widget_state=True)
+    client.execute()
+    return nb
+
+
+def stream_text(cell, name: str = "stdout") -> str:
+    """What a cell printed to ``name``."""
+    return "".join(o.get("text", "") for o in cell.get("outputs", [])
+                   if o.output_type == "stream" and o.name == name)
