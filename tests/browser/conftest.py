@@ -6,6 +6,7 @@ system Chromium (``/usr/bin/chromium``) instead; ``playwright install`` is never
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import socket
@@ -57,6 +58,7 @@ def _ensure_playwright() -> None:
     except ImportError:
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "playwright>=1.40"], check=True,
                        timeout=INSTALL_TIMEOUT_S)
+        importlib.invalidate_caches()  # so this process sees the package it just installed
 
 
 def _free_port() -> int:
