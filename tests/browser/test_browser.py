@@ -91,8 +91,12 @@ def _idle(page):
 
 
 def _open(page, lab: str, name: str):
-    page.goto(f"{lab}/lab/tree/notebooks/{name}")
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget", timeout=60_000)
+    # A workspace of its own, reset: Lab would otherwise reopen the previous notebook as well.
+    page.goto(f"{lab}/lab/workspaces/{Path(name).stem}/tree/notebooks/{name}?reset")
+    page.wait_for_function("""(name) => {
+      const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+      return w && w.context && w.context.path.endsWith(name);
+    }""", arg=name, timeout=60_000)
     _wait(page, lambda p: (s := _state(p)) and s["ready"] and s["status"] == "idle", OPEN_TIMEOUT_S,
           "the notebook and its kernel")
     # One document, no side bars: the screenshot shows the notebook only.
@@ -201,8 +205,11 @@ def test_notebook_in_jupyterlab(notebook, lab, browser):
         widget_errors = [m for m in console_errors if "widget" in m.lower()]
         assert not widget_errors, "widget errors in the browser console:\n" + "\n".join(widget_errors)
     finally:
-        shot = _screenshot(page, notebook.name)
-        shot.with_suffix(".html").write_text(page.content())  # to see what went wrong, if anything
-        print(f"screenshot: {shot.relative_to(ROOT)}")
-        page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+        try:  # the screenshot shows what went wrong, if anything; never hide the test's own failure
+            shot = _screenshot(page, notebook.name)
+            shot.with_suffix(".html").write_text(page.content())
+            print(f"screenshot: {shot.relative_to(ROOT)}")
+            page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+        except Exception as exc:
+            print(f"no screenshot of {notebook.name}: {exc}")
         page.close()
