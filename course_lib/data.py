@@ -191,7 +191,9 @@ def split(
     tensors = [torch.from_numpy(np.ascontiguousarray(a)) for a in (X_train, X_val, X_test)]
     if standardize:
         mean = tensors[0].mean(0)
-        std = tensors[0].std(0).clamp_min(1e-8)
+        std = tensors[0].std(0)
+        std = torch.where(std > 1e-6, std, torch.ones_like(std))  # constant feature: scale 1, as
+        # sklearn's StandardScaler does (dividing by ~0 sent unseen values to 1e8)
         tensors = [(T - mean) / std for T in tensors]
     y_dtype = torch.float32 if task == "regression" else torch.int64
     ys = [torch.as_tensor(a).to(y_dtype) for a in (y_train, y_val, y_test)]

@@ -29,7 +29,11 @@ class Block(nn.Sequential):
 
 
 class Residual(nn.Module):
-    """A skip connection around a block: it learns F(x) = H(x) - x and outputs F(x) + x."""
+    """A skip connection around a block: it learns F(x) = H(x) - x and outputs F(x) + x.
+
+    Around one hidden layer, as ``MLP(residual=True)`` uses it. He et al.'s block (two layers,
+    the activation after the sum), which notebook 03 trains 30 layers deep, is ``resnet.ResidualBlock``.
+    """
 
     def __init__(self, block: nn.Module):
         super().__init__()

@@ -91,6 +91,15 @@ def plot_surface(xx, yy, P, X, y, ax=None, *, title: str | None = None, s: float
     return ax
 
 
+def add_probability_colorbar(fig, axes) -> None:
+    """A colour bar for decision surfaces: the shading is P(class 1), from 0 (blue) to 1 (red)."""
+    colors = mpl.colormaps["RdBu_r"](np.linspace(0, 1, 256))
+    colors[:, :3] = 0.35 * colors[:, :3] + 0.65  # as the surfaces look, drawn with alpha 0.35 on white
+    cmap = mpl.colors.ListedColormap(colors)
+    mappable = mpl.cm.ScalarMappable(norm=mpl.colors.Normalize(0, 1), cmap=cmap)
+    fig.colorbar(mappable, ax=axes, label="P(class 1)", shrink=0.9)
+
+
 def plot_history(histories, ax=None, *, key: str = "loss", x: str = "epoch",
                  validation: bool = True, log: bool | None = None):
     """Training (solid) and validation (dashed) curves of one History or a {label: History} dict.

@@ -94,8 +94,8 @@ def loss_function(task: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Ten
     check_choice("task", task, TASKS)
     if task == "binary":
         return lambda y_hat, y: F.binary_cross_entropy_with_logits(y_hat.squeeze(-1), y.float())
-    if task == "regression":
-        return lambda y_hat, y: F.mse_loss(y_hat.squeeze(-1), y)
+    if task == "regression":  # y of shape (n,) for one output, (n, k) for k outputs
+        return lambda y_hat, y: F.mse_loss(y_hat.squeeze(-1) if y.ndim == 1 else y_hat, y)
     return F.cross_entropy
 
 
@@ -106,11 +106,11 @@ def metric_name(task: str) -> str:
 
 def score(task: str, y_hat: torch.Tensor, y: torch.Tensor) -> float:
     """Headline metric from raw outputs: accuracy, or R² for regression."""
-    if task == "regression":
-        y_hat = y_hat.squeeze(-1)
-        ss_res = ((y - y_hat) ** 2).sum()
-        ss_tot = ((y - y.mean()) ** 2).sum().clamp_min(1e-12)
-        return float(1 - ss_res / ss_tot)
+    if task == "regression":  # R² per output, averaged (scikit-learn's "uniform_average")
+        y_hat = y_hat.squeeze(-1) if y.ndim == 1 else y_hat
+        ss_res = ((y - y_hat) ** 2).sum(0)
+        ss_tot = ((y - y.mean(0)) ** 2).sum(0).clamp_min(1e-12)
+        return float((1 - ss_res / ss_tot).mean())
     labels = (y_hat.squeeze(-1) > 0).long() if task == "binary" else y_hat.argmax(-1)
     return float((labels == y).float().mean())
 
@@ -179,8 +179,11 @@ def _as_arrays(data, task: str) -> tuple[torch.Tensor, ...]:
             continue
         name = "X" if i == 0 else "X_val"
         X = as_float_tensor(name, X)
-        if task == "regression":
-            y = as_float_tensor(name.replace("X", "y"), y, ndim=1)
+        if task == "regression":  # one target (n,) or several (n, k)
+            y = as_float_tensor(name.replace("X", "y"), y, ndim=None)
+            if y.ndim not in (1, 2):
+                raise ValueError(f"{name.replace('X', 'y')} must have shape (n_samples,) or "
+                                 f"(n_samples, n_outputs), got shape {tuple(y.shape)}")
         else:
             y = as_label_tensor(name.replace("X", "y"), y, 2 if task == "binary" else None)
         check_same_length(name, X, name.replace("X", "y"), y)

@@ -31,12 +31,14 @@ def test_c6_existence_is_robust_across_random_features(seed):
 
 
 def test_c6_learnability_differs_from_existence():
+    """With as much data as least squares had, trained nets stay far above what exists."""
     target = data.FUNCTIONS_1D["wiggly"]
-    exact = approximation.fit_one_hidden_layer(target, 100, seed=0)["max_error"]  # ~0.11
-    trained = [approximation.train_one_hidden_layer(target, w, num_steps=2000, seed=0)["max_error"]
-               for w in (8, 64)]  # measured ~0.27 and ~0.25: width barely helps the optimiser
+    exact = approximation.fit_one_hidden_layer(target, 100, seed=0)["max_error"]  # ~0.094
+    trained = [approximation.train_one_hidden_layer(target, w, n_samples=2000, num_steps=2000,
+                                                    seed=0)["max_error"]
+               for w in (8, 64)]  # measured ~0.21 and ~0.27: width does not help the optimiser
     assert min(trained) > 1.5 * exact
-    assert abs(trained[0] - trained[1]) < 0.5 * max(trained)
+    assert trained[1] > 0.5 * trained[0]
 
 
 @pytest.mark.parametrize("k", [1, 3, 6, 10])
@@ -53,13 +55,18 @@ def test_c7_one_hidden_layer_has_at_most_width_plus_one_pieces(width):
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_c8_mlp_memorises_random_labels(seed):
+def test_c8_deep_and_wide_mlps_both_memorise_random_labels(seed):
     digits = data.load("digits", seed=seed)
     shuffled = generalization.shuffle_labels(digits, seed=seed)
-    result = generalization.train_and_score(shuffled, hidden=(256, 256), lr=3e-3, batch_size=128,
-                                            num_epochs=40, seed=seed)
-    assert result["train"] > 0.95  # measured 0.996-1.000
-    assert result["test"] < 0.2  # chance is 0.1; measured 0.08-0.10
+    results = {hidden: generalization.train_and_score(shuffled, hidden=hidden, lr=3e-3, batch_size=128,
+                                                      num_epochs=60, seed=seed)
+               for hidden in [(256, 256), (128,) * 4, (64,) * 6]}
+    for result in results.values():
+        assert result["train"] > 0.9  # measured 0.92-1.00
+        assert result["test"] < 0.2  # chance is 0.1; measured 0.06-0.12
+    # E10: the wide net is the easier one to optimise: after 20 epochs it is far ahead of 6 x 64
+    wide, narrow = results[(256, 256)]["history"], results[(64,) * 6]["history"]
+    assert wide.train_metric[19] > narrow.train_metric[19] + 0.2  # measured 0.91-0.93 vs 0.46-0.48
 
 
 def test_weak_inductive_bias_permuted_pixels_learn_equally_well():

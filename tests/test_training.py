@@ -151,3 +151,22 @@ def test_regression_metric_is_r2():
     s = data.load("sin", n_samples=200, noise=0.05)
     h = fit(build_mlp(s, hidden=(32, 32), activation="tanh"), s, lr=0.01, batch_size=16, num_epochs=40)
     assert h.metric_name == "R²" and h.final("val_metric") > 0.9
+
+
+def test_regression_with_several_outputs_uses_mse_and_mean_r2():
+    from sklearn.metrics import r2_score
+
+    from course_lib.training import loss_function, score
+
+    rng = torch.Generator().manual_seed(0)
+    X, Y = torch.randn(64, 3, generator=rng), torch.randn(64, 4, generator=rng)
+    model = MLP(3, out_features=4, hidden=(16,), task="regression")
+    h = fit(model, (X, Y, X, Y), lr=0.01, batch_size=64, num_steps=50)
+    assert not h.diverged and h.train_loss[-1] < h.train_loss[0]
+    with torch.no_grad():
+        Y_hat = model(X)
+    assert loss_function("regression")(Y_hat, Y).item() == pytest.approx(((Y_hat - Y) ** 2).mean().item())
+    assert score("regression", Y_hat, Y) == pytest.approx(r2_score(Y.numpy(), Y_hat.numpy()), abs=1e-5)
+    assert h.final("val_metric") == pytest.approx(r2_score(Y.numpy(), Y_hat.numpy()), abs=1e-5)
+    with pytest.raises(ValueError, match="y must have shape"):
+        fit(model, (X, torch.zeros(64, 4, 1)), num_steps=1)

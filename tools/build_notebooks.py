@@ -55,7 +55,7 @@ def build(source: Path) -> float:
                                  "name": "python3"}
     client = NotebookClient(nb, timeout=TIMEOUT_S, kernel_name="python3",
                             resources={"metadata": {"path": str(NOTEBOOKS)}},
-                            store_widget_state=True)
+                            store_widget_state=True, record_timing=False)  # no timestamps: clean diffs
     # Do not mimic a browser's Output widgets: what is drawn inside `with out:` is stored as the
     # cell's own output, exactly as nbval (which has no front end) will see it.
     client.widget_registry = {}

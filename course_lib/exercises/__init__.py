@@ -9,19 +9,35 @@ from __future__ import annotations
 
 import importlib
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise: how to judge an answer, a hint for a wrong one, and the worked solution."""
+    """One exercise: how to judge an answer, a hint for a wrong one, and the worked solution.
+
+    ``mistakes`` maps a judge of a classic wrong answer to targeted feedback, printed before the
+    hint when that judge accepts the answer (the first matching judge wins).
+    """
 
     question: str
     is_correct: Callable[[Any], bool]
     hint: str
     solution: str
+    mistakes: Mapping[Callable[[Any], bool], str] = field(default_factory=dict)
+
+
+def _mistake(exercise: Exercise, answer: Any) -> str | None:
+    """The feedback of the first classic mistake that ``answer`` makes, if any."""
+    for judge, message in exercise.mistakes.items():
+        try:
+            if judge(answer):
+                return message
+        except Exception:  # a judge that cannot read the answer: not this mistake
+            continue
+    return None
 
 
 def close_to(expected: float, rel: float = 1e-3, abs_: float = 1e-9) -> Callable[[Any], bool]:
@@ -51,12 +67,28 @@ def get(key: str) -> Exercise:
     return module.EXERCISES[name]
 
 
-def check(key: str, answer: Any) -> bool:
-    """Print whether ``answer`` is right, with a hint when it is not; return True if right."""
+class Verdict:
+    """The result of ``check``: true when the answer is right; shows nothing more in a notebook."""
+
+    def __init__(self, correct: bool):
+        self.correct = correct
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __repr__(self) -> str:
+        return f"Verdict(correct={self.correct})"
+
+    def _ipython_display_(self) -> None:
+        """The feedback is already printed: display nothing (no stray True/False under it)."""
+
+
+def check(key: str, answer: Any) -> Verdict:
+    """Print whether ``answer`` is right, with a hint when it is not; the result is true if right."""
     exercise = get(key)
     if answer is None or answer is Ellipsis:
         print(f"[{key}] Not answered yet: replace the ... with your answer.\nHint: {exercise.hint}")
-        return False
+        return Verdict(False)
     try:
         ok = bool(exercise.is_correct(answer))
     except Exception as exc:  # a student's answer of the wrong kind is feedback, not a crash
@@ -65,8 +97,10 @@ def check(key: str, answer: Any) -> bool:
     if ok:
         print(f"[{key}] Correct!")
     else:
-        print(f"[{key}] Not quite. Hint: {exercise.hint}")
-    return ok
+        mistake = _mistake(exercise, answer)
+        print(f"[{key}] Not quite: {mistake}\nHint: {exercise.hint}" if mistake
+              else f"[{key}] Not quite. Hint: {exercise.hint}")
+    return Verdict(ok)
 
 
 def solution(key: str) -> None:

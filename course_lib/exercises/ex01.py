@@ -18,8 +18,8 @@ EXERCISES = {
         is_correct=close_to(33, rel=0),
         hint="The stack computes W x + b with one matrix W. What are the shapes of W and b?",
         solution="The stack equals one nn.Linear(10, 3): W is 3 x 10 (30 weights) and b has 3 "
-        "entries, 33 parameters, although the stack has 3,203. Extra linear layers add parameters, "
-        "not expressiveness.",
+        "entries, 33 parameters, although the stack has 3,253 (550 + 2,550 + 153). Extra linear "
+        "layers add parameters, not expressiveness.",
     ),
     "pieces": Exercise(
         question="The tent map composed 7 times is a network of 7 layers with 2 ReLUs each. How "

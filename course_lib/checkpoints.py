@@ -1,0 +1,151 @@
+"""Pretrained checkpoints that ship with the course: saved with torch.save, loaded with
+``torch.load(..., weights_only=True)``, and checked, so a bad file gets an error that says what is wrong.
+
+A checkpoint is a plain dict: {"format", "version", "config" (the MLP's constructor arguments),
+"state_dict" (tensors only), "meta" (what it was trained on, its source-task loss)}. Nothing in it
+needs pickled code, so ``weights_only=True`` can load it, and refuses any file that would run code.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from .checks import check_type
+from .models import MLP
+
+FORMAT = "course_lib.checkpoint"
+VERSION = 1
+
+
+class CheckpointError(ValueError):
+    """A checkpoint file that cannot be used; the message says why (truncated, code, architecture)."""
+
+
+def data_dir() -> Path:
+    """The course's data/ folder: next to the course_lib package, at the repository root.
+
+    Found the same way from notebooks/ on a laptop and on Colab (the repository cloned to
+    /content/course), because course_lib is installed editable from the repository.
+    """
+    path = Path(__file__).resolve().parent.parent / "data"
+    if not path.is_dir():
+        raise FileNotFoundError(
+            f"the course's data/ folder was not found at {path}. course_lib must be used from a "
+            "clone of the course repository (pip install -e <repository>), not from a copy of the "
+            "package alone; on Colab, run the setup cell at the top of the notebook first."
+        )
+    return path
+
+
+def data_path(name: str) -> Path:
+    """Path of the file ``name`` in the course's data/ folder, checked to exist."""
+    check_type("name", name, str, "a file name in data/")
+    path = data_dir() / name
+    if not path.is_file():
+        known = sorted(p.name for p in data_dir().iterdir() if p.is_file())
+        raise FileNotFoundError(f"name must be a file in {data_dir()}, one of {known}, got {name!r}")
+    return path
+
+
+def save_checkpoint(model: MLP, path: str | os.PathLike, *, meta: dict[str, Any] | None = None) -> Path:
+    """Save an MLP's constructor arguments, weights and ``meta`` (plain numbers and strings)."""
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be a course_lib.models.MLP, got {type(model).__name__}")
+    if meta is not None:
+        check_type("meta", meta, dict, "a dict of plain values")
+    payload = {
+        "format": FORMAT,
+        "version": VERSION,
+        "config": dict(model.config),
+        "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
+        "meta": dict(meta or {}),
+    }
+    path = Path(path)
+    torch.save(payload, path)
+    return path
+
+
+def read_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
+    """The checkpoint's dict, loaded with weights_only=True; CheckpointError says what is wrong."""
+    check_type("path", path, (str, os.PathLike), "a file path")
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"path must be an existing checkpoint file, got {str(path)!r}")
+    size = path.stat().st_size
+    if size == 0 or (not zipfile.is_zipfile(path) and _starts_like_zip(path)):
+        raise CheckpointError(
+            f"{path.name} is truncated or corrupted ({size} bytes, the zip archive that torch.save "
+            "writes is incomplete): download or regenerate it (python tools/pretrain.py)"
+        )
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as exc:
+        found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", str(exc))
+        if found or "Weights only load failed" in str(exc):
+            what = f" (it refers to {found.group(1)})" if found else ""
+            raise CheckpointError(
+                f"{path.name} holds pickled code or objects, not only tensors{what}: "
+                "torch.load(weights_only=True) refused to run it. Load files like this only if you "
+                "trust where they come from."
+            ) from None
+        raise CheckpointError(f"{path.name} is truncated or corrupted: {exc}") from None
+    except (RuntimeError, EOFError, OSError, KeyError, ValueError) as exc:
+        raise CheckpointError(f"{path.name} is truncated or corrupted: {str(exc)[:120]}") from None
+    missing = [k for k in ("format", "version", "config", "state_dict")
+               if not isinstance(payload, dict) or k not in payload]
+    if missing or payload.get("format") != FORMAT:
+        raise CheckpointError(f"{path.name} is not a course_lib checkpoint: it lacks {missing or ['format']}")
+    if payload["version"] != VERSION:
+        raise CheckpointError(f"{path.name} has format version {payload['version']}, "
+                              f"this course_lib reads version {VERSION}")
+    return payload
+
+
+def check_architecture(model: nn.Module, state_dict: dict[str, torch.Tensor], name: str = "checkpoint"
+                       ) -> None:
+    """Raise CheckpointError unless ``state_dict`` has exactly the model's parameter names and shapes."""
+    expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    found = {k: tuple(v.shape) for k, v in state_dict.items()}
+    problems = []
+    missing = sorted(set(expected) - set(found))
+    unexpected = sorted(set(found) - set(expected))
+    if missing:
+        problems.append(f"missing {missing}")
+    if unexpected:
+        problems.append(f"unexpected {unexpected}")
+    for k in sorted(set(expected) & set(found)):
+        if expected[k] != found[k]:
+            problems.append(f"{k} has shape {found[k]} in the file but {expected[k]} in the model")
+    if problems:
+        raise CheckpointError(f"{name} does not match the architecture: " + "; ".join(problems))
+
+
+def load_checkpoint(path: str | os.PathLike, model: nn.Module | None = None
+                    ) -> tuple[nn.Module, dict[str, Any]]:
+    """(model, meta): the MLP the checkpoint describes, or ``model`` given, with its weights loaded."""
+    payload = read_checkpoint(path)
+    name = Path(path).name
+    if model is None:
+        try:
+            model = MLP(**payload["config"])
+        except (TypeError, ValueError) as exc:
+            raise CheckpointError(f"{name} has an invalid architecture config: {exc}") from None
+    elif not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module or None, got {type(model).__name__}")
+    check_architecture(model, payload["state_dict"], name)
+    model.load_state_dict(payload["state_dict"])
+    return model, dict(payload.get("meta", {}))
+
+
+def _starts_like_zip(path: Path) -> bool:
+    """True when the file begins with a zip header (what torch.save writes)."""
+    with open(path, "rb") as f:
+        return f.read(4) == b"PK\x03\x04"

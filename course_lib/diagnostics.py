@@ -1,0 +1,317 @@
+"""Looking inside a network: per-layer gradient norms (gradient flow) and dead or silent units."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.ticker import MaxNLocator
+from torch import nn
+
+from .activations import ACTIVATIONS, TRAINABLE_ACTIVATIONS, derivative
+from .checks import as_float_tensor, check_choice, check_positive, check_same_length, check_type
+from .data import Split
+from .initialization import INITS
+from .models import MLP
+from .resnet import residual_mlp
+from .training import fit, loss_function, task_of
+from .widgets import Cache, Explorer, selection_slider
+
+# The module types of every activation in the registry (not the identity, which has no units).
+ACTIVATION_TYPES = tuple({type(f()) for name, f in ACTIVATIONS.items() if name != "linear"})
+
+
+def _check_model(model: nn.Module) -> None:
+    """Raise TypeError unless ``model`` is a torch module."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+
+
+def layer_grad_norms(model: nn.Module, X, y, task: str | None = None) -> dict[str, float]:
+    """‖∂loss/∂W‖ of every nn.Linear weight for one batch (X, y), input side first.
+
+    One forward and backward pass at the model's current weights, in training mode; the model's
+    weights and any gradients it held are left as they were.
+    """
+    _check_model(model)
+    task = task_of(model, task)
+    X = as_float_tensor("X", X)
+    y = torch.as_tensor(y)
+    check_same_length("X", X, "y", y)
+    y = y.long() if task == "multiclass" else y.float()
+    layers = [(n, m.weight) for n, m in model.named_modules() if isinstance(m, nn.Linear)]
+    if not layers:
+        raise ValueError("model must contain at least one nn.Linear layer")
+    grads = torch.autograd.grad(loss_function(task)(model(X), y), [w for _, w in layers])
+    return {name: float(g.norm()) for (name, _), g in zip(layers, grads, strict=True)}
+
+
+def gradient_ratio(norms: dict[str, float] | Sequence[float]) -> float:
+    """‖∇W_first‖ / ‖∇W_last‖: far below 1 means the gradient vanishes on its way to the input."""
+    values = list(norms.values()) if isinstance(norms, dict) else list(norms)
+    if len(values) < 2:
+        raise ValueError(f"norms must hold at least two layers, got {len(values)}")
+    return values[0] / values[-1] if values[-1] > 0 else float("inf")
+
+
+def deep_mlp(data: Split, depth: int, activation: str = "relu", init: str = "default", *,
+             width: int = 64, residual: bool = False, batch_norm: bool = False, seed: int = 0) -> MLP:
+    """An MLP of ``depth`` hidden layers of ``width`` units sized for ``data`` (residual: He blocks)."""
+    check_type("data", data, Split, "a course_lib.data.Split")
+    check_positive("depth", depth, integer=True)
+    check_positive("width", width, integer=True)
+    check_choice("activation", activation, TRAINABLE_ACTIVATIONS)
+    check_choice("init", init, INITS)
+    build = residual_mlp if residual else MLP
+    return build(data.in_features, data.out_features, hidden=(width,) * depth, activation=activation,
+                 task=data.task, init=init, batch_norm=batch_norm, seed=seed)
+
+
+def gradient_flow(data: Split, depth: int, activation: str = "relu", init: str = "default", *,
+                  width: int = 64, residual: bool = False, batch_size: int = 256,
+                  seed: int = 0) -> list[float]:
+    """Per-layer weight-gradient norms at initialisation of a deep MLP on the first training batch."""
+    check_positive("batch_size", batch_size, integer=True)
+    model = deep_mlp(data, depth, activation, init, width=width, residual=residual, seed=seed)
+    norms = layer_grad_norms(model, data.X_train[:batch_size], data.y_train[:batch_size])
+    return list(norms.values())
+
+
+def plot_gradient_flow(curves: dict[str, Sequence[float]], ax=None, *, title: str | None = None):
+    """Gradient norm against layer (1 = input side), log scale, one line per label."""
+    if ax is None:
+        _, ax = plt.subplots()
+    for label, norms in curves.items():
+        norms = np.asarray(norms, dtype=float)
+        ax.plot(np.arange(1, len(norms) + 1), np.maximum(norms, 1e-30), marker="o", ms=3,
+                label=label)
+    ax.set_yscale("log")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("layer (1 = input side, last = output layer)")
+    ax.set_ylabel("‖∂loss/∂W‖ at initialisation")
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="best", fontsize=9)
+    return ax
+
+
+def activation_inputs(model: nn.Module, X) -> list[tuple[str, torch.Tensor]]:
+    """The input (pre-activation) of every activation module for the batch X, in eval mode."""
+    _check_model(model)
+    X = as_float_tensor("X", X)
+    captured: list[tuple[str, torch.Tensor]] = []
+    hooks = [
+        module.register_forward_hook(lambda m, args, out, name=name: captured.append((name, args[0])))
+        for name, module in model.named_modules() if isinstance(module, ACTIVATION_TYPES)
+    ]
+    if not hooks:
+        raise ValueError("model must contain at least one activation module")
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            model(X)
+    finally:
+        model.train(was_training)
+        for h in hooks:
+            h.remove()
+    return captured
+
+
+def zero_fraction(model: nn.Module, X) -> list[float]:
+    """Per activation layer, the fraction of outputs that are exactly 0 on X (ReLU's sparsity)."""
+    fractions = []
+    for name, pre in activation_inputs(model, X):
+        module = model.get_submodule(name)
+        with torch.no_grad():
+            fractions.append(float((module(pre) == 0).float().mean()))
+    return fractions
+
+
+def dead_fraction(model: nn.Module, X, *, tol: float = 1e-6) -> list[float]:
+    """Per activation layer, the fraction of units whose |f'| <= tol on every row of X.
+
+    Such a unit is dead: no input lets a gradient through it, so its incoming weights stop
+    learning. A ReLU unit is dead when its input is <= 0 for all of X; a Leaky ReLU unit never is
+    (its slope is 0.01 there); a GELU unit is when its input is below about -5 for all of X.
+    """
+    check_positive("tol", tol, allow_zero=True)
+    fractions = []
+    for name, pre in activation_inputs(model, X):
+        d = derivative(model.get_submodule(name), pre)
+        fractions.append(float((d.abs() <= tol).all(dim=0).float().mean()))
+    return fractions
+
+
+@dataclass
+class DeadUnits:
+    """Dead-unit fractions and validation accuracy, {activation: array (len(seeds), len(lrs))}."""
+
+    lrs: tuple[float, ...]
+    dead: dict[str, np.ndarray]
+    val_accuracy: dict[str, np.ndarray]
+
+    def rises_with_lr(self, activation: str, min_rise: float = 0.3) -> bool:
+        """Whether, for every seed, the dead fraction never falls as the LR grows and rises by min_rise."""
+        check_choice("activation", activation, tuple(self.dead))
+        d = self.dead[activation]
+        return bool((np.diff(d, axis=1) >= 0).all() and (d[:, -1] - d[:, 0] >= min_rise).all())
+
+
+def dead_units_vs_lr(data: Split, lrs: Sequence[float], activations: Sequence[str] = ("relu",), *,
+                     hidden: Sequence[int] = (64, 64), init: str = "he", num_epochs: int = 3,
+                     batch_size: int = 32, seeds: Sequence[int] = (0,), tol: float = 1e-6
+                     ) -> DeadUnits:
+    """Dead-unit fraction of the last hidden layer after Adam training, per activation and LR.
+
+    A unit counts as dead when |f'| <= tol for every training input (``dead_fraction``).
+    """
+    check_type("data", data, Split, "a course_lib.data.Split")
+    if not lrs or not seeds:
+        raise ValueError("lrs and seeds must not be empty")
+    for lr in lrs:
+        check_positive("lrs", lr)
+    result = DeadUnits(tuple(lrs), {}, {})
+    for activation in activations:
+        check_choice("activations", activation, TRAINABLE_ACTIVATIONS)
+        dead = np.zeros((len(seeds), len(lrs)))
+        accuracy = np.zeros_like(dead)
+        for i, seed in enumerate(seeds):
+            for j, lr in enumerate(lrs):
+                model = MLP(data.in_features, data.out_features, hidden=tuple(hidden),
+                            activation=activation, task=data.task, init=init, seed=seed)
+                h = fit(model, data, optimizer="adam", lr=lr, num_epochs=num_epochs,
+                        batch_size=batch_size, seed=seed)
+                dead[i, j] = dead_fraction(model, data.X_train, tol=tol)[-1]
+                accuracy[i, j] = 0.0 if h.diverged else h.final("val_metric")
+        result.dead[activation] = dead
+        result.val_accuracy[activation] = accuracy
+    return result
+
+
+GRADIENT_FLOW_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu")
+
+
+def draw_gradient_flow(data: Split, depth: int, activation: str, init: str, residual: bool = False):
+    """The gradient-flow chart of one setting; returns (figure, state with the norms and ratio)."""
+    norms = gradient_flow(data, depth, activation, init, residual=residual)
+    ratio = gradient_ratio(norms)
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    label = f"{activation}, {init} init" + (", residual" if residual else "")
+    plot_gradient_flow({label: norms}, ax,
+                       title=f"depth {depth} (+ output layer): ‖∇W first‖ / ‖∇W last‖ = {ratio:.1e}")
+    low, high = flow_ylim(norms)
+    values = np.asarray(norms, dtype=float)
+    underflow = np.flatnonzero(values <= 0)
+    if underflow.size:  # a norm of exactly 0 has no place on a log axis: mark it at the bottom
+        ax.plot(underflow + 1, np.full(underflow.size, low * 1.5), "v", color="C3", ms=7,
+                label="gradient exactly 0 (underflow)")
+        ax.legend(loc="best", fontsize=9)
+    ax.set_ylim(low, high)
+    return fig, {"norms": norms, "ratio": ratio, "depth": depth, "activation": activation,
+                 "init": init, "residual": residual, "ylim": (low, high)}
+
+
+def flow_ylim(norms: Sequence[float]) -> tuple[float, float]:
+    """Log-axis limits that show every positive norm: at least 1e-12..1e2, widened to the data."""
+    positive = np.asarray(norms, dtype=float)
+    positive = positive[positive > 0]
+    if positive.size == 0:
+        return 1e-12, 1e2
+    low = min(1e-12, 10.0 ** np.floor(np.log10(positive.min())))
+    high = max(1e2, 10.0 ** np.ceil(np.log10(positive.max())))
+    return float(low), float(high)
+
+
+def gradient_flow_explorer(data: Split, depth: int = 20, activation: str = "sigmoid",
+                           init: str = "default") -> Explorer:
+    """Depth, activation, initialisation (and skip connections): redraws the gradient-flow chart."""
+    check_type("data", data, Split, "a course_lib.data.Split")
+    check_choice("activation", activation, GRADIENT_FLOW_ACTIVATIONS)
+    check_choice("init", init, INITS)
+    check_positive("depth", depth, integer=True)
+    controls = {
+        "depth": W.IntSlider(value=depth, min=2, max=60, step=1, description="depth",
+                             continuous_update=False),
+        "activation": W.Dropdown(options=list(GRADIENT_FLOW_ACTIVATIONS), value=activation,
+                                 description="activation"),
+        "init": W.Dropdown(options=list(INITS), value=init, description="init"),
+        "residual": W.Checkbox(value=False, description="skip connections"),
+    }
+    return Explorer(controls, lambda **v: draw_gradient_flow(data, **v), min_height="300px",
+                    title="Gradient flow at initialisation (one batch of digits)")
+
+
+def plot_dead_units(result: DeadUnits):
+    """Dead fraction (left) and validation accuracy (right) against learning rate, per activation."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    for i, name in enumerate(result.dead):
+        for ax, values in zip(axes, (result.dead[name], result.val_accuracy[name]), strict=True):
+            mean = values.mean(0)
+            ax.plot(result.lrs, mean, "o-", color=f"C{i}", label=name)
+            ax.fill_between(result.lrs, values.min(0), values.max(0), color=f"C{i}", alpha=0.2)
+    for ax in axes:
+        ax.set_xscale("log")
+        ax.set_xlabel("Adam learning rate")
+    axes[0].set_ylabel("fraction of dead units\n(last hidden layer)")
+    axes[0].set_title("dead: |f′| ≤ 1e-6 on every training input", fontsize=10)
+    axes[0].set_ylim(-0.02, 1)
+    axes[1].set_ylabel("validation accuracy")
+    axes[0].legend()
+    return fig
+
+
+def unit_activity(model: nn.Module, X, *, tol: float = 1e-6) -> list[np.ndarray]:
+    """Per activation layer, each unit's fraction of rows of X on which |f'| > tol (0 = dead unit)."""
+    check_positive("tol", tol, allow_zero=True)
+    return [(derivative(model.get_submodule(name), pre).abs() > tol).double().mean(0).numpy()
+            for name, pre in activation_inputs(model, X)]
+
+
+DEAD_UNIT_ACTIVATIONS = ("relu", "leaky_relu", "gelu")
+
+
+def dead_units_explorer(data: Split, lrs: Sequence[float] = (1e-3, 3e-3, 1e-2, 3e-2, 1e-1), *,
+                        activation: str = "relu", hidden: Sequence[int] = (64, 64), num_epochs: int = 5,
+                        seed: int = 0) -> Explorer:
+    """An "lr" slider and an activation choice: train (cached by value) and show each unit's activity."""
+    check_type("data", data, Split, "a course_lib.data.Split")
+    check_choice("activation", activation, DEAD_UNIT_ACTIVATIONS)
+    if not lrs:
+        raise ValueError("lrs must not be empty")
+    for lr in lrs:
+        check_positive("lrs", lr)
+
+    def train(key: tuple[float, str]) -> np.ndarray:
+        lr, act = key
+        model = MLP(data.in_features, data.out_features, hidden=tuple(hidden), activation=act,
+                    task=data.task, init="he", seed=seed)
+        fit(model, data, optimizer="adam", lr=lr, num_epochs=num_epochs, batch_size=32, seed=seed)
+        return unit_activity(model, data.X_train)[-1]
+
+    cache = Cache(train)
+
+    def draw(lr: float, activation: str):
+        activity = np.sort(cache((lr, activation)))
+        dead = int((activity == 0).sum())
+        fig, ax = plt.subplots(figsize=(7.5, 3.4))
+        ax.bar(np.arange(len(activity)), activity, color=np.where(activity == 0, "C3", "C0"), width=1.0)
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel("unit of the last hidden layer (sorted)")
+        ax.set_ylabel("share of inputs that pass a gradient")
+        ax.set_title(f"{activation}, Adam lr {lr:g}: {dead}/{len(activity)} units dead")
+        return fig, {"lr": lr, "activation": activation, "dead": dead, "activity": activity}
+
+    controls = {
+        "lr": selection_slider("lr", list(lrs), value=lrs[0], fmt=lambda v: f"{v:g}", width="360px"),
+        "activation": W.ToggleButtons(options=list(DEAD_UNIT_ACTIVATIONS), value=activation,
+                                      description="activation"),
+    }
+    explorer = Explorer(controls, draw, min_height="300px",
+                        title="Dead units after training (red: no input passes a gradient)")
+    explorer.cache = cache
+    return explorer

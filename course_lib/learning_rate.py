@@ -1,0 +1,296 @@
+"""The learning rate: gradient descent on a quadratic bowl, sharpness, Adam's per-parameter step,
+and the LR slider that retrains a model and overlays every setting tried."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from torch import nn
+
+from .checks import as_float_tensor, check_choice, check_positive, check_type
+from .data import Split
+from .models import build_mlp
+from .training import History, fit, loss_function, make_optimizer, task_of
+from .widgets import Cache, Explorer
+
+# --- gradient descent on a quadratic bowl (C13) -------------------------------------------------
+
+@dataclass
+class BowlRun:
+    """Gradient descent on f(x) = ½ xᵀ diag(eigenvalues) x: the path and the loss of every step."""
+
+    lr: float
+    eigenvalues: np.ndarray
+    path: np.ndarray  # (num_steps + 1, dim)
+    loss: np.ndarray  # (num_steps + 1,)
+
+    @property
+    def converged(self) -> bool:
+        """True when the loss shrank below a millionth of its start."""
+        return bool(self.loss[-1] < 1e-6 * self.loss[0])
+
+    @property
+    def diverged(self) -> bool:
+        """True when the loss grew above its start (or overflowed)."""
+        return bool(not np.isfinite(self.loss[-1]) or self.loss[-1] > self.loss[0])
+
+
+def gd_on_bowl(lr: float, eigenvalues=(1.0, 10.0), x0=(1.0, 1.0), num_steps: int = 100) -> BowlRun:
+    """Run torch's SGD on the quadratic bowl f(x) = ½ Σ λᵢ xᵢ² from ``x0``.
+
+    Along eigen-direction i each step multiplies xᵢ by (1 − lr·λᵢ): it converges iff
+    lr < 2/λ_max, and oscillates with a growing amplitude above that.
+    """
+    check_positive("lr", lr)
+    check_positive("num_steps", num_steps, integer=True)
+    lam = torch.tensor(eigenvalues, dtype=torch.float64)
+    if lam.ndim != 1 or not bool((lam > 0).all()):
+        raise ValueError(f"eigenvalues must be a 1-D sequence of positive numbers, got {eigenvalues!r}")
+    x = torch.tensor(x0, dtype=torch.float64)
+    if x.shape != lam.shape:
+        raise ValueError(f"x0 must have {len(lam)} entries like eigenvalues, got {tuple(x.shape)}")
+    x = nn.Parameter(x)
+    optimizer = torch.optim.SGD([x], lr=lr)
+    path, loss = [x.detach().clone()], []
+    for _ in range(num_steps):
+        f = 0.5 * (lam * x**2).sum()
+        loss.append(f.item())
+        optimizer.zero_grad()
+        f.backward()
+        optimizer.step()
+        path.append(x.detach().clone())
+    loss.append(float(0.5 * (lam * x.detach() ** 2).sum()))
+    return BowlRun(lr, lam.numpy(), torch.stack(path).numpy(), np.array(loss))
+
+
+def plot_bowl_runs(runs: list[BowlRun], axes=None):
+    """Paths over the bowl's contours (left) and the loss per step (right)."""
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    lam = runs[0].eigenvalues
+    span = max(1.5, min(2.5, float(np.abs(np.concatenate([r.path[:12] for r in runs])).max())))
+    g = np.linspace(-span, span, 200)
+    xx, yy = np.meshgrid(g, g)
+    axes[0].contour(xx, yy, 0.5 * (lam[0] * xx**2 + lam[1] * yy**2), levels=12, colors="0.75",
+                    linewidths=0.8)
+    lam_max = float(lam.max())
+    for i, run in enumerate(runs):
+        label = f"lr = {run.lr * lam_max:.1f}/λ_max"
+        p = np.clip(run.path, -span, span)
+        axes[0].plot(p[:12, 0], p[:12, 1], "o-", ms=3, lw=1.2, color=f"C{i}", label=label)
+        axes[1].semilogy(run.loss, color=f"C{i}", label=label)
+    axes[0].set_xlim(-span, span)
+    axes[0].set_ylim(-span, span)
+    axes[0].set_xlabel(f"x₁ (λ = {lam[0]:g})")
+    axes[0].set_ylabel(f"x₂ (λ = {lam[1]:g})")
+    axes[0].set_title("first 12 steps")
+    axes[0].legend(loc="lower left", fontsize=9)
+    axes[1].axhline(runs[0].loss[0], color="0.5", lw=1, ls=":")
+    axes[1].set_xlabel("step")
+    axes[1].set_ylabel("loss")
+    axes[1].set_title("loss per step")
+    return axes
+
+
+# --- sharpness: the largest Hessian eigenvalue of a network's loss ------------------------------
+
+def sharpness(model: nn.Module, X, y, *, task: str | None = None, num_iters: int = 30,
+              seed: int = 0) -> float:
+    """λ_max of the loss Hessian at the current weights, by power iteration on Hessian-vector products.
+
+    Full-batch gradient descent is stable near a minimum only while lr < 2/λ_max (the bowl again).
+    """
+    task = task_of(model, task)
+    X = as_float_tensor("X", X)
+    check_positive("num_iters", num_iters, integer=True)
+    params = [p for p in model.parameters() if p.requires_grad]
+    loss = loss_function(task)(model(X), y)
+    grads = torch.autograd.grad(loss, params, create_graph=True)
+    generator = torch.Generator().manual_seed(seed)
+    v = [torch.randn(p.shape, generator=generator) for p in params]
+    eig = 0.0
+    for _ in range(num_iters):
+        norm = torch.sqrt(sum((u**2).sum() for u in v))
+        v = [u / norm for u in v]
+        Hv = torch.autograd.grad(grads, params, grad_outputs=v, retain_graph=True)
+        eig = float(sum((h * u).sum() for h, u in zip(Hv, v, strict=True)))
+        v = [h.detach() for h in Hv]
+    return eig
+
+
+# --- Adam's per-parameter step (C14) -------------------------------------------------------------
+
+def adam_first_step(grad_scales, lr: float = 1e-3, eps: float = 1e-8) -> np.ndarray:
+    """|Δθ| of one torch Adam step for parameters whose gradients have the given sizes.
+
+    The first step is lr·g/(|g| + eps) ≈ lr whatever the gradient's size, unless |g| ~ eps.
+    """
+    check_positive("lr", lr)
+    check_positive("eps", eps)
+    g = torch.as_tensor(np.asarray(grad_scales, dtype=np.float64))
+    if g.ndim != 1 or not bool((g > 0).all()):
+        raise ValueError(f"grad_scales must be a 1-D sequence of positive numbers, got {grad_scales!r}")
+    theta = nn.Parameter(torch.zeros_like(g))
+    optimizer = torch.optim.Adam([theta], lr=lr, eps=eps)
+    theta.grad = g.clone()
+    optimizer.step()
+    return theta.detach().abs().numpy()
+
+
+def update_sizes(model: nn.Module, data: Split, optimizer: str, lr: float, *, num_steps: int = 20,
+                 batch_size: int = 64, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(|gradient|, |update|) of every parameter at the last of ``num_steps`` mini-batch steps."""
+    check_choice("optimizer", optimizer, ("sgd", "adam"))
+    check_positive("num_steps", num_steps, integer=True)
+    check_positive("batch_size", batch_size, integer=True)
+    opt = make_optimizer(optimizer, model.parameters(), lr)
+    criterion = loss_function(task_of(model))
+    X, y = data.X_train, data.y_train
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(num_steps):
+        rows = torch.randint(len(X), (batch_size,), generator=generator)
+        opt.zero_grad()
+        criterion(model(X[rows]), y[rows]).backward()
+        before = torch.cat([p.detach().flatten() for p in model.parameters()])
+        grad = torch.cat([p.grad.flatten() for p in model.parameters()])
+        opt.step()
+    after = torch.cat([p.detach().flatten() for p in model.parameters()])
+    return grad.abs().numpy(), (after - before).abs().numpy()
+
+
+def update_slope(grad: np.ndarray, update: np.ndarray) -> float:
+    """Slope of log|update| against log|gradient| over the parameters: 1 for SGD (the step is
+    lr·g), near 0 for an optimizer whose step ignores the gradient's size."""
+    keep = (grad > 1e-8) & (update > 0)
+    if keep.sum() < 2:
+        raise ValueError("grad and update must have at least two entries that are both non-zero")
+    return float(np.polyfit(np.log10(grad[keep]), np.log10(update[keep]), 1)[0])
+
+
+def plot_update_sizes(results: dict[str, tuple[np.ndarray, np.ndarray]], ax=None):
+    """Scatter |update| against |gradient| for each optimizer (log-log)."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 4))
+    for i, (label, (g, d)) in enumerate(results.items()):
+        keep = (g > 0) & (d > 0)
+        ax.scatter(g[keep], d[keep], s=4, alpha=0.4, color=f"C{i}", label=label, rasterized=True)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("|gradient| of a weight")
+    ax.set_ylabel("|update| of that weight")
+    ax.legend(loc="upper left", markerscale=4)
+    return ax
+
+
+# --- the LR slider --------------------------------------------------------------------------------
+
+def _lr_key(lr: float) -> float:
+    """Round a slider value to 3 significant digits, so the cache sees one key per slider stop."""
+    return float(f"{lr:.3g}")
+
+
+class LRExplorer(Explorer):
+    """A log-scale LR slider that retrains the same model at each value (cached) and overlays
+    the loss curve on every setting tried so far; a diverged run is drawn, never raised."""
+
+    def __init__(self, data: Split, *, hidden=(64, 64), optimizer: str = "sgd", batch_size: int = 32,
+                 num_epochs: int = 10, lr: float = 0.1, lr_range=(1e-3, 10.0), seed: int = 0):
+        check_type("data", data, Split, "a course_lib.data.Split")
+        check_positive("lr", lr)
+        lo, hi = lr_range
+        check_positive("lr_range[0]", lo)
+        if not lo <= lr <= hi:
+            raise ValueError(f"lr must lie in lr_range {lr_range}, got {lr}")
+        self.data = data
+        self.settings = dict(hidden=tuple(hidden), optimizer=optimizer, batch_size=batch_size,
+                             num_epochs=num_epochs, seed=seed)
+        self.cache = Cache(self._train)
+        self.tried: list[float] = []
+        slider = W.FloatLogSlider(value=lr, base=10, min=math.log10(lo), max=math.log10(hi), step=0.25,
+                                  description="lr", continuous_update=False,
+                                  readout_format=".3g", style={"description_width": "initial"},
+                                  layout=W.Layout(width="480px"))
+        super().__init__({"lr": slider}, self._draw_lr, min_height="340px",
+                         title=f"{optimizer.upper()}, batch {batch_size}, {num_epochs} epochs")
+
+    def _train(self, lr: float) -> History:
+        """Train a fresh, identically initialised model at ``lr``."""
+        s = self.settings
+        model = build_mlp(self.data, hidden=s["hidden"], seed=s["seed"])
+        return fit(model, self.data, optimizer=s["optimizer"], lr=lr, batch_size=s["batch_size"],
+                   num_epochs=s["num_epochs"], seed=s["seed"])
+
+    def preload(self, lrs) -> None:
+        """Train these LRs now (cached, no drawing), so the first figure already overlays them."""
+        for lr in lrs:
+            key = _lr_key(lr)
+            self.cache(key)
+            if key not in self.tried:
+                self.tried.append(key)
+
+    def _draw_lr(self, lr: float):
+        """Train (or recall) this LR, then draw every LR tried so far."""
+        key = _lr_key(lr)
+        history = self.cache(key)
+        if key in self.tried:
+            self.tried.remove(key)
+        self.tried.append(key)
+        fig = plot_lr_runs({k: self.cache.store[k] for k in self.tried}, current=key)
+        return fig, {"lr": key, "history": history, "diverged": history.diverged,
+                     "tried": list(self.tried)}
+
+
+def smooth(values, beta: float = 0.9) -> np.ndarray:
+    """Exponential moving average with bias correction (what the LR range test plots)."""
+    check_positive("beta", beta, allow_zero=True)
+    out, avg = [], 0.0
+    for i, v in enumerate(values, start=1):
+        avg = beta * avg + (1 - beta) * v
+        out.append(avg / (1 - beta**i))
+    return np.array(out)
+
+
+def plot_lr_runs(runs: dict[float, History], current: float | None = None):
+    """Left: mini-batch loss per step for every LR (the current one bold); right: the final
+    validation accuracy against the LR, with diverged runs marked ✗ at the bottom."""
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 3.9), gridspec_kw={"width_ratios": [3, 2]})
+    order = sorted(runs)
+    cmap = plt.get_cmap("viridis")
+    for lr in order:
+        h = runs[lr]
+        color = cmap(order.index(lr) / max(1, len(order) - 1) * 0.9)
+        bold = lr == current
+        if h.step_loss:
+            y = smooth(h.step_loss)
+            ax.plot(np.arange(1, len(y) + 1), y, color=color, lw=2.6 if bold else 1.2,
+                    alpha=1.0 if bold else 0.55, label=f"lr {lr:g}" + (" (diverged)" if h.diverged else ""))
+            if h.diverged:
+                ax.plot(len(y), y[-1], "x", color="red", ms=12, mew=3)
+        elif h.diverged:
+            ax.plot(1, 1, "x", color="red", ms=12, mew=3)
+    ax.set_yscale("log")
+    ax.set_xlabel("optimizer step")
+    ax.set_ylabel("training loss (smoothed)")
+    ax.legend(loc="upper right", fontsize=8, ncol=1 + len(order) // 6)
+    cur = runs.get(current) if current is not None else None
+    if cur is not None and cur.diverged:
+        ax.set_title(f"lr {current:g}: DIVERGED at step {cur.num_steps + 1}", color="red")
+    elif cur is not None:
+        ax.set_title(f"lr {current:g}: val accuracy {cur.final():.3f}")
+    for lr in order:
+        h = runs[lr]
+        if h.diverged:
+            ax2.plot(lr, 0, "x", color="red", ms=10, mew=2.5)
+        else:
+            ax2.plot(lr, h.final(), "o", color="k" if lr == current else "0.5", ms=9 if lr == current else 6)
+    ax2.set_xscale("log")
+    ax2.set_ylim(-0.05, 1.02)
+    ax2.set_xlabel("learning rate")
+    ax2.set_ylabel("val accuracy (✗ = diverged)")
+    ax2.set_title("every LR you tried")
+    return fig

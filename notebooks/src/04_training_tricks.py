@@ -1,0 +1,555 @@
+# %% [markdown]
+# # 04 · Training tricks
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/training-nn-course/training-neural-networks/blob/main/notebooks/04_training_tricks.ipynb)
+#
+# *Training Neural Networks: Tips, Tricks, and Evaluation*, part 4 of 5.
+#
+# The longest part of the lecture, and the one you will use most: the knobs that decide whether
+# training works at all. Every claim becomes a small experiment that runs on a laptop CPU:
+#
+# 1. Parameters vs hyperparameters
+# 2. The learning rate: overshooting, divergence, Adam's per-parameter step, the LR range test
+# 3. Learning-rate schedules (all from `torch.optim.lr_scheduler`) and warm-up
+# 4. Batch size: noise, steps vs epochs, memory
+# 5. Gradient accumulation
+# 6. Exploding signals and initialisation
+# 7. Gradient clipping
+# 8. Weight decay: L2, Adam and AdamW
+#
+# Training always goes through one function, `course_lib.training.fit`: it takes the optimizer by
+# name and every trick of this notebook as an option (`scheduler=`, `warmup_steps=`,
+# `accumulation_steps=`, `clip_grad_norm=`, `weight_decay=`), and it stops and *says so* when
+# training diverges. Run the cells from top to bottom; the whole notebook takes well under a minute.
+
+# %%
+# Setup. On Google Colab: fetch the course and install course_lib, leaving Colab's own torch,
+# numpy and ipywidgets untouched. Anywhere else this cell does nothing (`make lab` set you up).
+import sys
+
+COURSE_REPO = "https://github.com/training-nn-course/training-neural-networks"
+COURSE_BRANCH = "main"
+COURSE_DIR = "/content/course"
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    if not os.path.isdir(COURSE_DIR):
+        subprocess.run(["git", "clone", "--depth", "1", "--branch", COURSE_BRANCH, COURSE_REPO, COURSE_DIR],
+                       check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "-e", COURSE_DIR], check=True)
+    sys.path.insert(0, COURSE_DIR)  # an editable install is only seen after a restart
+    os.chdir(os.path.join(COURSE_DIR, "notebooks"))
+
+# %%
+# NBVAL_IGNORE_OUTPUT  (library versions differ between machines)
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from course_lib import (
+    accumulation,
+    batch_size,
+    clipping,
+    data,
+    exercises,
+    explosion,
+    hyperparameters,
+    learning_rate,
+    lr_finder,
+    plots,
+    runtime,
+    schedules,
+    warmup,
+    weight_decay,
+)
+from course_lib.models import build_mlp, count_parameters
+from course_lib.training import fit
+
+runtime.setup(seed=0)  # seeds, one CPU thread (fastest for small models), prints versions
+plots.use_style()
+
+# %% [markdown]
+# ## 1. Parameters vs hyperparameters
+#
+# **Parameters** are what training learns: the weights and biases. **Hyperparameters** are every
+# choice *we* make before training starts: the architecture (depth, width, activation, init) and
+# the training recipe (optimizer, learning rate, batch size, schedule, ...). Training never changes
+# them; we pick them by trying settings on the validation set.
+#
+# Most of this notebook trains small MLPs on scikit-learn's handwritten **digits** (8×8 images,
+# 10 classes, 1,077 training images).
+
+# %%
+digits = data.load("digits", seed=0)
+model = build_mlp(digits, hidden=(64, 64), seed=0)
+print(digits)
+print("parameters (learned):", count_parameters(model), "= (64+1)*64 + (64+1)*64 + (64+1)*10")
+print("\nhyperparameters of the model:")
+for name, value in hyperparameters.model_hyperparameters(model).items():
+    print(f"  {name:12s} {value}")
+print("\nhyperparameters of training (fit's defaults, lr set to 0.1):")
+for name, value in hyperparameters.fit_hyperparameters(lr=0.1).items():
+    print(f"  {name:18s} {value}")
+
+# %% [markdown]
+# > **Slide note (erratum E24).** The slide lists "L2 penalty (weight decay)" as one
+# > hyperparameter. They are the same thing only for plain SGD; section 8 shows why.
+#
+# ## 2. The learning rate
+#
+# ### Too large a learning rate overshoots, then diverges (claim C13)
+#
+# Gradient descent on a quadratic bowl f(x) = ½(λ₁x₁² + λ₂x₂²) multiplies each coordinate by
+# (1 − lr·λᵢ) at every step. That factor is smaller than 1 in size only while **lr < 2/λ_max**:
+# just below, the steep coordinate overshoots and bounces, but the bounces shrink; just above, they
+# grow without bound. Near a minimum a network's loss is such a bowl, with λ_max the largest
+# eigenvalue of the Hessian (`learning_rate.sharpness` measures it).
+
+# %%
+lam_max = 10.0
+runs = [learning_rate.gd_on_bowl(f / lam_max, eigenvalues=(1.0, lam_max), num_steps=100) for f in (1.9, 2.1)]
+for run in runs:
+    print(f"lr = {run.lr * lam_max:.1f}/λ_max: converged={run.converged}, diverged={run.diverged}")
+_ = learning_rate.plot_bowl_runs(runs)
+plt.show()
+
+# %% [markdown]
+# ### Explore: the learning-rate slider
+#
+# Move **lr** (a log scale): the same network (same initial weights, same batches) is trained
+# for 10 epochs with plain SGD at that learning rate, and its loss curve is overlaid on every
+# learning rate you have tried. Each new value takes about a tenth of a second; values you have
+# tried answer at once. A learning rate that is too large **diverges**: training stops, the curve
+# ends in a red ✗ and the title says so. Three values are already tried for you.
+#
+# Things to look for: too small (0.001) barely moves in 10 epochs; too large (10) diverges within
+# a few steps; in between, around 2 to 6, some runs do not blow up but get stuck at chance level
+# (10% accuracy, the loss flat at ln 10 ≈ 2.3): a large first step wrecked the network. The best
+# values sit below that edge. Where exactly is it for this network?
+
+# %%
+lr_explorer = learning_rate.LRExplorer(digits, optimizer="sgd", batch_size=32, num_epochs=10)
+lr_explorer.preload([0.001, 0.01, 10.0])
+
+# %%
+lr_explorer.show()
+
+# %%
+for lr in (0.001, 0.1, 10.0):
+    h = lr_explorer.cache(lr)
+    print(f"lr {lr:<6g} diverged: {h.diverged!s:5s}  val accuracy above 0.9: {h.final() > 0.9}")
+print(lr_explorer.cache(10.0).message)
+
+# %% [markdown]
+# ### Adam adapts the step size per parameter (claim C14)
+#
+# SGD's step is lr × gradient: a weight with a 100× larger gradient moves 100× further. Adam
+# divides each gradient by a running estimate of its own size, √v̂, so every weight moves by
+# roughly lr, whatever its gradient. Its very first step is exactly lr·g/(|g| + ε):
+
+# %%
+grads = [1e-8, 1e-2, 1.0, 1e3]
+steps = learning_rate.adam_first_step(grads, lr=1e-3)
+for g, step in zip(grads, steps, strict=True):
+    print(f"|gradient| {g:7.0e}  ->  Adam's first step {step:.6f}")
+print("ε = 1e-8 only matters for gradients as small as ε itself.")
+
+# %% [markdown]
+# On a real network after a few steps: every weight's |update| against its |gradient|. SGD's
+# points lie on a line of slope 1; Adam's cloud is nearly flat.
+
+# %%
+sizes = {"SGD, lr 0.1": learning_rate.update_sizes(build_mlp(digits, seed=0), digits, "sgd", 0.1, num_steps=5),
+         "Adam, lr 0.001": learning_rate.update_sizes(build_mlp(digits, seed=0), digits, "adam", 1e-3, num_steps=5)}
+slopes = {label: learning_rate.update_slope(*gu) for label, gu in sizes.items()}
+_ = learning_rate.plot_update_sizes(sizes)
+plt.show()
+print("SGD: |update| ∝ |gradient| (slope 1):", abs(slopes["SGD, lr 0.1"] - 1) < 1e-3)
+print("Adam: |update| nearly independent of |gradient| (slope < 0.4):", slopes["Adam, lr 0.001"] < 0.4)
+
+# %% [markdown]
+# ### Finding a learning rate: the LR range test
+#
+# Instead of a grid search, raise the learning rate exponentially during one short run (here from
+# 1e-4 to 10 over 100 steps, with torch's `ExponentialLR`) and watch the loss: it is flat while the
+# LR is too small, falls, then explodes. The LR at the minimum of the smoothed loss is already too
+# large to train with; a common rule of thumb (Smith 2017, fastai's `lr_find`) takes a tenth of it.
+# Try it on your own model: change `my_model`.
+
+# %%
+my_model = build_mlp(digits, hidden=(128, 64), seed=0)
+range_test = lr_finder.lr_range_test(my_model, digits, optimizer="sgd", start_lr=1e-4, end_lr=10.0,
+                                     num_steps=100, seed=0)
+_ = lr_finder.plot_lr_range_test(range_test)
+plt.show()
+suggested = fit(my_model, digits, optimizer="sgd", lr=range_test.suggestion, num_epochs=10, seed=0)
+print("training at the suggested LR diverged:", suggested.diverged)
+print("validation accuracy above 0.9:", suggested.final() > 0.9)
+
+# %% [markdown]
+# ## 3. Learning-rate schedules
+#
+# A schedule changes the learning rate during training: large steps early to make progress, small
+# steps late to settle into a minimum. All of them below are torch's own
+# (`torch.optim.lr_scheduler`); `schedules.make_scheduler` builds one by name, and
+# `fit(scheduler=...)` steps it after every optimizer step.
+
+# %%
+_ = schedules.plot_schedules(300, lr=0.1, final_factor=0.0)
+plt.show()
+same = all(np.allclose(schedules.schedule_curve(n, 300, 0.1, **({"warmup_steps": 30} if n == "warmup_cosine" else {})),
+                       schedules.formula(n, 300, 0.1, **({"warmup_steps": 30} if n == "warmup_cosine" else {})))
+           for n in schedules.SCHEDULES if n != "plateau")
+print("every curve equals its textbook formula (schedules.formula):", same)
+
+# %% [markdown]
+# **Reduce-on-plateau** has no fixed curve: it halves the LR when the *validation loss* has not
+# improved for `patience` epochs, so it can only be seen in a real training run. Pick a schedule in
+# the dropdown: left, the LR that torch gave every step of a 20-epoch run (SGD with momentum,
+# lr 0.1); right, the validation loss, next to the constant LR in grey. Each schedule trains once
+# (about 0.2 s), then answers at once.
+
+# %%
+schedule_explorer = schedules.ScheduleExplorer(digits, schedule="plateau")
+
+# %%
+schedule_explorer.show()
+
+# %%
+plateau = schedule_explorer.cache("plateau")
+print("reduce-on-plateau lowered the LR during training:", min(plateau.lr) < plateau.lr[0])
+print("every LR it used is 0.1 halved k times:", all(math.log2(0.1 / v) % 1 < 1e-6 for v in plateau.lr))
+
+# %% [markdown]
+# > **Claim C15 and slide note (erratum E23).** Cosine annealing is widely used, but large language
+# > models do not usually decay "to 0": GPT-3 decayed to 10% of the peak LR (Brown et al. 2020),
+# > Llama 2 to 10% as well. Newer recipes use **warmup-stable-decay** schedules (constant for most of
+# > the run, a short decay at the end), which let a run be extended without restarting. Set the
+# > floor with `final_factor`, e.g. `make_scheduler("cosine", num_steps, final_factor=0.1)`.
+#
+# ### Warm-up (claim C16), including what it does *not* do
+#
+# Warm-up starts with a small LR and raises it linearly (`fit(warmup_steps=...)` puts torch's
+# `LinearLR` in front of any schedule). Its clearest effect: a large LR that is unstable at the
+# start of training, when the loss surface is sharp, becomes usable once the network has moved to
+# flatter regions (Goyal et al. 2017; Kalra & Barkeshli 2024). The experiment: full-batch gradient
+# descent, 6 hidden layers of 64, He init, **lr 1.0**, 150 steps, five seeds, without and with
+# 100 warm-up steps.
+
+# %%
+warm = warmup.warmup_experiment(digits, warmup_steps=100, lr=1.0, num_steps=150, depth=6, seeds=range(5))
+_ = warmup.plot_warmup(warm)
+plt.show()
+print("warm-up rescued seeds that fail without it:",
+      warm.successes("warm-up 100 steps") > warm.successes("no warm-up"))
+
+# %% [markdown]
+# The honest negative result: with the usual recipe for small networks, **mini-batch Adam** at a
+# sensible LR, warm-up changes little. Here it even costs a little, because 100 warm-up steps are
+# a large share of a 170-step run. Warm-up is a remedy for an LR at the edge of stability (large
+# models, large batches), not a free improvement.
+
+# %%
+adam_warm = warmup.adam_warmup_comparison(digits, warmup_steps=100, lr=1e-2, num_epochs=5, seeds=range(3))
+means = {label: np.mean(acc) for label, acc in adam_warm.accuracy.items()}
+print("mini-batch Adam, test accuracy with and without warm-up within 0.04:",
+      abs(means["no warm-up"] - means["warm-up 100 steps"]) < 0.04)
+
+# %% [markdown]
+# ## 4. Batch size
+#
+# ### Explore: the batch-size slider
+#
+# Move **batch_size**: the same network is trained for 10 epochs of SGD (lr 0.1) with that batch
+# size, and every size you tried is drawn against **epochs**, **optimizer steps** and **seconds**.
+# Per epoch, a large batch looks slow: it takes far fewer steps. Per step, it is at least as good.
+# In seconds, on this CPU, small batches pay Python overhead per step; on a GPU, large batches are
+# nearly free until the device is full.
+
+# %%
+batch_explorer = batch_size.BatchSizeExplorer(digits, optimizer="sgd", lr=0.1, num_epochs=10, batch_size=32)
+batch_explorer.preload([8, 256])
+
+# %%
+batch_explorer.show()
+
+# %% [markdown]
+# ### Gradient noise falls like 1/batch size
+#
+# A mini-batch gradient is an estimate of the full gradient. Its mean squared error is
+# tr(Σ)/B · (N − B)/(N − 1) for a batch of B out of N examples (sampling without replacement):
+# quadruple the batch, quarter the noise.
+
+# %%
+noise = batch_size.gradient_noise(build_mlp(digits, seed=0), digits.X_train, digits.y_train,
+                                  batch_sizes=(4, 8, 16, 32, 64, 128, 256, 512), num_samples=30, seed=0)
+_ = batch_size.plot_gradient_noise(noise)
+plt.show()
+print("log-log slope of noise against batch size is close to -1:", abs(batch_size.noise_slope(noise) + 1) < 0.3)
+
+# %% [markdown]
+# ### Equal epochs vs equal steps (claim C17)
+#
+# "Small batches generalise better" is mostly a statement about **budgets**. With the same number
+# of *epochs*, batch 512 takes over 20× fewer optimizer steps than batch 16 and is simply
+# undertrained.
+# Given the same number of *steps*, it reaches the same test accuracy.
+
+# %%
+budget = batch_size.equal_epochs_vs_steps(digits, small=16, large=512, num_epochs=10, seeds=(0,))
+_ = batch_size.plot_budget_comparison(budget, small=16, large=512)
+plt.show()
+m = budget.means()
+print("same epochs: large batch far behind (> 0.15):", m["small"] - m["large_equal_epochs"] > 0.15)
+print("same steps: gap below 0.03:", abs(m["small"] - m["large_equal_steps"]) < 0.03)
+
+# %% [markdown]
+# > **Slide note (erratum E17).** The slide's table says large batches are "prone to overfit" and
+# > small batches "result to" better generalisation. The gap at equal epochs is mostly fewer updates
+# > and closes with tuning (more steps, a larger LR, warm-up; Hoffer et al. 2017, Shallue et al.
+# > 2019); the sharp-minima explanation (Keskar et al. 2017) is contested, since sharpness can be
+# > changed by reparameterising the same function (Dinh et al. 2017). "Slower per epoch" for small
+# > batches holds on parallel hardware only.
+#
+# ### Memory
+#
+# The batch size sets the memory for activations, which autograd saves for the backward pass; the
+# parameters (and Adam's two extra copies) do not depend on it. Measured with
+# `torch.autograd.graph.saved_tensors_hooks` for a 2×128 MLP on digits:
+
+# %%
+mem_model = build_mlp(digits, hidden=(128, 128), seed=0)
+for b, act, params in batch_size.memory_table(mem_model, (32, 256, 2048, 16384)):
+    print(f"batch {b:6d}: activations {batch_size.human_bytes(act):>9s}, parameters {batch_size.human_bytes(params)}")
+
+# %% [markdown]
+# ## 5. Gradient accumulation (claim C18)
+#
+# When a batch does not fit in memory, run N micro-batches, call `.backward()` on each **without**
+# zeroing the gradients, then take one optimizer step. Because each micro-batch loss is a *mean*,
+# the sum of N gradients is N times the big batch's gradient: **divide each micro-loss by N**.
+# `fit(accumulation_steps=N)` does exactly that. Three checks on one batch of 128 as 4 × 32:
+
+# %%
+acc_check = accumulation.accumulation_check(digits, batch_size=128, num_micro=4, seed=0)
+print("1. each micro-loss divided by 4: same gradient (max |Δ| < 1e-6):", acc_check.max_diff_divided < 1e-6)
+print(f"2. not divided: the gradient is {acc_check.ratio_not_divided:.2f} times too large")
+print("3. with BatchNorm: gradients differ by more than 5% of their size:", acc_check.relative_diff_batchnorm > 0.05)
+print("   and fit(batch 32, accumulation_steps=4) ends where fit(batch 128) ends:", acc_check.max_param_diff_fit < 1e-6)
+
+# %% [markdown]
+# > **Slide note (erratum E18).** The slide says the gradients are "summed". With mean-reduced
+# > losses (PyTorch's default) you must divide each micro-loss by N, or the step is N× too large.
+# > And with BatchNorm the equivalence breaks: its statistics are computed per micro-batch.
+#
+# ## 6. Exploding and vanishing signals, and initialisation (claim C19)
+#
+# Push unit-variance inputs through 50 layers of `Linear(256, 256)` + ReLU (biases zero) and
+# measure the size (RMS) of the activations after each layer. Each layer multiplies the mean square
+# by fan_in · Var(w) / 2. **He** init (Var = 2/fan_in) makes that factor 1; **Xavier**
+# (2/(fan_in + fan_out) = 1/256) halves it every layer: 2⁻²⁵ ≈ 3e-8 after 50 layers; PyTorch's
+# **default** U(±1/√fan_in) has Var = 1/(3·fan_in): a factor 1/6 per layer, 6⁻²⁵ ≈ 4e-20.
+# **Orthogonal** matrices preserve lengths, but the ReLU still halves the mean square.
+
+# %%
+rms = {scheme: explosion.activation_rms(50, 256, scheme, seed=0) for scheme in ("default", "xavier", "he", "orthogonal")}
+_ = explosion.plot_activation_rms(rms)
+plt.show()
+print("He keeps the scale (0.3 to 3 after 50 layers):", 0.3 < rms["he"][-1] < 3)
+for scheme in ("xavier", "default"):
+    theory = explosion.theory_rms(50, scheme)
+    print(f"{scheme}: within a factor 30 of the theory {theory:.0e}:", theory / 30 < rms[scheme][-1] < theory * 30)
+
+# %% [markdown]
+# Orthogonal init comes from deep **linear** networks (Saxe et al. 2014): a product of 50 random
+# orthogonal matrices is orthogonal again, so every direction keeps its length (condition number 1),
+# while a product of 50 Gaussian matrices stretches some directions and crushes others.
+
+# %%
+for scheme in ("orthogonal", "gaussian"):
+    cond = explosion.product_conditioning(50, 64, scheme, seed=0).condition_number
+    print(f"{scheme:10s}: condition number of the 50-matrix product", f"{cond:.3f}" if cond < 10 else "> 1e6")
+
+# %% [markdown]
+# > **Slide notes (errata E11, E12, E13).** He init is N(0, **2/fan_in**) (variance, not standard
+# > deviation; a fan_out variant also exists), and PyTorch's `nn.Linear` default is **not** He: it is
+# > U(±1/√fan_in), which is why the default line above vanishes. The Xavier formula
+# > U[±√6/√(fan_in + fan_out)] is right; it was derived for symmetric activations like tanh. Orthogonal
+# > init comes from deep linear nets and RNNs; Transformers usually use a small normal (std 0.02) or
+# > Xavier, not orthogonal.
+#
+# ### Other causes of explosion (claim C20)
+#
+# > **Slide notes (errata E5, E6).** Explosion does not "mainly" come from bad initialisation. You
+# > have already seen a **too-large learning rate** blow up a well-initialised network (section 2),
+# > and the next section shows **unscaled regression targets** doing it; in recurrent networks,
+# > repeated multiplication by the same matrix does it (Pascanu et al. 2013). The remedies are more
+# > than the slide's "two": a lower LR or warm-up, good init, normalisation, residual connections,
+# > standardised inputs and targets, and gradient clipping. Weight decay is not a standard remedy.
+#
+# ## 7. Gradient clipping (claim C21)
+#
+# A regression problem from `make_regression`: the targets have a variance of about 2 × 10⁴. Plain
+# SGD at lr 0.01 takes huge first steps and the loss explodes within a few steps. With
+# `clip_grad_norm_` the global gradient norm is capped at τ = 10, and training stays finite.
+
+# %%
+reg = data.load("regression", seed=0)
+no_clip = clipping.train_regression(reg, None, num_steps=300, seed=0)
+clip10 = clipping.train_regression(reg, 10.0, num_steps=300, seed=0)
+print(f"target variance: {float(reg.y_train.var()):.0f}")
+print("without clipping, diverged:", no_clip.diverged, "within 15 steps:", no_clip.num_steps < 15)
+print("clipped at τ = 10, diverged:", clip10.diverged, "| validation R² above 0.95:", clip10.final() > 0.95)
+_ = clipping.plot_clipping(clip10, 10.0)
+plt.show()
+
+# %% [markdown]
+# Clipping rescales **all** gradients together so that their global norm is τ: the direction does
+# not change. Here nearly every step is clipped, so training behaves like normalised gradient
+# descent. `clipping.clip_by_global_norm` writes out the rule; it gives exactly what
+# `torch.nn.utils.clip_grad_norm_` gives.
+
+# %%
+g = [torch.tensor([30.0, -40.0]), torch.tensor([120.0])]  # global norm √(30² + 40² + 120²) = 130
+clipped, norm_before = clipping.clip_by_global_norm(g, max_norm=10.0)
+flat = torch.cat(clipped)
+print(f"norm before {norm_before:.1f}, after {float(flat.norm()):.4f}")
+print("direction unchanged (cosine):", round(float(torch.nn.functional.cosine_similarity(flat, torch.cat(g), dim=0)), 6))
+
+# %% [markdown]
+# > **Slide note (erratum E14).** Clipping does not "prevent NaNs". It caps *finite* gradients. A
+# > gradient that is already inf or NaN stays non-finite (pass `error_if_nonfinite=True` to get an
+# > error instead):
+
+# %%
+p = torch.nn.Parameter(torch.ones(3))
+p.grad = torch.tensor([1.0, math.inf, 2.0])
+torch.nn.utils.clip_grad_norm_([p], max_norm=1.0)
+print("gradient after clipping:", p.grad, "(the norm is inf, so even the finite entries are lost)")
+
+# %% [markdown]
+# The real fix for this problem is to **standardise the targets**: then plain SGD, without any
+# clipping, trains fine.
+
+# %%
+scaled = clipping.train_regression(clipping.standardize_targets(reg), None, num_steps=300, seed=0)
+print("standardised targets, no clipping: diverged:", scaled.diverged, "| R² above 0.9:", scaled.final() > 0.9)
+
+# %% [markdown]
+# ### Explore: the clipping threshold
+#
+# Move **threshold**: each τ was trained once when the cell ran (300 steps each), so the slider only
+# redraws. "off" diverges; a tiny τ is safe but slow (no step is longer than τ·lr); a very large
+# τ lets the huge first steps through, and training survives but ends far worse. The right panel
+# shows the gradient norm before clipping and the fraction of clipped steps.
+
+# %%
+clip_explorer = clipping.ClippingExplorer(reg, threshold=10.0, num_steps=300, seed=0)
+
+# %%
+clip_explorer.show()
+
+# %% [markdown]
+# ## 8. Weight decay (claim C22)
+#
+# Weight decay pulls the weights towards zero at every step. Here AdamW with three decay strengths:
+# the weight norm grows during training without decay and stays smaller with it.
+
+# %%
+trajectories = {f"AdamW, weight_decay {wd_}": weight_decay.weight_norm_trajectory(digits, wd_, num_epochs=20)[0]
+                for wd_ in (0.0, 0.1, 1.0)}
+_ = weight_decay.plot_weight_norms(trajectories)
+plt.show()
+final = [t[-1] for t in trajectories.values()]
+print("stronger decay, smaller final weight norm:", final[0] > final[1] > final[2])
+
+# %% [markdown]
+# ### L2 penalty, `weight_decay` and AdamW: the mechanics
+#
+# Three deterministic checks, each training the same network on the same batches with torch's own
+# optimizers:
+#
+# 1. **SGD**: adding λ‖θ‖² to the loss adds 2λθ to the gradient, exactly what
+#    `SGD(weight_decay=2λ)` does.
+# 2. **Adam**: `Adam(weight_decay=λ)` also just adds λθ to the gradient, so it *is* an L2 penalty,
+#    and that term then passes through Adam's 1/√v̂ rescaling.
+# 3. **AdamW** decouples the decay: θ ← θ − lr·λ·θ, outside the gradient. It trains differently.
+
+# %%
+lam = 0.005
+sgd_l2 = weight_decay.train_with_penalty(digits, "sgd", 0.1, l2=lam)
+sgd_wd = weight_decay.train_with_penalty(digits, "sgd", 0.1, weight_decay=2 * lam)
+adam_l2 = weight_decay.train_with_penalty(digits, "adam", 0.01, l2=lam)
+adam_wd = weight_decay.train_with_penalty(digits, "adam", 0.01, weight_decay=2 * lam)
+adamw = weight_decay.train_with_penalty(digits, "adamw", 0.01, weight_decay=2 * lam)
+print("1. SGD + λ‖θ‖² in the loss == SGD(weight_decay=2λ):", weight_decay.max_difference(sgd_l2, sgd_wd) < 1e-5)
+print("2. Adam + λ‖θ‖² in the loss == Adam(weight_decay=2λ):", weight_decay.max_difference(adam_l2, adam_wd) < 1e-5)
+print("3. AdamW(weight_decay=2λ) differs from both:", weight_decay.max_difference(adam_wd, adamw) > 1e-2)
+
+# %% [markdown]
+# Why it matters: take two weights, 1.0 and 10.0, that the loss does not use (zero gradient), and
+# run 100 steps at lr 0.001 with decay 0.1. Under Adam + L2 the decay term λθ is normalised away:
+# both weights move by about lr per step, the big one no faster than the small one. AdamW shrinks
+# each weight in proportion to its size, as decay is meant to.
+
+# %%
+moved = weight_decay.decay_without_gradient((1.0, 10.0), lr=1e-3, weight_decay=0.1, num_steps=100)
+for name, d in moved.items():
+    print(f"{name:10s} moved 1.0 by {d[0]:.3f} and 10.0 by {d[1]:.3f}")
+
+# %% [markdown]
+# > **Slide notes (errata E15, E16).** "Weight decay adds an L2 penalty to the loss" is true for plain
+# > SGD only, with coefficient 2λ for a penalty λ‖W‖²; biases and normalisation parameters are
+# > usually excluded from decay. "Adam adds the L2 penalty to the gradients" is right, and that is
+# > the problem: the term is rescaled by 1/√v̂. AdamW applies θ ← θ − lr·λ·θ separately. PyTorch's
+# > defaults differ: `weight_decay=0` for Adam, `0.01` for AdamW. On toy data neither wins on
+# > accuracy here; the difference is in the mechanics (Loshchilov & Hutter 2019).
+#
+# ## Takeaways
+#
+# - Hyperparameters are the choices training does not learn; the learning rate matters most.
+# - Gradient descent is stable only while lr < 2/λ_max: above that it oscillates and diverges. A
+#   range test finds a good LR in one short run.
+# - Adam's step is about lr for every parameter, whatever the gradient's size.
+# - Schedules (from `torch.optim.lr_scheduler`) lower the LR over training; LLMs decay to ~10% of the
+#   peak, not to 0. Warm-up rescues an LR at the edge of stability; on a small Adam run it changes
+#   little.
+# - Large batches are not worse per se: at equal epochs they take fewer steps. Compare at equal steps.
+# - Gradient accumulation equals a larger batch if you divide each micro-loss by N, and not with
+#   BatchNorm.
+# - He init keeps a deep ReLU stack's signal alive; PyTorch's default and Xavier let it vanish.
+#   Explosion also comes from large LRs and unscaled targets.
+# - Clipping caps the global gradient norm and keeps training finite, but does not repair NaNs;
+#   standardising targets is often the real fix.
+# - L2 in the loss equals weight decay for SGD only; use AdamW for decoupled decay.
+#
+# ## Exercises
+#
+# Replace each `...` with your answer and run the cell: it tells you whether you are right and
+# gives a hint if not. Stuck? `exercises.solution("04.max_lr")` prints a worked solution.
+#
+# **1.** Gradient descent on f(x) = ½(2·x₁² + 50·x₂²). Above which learning rate does it diverge?
+# (`learning_rate.gd_on_bowl(lr, (2.0, 50.0))` can check you.)
+
+# %%
+answer = ...
+exercises.check("04.max_lr", answer)
+
+# %% [markdown]
+# **2.** You want the gradient of a batch of 256 but only 64 examples fit in memory. By what number
+# must you divide each (mean) micro-batch loss before `.backward()`?
+
+# %%
+answer = ...
+exercises.check("04.accumulation", answer)
+
+# %% [markdown]
+# **3.** Plain SGD with λ·‖W‖², λ = 5e-4, added to the loss. Which `weight_decay` of
+# `torch.optim.SGD` gives exactly the same training?
+
+# %%
+answer = ...
+exercises.check("04.sgd_decay", answer)

@@ -1,0 +1,53 @@
+"""Figures: the decision surface, the colour bar, training curves (divergence marked), bad input."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from course_lib import data, plots  # noqa: E402
+from course_lib.models import build_mlp  # noqa: E402
+from course_lib.training import History, fit  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def trained():
+    s = data.load("moons", n_samples=200, seed=0)
+    model = build_mlp(s, hidden=(8,), seed=0)
+    return s, model, fit(model, s, lr=0.05, num_epochs=3, seed=0)
+
+
+def test_decision_surface_is_a_probability_grid(trained):
+    s, model, _ = trained
+    xx, yy, P = plots.decision_grid(model, s.X_train, resolution=30)
+    assert xx.shape == yy.shape == P.shape == (30, 30)
+    assert P.min() >= 0 and P.max() <= 1
+    assert xx.min() < float(s.X_train[:, 0].min()) and xx.max() > float(s.X_train[:, 0].max())
+
+
+def test_boundary_plot_and_colorbar(trained):
+    s, model, _ = trained
+    fig, axes = plt.subplots(1, 2)
+    ax = plots.plot_decision_boundary(model, s.X_train, s.y_train, ax=axes[0], title="t", resolution=20)
+    assert ax.get_title() == "t" and len(ax.collections) >= 3  # shading, boundary, two classes
+    plots.add_probability_colorbar(fig, axes)
+    assert len(fig.axes) == 3 and fig.axes[-1].get_ylabel() == "P(class 1)"
+    plt.close(fig)
+
+
+def test_history_plot_marks_divergence(trained):
+    _, _, history = trained
+    bad = History("accuracy", train_loss=[1.0, 2.0], train_metric=[0.5, 0.5], diverged=True)
+    fig, ax = plt.subplots()
+    plots.plot_history({"ok": history, "bad": bad}, ax=ax)
+    assert ax.get_yscale() == "log" and ax.get_xlabel() == "epoch"
+    assert any(t.get_text() == "diverged" for t in ax.texts)
+    plt.close(fig)
+
+
+def test_bad_plot_arguments_are_named():
+    with pytest.raises(ValueError, match="key"):
+        plots.plot_history(History("accuracy"), key="accuracy")
+    with pytest.raises(ValueError, match="x"):
+        plots.plot_history(History("accuracy"), x="minutes")

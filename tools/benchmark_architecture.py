@@ -1,0 +1,47 @@
+"""Time notebook 03's experiments (one CPU thread), so a slow one is noticed: prints a table."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from course_lib import batchnorm, capacity, data, diagnostics, residual, runtime  # noqa: E402
+
+
+def timed(fn) -> float:
+    """Best of two runs of ``fn``, in seconds."""
+    best = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    runtime.setup(seed=0, verbose=False)
+    digits = data.load("digits")
+    moons = data.load("moons", n_samples=150, noise=0.35, seed=0)
+    experiments = {
+        "depth x width sweep (9 nets)": lambda: capacity.depth_width_sweep(
+            moons, (1, 2, 4), (2, 16, 128), num_steps=400, batch_size=30),
+        "gradient flow, 12 settings": lambda: [diagnostics.gradient_flow(digits, 10, a, i)
+                                               for a in ("sigmoid", "tanh", "relu", "gelu")
+                                               for i in ("default", "xavier", "he")],
+        "dead units vs lr (15 nets)": lambda: diagnostics.dead_units_vs_lr(
+            digits, (1e-3, 3e-3, 1e-2, 3e-2, 1e-1), ("relu", "leaky_relu", "gelu"), num_epochs=5),
+        "plain vs residual, 30 layers": lambda: residual.compare(digits),
+        "BN lr x init grid (36 nets)": lambda: batchnorm.lr_init_grid(
+            digits, (0.003, 0.01, 0.03, 0.1, 0.3, 1.0), (0.5, 1.0, 3.0)),
+        "injected covariate shift": lambda: batchnorm.covariate_shift_experiment(digits),
+    }
+    print(f"{'experiment of notebook 03':<32} {'seconds (best of 2)':>20}")
+    for name, fn in experiments.items():
+        print(f"{name:<32} {timed(fn):>20.2f}")
+
+
+if __name__ == "__main__":
+    main()
