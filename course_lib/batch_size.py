@@ -15,7 +15,7 @@ from .checks import as_float_tensor, check_positive, check_type
 from .data import Split
 from .models import build_mlp
 from .plots import plot_history
-from .training import History, evaluate, fit, loss_function, task_of
+from .training import History, fit, loss_function, task_of
 from .widgets import Cache, Explorer, selection_slider
 
 BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512, 1024)
@@ -79,7 +79,8 @@ def plot_batch_runs(runs: dict[str, History], current: str | None = None):
         if x == "step":
             ax.set_xscale("log")
     axes[0].set_ylabel("training loss")
-    axes[0].legend(fontsize=8, loc="upper right")
+    axes[0].get_legend().remove()
+    fig.legend(*axes[0].get_legend_handles_labels(), fontsize=8, loc="outside right upper")
     if current in runs:
         h = runs[current]
         fig.suptitle(f"{current}: {h.num_steps} steps in {h.wall_time:.2f} s, "
@@ -140,11 +141,22 @@ def plot_gradient_noise(result: GradientNoise, ax=None):
         _, ax = plt.subplots(figsize=(6.5, 3.8))
     ax.loglog(result.batch_sizes, result.noise, "o-", label="measured E‖g_B − g‖²")
     ax.loglog(result.batch_sizes, result.theory, "--", color="0.4", label="theory tr(Σ)/B·(N−B)/(N−1)")
-    ax.axhline(result.full_norm_sq, color="C3", lw=1.2, label="signal ‖g‖²")
+    ax.axhline(result.full_norm_sq, color="C3", lw=1.2, label="signal ‖g‖² (full-batch gradient)")
+    cross = noise_crossing(result)
+    if cross is not None:
+        ax.axvline(cross, color="C3", ls=":", lw=1)
+        ax.annotate(f"noise < signal\nfrom B = {cross}", (cross, result.full_norm_sq), xytext=(8, 12),
+                    textcoords="offset points", fontsize=9, color="C3")
     ax.set_xlabel("batch size B")
-    ax.set_ylabel("gradient noise")
-    ax.legend(fontsize=9)
+    ax.set_ylabel("squared gradient size")
+    ax.legend(fontsize=9, loc="lower left")
     return ax
+
+
+def noise_crossing(result: GradientNoise) -> int | None:
+    """The smallest batch size whose gradient noise E‖g_B − g‖² is below the signal ‖g‖² (None if none)."""
+    below = [int(b) for b, n in zip(result.batch_sizes, result.noise, strict=True) if n < result.full_norm_sq]
+    return below[0] if below else None
 
 
 def noise_slope(result: GradientNoise) -> float:
@@ -157,8 +169,8 @@ def noise_slope(result: GradientNoise) -> float:
 
 @dataclass
 class BudgetComparison:
-    """Test accuracy per seed of a small batch, a large batch for the same epochs, and a large batch
-    for the same number of optimizer steps."""
+    """Validation accuracy per seed of a small batch, a large batch for the same epochs, and a large
+    batch for the same number of optimizer steps (validation: comparing settings is tuning)."""
 
     small: list[float]
     large_equal_epochs: list[float]
@@ -166,7 +178,7 @@ class BudgetComparison:
     steps: dict[str, int]
 
     def means(self) -> dict[str, float]:
-        """Mean test accuracy of each setting."""
+        """Mean validation accuracy of each setting (over the seeds)."""
         return {"small": float(np.mean(self.small)),
                 "large_equal_epochs": float(np.mean(self.large_equal_epochs)),
                 "large_equal_steps": float(np.mean(self.large_equal_steps))}
@@ -175,7 +187,7 @@ class BudgetComparison:
 def equal_epochs_vs_steps(data: Split, *, small: int = 16, large: int = 512, num_epochs: int = 10,
                           hidden=(64, 64), lr: float = 0.1, seeds=(0,)) -> BudgetComparison:
     """Train with ``small`` batches for ``num_epochs``, and with ``large`` batches for the same epochs
-    and for the same number of steps (plain SGD, same LR); report test accuracy."""
+    and for the same number of steps (plain SGD, same LR); report validation accuracy."""
     check_type("data", data, Split, "a course_lib.data.Split")
     check_positive("small", small, integer=True)
     check_positive("large", large, integer=True)
@@ -185,9 +197,8 @@ def equal_epochs_vs_steps(data: Split, *, small: int = 16, large: int = 512, num
 
     def run(batch_size, seed, **budget):
         model = build_mlp(data, hidden=hidden, seed=seed)
-        h = fit(model, (data.X_train, data.y_train), optimizer="sgd", lr=lr, batch_size=batch_size,
-                seed=seed, **budget)
-        return h, evaluate(model, data.X_test, data.y_test)[1]
+        h = fit(model, data, optimizer="sgd", lr=lr, batch_size=batch_size, seed=seed, **budget)
+        return h, h.final()
 
     for seed in seeds:
         h_small, acc = run(small, seed, num_epochs=num_epochs)
@@ -254,16 +265,18 @@ def steps_per_epoch(num_samples: int, batch_size: int) -> int:
 
 
 def plot_budget_comparison(result: BudgetComparison, small: int = 16, large: int = 512, ax=None):
-    """Bars of mean test accuracy: small batch, large batch at equal epochs, at equal steps."""
+    """Bars of mean validation accuracy: small batch, large batch at equal epochs, at equal steps."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.4))
+        _, ax = plt.subplots(figsize=(8, 3.6))
     means = result.means()
     labels = [f"batch {small}\n{result.steps['small']} steps",
-              f"batch {large}, same epochs\n{result.steps['large_equal_epochs']} steps",
-              f"batch {large}, same steps\n{result.steps['large_equal_steps']} steps"]
+              f"batch {large}\nsame epochs\n{result.steps['large_equal_epochs']} steps",
+              f"batch {large}\nsame steps\n{result.steps['large_equal_steps']} steps"]
     bars = ax.bar(labels, list(means.values()), color=["C0", "C3", "C2"])
     for bar, value in zip(bars, means.values(), strict=True):
         ax.text(bar.get_x() + bar.get_width() / 2, value + 0.01, f"{value:.3f}", ha="center")
     ax.set_ylim(0, 1.08)
-    ax.set_ylabel("test accuracy")
+    seeds = len(result.small)
+    ax.set_ylabel("validation accuracy")
+    ax.set_title(f"mean of {seeds} seed{'s' if seeds > 1 else ''}", fontsize=10)
     return ax

@@ -59,7 +59,7 @@ def standardize_targets(data: Split) -> Split:
 
 
 def clipped_fraction(history: History) -> float:
-    """Fraction of optimizer steps whose gradient the clipping shrank."""
+    """Fraction of optimizer steps whose gradient norm exceeded τ, so that clipping shrank it."""
     return float(np.mean(history.clipped)) if history.clipped else 0.0
 
 
@@ -88,8 +88,30 @@ def plot_clipping(history: History, threshold: float, axes=None):
                           color="red")
     else:
         axes[0].set_title(f"clipping {_label(threshold)}: final loss {history.step_loss[-1]:.3g}")
-    axes[1].set_title(f"{clipped_fraction(history):.0%} of steps clipped")
+    axes[1].set_title(f"{clipped_fraction(history):.0%} of steps had ‖g‖ > τ (clipped)")
     return axes
+
+
+def plot_threshold_sweep(runs: dict[float, History], ax=None):
+    """Final validation R² for every threshold τ (a diverged run is a red ✗ at the bottom)."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.2))
+    labels = [_label(t) for t in runs]
+    for i, history in enumerate(runs.values()):
+        if history.diverged:
+            ax.plot(i, 0, "x", color="red", ms=12, mew=3)
+            ax.annotate(f"diverged\nat step {history.num_steps + 1}", (i, 0), xytext=(0, 12),
+                        textcoords="offset points", ha="center", fontsize=9, color="red")
+        else:
+            r2 = history.final()
+            ax.bar(i, max(r2, 0.0), color="C0")
+            ax.text(i, max(r2, 0.0) + 0.02, f"{r2:.2f}", ha="center", fontsize=9)
+    ax.set_xticks(range(len(labels)), labels)
+    ax.set_ylim(-0.08, 1.15)
+    ax.axhline(0, color="0.3", lw=0.8)
+    ax.set_xlabel("clipping threshold τ")
+    ax.set_ylabel("validation R² after training")
+    return ax
 
 
 class ClippingExplorer(Explorer):

@@ -12,6 +12,13 @@ _NOT_HYPER = {"model", "data", "task", "progress", "callback", "seed",  # not ch
               "record_grad_norms", "divergence_factor", "train_eval_size"}
 
 
+CONDITIONS = {  # options of fit that only act together with another choice
+    "momentum": "used only with optimizer='momentum'",
+    "scheduler_interval": "used only with a scheduler",
+    "patience": "early stopping; None = off",
+}
+
+
 def fit_hyperparameters(**settings) -> dict:
     """The hyperparameters of ``training.fit``: its defaults, overridden by ``settings``."""
     defaults = {name: p.default for name, p in inspect.signature(fit).parameters.items()

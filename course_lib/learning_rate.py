@@ -79,11 +79,19 @@ def plot_bowl_runs(runs: list[BowlRun], axes=None):
     axes[0].contour(xx, yy, 0.5 * (lam[0] * xx**2 + lam[1] * yy**2), levels=12, colors="0.75",
                     linewidths=0.8)
     lam_max = float(lam.max())
+    outside = False
     for i, run in enumerate(runs):
         label = f"lr = {run.lr * lam_max:.1f}/λ_max"
-        p = np.clip(run.path, -span, span)
-        axes[0].plot(p[:12, 0], p[:12, 1], "o-", ms=3, lw=1.2, color=f"C{i}", label=label)
+        p = np.clip(run.path[:12], -span, span)
+        axes[0].plot(p[:, 0], p[:, 1], "o-", ms=3, lw=1.2, color=f"C{i}", label=label)
+        off = (np.abs(run.path[:12]) > span).any(axis=1)
+        if off.any():  # points beyond the frame: drawn on its edge as hollow triangles
+            outside = True
+            axes[0].plot(p[off, 0], p[off, 1], "^", ms=9, mfc="none", mew=1.5, color=f"C{i}")
         axes[1].semilogy(run.loss, color=f"C{i}", label=label)
+    if outside:
+        axes[0].plot([], [], "^", ms=9, mfc="none", mew=1.5, color="0.3",
+                     label="beyond the frame (drawn on its edge)")
     axes[0].set_xlim(-span, span)
     axes[0].set_ylim(-span, span)
     axes[0].set_xlabel(f"x₁ (λ = {lam[0]:g})")
@@ -173,12 +181,14 @@ def update_slope(grad: np.ndarray, update: np.ndarray) -> float:
 
 
 def plot_update_sizes(results: dict[str, tuple[np.ndarray, np.ndarray]], ax=None):
-    """Scatter |update| against |gradient| for each optimizer (log-log)."""
+    """Scatter |update| against |gradient| for each optimizer (log-log); the legend gives each
+    cloud's fitted log-log slope."""
     if ax is None:
         _, ax = plt.subplots(figsize=(6.5, 4))
     for i, (label, (g, d)) in enumerate(results.items()):
         keep = (g > 0) & (d > 0)
-        ax.scatter(g[keep], d[keep], s=4, alpha=0.4, color=f"C{i}", label=label, rasterized=True)
+        ax.scatter(g[keep], d[keep], s=4, alpha=0.4, color=f"C{i}", rasterized=True,
+                   label=f"{label}: slope {update_slope(g, d):.2f}")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("|gradient| of a weight")
@@ -233,6 +243,16 @@ class LRExplorer(Explorer):
             if key not in self.tried:
                 self.tried.append(key)
 
+    def edge(self, threshold: float = 0.5) -> tuple[float | None, float | None]:
+        """(largest LR tried that trains, smallest larger LR tried that does not): an LR "trains" when
+        it does not diverge and ends above ``threshold`` validation accuracy."""
+        check_positive("threshold", threshold)
+        ok = {lr: not h.diverged and h.final() > threshold for lr, h in self.cache.store.items()}
+        good = [lr for lr, trains in ok.items() if trains]
+        best = max(good) if good else None
+        bad = [lr for lr, trains in ok.items() if not trains and (best is None or lr > best)]
+        return best, (min(bad) if bad else None)
+
     def _draw_lr(self, lr: float):
         """Train (or recall) this LR, then draw every LR tried so far."""
         key = _lr_key(lr)
@@ -243,6 +263,10 @@ class LRExplorer(Explorer):
         fig = plot_lr_runs({k: self.cache.store[k] for k in self.tried}, current=key)
         return fig, {"lr": key, "history": history, "diverged": history.diverged,
                      "tried": list(self.tried)}
+
+
+LR_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+             "#7f7f7f", "#bcbd22", "#000000")  # distinct and visible, no red (red marks divergence)
 
 
 def smooth(values, beta: float = 0.9) -> np.ndarray:
@@ -260,21 +284,23 @@ def plot_lr_runs(runs: dict[float, History], current: float | None = None):
     validation accuracy against the LR, with diverged runs marked ✗ at the bottom."""
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 3.9), gridspec_kw={"width_ratios": [3, 2]})
     order = sorted(runs)
-    cmap = plt.get_cmap("viridis")
     for lr in order:
         h = runs[lr]
-        color = cmap(order.index(lr) / max(1, len(order) - 1) * 0.9)
+        color = LR_COLORS[order.index(lr) % len(LR_COLORS)]
         bold = lr == current
         if h.step_loss:
             y = smooth(h.step_loss)
-            ax.plot(np.arange(1, len(y) + 1), y, color=color, lw=2.6 if bold else 1.2,
-                    alpha=1.0 if bold else 0.55, label=f"lr {lr:g}" + (" (diverged)" if h.diverged else ""))
+            ax.plot(np.arange(1, len(y) + 1), y, color=color, lw=2.8 if bold else 1.4,
+                    alpha=1.0 if bold else 0.8, label=f"lr {lr:g}" + (" (diverged)" if h.diverged else ""))
             if h.diverged:
                 ax.plot(len(y), y[-1], "x", color="red", ms=12, mew=3)
         elif h.diverged:
             ax.plot(1, 1, "x", color="red", ms=12, mew=3)
     ax.set_yscale("log")
     ax.set_xlabel("optimizer step")
+    if any(runs[lr].diverged for lr in order):
+        ax.set_xlabel("optimizer step\n✗ = stopped: the curve ends at the last loss below the stop "
+                      "(smoothed);\nthe far larger loss that stopped it is in the run's message", fontsize=9)
     ax.set_ylabel("training loss (smoothed)")
     ax.legend(loc="upper right", fontsize=8, ncol=1 + len(order) // 6)
     cur = runs.get(current) if current is not None else None

@@ -25,6 +25,7 @@ class LRRangeTest:
     losses: np.ndarray
     smoothed: np.ndarray
     stopped_early: bool  # the loss blew up before end_lr was reached
+    stop_factor: float = 4.0  # the test stops once a loss exceeds stop_factor × the first one
 
     @property
     def lr_at_minimum(self) -> float:
@@ -76,7 +77,7 @@ def lr_range_test(model: nn.Module, data, *, optimizer: str = "sgd", start_lr: f
     lrs = np.array(history.lr[:len(losses)])
     if len(losses) < 3:
         raise ValueError(f"the loss blew up within {len(losses)} steps: lower start_lr (got {start_lr})")
-    return LRRangeTest(lrs, losses, smooth(losses, beta), history.diverged)
+    return LRRangeTest(lrs, losses, smooth(losses, beta), history.diverged, stop_factor)
 
 
 def plot_lr_range_test(result: LRRangeTest, ax=None):
@@ -92,6 +93,9 @@ def plot_lr_range_test(result: LRRangeTest, ax=None):
     top = float(np.nanmax(result.smoothed[: max(3, len(result.smoothed) // 5)])) * 1.5
     finite = result.losses[np.isfinite(result.losses)]
     ax.set_ylim(max(0.0, float(finite.min()) * 0.8), top if math.isfinite(top) else None)
+    if result.stopped_early:
+        ax.set_title(f"stopped at lr {result.lrs[-1]:.2g}: the next loss passed "
+                     f"{result.stop_factor:g}× the first ({result.losses[0]:.2f})", fontsize=10)
     ax.set_xlabel("learning rate (grows every step)")
     ax.set_ylabel("training loss")
     ax.legend(loc="lower left", fontsize=9)

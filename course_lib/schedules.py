@@ -148,8 +148,9 @@ def formula(name: str, num_steps: int, lr: float = 1.0, *, warmup_steps: int = 0
 
 
 def plot_schedules(num_steps: int, lr: float = 1.0, names=None, ax=None, *, highlight: str | None = None,
-                   **options):
-    """Draw the LR curves of several schedules (all but "plateau") on one axis."""
+                   log: bool = False, legend: bool = True, **options):
+    """Draw the LR curves of several schedules (all but "plateau") on one axis; ``log`` draws the
+    LR on a log scale (down to 3e-4·lr), where every drop of the step schedule shows."""
     names = [n for n in (names or SCHEDULES) if n != "plateau"]
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 3.6))
@@ -161,10 +162,17 @@ def plot_schedules(num_steps: int, lr: float = 1.0, names=None, ax=None, *, high
             opts.pop("warmup_steps", None)
         curve = schedule_curve(name, num_steps, lr, **opts)
         bold = highlight is None or name == highlight
-        ax.plot(curve, color=f"C{i}", lw=2.5 if bold else 1.2, alpha=1.0 if bold else 0.35, label=name)
+        ax.plot(curve, color=f"C{i}", lw=2.5 if bold else 1.2, alpha=1.0 if bold else 0.35, label=name,
+                ls="--" if name == "constant" else "-", zorder=3 if name == "constant" else 2)
     ax.set_xlabel("optimizer step")
-    ax.set_ylabel("learning rate")
-    ax.legend(loc="upper right", ncol=2, fontsize=9)
+    ax.set_ylabel("learning rate" + (" (log scale)" if log else ""))
+    if log:
+        ax.set_yscale("log")
+        ax.set_ylim(lr * 3e-4, lr * 1.5)
+    else:
+        ax.set_ylim(0, lr * 1.05)
+    if legend:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)
     return ax
 
 

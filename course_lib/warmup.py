@@ -11,24 +11,27 @@ import numpy as np
 from .checks import check_positive, check_type
 from .data import Split
 from .models import build_mlp
-from .training import History, evaluate, fit
+from .training import History, fit
 
 
 @dataclass
 class WarmupResult:
-    """Test accuracy (None when training diverged) and History of every seed, per setting."""
+    """Validation accuracy (None when training diverged) and History of every seed, per setting.
+
+    Validation, not test: comparing settings is choosing hyperparameters, which the test set must
+    never see."""
 
     accuracy: dict[str, list[float | None]]
     histories: dict[str, list[History]]
 
     def successes(self, label: str, threshold: float = 0.9) -> int:
-        """How many seeds of a setting reached ``threshold`` test accuracy."""
+        """How many seeds of a setting reached ``threshold`` validation accuracy."""
         return sum(a is not None and a > threshold for a in self.accuracy[label])
 
 
-def _test_accuracy(model, history: History, data: Split) -> float | None:
-    """Test accuracy, or None for a run that diverged."""
-    return None if history.diverged else evaluate(model, data.X_test, data.y_test)[1]
+def _val_accuracy(history: History) -> float | None:
+    """Final validation accuracy, or None for a run that diverged."""
+    return None if history.diverged else history.final()
 
 
 def warmup_experiment(data: Split, *, warmup_steps: int = 100, lr: float = 1.0, num_steps: int = 150,
@@ -45,13 +48,13 @@ def warmup_experiment(data: Split, *, warmup_steps: int = 100, lr: float = 1.0, 
             h = fit(model, data, optimizer="sgd", lr=lr, batch_size=len(data.X_train),
                     num_steps=num_steps, warmup_steps=warm, seed=seed)
             result.histories[label].append(h)
-            result.accuracy[label].append(_test_accuracy(model, h, data))
+            result.accuracy[label].append(_val_accuracy(h))
     return result
 
 
 def adam_warmup_comparison(data: Split, *, warmup_steps: int = 100, lr: float = 1e-2,
                            num_epochs: int = 5, seeds=range(3)) -> WarmupResult:
-    """Mini-batch Adam on a small MLP, without and with warm-up: final test accuracy per seed."""
+    """Mini-batch Adam on a small MLP, without and with warm-up: final validation accuracy per seed."""
     check_type("data", data, Split, "a course_lib.data.Split")
     result = WarmupResult({}, {})
     for label, warm in (("no warm-up", 0), (f"warm-up {warmup_steps} steps", warmup_steps)):
@@ -61,7 +64,7 @@ def adam_warmup_comparison(data: Split, *, warmup_steps: int = 100, lr: float = 
             h = fit(model, data, optimizer="adam", lr=lr, batch_size=32, num_epochs=num_epochs,
                     warmup_steps=warm, seed=seed)
             result.histories[label].append(h)
-            result.accuracy[label].append(_test_accuracy(model, h, data))
+            result.accuracy[label].append(_val_accuracy(h))
     return result
 
 
@@ -77,7 +80,7 @@ def plot_warmup(result: WarmupResult, axes=None):
             if h.diverged:
                 ax.plot(len(loss), loss[-1] if len(loss) else 1, "x", color="red", ms=11, mew=3)
         runs = len(result.histories[label])
-        ax.set_title(f"{label}: {result.successes(label)}/{runs} seeds > 0.9 test acc.")
+        ax.set_title(f"{label}: {result.successes(label)}/{runs} seeds > 0.9 val acc.")
         ax.set_xlabel("step")
     axes[0].set_ylabel("training loss")
     return axes

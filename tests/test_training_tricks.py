@@ -261,3 +261,81 @@ def test_bad_input(digits):
         lr_finder.lr_range_test(build_mlp(digits, seed=0), digits, num_steps=5)
     with pytest.raises(ValueError, match="scheme must be one of"):
         explosion.product_conditioning(scheme="he")
+
+
+# --- what the notebook's revised cells and figures rely on -------------------------------------------
+
+def test_lr_explorer_edge_separates_training_from_failing_lrs(digits):
+    ex = learning_rate.LRExplorer(digits, num_epochs=2)
+    assert ex.edge() == (None, None)
+    ex.preload([0.1, 10.0])
+    assert ex.edge() == (0.1, 10.0)
+    with pytest.raises(ValueError, match="threshold"):
+        ex.edge(threshold=0.0)
+
+
+def test_lr_plot_uses_distinct_colours_and_explains_a_stopped_curve(digits):
+    ex = learning_rate.LRExplorer(digits, num_epochs=1)
+    ex.preload([0.01, 0.1, 10.0])
+    ex.redraw()
+    lines = [line for line in ex.figure.axes[0].get_lines() if line.get_label().startswith("lr ")]
+    colours = {line.get_color() for line in lines}
+    assert len(colours) == len(lines) == 3 and "red" not in colours
+    assert "last loss below the stop" in ex.figure.axes[0].get_xlabel()
+
+
+def test_bowl_plot_marks_points_beyond_the_frame():
+    runs = [learning_rate.gd_on_bowl(f / 10, (1.0, 10.0), num_steps=30) for f in (1.9, 2.1)]
+    axes = learning_rate.plot_bowl_runs(runs)
+    assert "beyond the frame" in " ".join(t.get_text() for t in axes[0].get_legend().get_texts())
+    inside = learning_rate.plot_bowl_runs(runs[:1])  # a converging run stays in the frame
+    assert "beyond" not in " ".join(t.get_text() for t in inside[0].get_legend().get_texts())
+
+
+def test_update_size_legend_gives_the_fitted_slope():
+    g = np.array([1e-3, 1e-2, 1e-1, 1.0])
+    ax = learning_rate.plot_update_sizes({"sgd": (g, 0.1 * g)})
+    assert ax.get_legend().get_texts()[0].get_text() == "sgd: slope 1.00"
+
+
+def test_lr_range_test_records_its_stop_and_says_so(digits):
+    result = lr_finder.lr_range_test(build_mlp(digits, seed=0), digits, stop_factor=4.0, seed=0)
+    assert result.stopped_early and result.stop_factor == 4.0 and result.lrs[-1] < 10.0
+    assert "4× the first" in lr_finder.plot_lr_range_test(result).get_title()
+
+
+def test_schedule_plot_log_scale_shows_every_step_drop():
+    ax = schedules.plot_schedules(300, lr=0.1, names=["constant", "step"], log=True)
+    assert ax.get_yscale() == "log" and ax.get_ylim()[0] == pytest.approx(3e-5)
+    step = schedules.schedule_curve("step", 300, 0.1)
+    assert step.min() > ax.get_ylim()[0]  # the last drop is inside the frame
+
+
+def test_noise_crossing_is_the_first_batch_size_below_the_signal():
+    result = batch_size.GradientNoise(np.array([4.0, 16.0, 64.0]), np.array([1.0, 0.3, 0.05]),
+                                      np.zeros(3), 0.2)
+    assert batch_size.noise_crossing(result) == 64
+    assert batch_size.noise_crossing(batch_size.GradientNoise(result.batch_sizes, result.noise,
+                                                              result.theory, 0.01)) is None
+
+
+def test_budget_comparison_scores_on_validation_not_test(digits):
+    result = batch_size.equal_epochs_vs_steps(digits, small=256, large=512, num_epochs=1, seeds=(0,))
+    model = build_mlp(digits, seed=0)
+    h = fit(model, digits, optimizer="sgd", lr=0.1, batch_size=256, num_epochs=1, seed=0)
+    assert result.small == [h.final()]
+    labels = [t.get_text() for t in batch_size.plot_budget_comparison(result, 256, 512).get_xticklabels()]
+    assert all(len(line) <= 12 for label in labels for line in label.split("\n"))  # no overlap
+
+
+def test_clipping_threshold_sweep_draws_every_threshold(regression):
+    runs = {t: clipping.train_regression(regression, t, num_steps=30) for t in (10.0, math.inf)}
+    ax = clipping.plot_threshold_sweep(runs)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["10", "off"]
+    assert any("diverged" in t.get_text() for t in ax.texts)
+
+
+def test_conditional_fit_options_are_explained():
+    hp = hyperparameters.fit_hyperparameters()
+    assert set(hyperparameters.CONDITIONS) <= set(hp)
+    assert "optimizer='momentum'" in hyperparameters.CONDITIONS["momentum"]
