@@ -11,10 +11,12 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-# Every notebook runs in well under a minute; a cell still running after this is a failure. Once, in
-# a CI-like run, one notebook here stalled for about 600 s (the timeout then) and then passed, with
-# its kernel idle meanwhile: the bound keeps such a stall from eating the CI budget.
+# Every notebook runs in well under a minute; a cell still running after this is a failure.
 CELL_TIMEOUT_S = 180
+# nbclient asks the kernel for its kernel_info before the first cell and waits `timeout` for the
+# answer, then goes on without it. With this kernel stack the answer is sometimes lost (seen twice
+# in CI-like runs: an idle kernel, a stall of exactly the timeout, then a pass): wait briefly.
+KERNEL_INFO_TIMEOUT_S = 20
 
 
 def python_json(python: str, code: str, cwd: Path, env: dict | None = None):
@@ -26,7 +28,8 @@ def python_json(python: str, code: str, cwd: Path, env: dict | None = None):
 
 def execute(nb: nbformat.NotebookNode, kernel_name: str, cwd: Path) -> nbformat.NotebookNode:
     """Execute ``nb`` top to bottom (raises on the first error); the executed notebook."""
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name=kernel_name,
+    client = NotebookClient(nb, timeout=KERNEL_INFO_TIMEOUT_S, timeout_func=lambda cell: CELL_TIMEOUT_S,
+                            kernel_name=kernel_name,
                             resources={"metadata": {"path": str(cwd)}}, store_widget_state=True)
     client.execute()
     return nb
