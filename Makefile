@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 
-.PHONY: venv lab test lint notebooks benchmark repoint clean
+.PHONY: venv lab test lint notebooks benchmark repoint clean test-frontends test-browser test-colab colab-venv
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,5 +39,31 @@ benchmark: venv
 repoint: venv
 	$(PY) tools/repoint.py $(REPO) $(if $(BRANCH),--branch $(BRANCH),)
 
+# Front-end tests (README, "Front-end tests"; .ci/run runs them after `make test`).
+# test-browser: every notebook in JupyterLab, driven by headless Chromium (installs chromium and
+# playwright where missing); screenshots in artifacts/screenshots/.
+# test-colab: every notebook in a second environment with Colab's widget stack (ipywidgets 7.7.1),
+# and the real Colab setup cell run against a local clone.
+test-frontends: test-browser test-colab
+
+test-browser: venv
+	$(PY) -m pytest -m browser tests/browser $(PYTEST_ARGS)
+
+# Colab's runtime before the setup cell: its pinned widget stack (tests/colab/requirements.txt),
+# torch as above, and the course's dependencies from pyproject.toml, but not course_lib itself.
+COLAB_VENV ?= .venv-colab
+COLAB_STAMP := $(COLAB_VENV)/.installed
+$(COLAB_STAMP): tests/colab/requirements.txt pyproject.toml
+	test -x $(COLAB_VENV)/bin/python || $(PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -c "import torch" 2>/dev/null || $(COLAB_VENV)/bin/python -m pip install -q --no-index --no-deps torch 2>/dev/null || true
+	$(COLAB_VENV)/bin/python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > $(COLAB_VENV)/course-deps.txt
+	$(COLAB_VENV)/bin/python -m pip install -q -r tests/colab/requirements.txt -r $(COLAB_VENV)/course-deps.txt
+	touch $(COLAB_STAMP)
+
+colab-venv: $(COLAB_STAMP)
+
+test-colab: venv colab-venv
+	COLAB_PYTHON=$(COLAB_VENV)/bin/python $(PY) -m pytest -m colab tests/colab $(PYTEST_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(COLAB_VENV) .pytest_cache .ruff_cache artifacts
