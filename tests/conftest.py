@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import matplotlib
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # `tools` is importable from the tests
@@ -17,3 +18,19 @@ import torch  # noqa: E402
 
 torch.set_num_threads(1)
 torch.set_flush_denormal(True)
+
+
+@pytest.fixture(scope="session")
+def digits():
+    """The digits split (seed 0), loaded once for every test that needs it."""
+    from course_lib import data
+
+    return data.load("digits", seed=0)
+
+
+@pytest.fixture(scope="session")
+def regression():
+    """The tabular regression split (seed 0), loaded once."""
+    from course_lib import data
+
+    return data.load("regression", seed=0)

@@ -9,14 +9,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course_lib import batchnorm, data, diagnostics
+from course_lib import batchnorm, diagnostics
 from course_lib.models import count_parameters
-
-
-@pytest.fixture(scope="module")
-def digits():
-    return data.load("digits")
-
 
 # --- activations -------------------------------------------------------------------------------
 

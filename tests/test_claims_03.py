@@ -7,11 +7,6 @@ from course_lib import batchnorm, capacity, data, diagnostics, residual
 SEEDS = [0, 1, 2]
 
 
-@pytest.fixture(scope="module")
-def digits():
-    return data.load("digits")
-
-
 def ratio(digits, depth, activation, init, seed):
     return diagnostics.gradient_ratio(diagnostics.gradient_flow(digits, depth, activation, init, seed=seed))
 

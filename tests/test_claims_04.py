@@ -6,20 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib import accumulation, batch_size, clipping, data, explosion, learning_rate, warmup
+from course_lib import accumulation, batch_size, clipping, explosion, learning_rate, warmup
 from course_lib import weight_decay as wd
 from course_lib.models import build_mlp
 from course_lib.training import fit
-
-
-@pytest.fixture(scope="module")
-def digits():
-    return data.load("digits", seed=0)
-
-
-@pytest.fixture(scope="module")
-def regression():
-    return data.load("regression", seed=0)
 
 
 @pytest.mark.parametrize("eigenvalues", [(1.0, 10.0), (0.5, 3.0, 40.0)])

@@ -12,7 +12,6 @@ from course_lib import (
     accumulation,
     batch_size,
     clipping,
-    data,
     explosion,
     hyperparameters,
     learning_rate,
@@ -22,17 +21,6 @@ from course_lib import (
 )
 from course_lib.models import build_mlp
 from course_lib.training import fit
-
-
-@pytest.fixture(scope="module")
-def digits():
-    return data.load("digits", seed=0)
-
-
-@pytest.fixture(scope="module")
-def regression():
-    return data.load("regression", seed=0)
-
 
 # --- schedules: our formulas and fit's LR trace against torch.optim.lr_scheduler -----------------
 
