@@ -81,6 +81,35 @@ def gradient_flow(data: Split, depth: int, activation: str = "relu", init: str =
     return list(norms.values())
 
 
+VANISHES_BELOW, FLOWS_ABOVE = 1e-4, 1e-2  # gradient ratios: the verdicts' boundaries
+
+
+def flow_verdict(ratio: float) -> str:
+    """Name a gradient ratio's order of magnitude: vanishes, weakens or flows."""
+    if ratio < VANISHES_BELOW:
+        return "vanishes (< 1e-4)"
+    return "flows (> 1e-2)" if ratio > FLOWS_ABOVE else "weakens"
+
+
+def flow_ratios(data: Split, depth: int, activations: Sequence[str],
+                inits: Sequence[str] = ("default", "xavier", "he"), *,
+                seed: int = 0) -> dict[str, list[float]]:
+    """First/last-layer gradient ratio at initialisation, per activation, for each init."""
+    return {act: [gradient_ratio(gradient_flow(data, depth, act, init, seed=seed)) for init in inits]
+            for act in activations}
+
+
+def init_effect(ratios: dict[str, Sequence[float]]) -> dict[str, list[str]]:
+    """Group activations: gradients vanish under every init, flow under every init, or the init decides."""
+    groups: dict[str, list[str]] = {"vanishes under every init": [], "flows under every init": [],
+                                    "the init decides": []}
+    for act, r in ratios.items():
+        key = ("vanishes under every init" if max(r) < VANISHES_BELOW else
+               "flows under every init" if min(r) > FLOWS_ABOVE else "the init decides")
+        groups[key].append(act)
+    return groups
+
+
 def plot_gradient_flow(curves: dict[str, Sequence[float]], ax=None, *, title: str | None = None):
     """Gradient norm against layer (1 = input side), log scale, one line per label."""
     if ax is None:

@@ -80,3 +80,12 @@ def test_capacity_beyond_need_buys_training_not_validation_accuracy(seed):
     assert sweep.train_accuracy[1, 1] > 0.94  # measured ~0.98
     assert big < best_16 - 0.02  # measured 0.79 vs 0.83 (seed 0), 0.76 vs 0.83 (seed 1): 800 val points
     assert sweep.gap[1, 1] > sweep.gap[0, 0] + 0.05
+
+
+def test_c9_the_notebooks_verdicts_sigmoid_vanishes_tanh_flows_the_init_decides_for_relu(digits):
+    ratios = diagnostics.flow_ratios(digits, 10, ("sigmoid", "tanh", "relu", "gelu"))
+    assert diagnostics.init_effect(ratios) == {"vanishes under every init": ["sigmoid"],
+                                               "flows under every init": ["tanh"],
+                                               "the init decides": ["relu", "gelu"]}
+    assert diagnostics.flow_verdict(1e-5).startswith("vanishes")
+    assert diagnostics.flow_verdict(1e-3) == "weakens" and diagnostics.flow_verdict(0.5).startswith("flows")

@@ -183,26 +183,19 @@ plt.show()
 # same size; far below 1, the gradient vanishes on its way to the input.
 
 # %%
-def verdict(ratio: float) -> str:
-    """Name a gradient ratio's order of magnitude."""
-    return "vanishes (< 1e-4)" if ratio < 1e-4 else "flows (> 1e-2)" if ratio > 1e-2 else "weakens"
-
-
 inits = ("default", "xavier", "he")
-ratios = {act: [diagnostics.gradient_ratio(diagnostics.gradient_flow(digits, 10, act, init)) for init in inits]
-          for act in ("sigmoid", "tanh", "relu", "gelu")}
+ratios = diagnostics.flow_ratios(digits, 10, ("sigmoid", "tanh", "relu", "gelu"), inits)
 print(f"{'depth 10':<10}" + "".join(f"{init + ' init':<20}" for init in inits))
 for act, r in ratios.items():
-    print(f"{act:<10}" + "".join(f"{verdict(x):<20}" for x in r))
-always_vanishes = [a for a, r in ratios.items() if max(r) < 1e-4]
-always_flows = [a for a, r in ratios.items() if min(r) > 1e-2]
-init_decides = [a for a in ratios if a not in always_vanishes + always_flows]
-print("\nvanishes under every init:", always_vanishes, "| flows under every init:", always_flows,
-      "| the init decides:", init_decides)
-relu_30 = {init: diagnostics.gradient_ratio(diagnostics.gradient_flow(digits, 30, "relu", init))
-           for init in ("default", "he")}
-print(f"ReLU at depth 30: default init {verdict(relu_30['default'])}, He init {verdict(relu_30['he'])}")
-assert always_vanishes == ["sigmoid"] and always_flows == ["tanh"] and init_decides == ["relu", "gelu"]
+    print(f"{act:<10}" + "".join(f"{diagnostics.flow_verdict(x):<20}" for x in r))
+effect = diagnostics.init_effect(ratios)
+print("\n" + " | ".join(f"{k}: {v}" for k, v in effect.items()))
+relu_30 = dict(zip(("default", "he"), diagnostics.flow_ratios(digits, 30, ["relu"], ("default", "he"))["relu"],
+                   strict=True))
+print(f"ReLU at depth 30: default init {diagnostics.flow_verdict(relu_30['default'])}, "
+      f"He init {diagnostics.flow_verdict(relu_30['he'])}")
+assert effect == {"vanishes under every init": ["sigmoid"], "flows under every init": ["tanh"],
+                  "the init decides": ["relu", "gelu"]}
 assert relu_30["default"] < 1e-4 < 1e-2 < relu_30["he"]
 
 # %% [markdown]
