@@ -63,3 +63,14 @@ def test_a_verdict_is_truthy_and_displays_nothing_in_a_notebook(capsys):
     verdict._ipython_display_()  # IPython calls this instead of showing a repr
     assert capsys.readouterr().out == ""
     assert format_display_data(verdict)[0] == {}
+
+
+@pytest.mark.parametrize("key, answer, words", [
+    ("01.param_count", 120, "bias"), ("01.param_count", 105, "section 1"),
+    ("01.collapse", 3253, "the stack has"), ("01.collapse", 30, "bias"),
+    ("01.pieces", 128, "m + 1"), ("01.pieces", 14, "deep network"),
+])
+def test_notebook_01_mistakes_get_targeted_feedback(key, answer, words, capsys):
+    assert not exercises.check(key, answer)
+    out = capsys.readouterr().out
+    assert words in out and "Hint:" in out
