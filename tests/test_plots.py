@@ -51,3 +51,20 @@ def test_bad_plot_arguments_are_named():
         plots.plot_history(History("accuracy"), key="accuracy")
     with pytest.raises(ValueError, match="x"):
         plots.plot_history(History("accuracy"), x="minutes")
+
+
+def test_generalisation_figures_show_every_net_and_both_digits():
+    from course_lib import generalization, generalization_plots
+
+    digits = data.load("digits", seed=0)
+    result = generalization.train_and_score(digits, hidden=(16,), num_epochs=2, seed=0)
+    fig = generalization_plots.plot_memorisation(result, {"a": result, "b": result})
+    left, right = fig.axes
+    assert len(left.get_lines()) == 3  # two nets and the chance line
+    assert [t.get_text() for t in right.get_xticklabels()] == ["real labels", "random\na", "random\nb"]
+    plt.close(fig)
+    scrambled = generalization.permute_features(digits, seed=0)
+    fig = generalization_plots.plot_scrambled_pixels(digits, scrambled, 0.9, 0.8)
+    assert fig.axes[0].get_images()[0].get_array().shape == (8, 8)
+    assert fig.axes[0].get_title() == f"a digit: {int(digits.y_test[0])}"
+    plt.close(fig)

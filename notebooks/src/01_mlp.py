@@ -44,7 +44,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from course_lib import approximation, data, exercises, generalization, models, playground, plots, runtime
+from course_lib import (
+    approximation,
+    data,
+    exercises,
+    generalization,
+    generalization_plots,
+    models,
+    playground,
+    plots,
+    runtime,
+)
 from course_lib.models import MLP, count_parameters, parameter_table
 from course_lib.training import fit, predict_scores
 
@@ -323,18 +333,7 @@ shuffled_digits = generalization.shuffle_labels(digits, seed=0)
 shuffled = {name: generalization.train_and_score(shuffled_digits, hidden=hidden, **settings)
             for name, hidden in nets.items()}
 
-fig, axes = plt.subplots(1, 2, figsize=(12, 3.6), width_ratios=[1.2, 1])
-plots.plot_history({name: r["history"] for name, r in shuffled.items()}, ax=axes[0], key="metric",
-                   validation=False)
-axes[0].axhline(0.1, color="gray", ls=":", label="chance")
-axes[0].set(title="random labels: training accuracy", ylabel="accuracy", ylim=(0, 1.05))
-axes[0].legend()
-names = ["real labels\n2 × 256"] + [f"random\n{name}" for name in nets]
-bars = axes[1].bar(names, [real["test"]] + [r["test"] for r in shuffled.values()],
-                   color=["C0", "C3", "C3", "C3"])
-axes[1].bar_label(bars, fmt="%.2f")
-axes[1].axhline(0.1, color="gray", ls=":")
-axes[1].set(title="test accuracy", ylim=(0, 1.1))
+generalization_plots.plot_memorisation(real, shuffled)
 plt.show()
 print("every net memorised the random labels (train accuracy > 0.9):",
       all(r["train"] > 0.9 for r in shuffled.values()))
@@ -353,15 +352,7 @@ print("nothing generalises (test accuracy < 0.2):", all(r["test"] < 0.2 for r in
 scrambled = generalization.permute_features(digits, seed=0)
 plain_acc = generalization.train_and_score(digits, hidden=(64, 64), num_epochs=20, seed=0)["test"]
 scrambled_acc = generalization.train_and_score(scrambled, hidden=(64, 64), num_epochs=20, seed=0)["test"]
-fig, axes = plt.subplots(1, 3, figsize=(9, 3.2), width_ratios=[1, 1, 1.4])
-axes[0].imshow(digits.X_test[0].reshape(8, 8), cmap="gray_r")
-axes[1].imshow(scrambled.X_test[0].reshape(8, 8), cmap="gray_r")
-for ax, title in zip(axes[:2], [f"a digit: {int(digits.y_test[0])}", "its pixels scrambled"], strict=True):
-    ax.set(title=title, xticks=[], yticks=[])
-    ax.grid(False)
-bars = axes[2].bar(["pixels", "scrambled"], [plain_acc, scrambled_acc], color=["C0", "C1"])
-axes[2].bar_label(bars, fmt="%.3f")
-axes[2].set(ylim=(0, 1.1), title="MLP test accuracy")
+generalization_plots.plot_scrambled_pixels(digits, scrambled, plain_acc, scrambled_acc)
 plt.show()
 print("same accuracy either way (difference < 0.03):", abs(plain_acc - scrambled_acc) < 0.03)
 
