@@ -26,6 +26,7 @@ from PIL import Image as PILImage
 
 from . import metric_plots, metrics
 from .checks import check_positive, check_same_length, check_type
+from .widgets import display_widget
 
 GRID_POINTS = 401  # thresholds at which the metric-vs-threshold panel is computed
 
@@ -213,7 +214,7 @@ class ThresholdExplorer:
     def show(self) -> None:
         """Draw once and display the widget."""
         self.redraw()
-        display(self.widget)
+        display_widget(self.widget)
 
     def _ipython_display_(self) -> None:
         """Display as the widget."""

@@ -16,6 +16,19 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 from IPython.display import display
 
+STATIC_TEXT = "[interactive figure: run this cell in Jupyter or Colab to use its controls]"
+
+
+def display_widget(widget: W.Widget, text: str = STATIC_TEXT) -> None:
+    """Display ``widget`` as ipywidgets 7 and 8 do, with a readable text where no front end renders it.
+
+    The same message as ``display(widget)`` (a widget view by model id), but its plain-text
+    fallback, shown by static viewers and stored in the notebook, is ``text`` instead of the
+    widget's long repr.
+    """
+    view = {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
+    display({"text/plain": text, "application/vnd.jupyter.widget-view+json": view}, raw=True)
+
 
 class Explorer:
     """An interactive figure: controls, an output area, and a ``draw`` run on every change."""
@@ -61,7 +74,7 @@ class Explorer:
     def show(self) -> None:
         """Draw once and display the widget."""
         self.redraw()
-        display(self.widget)
+        display_widget(self.widget)
 
     def _ipython_display_(self) -> None:
         """Display as the widget."""

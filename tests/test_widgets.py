@@ -74,3 +74,16 @@ def test_snapshots_cover_every_epoch():
     s = data.load("moons", n_samples=100)
     snaps = playground.train_with_snapshots(build_mlp(s, hidden=(4,)), s, num_epochs=5, resolution=20)
     assert len(snaps.grids) == 6 and snaps.grids[0].shape == (20, 20)
+
+
+def test_widgets_display_as_a_view_with_a_readable_text(monkeypatch):
+    from course_lib import widgets
+
+    shown = []
+    monkeypatch.setattr(widgets, "display", lambda data, raw: shown.append((data, raw)))
+    slider = W.IntSlider(description="lr")
+    widgets.display_widget(slider)
+    (data, raw), = shown
+    assert raw and data["text/plain"] == widgets.STATIC_TEXT
+    assert data["application/vnd.jupyter.widget-view+json"] == {
+        "version_major": 2, "version_minor": 0, "model_id": slider.model_id}
