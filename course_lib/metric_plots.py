@@ -167,3 +167,30 @@ def zoom_inset(ax, xlim: tuple[float, float], ylim: tuple[float, float], *,
         inset.set_title(title, fontsize=9)
     ax.indicate_inset_zoom(inset, edgecolor="0.3")
     return inset
+
+
+def plot_hand_sweep(y_true: Any, y_score: Any, hand_fpr: Sequence[float], hand_tpr: Sequence[float],
+                    hand_precision: Sequence[float], *, hand_label: str = "thresholds by hand",
+                    max_fpr: float = 0.05, min_rate: float = 0.8):
+    """ROC and PR curves at every unique score, the hand-swept points on top, each with a zoom inset.
+
+    The insets magnify FPR <= ``max_fpr`` and recall/precision >= ``min_rate``, where a good
+    classifier's points crowd.
+    """
+    fpr, tpr, _ = metrics.roc_curve(y_true, y_score)
+    precision, recall, _ = metrics.precision_recall_curve(y_true, y_score)
+    fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(11, 4.3), layout="constrained")
+    plot_roc(fpr, tpr, ax_roc, label="every unique score (library)", color="C0")
+    ax_roc.plot(hand_fpr, hand_tpr, "o", color="C3", ms=7, label=hand_label)
+    zoom_inset(ax_roc, (-0.002, max_fpr), (min_rate, 1.005), bounds=(0.38, 0.1, 0.58, 0.58),
+               title=f"zoom: FPR ≤ {max_fpr:g}, recall ≥ {min_rate:g}")
+    ax_roc.set_title("ROC curve")
+    plot_pr(precision, recall, ax_pr, label="every unique score (library)", color="C0",
+            prevalence=float(np.mean(np.asarray(y_true))))
+    ax_pr.plot(hand_tpr, hand_precision, "o", color="C3", ms=7, label=hand_label)
+    zoom_inset(ax_pr, (min_rate, 1.005), (min_rate, 1.005), bounds=(0.08, 0.22, 0.58, 0.58),
+               title=f"zoom: recall ≥ {min_rate:g}, precision ≥ {min_rate:g}")
+    ax_pr.set_title("PR curve (a staircase)")
+    for ax in (ax_roc, ax_pr):
+        legend_below(ax, ncol=1)
+    return fig

@@ -186,3 +186,19 @@ def test_prevalence_sweep_plot_has_ticks_at_the_prevalences():
     with pytest.raises(ValueError, match="results"):
         imbalance.plot_prevalence_sweep([])
     plt.close("all")
+
+
+def test_hand_sweep_figure_puts_the_hand_points_on_the_library_curves():
+    y = np.array([0, 0, 1, 1, 0, 1, 1, 0, 1, 1])
+    s = np.array([0.1, 0.35, 0.4, 0.8, 0.2, 0.9, 0.7, 0.6, 0.65, 0.95])
+    tp = ((s >= 0.5) & (y == 1)).sum()
+    fp = ((s >= 0.5) & (y == 0)).sum()
+    fig = metric_plots.plot_hand_sweep(y, s, [fp / 4], [tp / 6], [tp / (tp + fp)], max_fpr=0.5, min_rate=0.5)
+    ax_roc, ax_pr = fig.axes[:2]
+    fpr, tpr, _ = metrics.roc_curve(y, s)
+    assert any(len(line.get_xdata()) == len(fpr) and np.allclose(line.get_xdata(), fpr)
+               for line in ax_roc.get_lines())
+    assert (fp / 4, tp / 6) in {(x, yy) for x, yy in zip(fpr, tpr, strict=True)}
+    assert ax_roc.get_title() == "ROC curve" and ax_pr.get_title() == "PR curve (a staircase)"
+    assert ax_roc.child_axes[0].get_title() == "zoom: FPR ≤ 0.5, recall ≥ 0.5"
+    plt.close(fig)

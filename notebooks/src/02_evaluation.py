@@ -210,20 +210,8 @@ precision, recall, pr_thresholds = metrics.precision_recall_curve(y9, s9)
 print("thresholds are the unique scores:", np.array_equal(np.sort(pr_thresholds), np.unique(s9)))
 print("ROC AUC", f"{metrics.roc_auc_score(y9, s9):.3f}", "· average precision",
       f"{metrics.average_precision_score(y9, s9):.3f}")
-fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(11, 4.3), layout="constrained")
-metric_plots.plot_roc(fpr, tpr, ax_roc, label="every unique score (library)", color="C0")
-ax_roc.plot(hand_fpr, hand_tpr, "o", color="C3", ms=7, label="thresholds 0.9, 0.8, … (by hand)")
-metric_plots.zoom_inset(ax_roc, (-0.002, 0.05), (0.8, 1.005), bounds=(0.38, 0.1, 0.58, 0.58),
-                        title="zoom: FPR ≤ 0.05, recall ≥ 0.8")
-metric_plots.legend_below(ax_roc, ncol=1)
-ax_roc.set_title("ROC curve")
-metric_plots.plot_pr(precision, recall, ax_pr, label="every unique score (library)", color="C0",
-                     prevalence=float(y9.mean()))
-ax_pr.plot(hand_tpr, hand_precision, "o", color="C3", ms=7, label="thresholds 0.9, 0.8, … (by hand)")
-metric_plots.zoom_inset(ax_pr, (0.8, 1.005), (0.8, 1.005), bounds=(0.08, 0.22, 0.58, 0.58),
-                        title="zoom: recall ≥ 0.8, precision ≥ 0.8")
-metric_plots.legend_below(ax_pr, ncol=1)
-ax_pr.set_title("PR curve (a staircase)")
+metric_plots.plot_hand_sweep(y9, s9, hand_fpr, hand_tpr, hand_precision,
+                             hand_label="thresholds 0.9, 0.8, … (by hand)")
 plt.show()
 
 # %% [markdown]
