@@ -30,8 +30,9 @@ def permute_features(s: Split, seed: int = 0) -> Split:
     """The same data with its feature columns in one fixed random order (pixels scrambled)."""
     check_type("s", s, Split, "a course_lib.data.Split")
     order = torch.randperm(s.in_features, generator=torch.Generator().manual_seed(seed))
+    scale = {k: None if v is None else v[..., order] for k, v in (("mean", s.mean), ("std", s.std))}
     return Split(s.X_train[:, order], s.y_train, s.X_val[:, order], s.y_val, s.X_test[:, order],
-                 s.y_test, task=s.task, num_classes=s.num_classes, name=f"{s.name} (permuted)")
+                 s.y_test, task=s.task, num_classes=s.num_classes, name=f"{s.name} (permuted)", **scale)
 
 
 def train_and_score(s: Split, hidden=(256, 256), *, lr: float = 1e-3, batch_size: int = 64,

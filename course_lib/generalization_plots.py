@@ -40,7 +40,8 @@ def plot_scrambled_pixels(plain: Split, scrambled: Split, plain_acc: float, scra
     side = int(plain.in_features ** 0.5)
     titles = [f"a digit: {int(plain.y_test[index])}", "its pixels scrambled"]
     for ax, s, title in zip(axes[:2], (plain, scrambled), titles, strict=True):
-        ax.imshow(np.asarray(s.X_test[index]).reshape(side, side), cmap="gray_r")
+        pixels = s.X_test[index] * s.std + s.mean if s.std is not None else s.X_test[index]  # as recorded
+        ax.imshow(np.asarray(pixels).reshape(side, side), cmap="gray_r")
         ax.set(title=title, xticks=[], yticks=[])
         ax.grid(False)
     bars = axes[2].bar(["pixels", "scrambled"], [plain_acc, scrambled_acc], color=["C0", "C1"])

@@ -68,3 +68,14 @@ def test_generalisation_figures_show_every_net_and_both_digits():
     assert fig.axes[0].get_images()[0].get_array().shape == (8, 8)
     assert fig.axes[0].get_title() == f"a digit: {int(digits.y_test[0])}"
     plt.close(fig)
+
+
+def test_scrambled_digits_keep_their_own_standardisation():
+    from course_lib import generalization
+
+    digits = data.load("digits", seed=0)
+    scrambled = generalization.permute_features(digits, seed=0)
+    raw = digits.X_test * digits.std + digits.mean
+    raw_scrambled = scrambled.X_test * scrambled.std + scrambled.mean
+    assert sorted(raw[0].tolist()) == pytest.approx(sorted(raw_scrambled[0].tolist()), abs=1e-5)
+    assert raw.min() >= -1e-5 and raw.max() <= 16 + 1e-4  # digits' pixels are 0..16
