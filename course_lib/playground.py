@@ -87,6 +87,9 @@ def playground(*, n_samples: int = 400, noise: float = 0.2, num_epochs: int = 30
     def draw(dataset, depth, width, activation, epoch):
         s, snaps = cache((dataset, depth, width, activation))
         fig = draw_snapshot(snaps, s, epoch)
+        layers = f"{depth} hidden layer{'s' if depth != 1 else ''} of {width} {activation}" if depth else \
+            "no hidden layer (a linear model)"
+        fig.suptitle(f"{dataset}: {layers}", fontsize=12)
         state = {"val_accuracy": snaps.history.val_metric[epoch - 1] if epoch else None,
                  "trainings": cache.misses, "snapshots": snaps}
         return fig, state

@@ -91,6 +91,20 @@ def plot_surface(xx, yy, P, X, y, ax=None, *, title: str | None = None, s: float
     return ax
 
 
+class PlainLogFormatter(mpl.ticker.LogFormatterSciNotation):
+    """Log-axis tick labels as plain numbers (0.2, 0.3, 1, 10), not 2×10⁻¹: easier to read."""
+
+    def __call__(self, x, pos=None):
+        return f"{x:g}" if super().__call__(x, pos) else ""
+
+
+def plain_log_ticks(ax, axis: str = "y") -> None:
+    """Label a log axis with plain numbers, major and (where matplotlib labels them) minor ticks."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(PlainLogFormatter())
+    target.set_minor_formatter(PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(2, 0.5)))
+
+
 def add_probability_colorbar(fig, axes) -> None:
     """A colour bar for decision surfaces: the shading is P(class 1), from 0 (blue) to 1 (red)."""
     colors = mpl.colormaps["RdBu_r"](np.linspace(0, 1, 256))
@@ -129,6 +143,7 @@ def plot_history(histories, ax=None, *, key: str = "loss", x: str = "epoch",
     ax.set_ylabel("loss" if key == "loss" else _metric_label(histories))
     if log or (log is None and key == "loss"):
         ax.set_yscale("log")
+        plain_log_ticks(ax)
     ax.legend(loc="best")
     return ax
 

@@ -42,6 +42,9 @@ def test_history_plot_marks_divergence(trained):
     fig, ax = plt.subplots()
     plots.plot_history({"ok": history, "bad": bad}, ax=ax)
     assert ax.get_yscale() == "log" and ax.get_xlabel() == "epoch"
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels() + ax.get_yticklabels(minor=True) if t.get_text()]
+    assert labels and all("10^" not in t and "times" not in t and "×" not in t for t in labels)
     assert any(t.get_text() == "diverged" for t in ax.texts)
     plt.close(fig)
 

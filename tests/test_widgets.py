@@ -60,9 +60,11 @@ def test_playground_retrains_once_per_setting_and_scrubs_epochs():
     assert ex.cache.misses == 3
     ex.controls["epoch"].value = 10
     assert ex.state["val_accuracy"] < 0.75  # a linear model cannot separate circles
+    assert ex.figure._suptitle.get_text() == "circles: no hidden layer (a linear model)"
     ex.controls["depth"].value = 2
     ex.controls["dataset"].value = "moons"
     assert ex.cache.misses == 4 and ex.cache.hits >= 1  # (moons, 2, 8, relu) was cached
+    assert ex.figure._suptitle.get_text() == "moons: 2 hidden layers of 8 relu"
     assert not ex.errors
     plt.close("all")
 
