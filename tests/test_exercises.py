@@ -65,12 +65,31 @@ def test_a_verdict_is_truthy_and_displays_nothing_in_a_notebook(capsys):
     assert format_display_data(verdict)[0] == {}
 
 
-@pytest.mark.parametrize("key, answer, words", [
+# Classic wrong answers of every notebook and a word of the targeted feedback each must get.
+MISTAKES = [
     ("01.param_count", 120, "bias"), ("01.param_count", 105, "section 1"),
     ("01.collapse", 3253, "the stack has"), ("01.collapse", 30, "bias"),
     ("01.pieces", 128, "m + 1"), ("01.pieces", 14, "deep network"),
-])
-def test_notebook_01_mistakes_get_targeted_feedback(key, answer, words, capsys):
+    ("02.f1", 0.97, "accuracy"), ("02.f1", 66.7, "fraction"), ("02.f1", 0.75, "precision"),
+    ("02.f1", 0.6, "recall"), ("02.f1", 0.675, "harmonic"),
+    ("02.threshold", 0.65, "only 2 of 4"), ("02.threshold", 0.7, "benign"), ("02.threshold", 0.3, "recall 1"),
+    ("02.threshold", 0.5, "not the highest"), ("02.threshold", 0.75, "recall target"),
+    ("02.pr_baseline", 0.5, "ROC baseline"), ("02.pr_baseline", 5, "fraction"),
+    ("04.max_lr", 1.0, "smallest eigenvalue"), ("04.max_lr", 0.02, "1/50"),
+    ("04.accumulation", 0.25, "multiply"), ("04.accumulation", 64, "16x"),
+    ("04.sgd_decay", 5e-4, "λ itself"), ("04.sgd_decay", 2.5e-4, "½λ"),
+    ("05.choose", "LoRA", "321"), ("05.choose", "Full fine-tune", "4,353"), ("05.choose", "scratch", "worst"),
+    ("05.scaling", 5.657, "rsLoRA"), ("05.probe_params", 192, "biases"),
+]
+
+
+@pytest.mark.parametrize("key, answer, words", MISTAKES)
+def test_classic_mistakes_get_targeted_feedback_and_the_hint(key, answer, words, capsys):
     assert not exercises.check(key, answer)
     out = capsys.readouterr().out
     assert words in out and "Hint:" in out
+
+
+@pytest.mark.parametrize("key", CORRECT)
+def test_a_right_answer_is_never_taken_for_a_mistake(key):
+    assert not any(judge(CORRECT[key]) for judge in exercises.get(key).mistakes)

@@ -1,11 +1,8 @@
-"""Exercises of notebook 02: answers agree with the library, classic mistakes get targeted feedback."""
+"""Exercises of notebook 02: the answers agree with the library; mistakes never crash the check."""
 
 import numpy as np
-import pytest
 
 from course_lib import exercises, imbalance, metrics, operating_point
-
-CORRECT = {"02.f1": 0.667, "02.pr_baseline": 0.05, "02.threshold": 0.6}
 
 
 def test_answers_agree_with_the_library():
@@ -22,19 +19,6 @@ def test_answers_agree_with_the_library():
     assert exercises.get("02.pr_baseline").is_correct(np.mean(aps))
 
 
-@pytest.mark.parametrize("key, answer, feedback", [
-    ("02.f1", 0.97, "accuracy"), ("02.f1", 66.7, "fraction"), ("02.f1", 0.75, "precision"),
-    ("02.f1", 0.6, "recall"), ("02.f1", 0.675, "harmonic"),
-    ("02.threshold", 0.65, "only 2 of 4"), ("02.threshold", 0.7, "benign"), ("02.threshold", 0.3, "recall 1"),
-    ("02.threshold", 0.5, "not the highest"), ("02.threshold", 0.75, "recall target"),
-    ("02.pr_baseline", 0.5, "ROC baseline"), ("02.pr_baseline", 5, "fraction"),
-])
-def test_classic_mistakes_get_targeted_feedback(key, answer, feedback, capsys):
-    assert not exercises.check(key, answer)
-    out = capsys.readouterr().out
-    assert feedback in out and "Hint:" in out
-
-
 def test_mistakes_are_optional_and_never_crash(capsys):
     plain = exercises.Exercise("q?", exercises.close_to(1.0), "a hint", "a solution")
     assert plain.mistakes == {}
@@ -42,6 +26,3 @@ def test_mistakes_are_optional_and_never_crash(capsys):
     assert "Not quite. Hint:" in capsys.readouterr().out
     assert not exercises.check("02.f1", [0.97])  # a judge that cannot read the answer is skipped
     assert "Hint:" in capsys.readouterr().out
-    for key in CORRECT:  # a right answer is never taken for a mistake
-        mistakes = exercises.get(key).mistakes
-        assert not any(judge(CORRECT[key]) for judge in mistakes)

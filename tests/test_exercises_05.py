@@ -1,6 +1,5 @@
-"""Notebook 05's exercises: answers agree with the library, classic mistakes get targeted feedback."""
+"""Notebook 05's exercises: the answers agree with the library; the probe is accepted in any spelling."""
 
-import pytest
 from torch import nn
 
 from course_lib import exercises, transfer
@@ -14,14 +13,6 @@ def _answers() -> dict:
     return {"05.choose": "linear probe",
             "05.scaling": layer.scaling,
             "05.probe_params": count_parameters(transfer.adapt("linear probe", transfer.backbone(), 3))}
-
-
-@pytest.mark.parametrize(("key", "answer", "feedback"), [
-    ("05.choose", "LoRA", "321"), ("05.choose", "Full fine-tune", "4,353"), ("05.choose", "scratch", "worst"),
-    ("05.scaling", 5.657, "rsLoRA"), ("05.probe_params", 192, "biases")])
-def test_classic_mistakes_get_targeted_feedback(key, answer, feedback, capsys):
-    assert not exercises.check(key, answer)
-    assert feedback in capsys.readouterr().out
 
 
 def test_choose_accepts_spellings_of_the_probe():
