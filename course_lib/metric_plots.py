@@ -194,3 +194,20 @@ def plot_hand_sweep(y_true: Any, y_score: Any, hand_fpr: Sequence[float], hand_t
     for ax in (ax_roc, ax_pr):
         legend_below(ax, ncol=1)
     return fig
+
+
+def plot_curves_by_prevalence(scores: Mapping[float, tuple[Any, Any]]):
+    """ROC (left) and PR (right) curves of (y_true, y_score) keyed by prevalence; PR baselines dotted."""
+    fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+    for i, (p, (y_true, y_score)) in enumerate(scores.items()):
+        color = f"C{(0, 2, 3, 1, 4)[i % 5]}"
+        fpr, tpr, _ = metrics.roc_curve(y_true, y_score)
+        plot_roc(fpr, tpr, ax_roc, color=color, label=f"prevalence {p:g}", chance=i == 0)
+        precision, recall, _ = metrics.precision_recall_curve(y_true, y_score)
+        plot_pr(precision, recall, ax_pr, color=color, label=f"prevalence {p:g}")
+        ax_pr.axhline(p, ls=":", color=color, lw=1.2)
+    legend_below(ax_roc, ncol=2)
+    legend_below(ax_pr, ncol=3)
+    ax_roc.set_title("ROC: the same curve at every prevalence")
+    ax_pr.set_title("PR: falls with the prevalence (dotted: baselines)")
+    return fig

@@ -202,3 +202,16 @@ def test_hand_sweep_figure_puts_the_hand_points_on_the_library_curves():
     assert ax_roc.get_title() == "ROC curve" and ax_pr.get_title() == "PR curve (a staircase)"
     assert ax_roc.child_axes[0].get_title() == "zoom: FPR ≤ 0.5, recall ≥ 0.5"
     plt.close(fig)
+
+
+def test_curves_by_prevalence_draw_one_roc_and_one_pr_curve_per_prevalence():
+    scores = {p: imbalance.binormal_scores(p, num_positives=200, seed=0) for p in (0.5, 0.1)}
+    fig = metric_plots.plot_curves_by_prevalence(scores)
+    ax_roc, ax_pr = fig.axes[:2]
+    fpr, tpr, _ = metrics.roc_curve(*scores[0.1])
+    assert any(len(line.get_xdata()) == len(fpr) and np.allclose(line.get_xdata(), fpr)
+               for line in ax_roc.get_lines())
+    baselines = sorted(line.get_ydata()[0] for line in ax_pr.get_lines() if line.get_linestyle() == ":")
+    assert baselines == pytest.approx([0.1, 0.5])
+    assert ax_pr.get_title().startswith("PR: falls")
+    plt.close(fig)

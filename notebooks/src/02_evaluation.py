@@ -329,17 +329,7 @@ binormal = {}
 for p in (0.5, 0.1, 0.01):
     binormal[p] = imbalance.binormal_scores(p, num_positives=2000, seed=0)
     print(f"{p:10g}  {metrics.roc_auc_score(*binormal[p]):7.3f}  {metrics.average_precision_score(*binormal[p]):17.3f}")
-fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
-for (p, (y_b, s_b)), color in zip(binormal.items(), ("C0", "C2", "C3"), strict=True):
-    fpr_b, tpr_b, _ = metrics.roc_curve(y_b, s_b)
-    metric_plots.plot_roc(fpr_b, tpr_b, ax_roc, color=color, label=f"prevalence {p:g}", chance=p == 0.5)
-    prec_b, rec_b, _ = metrics.precision_recall_curve(y_b, s_b)
-    metric_plots.plot_pr(prec_b, rec_b, ax_pr, color=color, label=f"prevalence {p:g}")
-    ax_pr.axhline(p, ls=":", color=color, lw=1.2)
-metric_plots.legend_below(ax_roc, ncol=2)
-metric_plots.legend_below(ax_pr, ncol=3)
-ax_roc.set_title("ROC: the same curve at every prevalence")
-ax_pr.set_title("PR: falls with the prevalence (dotted: baselines)")
+metric_plots.plot_curves_by_prevalence(binormal)
 plt.show()
 
 # %% [markdown]
