@@ -1,4 +1,4 @@
-"""Figures shared by the notebooks: one readable style, decision boundaries, training curves."""
+"""Figures shared by the notebooks: decision boundaries, training curves (style: ``course_lib.style``)."""
 
 from __future__ import annotations
 
@@ -10,29 +10,9 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import style
 from .checks import as_float_tensor, check_choice, check_positive
-
-# Readable on a projector, small enough to keep the notebooks light.
-STYLE = {
-    "figure.dpi": 72,
-    "figure.figsize": (7.5, 4.0),
-    "font.size": 12,
-    "axes.titlesize": 13,
-    "axes.labelsize": 12,
-    "legend.fontsize": 10,
-    "lines.linewidth": 2.0,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "figure.constrained_layout.use": True,
-}
-CLASS_COLORS = ("#1f77b4", "#d62728")  # class 0 blue, class 1 red (also the colormap ends)
-
-
-def use_style() -> None:
-    """Apply the course's plot style to matplotlib."""
-    mpl.rcParams.update(STYLE)
+from .style import CLASS_COLORS, SURFACE_CMAP, use_style  # noqa: F401  (the one style; re-exported)
 
 
 def _axes(ax):
@@ -77,7 +57,7 @@ def plot_surface(xx, yy, P, X, y, ax=None, *, title: str | None = None, s: float
     ax = _axes(ax)
     X_np = np.asarray(X)
     y_np = np.asarray(y)
-    ax.contourf(xx, yy, P, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
+    ax.contourf(xx, yy, P, levels=np.linspace(0, 1, 11), cmap=SURFACE_CMAP, alpha=0.45)
     ax.contour(xx, yy, P, levels=[0.5], colors="k", linewidths=1.5)
     for c, color in enumerate(CLASS_COLORS):
         pts = X_np[y_np == c]
@@ -106,9 +86,9 @@ def plain_log_ticks(ax, axis: str = "y") -> None:
 
 
 def add_probability_colorbar(fig, axes) -> None:
-    """A colour bar for decision surfaces: the shading is P(class 1), from 0 (blue) to 1 (red)."""
-    colors = mpl.colormaps["RdBu_r"](np.linspace(0, 1, 256))
-    colors[:, :3] = 0.35 * colors[:, :3] + 0.65  # as the surfaces look, drawn with alpha 0.35 on white
+    """A colour bar for decision surfaces: the shading is P(class 1), from 0 (blue) to 1 (vermillion)."""
+    colors = SURFACE_CMAP(np.linspace(0, 1, 256))
+    colors[:, :3] = 0.45 * colors[:, :3] + 0.55  # as the surfaces look, drawn with alpha 0.45 on white
     cmap = mpl.colors.ListedColormap(colors)
     mappable = mpl.cm.ScalarMappable(norm=mpl.colors.Normalize(0, 1), cmap=cmap)
     fig.colorbar(mappable, ax=axes, label="P(class 1)", shrink=0.9)
@@ -126,7 +106,7 @@ def plot_history(histories, ax=None, *, key: str = "loss", x: str = "epoch",
         histories = {"": histories}
     ax = _axes(ax)
     for i, (label, h) in enumerate(histories.items()):
-        color = f"C{i % 10}"
+        color = style.color(i)
         train = h.train_loss if key == "loss" else h.train_metric
         val = h.val_loss if key == "loss" else h.val_metric
         xs = _x_values(h, x)
@@ -136,15 +116,16 @@ def plot_history(histories, ax=None, *, key: str = "loss", x: str = "epoch",
             ax.plot(xs[:len(val)], val, color=color, ls="--", label=f"{name}validation")
         if h.diverged:
             end = xs[len(train) - 1] if train else 0
-            ax.axvline(end, color=color, ls=":", lw=1)
-            ax.annotate("diverged", (end, 0.95), xycoords=("data", "axes fraction"),
-                        color=color, ha="right", fontsize=10)
+            style.mark_diverged(ax, end, color=color, text=f"{name}diverged")
     ax.set_xlabel({"epoch": "epoch", "step": "optimizer steps", "time": "seconds"}[x])
     ax.set_ylabel("loss" if key == "loss" else _metric_label(histories))
+    if not ax.get_title():
+        ax.set_title(("training loss" if key == "loss" else _metric_label(histories))
+                     + (" (dashed: validation)" if validation else ""))
     if log or (log is None and key == "loss"):
         ax.set_yscale("log")
         plain_log_ticks(ax)
-    ax.legend(loc="best")
+    style.legend_outside(ax)
     return ax
 
 

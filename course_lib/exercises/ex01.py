@@ -13,8 +13,9 @@ EXERCISES = {
             close_to(105, rel=0): "105 is the model of section 1 (2 inputs, 1 output): this one has 4 "
             "inputs and 3 outputs.",
         },
-        hint="Each nn.Linear(n_in, n_out) has n_in * n_out weights and n_out biases: "
-        "4 -> 8 -> 8 -> 3.",
+        answer=139,
+        hints=("Each nn.Linear(n_in, n_out) has n_in * n_out weights and n_out biases: "
+        "4 -> 8 -> 8 -> 3.",),
         solution="(4 + 1) * 8 + (8 + 1) * 8 + (8 + 1) * 3 = 40 + 72 + 27 = 139.\n"
         "Check: count_parameters(MLP(4, out_features=3, hidden=(8, 8), task='multiclass')).",
     ),
@@ -27,7 +28,8 @@ EXERCISES = {
             "equivalent layer.",
             close_to(30, rel=0): "30 is the weight matrix alone: the equivalent layer has a bias too.",
         },
-        hint="The stack computes W x + b with one matrix W. What are the shapes of W and b?",
+        answer=33,
+        hints=("The stack computes W x + b with one matrix W. What are the shapes of W and b?",),
         solution="The stack equals one nn.Linear(10, 3): W is 3 x 10 (30 weights) and b has 3 "
         "entries, 33 parameters, although the stack has 3,253 (550 + 2,550 + 153). Extra linear "
         "layers add parameters, not expressiveness.",
@@ -42,8 +44,9 @@ EXERCISES = {
             close_to(14, rel=0): "14 is what the deep network uses (7 layers x 2 ReLUs); one hidden "
             "layer needs far more.",
         },
-        hint="The deep net has 2**k linear pieces; a one-hidden-layer ReLU net with m units has at "
-        "most m + 1.",
+        answer=127,
+        hints=("The deep net has 2**k linear pieces; a one-hidden-layer ReLU net with m units has at "
+        "most m + 1.",),
         solution="2**7 = 128 pieces need at least 127 units in one hidden layer, against 14 ReLUs "
         "in the deep net: depth buys pieces exponentially, width only linearly.",
     ),

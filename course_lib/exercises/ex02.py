@@ -18,8 +18,9 @@ EXERCISES = {
     "f1": Exercise(
         question="A screening model gives TP = 30, FN = 20, FP = 10, TN = 940. What is its F1 score?",
         is_correct=close_to(2 / 3, rel=1e-2),
-        hint="F1 = 2TP / (2TP + FP + FN), the harmonic mean of precision TP/(TP+FP) and recall "
-        "TP/(TP+FN). TN does not appear.",
+        answer=0.667,
+        hints=("F1 = 2TP / (2TP + FP + FN), the harmonic mean of precision TP/(TP+FP) and recall "
+        "TP/(TP+FN). TN does not appear.",),
         solution="Precision = 30/40 = 0.75, recall = 30/50 = 0.6, F1 = 2 * 0.75 * 0.6 / 1.35 = "
         "60/90 = 0.667. Accuracy would be 970/1000 = 0.97: the 940 true negatives flatter it.\n"
         "Check: metrics.f1_score([1]*50 + [0]*950, [1]*30 + [0]*20 + [1]*10 + [0]*940).",
@@ -39,8 +40,9 @@ EXERCISES = {
         question="5% of a large test set is positive. What average precision does a model that "
         "ranks at random get?",
         is_correct=close_to(0.05, rel=0.05),
-        hint="A random ranking's precision is the fraction of positives among whatever it flags, at "
-        "every threshold. Where did the dotted line of the PR plots sit?",
+        answer=0.05,
+        hints=("A random ranking's precision is the fraction of positives among whatever it flags, at "
+        "every threshold. Where did the dotted line of the PR plots sit?",),
         solution="0.05, the prevalence: a random ranking's precision equals the share of positives "
         "at every recall. (Its ROC AUC is 0.5 whatever the prevalence.) That is why an AP must be "
         "read against the prevalence, and why APs at different prevalences cannot be compared. "
@@ -56,8 +58,9 @@ EXERCISES = {
         "0.2 and 0.1. A tumour is flagged when its score >= the threshold. What is the highest "
         "threshold that flags at least 75% of the malignant tumours (recall >= 0.75)?",
         is_correct=close_to(0.6, rel=1e-3),
-        hint="Recall >= 0.75 means at least 3 of the 4 malignant tumours flagged. Sort their scores: "
-        "the threshold cannot be above the third highest.",
+        answer=0.6,
+        hints=("Recall >= 0.75 means at least 3 of the 4 malignant tumours flagged. Sort their scores: "
+        "the threshold cannot be above the third highest.",),
         solution="Malignant scores, sorted: 0.9, 0.8, 0.6, 0.3. Three of four must be flagged, so the "
         "threshold can be at most 0.6. At 0.6 the flagged scores are 0.9, 0.8, 0.7 and 0.6: TP = 3, "
         "FP = 1 (the benign 0.7), recall 0.75, precision 0.75. Any threshold in (0.4, 0.6] gives the "

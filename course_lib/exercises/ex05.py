@@ -19,8 +19,9 @@ EXERCISES = {
         question="10 labelled points of a new target related to the source (same frequency): which "
         "method do you pick, 'scratch', 'linear probe', 'full fine-tune' or 'LoRA'?",
         is_correct=_method("linear probe", "probe"),
-        hint="Look at the related column of section 2 (median, spread, seeds won against scratch) "
-        "and at what each method costs.",
+        answer='linear probe',
+        hints=("Look at the related column of section 2 (median, spread, seeds won against scratch) "
+        "and at what each method costs.",),
         solution="'linear probe'. On the related target it has the lowest median error (about 0.02, "
         "against 0.07 from scratch), beats scratch on all 8 seeds, and trains 65 parameters. The "
         "pretrained features already contain the answer; 10 points are enough to pick the right "
@@ -41,7 +42,8 @@ EXERCISES = {
         question="LoRALinear(base, rank=8, alpha=16) is merged into its weight: W' = W + s * B @ A. "
         "What is s?",
         is_correct=close_to(2.0),
-        hint="The update is scaled by alpha / r.",
+        answer=2.0,
+        hints=("The update is scaled by alpha / r.",),
         solution="s = alpha / r = 16 / 8 = 2. The LoRA paper keeps alpha fixed while changing r so "
         "that the learning rate needs little retuning: a heuristic, not a law. Rank-stabilised LoRA "
         "(rsLoRA, Kalajdzievski 2023) scales by alpha / sqrt(r) instead, which would give "
@@ -53,7 +55,8 @@ EXERCISES = {
         question="A linear probe on the pretrained 1->64->64 backbone, with a new head for 3 outputs: "
         "how many parameters train?",
         is_correct=close_to(195, rel=0),
-        hint="Only the new head trains: nn.Linear(64, 3), weights and biases.",
+        answer=195,
+        hints=("Only the new head trains: nn.Linear(64, 3), weights and biases.",),
         solution="64 * 3 + 3 = 195. Check: count_parameters(transfer.adapt('linear probe', pretrained, 3)).",
         mistakes={close_to(192, rel=0): "that counts the weights only: the head has 3 biases too."},
     ),
