@@ -9,12 +9,13 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .checks import as_float_tensor, check_positive, check_type
+from .checks import as_float_tensor, check_positive, check_type, checked
 from .data import Split
 from .models import build_mlp
 from .training import fit, loss_function, task_of
 
 
+@checked
 def batch_gradient(model: nn.Module, X, y, *, task: str | None = None) -> torch.Tensor:
     """The gradient of the mean loss over the whole batch (X, y), flattened."""
     task = task_of(model, task)
@@ -24,6 +25,7 @@ def batch_gradient(model: nn.Module, X, y, *, task: str | None = None) -> torch.
     return _collect(model)
 
 
+@checked
 def accumulated_gradient(model: nn.Module, X, y, num_micro: int, *, divide: bool = True,
                          task: str | None = None) -> torch.Tensor:
     """Backward on ``num_micro`` equal micro-batches of (X, y) without zeroing in between, each
@@ -59,6 +61,7 @@ class AccumulationCheck:
     max_param_diff_fit: float  # weights after one epoch: fit(batch 32, accumulation 4) vs fit(batch 128)
 
 
+@checked
 def accumulation_check(data: Split, *, batch_size: int = 128, num_micro: int = 4, hidden=(64, 64),
                        seed: int = 0) -> AccumulationCheck:
     """Compare accumulated and full-batch gradients (with and without dividing, with BatchNorm), and

@@ -10,12 +10,13 @@ import numpy as np
 import torch
 
 from .activations import ACTIVATIONS, SLIDE_TABLE, derivative, get_activation, measure_range
-from .checks import check_choice, check_range
+from .checks import check_choice, check_range, checked
 from .widgets import Explorer
 
 X_LIMIT = 4.0
 
 
+@checked
 def curves(name: str, x: torch.Tensor | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(x, f(x), f'(x)) of an activation on [-4, 4]; f' from autograd."""
     check_choice("name", name, ACTIVATIONS)
@@ -26,6 +27,7 @@ def curves(name: str, x: torch.Tensor | None = None) -> tuple[np.ndarray, np.nda
     return x.numpy(), f.numpy(), derivative(act, x).numpy()
 
 
+@checked
 def plot_activations(names: Sequence[str] | None = None, *, cols: int = 3):
     """One small panel per activation: f (solid) and its autograd derivative f' (dashed)."""
     names = list(ACTIVATIONS) if names is None else list(names)
@@ -46,6 +48,7 @@ def plot_activations(names: Sequence[str] | None = None, *, cols: int = 3):
     return fig
 
 
+@checked
 def draw_activation(name: str, x0: float):
     """Figure of one activation with f and f' and the point x0 marked; returns (figure, state)."""
     check_choice("name", name, ACTIVATIONS)
@@ -73,6 +76,7 @@ def draw_activation(name: str, x0: float):
     return fig, {"name": name, "x0": float(x0), "f": f0, "derivative": d0, "range": measured}
 
 
+@checked
 def activation_explorer(name: str = "sigmoid", x0: float = 0.0) -> Explorer:
     """Pick an activation and a point: f, its autograd derivative and the slide's formula."""
     check_choice("name", name, ACTIVATIONS)

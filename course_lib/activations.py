@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .checks import check_choice, check_positive
+from .checks import check_choice, check_positive, checked
 
 
 class BinaryStep(nn.Module):
@@ -37,6 +37,7 @@ ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
 TRAINABLE_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name != "step")
 
 
+@checked
 def get_activation(name: str, *, trainable: bool = False) -> nn.Module:
     """A fresh activation module by name; with ``trainable`` the binary step is refused."""
     check_choice("activation", name, TRAINABLE_ACTIVATIONS if trainable else ACTIVATIONS)
@@ -81,6 +82,7 @@ def _as_module(activation: str | nn.Module) -> nn.Module:
     return get_activation(activation)
 
 
+@checked
 def derivative(activation: str | nn.Module, x: torch.Tensor) -> torch.Tensor:
     """f'(x) of an elementwise activation, computed by autograd (nothing typed in).
 
@@ -123,6 +125,7 @@ def _fmt(v: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+@checked
 def measure_range(activation: str | nn.Module, *, window: float = 10.0, num: int = 20001) -> Range:
     """The range of f, measured in float64 on grids of growing width.
 
@@ -155,6 +158,7 @@ def measure_range(activation: str | nn.Module, *, window: float = 10.0, num: int
     return Range(low, high, low_closed, high_closed)
 
 
+@checked
 def activation_table(names: Sequence[str] | None = None, *, window: float = 10.0) -> list[dict]:
     """One row per activation: measured range, autograd f'(0) and f' range, and the slide's values.
 
@@ -189,6 +193,7 @@ def activation_table(names: Sequence[str] | None = None, *, window: float = 10.0
     return rows
 
 
+@checked
 def format_table(rows: list[dict]) -> str:
     """The activation table as fixed-width text (ranges and derivatives rounded for print)."""
     d0, span_title = "f'(0) autograd", "f' min..max"

@@ -9,9 +9,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from .checks import check_positive, check_type
+from .checks import check_positive, check_type, checked
 
 
+@checked
 @torch.no_grad()
 def collapse_linear(layers: Sequence[nn.Linear]) -> nn.Linear:
     """The single nn.Linear equal to a stack of nn.Linear layers with no activation between them.
@@ -34,6 +35,7 @@ def collapse_linear(layers: Sequence[nn.Linear]) -> nn.Linear:
     return single
 
 
+@checked
 def random_relu_features(x: torch.Tensor, width: int, seed: int = 0, scale: float = math.pi
                          ) -> torch.Tensor:
     """Hidden layer of ``width`` ReLU units with random weights and kinks spread over [-scale, scale]."""
@@ -44,6 +46,7 @@ def random_relu_features(x: torch.Tensor, width: int, seed: int = 0, scale: floa
     return torch.relu(w * (x.reshape(-1, 1).double() - kinks))
 
 
+@checked
 def fit_one_hidden_layer(fn: Callable[[np.ndarray], np.ndarray], width: int, *, low: float = -math.pi,
                          high: float = math.pi, n_points: int = 2000, seed: int = 0) -> dict:
     """Existence, made concrete: one hidden layer of random ReLUs, output layer by least squares.
@@ -60,6 +63,7 @@ def fit_one_hidden_layer(fn: Callable[[np.ndarray], np.ndarray], width: int, *, 
             "max_error": float((y_hat - y).abs().max())}
 
 
+@checked
 def train_one_hidden_layer(fn: Callable[[np.ndarray], np.ndarray], width: int, *,
                            n_samples: int = 200, num_steps: int = 2000, lr: float = 0.01,
                            activation: str = "tanh", seed: int = 0) -> dict:
@@ -78,6 +82,7 @@ def train_one_hidden_layer(fn: Callable[[np.ndarray], np.ndarray], width: int, *
             "max_error": float(error)}
 
 
+@checked
 def tent_network(k: int) -> nn.Sequential:
     """k layers, two ReLUs each, computing the tent map t(z) = 2 relu(z) - 4 relu(z - 1/2) k times.
 
@@ -96,6 +101,7 @@ def tent_network(k: int) -> nn.Sequential:
     return nn.Sequential(*layers).double()
 
 
+@checked
 @torch.no_grad()
 def count_linear_pieces(model: nn.Module, low: float = 0.0, high: float = 1.0,
                         resolution_bits: int = 16) -> int:
@@ -111,6 +117,7 @@ def count_linear_pieces(model: nn.Module, low: float = 0.0, high: float = 1.0,
     return int(starts.sum()) + 1
 
 
+@checked
 def shallow_relu_net(width: int, seed: int = 0) -> nn.Sequential:
     """A random one-hidden-layer 1-D ReLU network: at most width + 1 linear pieces."""
     check_positive("width", width, integer=True)

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .checks import as_float_tensor, check_positive, check_type
+from .checks import as_float_tensor, check_positive, check_type, checked
 from .data import Split
 from .models import build_mlp
 from .plots import plot_history
@@ -25,6 +25,7 @@ class BatchSizeExplorer(Explorer):
     """A batch-size slider that retrains the same model for the same number of epochs (cached) and
     draws every size tried against epochs, optimizer steps and wall-clock seconds."""
 
+    @checked
     def __init__(self, data: Split, *, hidden=(64, 64), optimizer: str = "sgd", lr: float = 0.1,
                  num_epochs: int = 10, batch_size: int = 32, batch_sizes=BATCH_SIZES, seed: int = 0):
         check_type("data", data, Split, "a course_lib.data.Split")
@@ -64,6 +65,7 @@ class BatchSizeExplorer(Explorer):
         return fig, {"batch_size": batch_size, "history": history, "tried": list(self.tried)}
 
 
+@checked
 def plot_batch_runs(runs: dict[str, History], current: str | None = None):
     """Validation loss of each run against epochs, optimizer steps and seconds (three panels)."""
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.7), sharey=True)
@@ -107,6 +109,7 @@ class GradientNoise:
     full_norm_sq: float  # ‖g‖², the signal
 
 
+@checked
 def gradient_noise(model: nn.Module, X, y, batch_sizes=(4, 8, 16, 32, 64, 128, 256, 512), *,
                    num_samples: int = 30, seed: int = 0, task: str | None = None) -> GradientNoise:
     """Measure how far mini-batch gradients scatter around the full gradient, for each batch size."""
@@ -135,6 +138,7 @@ def gradient_noise(model: nn.Module, X, y, batch_sizes=(4, 8, 16, 32, 64, 128, 2
     return GradientNoise(b, np.array(noise), trace / b * (n - b) / (n - 1), float((full**2).sum()))
 
 
+@checked
 def plot_gradient_noise(result: GradientNoise, ax=None):
     """Noise against batch size on log-log axes, with the 1/B theory and the signal ‖g‖²."""
     if ax is None:
@@ -153,12 +157,14 @@ def plot_gradient_noise(result: GradientNoise, ax=None):
     return ax
 
 
+@checked
 def noise_crossing(result: GradientNoise) -> int | None:
     """The smallest batch size whose gradient noise E‖g_B − g‖² is below the signal ‖g‖² (None if none)."""
     below = [int(b) for b, n in zip(result.batch_sizes, result.noise, strict=True) if n < result.full_norm_sq]
     return below[0] if below else None
 
 
+@checked
 def noise_slope(result: GradientNoise) -> float:
     """Slope of log(noise) against log(batch size), fitted over sizes well below N (ideal: −1)."""
     keep = result.batch_sizes <= result.batch_sizes.max() / 4 if len(result.batch_sizes) > 3 else slice(None)
@@ -184,6 +190,7 @@ class BudgetComparison:
                 "large_equal_steps": float(np.mean(self.large_equal_steps))}
 
 
+@checked
 def equal_epochs_vs_steps(data: Split, *, small: int = 16, large: int = 512, num_epochs: int = 10,
                           hidden=(64, 64), lr: float = 0.1, seeds=(0,)) -> BudgetComparison:
     """Train with ``small`` batches for ``num_epochs``, and with ``large`` batches for the same epochs
@@ -214,6 +221,7 @@ def equal_epochs_vs_steps(data: Split, *, small: int = 16, large: int = 512, num
 
 # --- memory ----------------------------------------------------------------------------------------
 
+@checked
 def activation_memory(model: nn.Module, batch_size: int, *, task: str | None = None) -> int:
     """Bytes of the tensors autograd saves for the backward pass of one batch (measured with
     torch.autograd.graph.saved_tensors_hooks); parameters and their gradients come on top."""
@@ -237,17 +245,20 @@ def activation_memory(model: nn.Module, batch_size: int, *, task: str | None = N
     return sum(b for ptr, b in seen.items() if ptr not in params)
 
 
+@checked
 def parameter_memory(model: nn.Module) -> int:
     """Bytes of the parameters (float32)."""
     return sum(p.numel() * p.element_size() for p in model.parameters())
 
 
+@checked
 def memory_table(model: nn.Module, batch_sizes=BATCH_SIZES) -> list[tuple[int, int, int]]:
     """(batch size, activation bytes, parameter bytes) for each batch size."""
     params = parameter_memory(model)
     return [(int(b), activation_memory(model, int(b)), params) for b in batch_sizes]
 
 
+@checked
 def human_bytes(n: float) -> str:
     """1536 -> '1.5 KiB'."""
     for unit in ("B", "KiB", "MiB", "GiB"):
@@ -257,6 +268,7 @@ def human_bytes(n: float) -> str:
     return f"{n:.1f} GiB"  # pragma: no cover
 
 
+@checked
 def steps_per_epoch(num_samples: int, batch_size: int) -> int:
     """Optimizer steps in one epoch."""
     check_positive("num_samples", num_samples, integer=True)
@@ -264,6 +276,7 @@ def steps_per_epoch(num_samples: int, batch_size: int) -> int:
     return math.ceil(num_samples / batch_size)
 
 
+@checked
 def plot_budget_comparison(result: BudgetComparison, small: int = 16, large: int = 512, ax=None):
     """Bars of mean validation accuracy: small batch, large batch at equal epochs, at equal steps."""
     if ax is None:

@@ -15,7 +15,7 @@ import torch
 from matplotlib.ticker import MaxNLocator
 from torch import nn
 
-from .checks import check_positive, check_range, check_type
+from .checks import check_positive, check_range, check_type, checked
 from .data import Split
 from .models import MLP
 from .plots import plot_history
@@ -33,6 +33,7 @@ class BatchNorm(nn.Module):
     other examples of its batch.
     """
 
+    @checked
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1):
         check_positive("num_features", num_features, integer=True)
         check_positive("eps", eps)
@@ -76,6 +77,7 @@ class InjectedShift(nn.Module):
     (Santurkar et al. 2018, "noisy BatchNorm"). In evaluation mode it passes x through.
     """
 
+    @checked
     def __init__(self, num_features: int, shift: float = 1.0, scale: float = 2.0, seed: int = 0):
         check_positive("num_features", num_features, integer=True)
         check_positive("shift", shift, allow_zero=True)
@@ -99,6 +101,7 @@ class InjectedShift(nn.Module):
         return f"{self.num_features}, shift={self.shift}, scale={self.scale}"
 
 
+@checked(noise="bool")
 def replace_batchnorm(model: nn.Module, *, noise: bool = False, hand_written: bool = False,
                       shift: float = 1.0, scale: float = 2.0, seed: int = 0) -> nn.Module:
     """Swap every nn.BatchNorm1d of ``model`` (in place): for our BatchNorm, and/or follow it by
@@ -123,6 +126,7 @@ def replace_batchnorm(model: nn.Module, *, noise: bool = False, hand_written: bo
     return model
 
 
+@checked(noise="bool")
 def bn_mlp(data: Split, *, depth: int = 8, width: int = 64, batch_norm: bool = True,
            noise: bool = False, init: str = "default", init_scale: float = 1.0, seed: int = 0) -> MLP:
     """The BN experiments' ReLU MLP: ``depth`` hidden layers, optionally BN and injected shift."""
@@ -151,6 +155,7 @@ class Grid:
         return int((self.accuracy[label] >= threshold).sum())
 
 
+@checked
 def lr_init_grid(data: Split, lrs: Sequence[float], init_scales: Sequence[float], *,
                  depth: int = 8, num_epochs: int = 3, batch_size: int = 64,
                  optimizer: str = "momentum", seed: int = 0) -> Grid:
@@ -176,6 +181,7 @@ def lr_init_grid(data: Split, lrs: Sequence[float], init_scales: Sequence[float]
     return Grid(tuple(lrs), tuple(init_scales), accuracy)
 
 
+@checked
 def plot_grid(grid: Grid, *, threshold: float = 0.8):
     """Side-by-side heatmaps of validation accuracy (rows: init scale, columns: learning rate)."""
     labels = list(grid.accuracy)
@@ -197,6 +203,7 @@ def plot_grid(grid: Grid, *, threshold: float = 0.8):
     return fig
 
 
+@checked
 def grid_explorer(grid: Grid, threshold: float = 0.8) -> Explorer:
     """A "threshold" slider over the grid's heatmaps: redraws and recounts, never retrains."""
     check_type("grid", grid, Grid, "a course_lib.batchnorm.Grid")
@@ -215,6 +222,7 @@ def grid_explorer(grid: Grid, threshold: float = 0.8) -> Explorer:
 class InputMoments:
     """Records, at every training step, the per-unit batch mean and std of a module's input."""
 
+    @checked
     def __init__(self, module: nn.Module):
         if not isinstance(module, nn.Module):
             raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
@@ -243,6 +251,7 @@ class InputMoments:
         return (change / s[:-1].mean(1).clamp_min(1e-12)).numpy()
 
 
+@checked
 def covariate_shift_experiment(data: Split, *, lr: float = 0.1, init_scale: float = 1.0,
                                num_epochs: int = 5, batch_size: int = 64, depth: int = 8,
                                layer: int = 5, seed: int = 0) -> dict[str, tuple[History, np.ndarray]]:
@@ -266,6 +275,7 @@ def covariate_shift_experiment(data: Split, *, lr: float = 0.1, init_scale: floa
     return runs
 
 
+@checked
 def plot_covariate_shift(runs: dict[str, tuple[History, np.ndarray]], *, smooth: int = 10):
     """Validation accuracy per epoch (left) and how far the layer's input moves per step (right)."""
     check_positive("smooth", smooth, integer=True)
@@ -287,6 +297,7 @@ def plot_covariate_shift(runs: dict[str, tuple[History, np.ndarray]], *, smooth:
     return fig
 
 
+@checked
 def check_against_torch(num_features: int = 6, batch_size: int = 16, num_batches: int = 5,
                         seed: int = 0) -> dict[str, float]:
     """Largest differences between our BatchNorm and nn.BatchNorm1d fed the same batches.
@@ -325,6 +336,7 @@ def check_against_torch(num_features: int = 6, batch_size: int = 16, num_batches
     return diff
 
 
+@checked
 @torch.no_grad()
 def batch_dependence(layer: nn.Module, X: torch.Tensor, *, seed: int = 0) -> dict[str, float]:
     """How much the output for X[0] changes when its batch companions change, in train and eval mode.

@@ -10,7 +10,7 @@ import numpy as np
 from torch import nn
 
 from .activations import TRAINABLE_ACTIVATIONS
-from .checks import check_choice, check_positive, check_type
+from .checks import check_choice, check_positive, check_type, checked
 from .data import Split
 from .models import MLP, count_parameters
 from .plots import plot_decision_boundary
@@ -34,6 +34,7 @@ class Sweep:
         return self.train_accuracy - self.val_accuracy
 
 
+@checked
 def depth_width_sweep(data: Split, depths: Sequence[int], widths: Sequence[int], *,
                       activation: str = "relu", optimizer: str = "adam", lr: float = 0.01,
                       num_steps: int = 500, batch_size: int | None = None, seed: int = 0) -> Sweep:
@@ -62,6 +63,7 @@ def depth_width_sweep(data: Split, depths: Sequence[int], widths: Sequence[int],
     return sweep
 
 
+@checked
 def plot_boundaries(sweep: Sweep, data: Split, *, resolution: int = 80):
     """A grid of decision boundaries (rows: depth, columns: width), training points shown."""
     if data.in_features != 2:
@@ -86,6 +88,7 @@ def plot_boundaries(sweep: Sweep, data: Split, *, resolution: int = 80):
     return fig
 
 
+@checked
 def plot_accuracy(sweep: Sweep, ax=None):
     """Train and validation accuracy against the number of parameters, one line per depth."""
     if ax is None:

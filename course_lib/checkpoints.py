@@ -18,7 +18,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from .checks import check_type
+from .checks import check_type, checked
 from .models import MLP
 
 FORMAT = "course_lib.checkpoint"
@@ -29,6 +29,7 @@ class CheckpointError(ValueError):
     """A checkpoint file that cannot be used; the message says why (truncated, code, architecture)."""
 
 
+@checked
 def data_dir() -> Path:
     """The course's data/ folder: next to the course_lib package, at the repository root.
 
@@ -45,6 +46,7 @@ def data_dir() -> Path:
     return path
 
 
+@checked
 def data_path(name: str) -> Path:
     """Path of the file ``name`` in the course's data/ folder, checked to exist."""
     check_type("name", name, str, "a file name in data/")
@@ -55,6 +57,7 @@ def data_path(name: str) -> Path:
     return path
 
 
+@checked
 def save_checkpoint(model: MLP, path: str | os.PathLike, *, meta: dict[str, Any] | None = None) -> Path:
     """Save an MLP's constructor arguments, weights and ``meta`` (plain numbers and strings)."""
     if not isinstance(model, MLP):
@@ -73,6 +76,7 @@ def save_checkpoint(model: MLP, path: str | os.PathLike, *, meta: dict[str, Any]
     return path
 
 
+@checked
 def read_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
     """The checkpoint's dict, loaded with weights_only=True; CheckpointError says what is wrong."""
     check_type("path", path, (str, os.PathLike), "a file path")
@@ -109,6 +113,7 @@ def read_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
     return payload
 
 
+@checked
 def check_architecture(model: nn.Module, state_dict: dict[str, torch.Tensor], name: str = "checkpoint"
                        ) -> None:
     """Raise CheckpointError unless ``state_dict`` has exactly the model's parameter names and shapes."""
@@ -128,6 +133,7 @@ def check_architecture(model: nn.Module, state_dict: dict[str, torch.Tensor], na
         raise CheckpointError(f"{name} does not match the architecture: " + "; ".join(problems))
 
 
+@checked
 def load_checkpoint(path: str | os.PathLike, model: nn.Module | None = None
                     ) -> tuple[nn.Module, dict[str, Any]]:
     """(model, meta): the MLP the checkpoint describes, or ``model`` given, with its weights loaded."""

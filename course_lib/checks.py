@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from numbers import Integral, Real
 from typing import Any
 
@@ -56,12 +58,13 @@ def check_choice(name: str, value: Any, choices: Iterable[str]) -> None:
 
 def as_float_tensor(name: str, X: Any, *, ndim: int | None = 2) -> torch.Tensor:
     """Convert array-like ``X`` to a finite float32 tensor with ``ndim`` dimensions."""
-    if isinstance(X, (list, tuple)):
-        X = np.asarray(X)
+    if isinstance(X, (list, tuple, np.ndarray)):
+        X = _to_numpy(name, X)
     if not isinstance(X, (np.ndarray, torch.Tensor)):
         raise TypeError(f"{name} must be a numpy array or torch tensor, got {_describe(X)}")
     T = torch.as_tensor(X).detach()
-    if not (T.is_floating_point() or T.dtype in (torch.int32, torch.int64, torch.uint8, torch.bool)):
+    if not (T.is_floating_point() or T.dtype in (torch.int8, torch.int16, torch.int32, torch.int64,
+                                                 torch.uint8, torch.bool)):
         raise TypeError(f"{name} must hold numbers, got {_describe(X)}")
     T = T.to(torch.float32)
     if ndim is not None and T.ndim != ndim:
@@ -75,11 +78,14 @@ def as_float_tensor(name: str, X: Any, *, ndim: int | None = 2) -> torch.Tensor:
 
 def as_label_tensor(name: str, y: Any, num_classes: int | None = None) -> torch.Tensor:
     """Convert array-like class labels to an int64 tensor of shape (n,), checked against num_classes."""
-    if isinstance(y, (list, tuple)):
-        y = np.asarray(y)
+    if isinstance(y, (list, tuple, np.ndarray)):
+        y = _to_numpy(name, y)
     if not isinstance(y, (np.ndarray, torch.Tensor)):
         raise TypeError(f"{name} must be a numpy array or torch tensor, got {_describe(y)}")
     T = torch.as_tensor(y).detach()
+    if T.is_complex() or not (T.is_floating_point() or T.dtype in (torch.int32, torch.int64, torch.int16,
+                                                                   torch.int8, torch.uint8, torch.bool)):
+        raise TypeError(f"{name} must hold integer class labels, got {_describe(y)}")
     if T.is_floating_point():
         if not torch.isfinite(T).all():
             raise ValueError(f"{name} must be finite, got NaN or infinite labels")
@@ -102,3 +108,351 @@ def check_same_length(name_a: str, a: Any, name_b: str, b: Any) -> None:
     """Raise unless ``a`` and ``b`` have the same number of rows."""
     if len(a) != len(b):
         raise ValueError(f"{name_a} and {name_b} must have the same length, got {len(a)} and {len(b)}")
+
+
+# ----------------------------------------------------------------------------- one layer for every boundary
+def check_int(name: str, value: Any, *, low: int | None = None, high: int | None = None) -> int:
+    """Raise unless ``value`` is an integer (not a bool) in [low, high]; return it as an int."""
+    bounds = f" in [{low}, {high}]" if low is not None and high is not None else (
+        f" >= {low}" if low is not None else (f" <= {high}" if high is not None else ""))
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an integer{bounds}, got {_describe(value)}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"{name} must be an integer{bounds}, got {value!r}")
+    return int(value)
+
+
+def check_seed(name: str, value: Any) -> int:
+    """Raise unless ``value`` is a non-negative integer seed (what numpy and torch both accept)."""
+    return check_int(name, value, low=0, high=2**63 - 1)
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """Raise unless ``value`` is True or False (numpy bools accepted)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {_describe(value)}")
+    return bool(value)
+
+
+def check_finite(name: str, value: Any, *, low: float | None = None, high: float | None = None,
+                 allow_none: bool = False) -> float | None:
+    """Raise unless ``value`` is a finite real number in [low, high]; return it as a float."""
+    if value is None and allow_none:
+        return None
+    bounds = f" in [{low}, {high}]" if low is not None and high is not None else (
+        f" >= {low}" if low is not None else (f" <= {high}" if high is not None else ""))
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a finite number{bounds}, got {_describe(value)}")
+    if not math.isfinite(float(value)):
+        raise ValueError(f"{name} must be a finite number{bounds}, got {value!r}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"{name} must be a finite number{bounds}, got {value!r}")
+    return float(value)
+
+
+def check_module(name: str, value: Any) -> None:
+    """Raise TypeError unless ``value`` is a torch.nn.Module."""
+    if not isinstance(value, torch.nn.Module):
+        raise TypeError(f"{name} must be a torch.nn.Module, got {_describe_type(value)}")
+
+
+def check_split(name: str, value: Any) -> None:
+    """Raise TypeError unless ``value`` is a course_lib.data.Split (what ``data.load`` returns)."""
+    from .data import Split  # data imports checks: import here
+
+    if not isinstance(value, Split):
+        raise TypeError(f"{name} must be a course_lib.data.Split (from data.load or data.split), "
+                        f"got {_describe_type(value)}")
+
+
+def check_instance(name: str, value: Any, cls: type | tuple[type, ...], expected: str) -> None:
+    """Raise TypeError unless ``value`` is an instance of ``cls`` (a result object, a layer...)."""
+    if not isinstance(value, cls):
+        raise TypeError(f"{name} must be {expected}, got {_describe_type(value)}")
+
+
+def check_callable(name: str, value: Any, expected: str, *, num_args: int | None = None) -> None:
+    """Raise TypeError unless ``value`` is callable with ``num_args`` positional arguments.
+
+    A class whose constructor needs more arguments (a torch scheduler class where a factory
+    ``optimizer -> scheduler`` is expected) gets a message saying how to wrap it.
+    """
+    if not callable(value):
+        raise TypeError(f"{name} must be {expected}, got {_describe_type(value)}")
+    if num_args is None:
+        return
+    try:
+        signature = inspect.signature(value)
+    except (TypeError, ValueError):  # builtins without a signature: trust them
+        return
+    try:
+        signature.bind(*([None] * num_args))
+    except TypeError as exc:
+        what = f"the class {value.__name__}" if isinstance(value, type) else _describe(value)
+        hint = (f"; wrap it, e.g. lambda opt: {value.__name__}(opt, ...)"
+                if isinstance(value, type) else "")
+        raise TypeError(f"{name} must be {expected}, got {what}, which cannot be called with "
+                        f"{num_args} argument(s) ({exc}){hint}") from None
+
+
+def check_sequence(name: str, value: Any, expected: str, *, item: Any = None, min_len: int = 1
+                   ) -> list:
+    """Raise unless ``value`` is a list/tuple/range/1-D array of ``min_len``+ items passing ``item``.
+
+    ``item(name_i, x)`` checks one element (e.g. ``lambda n, x: check_int(n, x, low=1)``).
+    """
+    if isinstance(value, (np.ndarray, torch.Tensor)) and value.ndim == 1:
+        value = value.tolist()
+    if isinstance(value, (str, bytes, dict)) or not isinstance(value, (list, tuple, range)):
+        raise TypeError(f"{name} must be {expected}, got {_describe(value)}")
+    items = list(value)
+    if len(items) < min_len:
+        raise ValueError(f"{name} must be {expected} with at least {min_len} item(s), got {items!r}")
+    if item is not None:
+        for i, x in enumerate(items):
+            try:
+                item(f"{name}[{i}]", x)
+            except (TypeError, ValueError) as exc:
+                raise type(exc)(f"{name} must be {expected}, got {_describe(value)} ({exc})") from None
+    return items
+
+
+def as_array(name: str, values: Any, *, ndim: int | tuple[int, ...] | None = 1, min_len: int = 1,
+             finite: bool = True) -> np.ndarray:
+    """A float64 numpy array from a list, array or tensor, checked for dimensions, numbers, finiteness."""
+    values = _to_numpy(name, values)
+    if values.dtype == bool or np.issubdtype(values.dtype, np.integer):
+        values = values.astype(np.float64)
+    if not np.issubdtype(values.dtype, np.floating):
+        raise TypeError(f"{name} must hold numbers, got {_describe(values)}")
+    values = values.astype(np.float64)
+    dims = (ndim,) if isinstance(ndim, int) else ndim
+    if dims is not None and values.ndim not in dims:
+        shape = {1: "(n,)", 2: "(n, k)"}
+        wanted = " or ".join(shape.get(d, f"{d}-D") for d in dims)
+        raise ValueError(f"{name} must have shape {wanted}, got {_describe(values)}")
+    if len(values) < min_len:
+        raise ValueError(f"{name} must hold at least {min_len} value(s), got {len(values)}")
+    if finite and not np.isfinite(values).all():
+        bad = int((~np.isfinite(values)).sum())
+        raise ValueError(f"{name} must be finite, got {bad} NaN or infinite value(s)")
+    return values
+
+
+def check_labels(name: str, y: Any, task: str, num_classes: int | None = None) -> None:
+    """Raise unless the labels ``y`` fit ``task``: two classes 0/1 for binary, >= 2 for multiclass."""
+    classes = np.unique(np.asarray(y))
+    if task == "binary" and (len(classes) > 2 or not set(classes.tolist()) <= {0, 1}):
+        raise ValueError(f"{name} must hold the labels 0 and 1 for task='binary', got classes "
+                         f"{classes[:10].tolist()}{'...' if len(classes) > 10 else ''}; "
+                         "use task='multiclass' for more classes")
+    if task == "multiclass" and num_classes is not None and classes.size and classes.max() >= num_classes:
+        raise ValueError(f"{name} must hold labels in 0..{num_classes - 1}, got label {classes.max()}")
+
+
+def check_features(name: str, X: Any, model: torch.nn.Module) -> None:
+    """Raise unless X's feature count is what the model's first Linear layer takes."""
+    first = next((m for m in model.modules() if isinstance(m, torch.nn.Linear)), None)
+    if first is not None and X.shape[-1] != first.in_features:
+        raise ValueError(f"{name} must have {first.in_features} features for this model (its first "
+                         f"layer takes {first.in_features}), got {X.shape[-1]}")
+
+
+def check_split_sizes(n_samples: int, fractions: dict[str, float], *, num_classes: int | None = None
+                      ) -> None:
+    """Raise unless splitting ``n_samples`` by ``fractions`` leaves every part (and class) non-empty."""
+    rest = n_samples
+    for part, fraction in fractions.items():
+        count = math.floor(n_samples * fraction)
+        if count < max(1, num_classes or 1):
+            need = math.ceil(max(1, num_classes or 1) / fraction)
+            per = f" ({num_classes} classes need one each)" if num_classes else ""
+            raise ValueError(f"{part} must leave at least {max(1, num_classes or 1)} example(s) of "
+                             f"{n_samples}{per}, got {part}={fraction} ({count}): use a larger "
+                             f"{part} or at least {need} examples")
+        rest -= count
+    if rest < max(1, num_classes or 1):
+        raise ValueError(f"the training part must keep at least {max(1, num_classes or 1)} example(s), "
+                         f"got {rest} of {n_samples} after {', '.join(fractions)}")
+
+
+def check_count(name: str, value: Any, available: int, what: str = "examples") -> int:
+    """Raise unless ``value`` is an integer in [1, available] (asking for no more than exists)."""
+    value = check_int(name, value, low=1)
+    if value > available:
+        raise ValueError(f"{name} must be at most {available} (the {what} available), got {value}")
+    return value
+
+
+def _to_numpy(name: str, values: Any) -> np.ndarray:
+    """A numpy array from a list, tuple, array or tensor; TypeError for anything else or for objects."""
+    if isinstance(values, torch.Tensor):
+        values = values.detach().cpu().numpy()
+    elif isinstance(values, (list, tuple)):
+        try:
+            values = np.asarray(values)
+        except ValueError:
+            raise ValueError(f"{name} must be a rectangular array (rows of equal length), "
+                             f"got {_describe(values)}") from None
+    if not isinstance(values, np.ndarray):
+        raise TypeError(f"{name} must be a list, numpy array or torch tensor, got {_describe(values)}")
+    if values.dtype == object or values.dtype.kind in "USVMmc":
+        raise TypeError(f"{name} must hold numbers, got {_describe(values)}")
+    return values
+
+
+def _describe_type(value: Any) -> str:
+    """A value's type name (and value when short): for 'must be X, got Y' messages."""
+    if isinstance(value, (str, int, float, type(None))):
+        return f"{type(value).__name__} {value!r}"[:70]
+    return type(value).__name__
+
+
+# ----------------------------------------------------------------------------- checks by argument name
+# The course names its arguments consistently (X, y, model, data, lr, batch_size, num_epochs, seed,
+# hidden...). ``checked`` validates every argument of a decorated function by its name's kind, so
+# one decorator line gives a public function the same clear errors as every other one.
+ARG_KINDS: dict[str, str] = {
+    "X": "X", "y": "y", "model": "model", "pretrained": "model", "data": "split", "s": "split",
+    "lr": "float+", "batch_size": "int+", "num_epochs": "int+", "num_steps": "int+", "seed": "seed",
+    "n_samples": "int+", "num_samples": "int+", "depth": "int+", "resolution": "int+",
+    "hidden": "ints+", "lrs": "floats+", "batch_sizes": "ints+", "seeds": "seeds",
+    "activations": "names", "inits": "names", "prevalence": "open_unit", "rank": "int+",
+    "alpha": "float+", "weight_decay": "float0", "momentum": "unit", "beta": "open_unit",
+    "eps": "float+", "init_scale": "float+", "window": "float+", "tol": "float0", "bins": "int+",
+    "cols": "int+", "num_micro": "int+", "num_features": "int+", "num_positives": "int+",
+    "num_points": "int+", "num_functions": "int+", "shots": "int+", "n_train": "int+",
+    "n_test": "int+", "warmup_steps": "int0", "stop_factor": "float+", "start_lr": "float+",
+    "end_lr": "float+", "patience": "int+", "cost_fp": "float0", "cost_fn": "float0",
+    "target_recall": "unit", "separation": "finite", "frequency": "float+", "l2": "float0",
+    "k": "int+", "layer": "int+", "num_batches": "int+", "max_norm": "float+", "num_drops": "int+",
+    "final_factor": "unit", "gamma_step": "open_unit", "factor": "open_unit",
+    "plateau_factor": "open_unit", "plateau_patience": "int0", "small": "int+", "large": "int+",
+    "epoch": "int0", "index": "int0", "chance": "unit", "max_fpr": "unit", "min_rate": "unit",
+    "sizes": "ints+", "ranks": "ints+", "num_train_positives": "int+", "num_test_positives": "int+",
+    "trainable_only": "bool", "standardize": "bool", "val_size": "open_unit", "test_size": "open_unit",
+    "residual": "bool", "batch_norm": "bool", "divide": "bool", "hand_written": "bool",
+    "verbose": "bool", "threads": "int+", "n_features": "int+", "in_features": "int+",
+    "out_features": "int+", "num_iters": "int+", "task": "str", "activation": "str", "init": "str",
+    "optimizer": "str", "scheme": "str", "method": "str", "rule": "str", "name": "str",
+}
+
+
+def check_kind(name: str, value: Any, kind: str) -> Any:
+    """Check ``value`` against one of the course's argument kinds; return it (arrays converted)."""
+    if kind in ("int+", "int0"):
+        check_positive(name, value, integer=True, allow_zero=kind == "int0")
+        return value
+    if kind == "int":
+        return check_int(name, value)
+    if kind == "seed":
+        return check_seed(name, value)
+    if kind in ("float+", "float0"):
+        check_positive(name, value, allow_zero=kind == "float0")
+        return value
+    if kind == "finite":
+        check_finite(name, value)
+        return value
+    if kind in ("unit", "open_unit"):
+        check_range(name, value, 0.0, 1.0, inclusive=kind == "unit")
+        return value
+    if kind == "bool":
+        return check_bool(name, value)
+    if kind == "str":
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a string, got {_describe(value)}")
+        return value
+    if kind == "model":
+        check_module(name, value)
+        return value
+    if kind == "split":
+        check_split(name, value)
+        return value
+    if kind == "ints+":
+        check_sequence(name, value, "a sequence of positive integers",
+                       item=lambda n, x: check_kind(n, x, "int+"))
+        return value
+    if kind == "floats+":
+        check_sequence(name, value, "a sequence of positive numbers",
+                       item=lambda n, x: check_kind(n, x, "float+"))
+        return value
+    if kind == "finites":
+        check_sequence(name, value, "a sequence of finite numbers", item=lambda n, x: check_finite(n, x))
+        return value
+    if kind == "seeds":
+        check_sequence(name, value, "a sequence of seeds (integers >= 0)", item=check_seed)
+        return value
+    if kind == "names":
+        check_sequence(name, value, "a sequence of names", item=lambda n, x: check_kind(n, x, "str"))
+        return value
+    if kind == "X":
+        T = as_float_tensor(name, value)
+        if len(T) == 0:
+            raise ValueError(f"{name} must hold at least one example, got shape {tuple(T.shape)}")
+        return T
+    raise ValueError(f"unknown argument kind {kind!r}")
+
+
+def _task_and_classes(model: torch.nn.Module, task: str | None) -> tuple[str | None, int | None]:
+    """The task of ``model`` (or ``task``) and its number of classes when it has a last Linear."""
+    task = task or getattr(model, "task", None)
+    last = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+    out = last[-1].out_features if last else None
+    if task == "binary":
+        return task, 2
+    return task, (out if task == "multiclass" else None)
+
+
+def check_targets(name: str, y: Any, task: str | None, num_classes: int | None = None) -> torch.Tensor:
+    """Targets for a task: int64 labels (checked against num_classes) or finite float values."""
+    if task == "regression":
+        T = as_float_tensor(name, y, ndim=None)
+        if T.ndim not in (1, 2):
+            raise ValueError(f"{name} must have shape (n_samples,) or (n_samples, n_outputs), "
+                             f"got {_describe(y)}")
+        return T
+    return as_label_tensor(name, y, num_classes)
+
+
+def checked(_fn: Callable | None = None, /, **kinds: str | None) -> Callable:
+    """Decorator: check every argument whose name (or ``kinds`` entry) is a course argument kind.
+
+    ``kinds`` corrects or adds kinds (``noise="bool"``) or switches a check off (``width=None``).
+    An argument whose default is None may be None. ``X`` becomes a float tensor with the model's
+    feature count when the function also takes ``model``; ``y`` becomes a label tensor (or a float
+    tensor for regression) of X's length, checked against the model's task.
+    """
+
+    def decorate(fn: Callable) -> Callable:
+        signature = inspect.signature(fn)
+        plan = {}
+        for p in signature.parameters.values():
+            kind = kinds.get(p.name, ARG_KINDS.get(p.name)) if p.name in kinds else ARG_KINDS.get(p.name)
+            if kind is not None:
+                plan[p.name] = (kind, p.default is None)
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            bound = signature.bind(*args, **kwargs)
+            arguments = bound.arguments
+            for arg, (kind, optional) in plan.items():
+                if arg not in arguments or (optional and arguments[arg] is None):
+                    continue
+                if kind == "y":
+                    continue
+                arguments[arg] = check_kind(arg, arguments[arg], kind)
+            model = arguments.get("model")
+            if "X" in plan and "X" in arguments and isinstance(model, torch.nn.Module):
+                check_features("X", arguments["X"], model)
+            if "y" in plan and "y" in arguments and arguments["y"] is not None:
+                task, num_classes = (_task_and_classes(model, arguments.get("task"))
+                                     if isinstance(model, torch.nn.Module) else (None, None))
+                if task is not None:
+                    arguments["y"] = check_targets("y", arguments["y"], task, num_classes)
+                    if isinstance(arguments.get("X"), torch.Tensor):
+                        check_same_length("X", arguments["X"], "y", arguments["y"])
+            return fn(*bound.args, **bound.kwargs)
+
+        return wrapper
+
+    return decorate(_fn) if _fn is not None else decorate

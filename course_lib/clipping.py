@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .checks import check_positive, check_type
+from .checks import check_positive, check_type, checked
 from .data import Split
 from .models import build_mlp
 from .training import History, fit
@@ -19,6 +19,7 @@ from .widgets import Explorer, selection_slider
 THRESHOLDS = (1.0, 3.0, 10.0, 30.0, 100.0, 1000.0, math.inf)  # inf = no clipping
 
 
+@checked
 def clip_by_global_norm(grads: Sequence[torch.Tensor], max_norm: float
                         ) -> tuple[list[torch.Tensor], float]:
     """Scale all gradients together so that their global L2 norm is at most ``max_norm``.
@@ -35,6 +36,7 @@ def clip_by_global_norm(grads: Sequence[torch.Tensor], max_norm: float
     return [g * factor for g in grads], float(norm)
 
 
+@checked
 def train_regression(data: Split, clip: float | None, *, lr: float = 0.01, num_steps: int = 300,
                      batch_size: int = 32, hidden=(64, 64), seed: int = 0) -> History:
     """Plain SGD on a regression Split, clipping the global gradient norm at ``clip`` (None: off),
@@ -47,6 +49,7 @@ def train_regression(data: Split, clip: float | None, *, lr: float = 0.01, num_s
                clip_grad_norm=clip, record_grad_norms=True, seed=seed)
 
 
+@checked
 def standardize_targets(data: Split) -> Split:
     """The same Split with y divided by the training targets' standard deviation (and centred)."""
     check_type("data", data, Split, "a course_lib.data.Split")
@@ -58,6 +61,7 @@ def standardize_targets(data: Split) -> Split:
                  std=data.std, name=f"{data.name} (standardised y)")
 
 
+@checked
 def clipped_fraction(history: History) -> float:
     """Fraction of optimizer steps whose gradient norm exceeded τ, so that clipping shrank it."""
     return float(np.mean(history.clipped)) if history.clipped else 0.0
@@ -68,6 +72,7 @@ def _label(threshold: float) -> str:
     return "off" if math.isinf(threshold) else f"{threshold:g}"
 
 
+@checked
 def plot_clipping(history: History, threshold: float, axes=None):
     """Loss per step (left) and the gradient norm before clipping with the threshold τ (right)."""
     if axes is None:
@@ -92,6 +97,7 @@ def plot_clipping(history: History, threshold: float, axes=None):
     return axes
 
 
+@checked
 def plot_threshold_sweep(runs: dict[float, History], ax=None):
     """Final validation R² for every threshold τ (a diverged run is a red ✗ at the bottom)."""
     if ax is None:
@@ -117,6 +123,7 @@ def plot_threshold_sweep(runs: dict[float, History], ax=None):
 class ClippingExplorer(Explorer):
     """A "threshold" slider over a fixed grid; every run is trained up front, so moving it only redraws."""
 
+    @checked
     def __init__(self, data: Split, *, thresholds=THRESHOLDS, threshold: float = 10.0,
                  num_steps: int = 300, seed: int = 0):
         check_type("data", data, Split, "a course_lib.data.Split")

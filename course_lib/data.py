@@ -10,7 +10,7 @@ import torch
 from sklearn import datasets as skd
 from sklearn.model_selection import train_test_split
 
-from .checks import as_float_tensor, check_choice, check_positive, check_range, check_type
+from .checks import as_float_tensor, check_choice, check_positive, check_range, check_type, checked
 
 TOY_SETS = ("moons", "circles", "xor", "spiral", "blobs")
 TABULAR_SETS = ("breast_cancer", "digits", "wine", "iris")
@@ -25,6 +25,7 @@ FUNCTIONS_1D: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 }
 
 
+@checked
 def make_toy(
     name: str, n_samples: int = 500, noise: float = 0.2, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -57,6 +58,7 @@ def make_toy(
     return X.astype(np.float32), y.astype(np.int64)
 
 
+@checked
 def load_tabular(name: str) -> tuple[np.ndarray, np.ndarray]:
     """A tabular classification set bundled with scikit-learn (no download)."""
     check_choice("name", name, TABULAR_SETS)
@@ -70,6 +72,7 @@ def load_tabular(name: str) -> tuple[np.ndarray, np.ndarray]:
     return bunch.data.astype(np.float32), bunch.target.astype(np.int64)
 
 
+@checked
 def make_function_1d(
     fn: str | Callable[[np.ndarray], np.ndarray] = "sin",
     n_samples: int = 200,
@@ -94,6 +97,7 @@ def make_function_1d(
     return x[:, None].astype(np.float32), np.asarray(y, dtype=np.float32)
 
 
+@checked
 def make_regression(
     n_samples: int = 500, n_features: int = 10, noise: float = 10.0, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -142,6 +146,7 @@ class Split:
         )
 
 
+@checked
 def infer_task(y: np.ndarray) -> str:
     """'binary' for two integer classes, 'multiclass' for more, 'regression' for floats."""
     y = np.asarray(y)
@@ -152,6 +157,7 @@ def infer_task(y: np.ndarray) -> str:
     return "binary" if len(np.unique(y)) <= 2 else "multiclass"
 
 
+@checked
 def split(
     X: np.ndarray,
     y: np.ndarray,
@@ -204,6 +210,7 @@ def split(
     )
 
 
+@checked
 def load(name: str, *, seed: int = 0, val_size: float = 0.2, test_size: float = 0.2, **kwargs) -> Split:
     """Load a named dataset (toy, tabular or 1-D function) as a standardised Split."""
     if name in TOY_SETS:

@@ -13,7 +13,7 @@ from matplotlib.ticker import MaxNLocator
 from torch import nn
 
 from .activations import ACTIVATIONS, TRAINABLE_ACTIVATIONS, derivative
-from .checks import as_float_tensor, check_choice, check_positive, check_same_length, check_type
+from .checks import as_float_tensor, check_choice, check_positive, check_same_length, check_type, checked
 from .data import Split
 from .initialization import INITS
 from .models import MLP
@@ -31,6 +31,7 @@ def _check_model(model: nn.Module) -> None:
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
 
 
+@checked
 def layer_grad_norms(model: nn.Module, X, y, task: str | None = None) -> dict[str, float]:
     """‖∂loss/∂W‖ of every nn.Linear weight for one batch (X, y), input side first.
 
@@ -50,6 +51,7 @@ def layer_grad_norms(model: nn.Module, X, y, task: str | None = None) -> dict[st
     return {name: float(g.norm()) for (name, _), g in zip(layers, grads, strict=True)}
 
 
+@checked
 def gradient_ratio(norms: dict[str, float] | Sequence[float]) -> float:
     """‖∇W_first‖ / ‖∇W_last‖: far below 1 means the gradient vanishes on its way to the input."""
     values = list(norms.values()) if isinstance(norms, dict) else list(norms)
@@ -58,6 +60,7 @@ def gradient_ratio(norms: dict[str, float] | Sequence[float]) -> float:
     return values[0] / values[-1] if values[-1] > 0 else float("inf")
 
 
+@checked
 def deep_mlp(data: Split, depth: int, activation: str = "relu", init: str = "default", *,
              width: int = 64, residual: bool = False, batch_norm: bool = False, seed: int = 0) -> MLP:
     """An MLP of ``depth`` hidden layers of ``width`` units sized for ``data`` (residual: He blocks)."""
@@ -71,6 +74,7 @@ def deep_mlp(data: Split, depth: int, activation: str = "relu", init: str = "def
                  task=data.task, init=init, batch_norm=batch_norm, seed=seed)
 
 
+@checked
 def gradient_flow(data: Split, depth: int, activation: str = "relu", init: str = "default", *,
                   width: int = 64, residual: bool = False, batch_size: int = 256,
                   seed: int = 0) -> list[float]:
@@ -84,6 +88,7 @@ def gradient_flow(data: Split, depth: int, activation: str = "relu", init: str =
 VANISHES_BELOW, FLOWS_ABOVE = 1e-4, 1e-2  # gradient ratios: the verdicts' boundaries
 
 
+@checked
 def flow_verdict(ratio: float) -> str:
     """Name a gradient ratio's order of magnitude: vanishes, weakens or flows."""
     if ratio < VANISHES_BELOW:
@@ -91,6 +96,7 @@ def flow_verdict(ratio: float) -> str:
     return "flows (> 1e-2)" if ratio > FLOWS_ABOVE else "weakens"
 
 
+@checked
 def flow_ratios(data: Split, depth: int, activations: Sequence[str],
                 inits: Sequence[str] = ("default", "xavier", "he"), *,
                 seed: int = 0) -> dict[str, list[float]]:
@@ -99,6 +105,7 @@ def flow_ratios(data: Split, depth: int, activations: Sequence[str],
             for act in activations}
 
 
+@checked
 def init_effect(ratios: dict[str, Sequence[float]]) -> dict[str, list[str]]:
     """Group activations: gradients vanish under every init, flow under every init, or the init decides."""
     groups: dict[str, list[str]] = {"vanishes under every init": [], "flows under every init": [],
@@ -110,6 +117,7 @@ def init_effect(ratios: dict[str, Sequence[float]]) -> dict[str, list[str]]:
     return groups
 
 
+@checked
 def plot_gradient_flow(curves: dict[str, Sequence[float]], ax=None, *, title: str | None = None):
     """Gradient norm against layer (1 = input side), log scale, one line per label."""
     if ax is None:
@@ -128,6 +136,7 @@ def plot_gradient_flow(curves: dict[str, Sequence[float]], ax=None, *, title: st
     return ax
 
 
+@checked
 def activation_inputs(model: nn.Module, X) -> list[tuple[str, torch.Tensor]]:
     """The input (pre-activation) of every activation module for the batch X, in eval mode."""
     _check_model(model)
@@ -151,6 +160,7 @@ def activation_inputs(model: nn.Module, X) -> list[tuple[str, torch.Tensor]]:
     return captured
 
 
+@checked
 def zero_fraction(model: nn.Module, X) -> list[float]:
     """Per activation layer, the fraction of outputs that are exactly 0 on X (ReLU's sparsity)."""
     fractions = []
@@ -161,6 +171,7 @@ def zero_fraction(model: nn.Module, X) -> list[float]:
     return fractions
 
 
+@checked
 def dead_fraction(model: nn.Module, X, *, tol: float = 1e-6) -> list[float]:
     """Per activation layer, the fraction of units whose |f'| <= tol on every row of X.
 
@@ -191,6 +202,7 @@ class DeadUnits:
         return bool((np.diff(d, axis=1) >= 0).all() and (d[:, -1] - d[:, 0] >= min_rise).all())
 
 
+@checked
 def dead_units_vs_lr(data: Split, lrs: Sequence[float], activations: Sequence[str] = ("relu",), *,
                      hidden: Sequence[int] = (64, 64), init: str = "he", num_epochs: int = 3,
                      batch_size: int = 32, seeds: Sequence[int] = (0,), tol: float = 1e-6
@@ -225,6 +237,7 @@ def dead_units_vs_lr(data: Split, lrs: Sequence[float], activations: Sequence[st
 GRADIENT_FLOW_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu")
 
 
+@checked
 def draw_gradient_flow(data: Split, depth: int, activation: str, init: str, residual: bool = False):
     """The gradient-flow chart of one setting; returns (figure, state with the norms and ratio)."""
     norms = gradient_flow(data, depth, activation, init, residual=residual)
@@ -245,6 +258,7 @@ def draw_gradient_flow(data: Split, depth: int, activation: str, init: str, resi
                  "init": init, "residual": residual, "ylim": (low, high)}
 
 
+@checked
 def flow_ylim(norms: Sequence[float]) -> tuple[float, float]:
     """Log-axis limits that show every positive norm: at least 1e-12..1e2, widened to the data."""
     positive = np.asarray(norms, dtype=float)
@@ -256,6 +270,7 @@ def flow_ylim(norms: Sequence[float]) -> tuple[float, float]:
     return float(low), float(high)
 
 
+@checked
 def gradient_flow_explorer(data: Split, depth: int = 20, activation: str = "sigmoid",
                            init: str = "default") -> Explorer:
     """Depth, activation, initialisation (and skip connections): redraws the gradient-flow chart."""
@@ -275,6 +290,7 @@ def gradient_flow_explorer(data: Split, depth: int = 20, activation: str = "sigm
                     title="Gradient flow at initialisation (one batch of digits)")
 
 
+@checked
 def plot_dead_units(result: DeadUnits):
     """Dead fraction (left) and validation accuracy (right) against learning rate, per activation."""
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
@@ -294,6 +310,7 @@ def plot_dead_units(result: DeadUnits):
     return fig
 
 
+@checked
 def unit_activity(model: nn.Module, X, *, tol: float = 1e-6) -> list[np.ndarray]:
     """Per activation layer, each unit's fraction of rows of X on which |f'| > tol (0 = dead unit)."""
     check_positive("tol", tol, allow_zero=True)
@@ -304,6 +321,7 @@ def unit_activity(model: nn.Module, X, *, tol: float = 1e-6) -> list[np.ndarray]
 DEAD_UNIT_ACTIVATIONS = ("relu", "leaky_relu", "gelu")
 
 
+@checked
 def dead_units_explorer(data: Split, lrs: Sequence[float] = (1e-3, 3e-3, 1e-2, 3e-2, 1e-1), *,
                         activation: str = "relu", hidden: Sequence[int] = (64, 64), num_epochs: int = 5,
                         seed: int = 0) -> Explorer:

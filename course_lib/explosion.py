@@ -10,10 +10,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from .checks import check_choice, check_positive
+from .checks import check_choice, check_positive, checked
 from .initialization import INITS, initialize
 
 
+@checked
 def deep_stack(depth: int = 50, width: int = 256, scheme: str = "default", *, seed: int = 0
                ) -> nn.Sequential:
     """``depth`` Linear(width, width) + ReLU layers: weights by ``scheme`` (course_lib.initialization),
@@ -33,6 +34,7 @@ def deep_stack(depth: int = 50, width: int = 256, scheme: str = "default", *, se
     return stack
 
 
+@checked
 @torch.no_grad()
 def activation_rms(depth: int = 50, width: int = 256, scheme: str = "default", *,
                    num_samples: int = 256, seed: int = 0) -> np.ndarray:
@@ -50,6 +52,7 @@ def activation_rms(depth: int = 50, width: int = 256, scheme: str = "default", *
     return np.array(rms)
 
 
+@checked
 def theory_rms(depth: int, scheme: str, width: int = 256) -> float:
     """What variance propagation predicts for the RMS after ``depth`` ReLU layers (zero bias).
 
@@ -60,6 +63,7 @@ def theory_rms(depth: int, scheme: str, width: int = 256) -> float:
     return float(gain ** (depth / 2))
 
 
+@checked
 def plot_activation_rms(curves: dict[str, np.ndarray], ax=None):
     """RMS activation against depth on a log axis, one line per initialisation."""
     if ax is None:
@@ -87,6 +91,7 @@ class Conditioning:
         return float(self.singular_values.max() / self.singular_values.min())
 
 
+@checked
 def product_conditioning(depth: int = 50, width: int = 64, scheme: str = "orthogonal", *,
                          seed: int = 0) -> Conditioning:
     """Multiply ``depth`` matrices initialised by torch.nn.init (orthogonal or Gaussian N(0, 1/width))

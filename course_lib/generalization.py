@@ -7,12 +7,13 @@ import numpy as np
 import torch
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from .checks import check_type
+from .checks import check_type, checked
 from .data import Split
 from .models import build_mlp
 from .training import evaluate, fit
 
 
+@checked
 def shuffle_labels(s: Split, seed: int = 0) -> Split:
     """The same inputs with the training labels randomly permuted (validation/test labels too)."""
     check_type("s", s, Split, "a course_lib.data.Split")
@@ -26,6 +27,7 @@ def shuffle_labels(s: Split, seed: int = 0) -> Split:
                  name=f"{s.name} (shuffled labels)")
 
 
+@checked
 def permute_features(s: Split, seed: int = 0) -> Split:
     """The same data with its feature columns in one fixed random order (pixels scrambled)."""
     check_type("s", s, Split, "a course_lib.data.Split")
@@ -35,6 +37,7 @@ def permute_features(s: Split, seed: int = 0) -> Split:
                  s.y_test, task=s.task, num_classes=s.num_classes, name=f"{s.name} (permuted)", **scale)
 
 
+@checked
 def train_and_score(s: Split, hidden=(256, 256), *, lr: float = 1e-3, batch_size: int = 64,
                     num_epochs: int = 30, seed: int = 0) -> dict[str, float]:
     """Train an MLP with Adam and return its train and test accuracy."""
@@ -44,6 +47,7 @@ def train_and_score(s: Split, hidden=(256, 256), *, lr: float = 1e-3, batch_size
             "test": evaluate(model, s.X_test, s.y_test)[1], "history": history}
 
 
+@checked
 def boosting_baseline(s: Split, seed: int = 0) -> float:
     """Test accuracy of scikit-learn's HistGradientBoostingClassifier, the usual tabular baseline."""
     check_type("s", s, Split, "a course_lib.data.Split")

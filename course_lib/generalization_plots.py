@@ -8,11 +8,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import plots
+from .checks import checked
 from .data import Split
 
 CHANCE_STYLE = {"color": "gray", "ls": ":"}
 
 
+@checked
 def plot_memorisation(real: Mapping, shuffled: Mapping[str, Mapping], chance: float = 0.1):
     """Training accuracy on random labels per net (left), test accuracy with real vs random labels (right).
 
@@ -33,6 +35,7 @@ def plot_memorisation(real: Mapping, shuffled: Mapping[str, Mapping], chance: fl
     return fig
 
 
+@checked
 def plot_scrambled_pixels(plain: Split, scrambled: Split, plain_acc: float, scrambled_acc: float,
                           index: int = 0):
     """One test digit, the same digit with its pixels scrambled, and the MLP's test accuracy on each."""

@@ -6,6 +6,7 @@ import inspect
 
 from torch import nn
 
+from .checks import checked
 from .training import fit
 
 _NOT_HYPER = {"model", "data", "task", "progress", "callback", "seed",  # not choices about learning
@@ -19,6 +20,7 @@ CONDITIONS = {  # options of fit that only act together with another choice
 }
 
 
+@checked
 def fit_hyperparameters(**settings) -> dict:
     """The hyperparameters of ``training.fit``: its defaults, overridden by ``settings``."""
     defaults = {name: p.default for name, p in inspect.signature(fit).parameters.items()
@@ -29,6 +31,7 @@ def fit_hyperparameters(**settings) -> dict:
     return {**defaults, **settings}
 
 
+@checked
 def model_hyperparameters(model: nn.Module) -> dict:
     """The choices that built a course_lib MLP (its ``config``, without the seed and the sizes the
     data dictates: in_features, out_features, task)."""

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from . import metric_plots, metrics
-from .checks import check_positive, check_range, check_type
+from .checks import check_positive, check_range, check_type, checked
 from .models import MLP
 from .training import fit, predict_scores
 from .widgets import Cache, Explorer, selection_slider
@@ -28,6 +28,7 @@ def _check_prevalence(prevalence: Any) -> float:
     return float(prevalence)
 
 
+@checked
 def counts_at(prevalence: float, num_positives: int) -> tuple[int, int]:
     """(num_negatives, num_positives) giving ``prevalence`` with ``num_positives`` positives."""
     prevalence = _check_prevalence(prevalence)
@@ -35,12 +36,14 @@ def counts_at(prevalence: float, num_positives: int) -> tuple[int, int]:
     return round(num_positives * (1 - prevalence) / prevalence), num_positives
 
 
+@checked
 def always_negative(y_true: Any) -> dict[str, float]:
     """Counts and metrics of the model that predicts "negative" for everyone (C3)."""
     y_true = metrics.as_labels("y_true", y_true)
     return metrics.binary_report(y_true, np.zeros_like(y_true))
 
 
+@checked
 def binormal_scores(prevalence: float, *, num_positives: int = 2000, separation: float = 1.5,
                     seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(y_true, y_score): positives score N(separation, 1), negatives N(0, 1), at ``prevalence``.
@@ -55,6 +58,7 @@ def binormal_scores(prevalence: float, *, num_positives: int = 2000, separation:
     return y_true, y_score
 
 
+@checked
 def make_data(prevalence: float, *, num_positives: int = 200, num_features: int = 8,
               separation: float = 2.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(X, y): Gaussian classes in ``num_features`` dimensions, the positives' mean shifted by
@@ -72,6 +76,7 @@ def make_data(prevalence: float, *, num_positives: int = 200, num_features: int 
     return X[order].astype(np.float32), y[order]
 
 
+@checked
 def train_at_prevalence(prevalence: float, *, seed: int = 0, num_epochs: int = 25,
                         num_train_positives: int = 200, num_test_positives: int = 500
                         ) -> dict[str, Any]:
@@ -98,6 +103,7 @@ def train_at_prevalence(prevalence: float, *, seed: int = 0, num_epochs: int = 2
     }
 
 
+@checked
 def plot_prevalence(result: dict[str, Any], axes=None):
     """ROC curve, PR curve with its prevalence baseline, and the always-negative baseline's metrics."""
     if axes is None:
@@ -122,6 +128,7 @@ def plot_prevalence(result: dict[str, Any], axes=None):
     return axes
 
 
+@checked
 def plot_prevalence_sweep(results: list[dict[str, Any]], ax=None):
     """ROC AUC and average precision of ``train_at_prevalence`` results against the prevalence."""
     if not results:
@@ -146,6 +153,7 @@ def plot_prevalence_sweep(results: list[dict[str, Any]], ax=None):
 class PrevalenceExplorer(Explorer):
     """A prevalence slider that regenerates the data and retrains (cached by value)."""
 
+    @checked
     def __init__(self, prevalences=PREVALENCES, *, seed: int = 0, value: float = 0.5):
         self.results = Cache(lambda p: train_at_prevalence(p, seed=seed))
         slider = selection_slider("prevalence", list(prevalences), value, continuous_update=False,

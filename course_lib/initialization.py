@@ -5,11 +5,12 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .checks import check_choice, check_positive
+from .checks import check_choice, check_positive, checked
 
 INITS = ("default", "xavier", "he", "orthogonal")
 
 
+@checked
 @torch.no_grad()
 def initialize(
     model: nn.Module, scheme: str = "default", *, scale: float = 1.0, seed: int | None = None

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .checks import as_float_tensor, check_choice, check_positive, check_type
+from .checks import as_float_tensor, check_choice, check_positive, check_type, checked
 from .data import Split
 from .models import build_mlp
 from .training import History, fit, loss_function, make_optimizer, task_of
@@ -40,6 +40,7 @@ class BowlRun:
         return bool(not np.isfinite(self.loss[-1]) or self.loss[-1] > self.loss[0])
 
 
+@checked
 def gd_on_bowl(lr: float, eigenvalues=(1.0, 10.0), x0=(1.0, 1.0), num_steps: int = 100) -> BowlRun:
     """Run torch's SGD on the quadratic bowl f(x) = ½ Σ λᵢ xᵢ² from ``x0``.
 
@@ -68,6 +69,7 @@ def gd_on_bowl(lr: float, eigenvalues=(1.0, 10.0), x0=(1.0, 1.0), num_steps: int
     return BowlRun(lr, lam.numpy(), torch.stack(path).numpy(), np.array(loss))
 
 
+@checked
 def plot_bowl_runs(runs: list[BowlRun], axes=None):
     """Paths over the bowl's contours (left) and the loss per step (right)."""
     if axes is None:
@@ -107,6 +109,7 @@ def plot_bowl_runs(runs: list[BowlRun], axes=None):
 
 # --- sharpness: the largest Hessian eigenvalue of a network's loss ------------------------------
 
+@checked
 def sharpness(model: nn.Module, X, y, *, task: str | None = None, num_iters: int = 30,
               seed: int = 0) -> float:
     """λ_max of the loss Hessian at the current weights, by power iteration on Hessian-vector products.
@@ -133,6 +136,7 @@ def sharpness(model: nn.Module, X, y, *, task: str | None = None, num_iters: int
 
 # --- Adam's per-parameter step (C14) -------------------------------------------------------------
 
+@checked
 def adam_first_step(grad_scales, lr: float = 1e-3, eps: float = 1e-8) -> np.ndarray:
     """|Δθ| of one torch Adam step for parameters whose gradients have the given sizes.
 
@@ -150,6 +154,7 @@ def adam_first_step(grad_scales, lr: float = 1e-3, eps: float = 1e-8) -> np.ndar
     return theta.detach().abs().numpy()
 
 
+@checked
 def update_sizes(model: nn.Module, data: Split, optimizer: str, lr: float, *, num_steps: int = 20,
                  batch_size: int = 64, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(|gradient|, |update|) of every parameter at the last of ``num_steps`` mini-batch steps."""
@@ -171,6 +176,7 @@ def update_sizes(model: nn.Module, data: Split, optimizer: str, lr: float, *, nu
     return grad.abs().numpy(), (after - before).abs().numpy()
 
 
+@checked
 def update_slope(grad: np.ndarray, update: np.ndarray) -> float:
     """Slope of log|update| against log|gradient| over the parameters: 1 for SGD (the step is
     lr·g), near 0 for an optimizer whose step ignores the gradient's size."""
@@ -180,6 +186,7 @@ def update_slope(grad: np.ndarray, update: np.ndarray) -> float:
     return float(np.polyfit(np.log10(grad[keep]), np.log10(update[keep]), 1)[0])
 
 
+@checked
 def plot_update_sizes(results: dict[str, tuple[np.ndarray, np.ndarray]], ax=None):
     """Scatter |update| against |gradient| for each optimizer (log-log); the legend gives each
     cloud's fitted log-log slope."""
@@ -208,6 +215,7 @@ class LRExplorer(Explorer):
     """A log-scale LR slider that retrains the same model at each value (cached) and overlays
     the loss curve on every setting tried so far; a diverged run is drawn, never raised."""
 
+    @checked
     def __init__(self, data: Split, *, hidden=(64, 64), optimizer: str = "sgd", batch_size: int = 32,
                  num_epochs: int = 10, lr: float = 0.1, lr_range=(1e-3, 10.0), seed: int = 0):
         check_type("data", data, Split, "a course_lib.data.Split")
@@ -269,6 +277,7 @@ LR_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "
              "#7f7f7f", "#bcbd22", "#000000")  # distinct and visible, no red (red marks divergence)
 
 
+@checked
 def smooth(values, beta: float = 0.9) -> np.ndarray:
     """Exponential moving average with bias correction (what the LR range test plots)."""
     check_positive("beta", beta, allow_zero=True)
@@ -279,6 +288,7 @@ def smooth(values, beta: float = 0.9) -> np.ndarray:
     return np.array(out)
 
 
+@checked
 def plot_lr_runs(runs: dict[float, History], current: float | None = None):
     """Left: mini-batch loss per step for every LR (the current one bold); right: the final
     validation accuracy against the LR, with diverged runs marked ✗ at the bottom."""

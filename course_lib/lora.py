@@ -17,12 +17,13 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .checks import check_positive, check_type
+from .checks import check_positive, check_type, checked
 
 
 class LoRALinear(nn.Module):
     """A frozen ``nn.Linear`` plus a trainable rank-``rank`` update scaled by ``alpha / rank``."""
 
+    @checked
     def __init__(self, base: nn.Linear, rank: int = 4, alpha: float | None = None, *, seed: int = 0):
         check_type("base", base, nn.Linear, "a torch.nn.Linear")
         check_positive("rank", rank, integer=True)
@@ -70,6 +71,7 @@ class LoRALinear(nn.Module):
         return f"rank={self.rank}, alpha={self.alpha:g}"
 
 
+@checked
 def lora_parameter_count(in_features: int, out_features: int, rank: int) -> int:
     """Trainable parameters of one LoRA adapter: r * (in + out) (the full weight has in * out)."""
     for name, value in (("in_features", in_features), ("out_features", out_features), ("rank", rank)):
@@ -90,6 +92,7 @@ def _set_module(model: nn.Module, name: str, module: nn.Module) -> None:
     setattr(parent, child, module)
 
 
+@checked
 def add_lora(model: nn.Module, rank: int = 4, alpha: float | None = None, *,
              targets: Sequence[str] | None = None, seed: int = 0) -> nn.Module:
     """Freeze ``model`` and wrap its nn.Linear layers named in ``targets`` (default: all) in LoRALinear.
@@ -118,6 +121,7 @@ def add_lora(model: nn.Module, rank: int = 4, alpha: float | None = None, *,
     return model
 
 
+@checked
 def merge_lora(model: nn.Module) -> nn.Module:
     """A copy of ``model`` with every LoRALinear replaced by its merged nn.Linear (same outputs)."""
     if not isinstance(model, nn.Module):
@@ -131,6 +135,7 @@ def merge_lora(model: nn.Module) -> nn.Module:
     return merged
 
 
+@checked
 def lora_layers(model: nn.Module) -> list[tuple[str, LoRALinear]]:
     """Every LoRALinear of ``model`` with its name."""
     return [(n, m) for n, m in model.named_modules() if isinstance(m, LoRALinear)]

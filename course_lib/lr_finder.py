@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .checks import check_positive, check_range
+from .checks import check_positive, check_range, checked
 from .learning_rate import smooth
 from .training import fit
 
@@ -51,6 +51,7 @@ class LRRangeTest:
                 f"minimum at {self.lr_at_minimum:.2g}, suggestion {self.suggestion:.2g})")
 
 
+@checked(data=None)  # a Split or a tuple: checked by fit
 def lr_range_test(model: nn.Module, data, *, optimizer: str = "sgd", start_lr: float = 1e-4,
                   end_lr: float = 10.0, num_steps: int = 100, batch_size: int = 32,
                   stop_factor: float = 4.0, beta: float = 0.9, seed: int = 0) -> LRRangeTest:
@@ -80,6 +81,7 @@ def lr_range_test(model: nn.Module, data, *, optimizer: str = "sgd", start_lr: f
     return LRRangeTest(lrs, losses, smooth(losses, beta), history.diverged, stop_factor)
 
 
+@checked
 def plot_lr_range_test(result: LRRangeTest, ax=None):
     """The smoothed loss against the LR (log scale), with the minimum and the suggestion marked."""
     if ax is None:

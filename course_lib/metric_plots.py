@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.transforms import ScaledTranslation
 
 from . import metrics
-from .checks import check_positive
+from .checks import check_positive, checked
 from .plots import CLASS_COLORS
 
 METRIC_COLORS = {"accuracy": "0.35", "precision": "C2", "recall": "C3", "f1": "C4", "fpr": "C1"}
@@ -25,6 +25,7 @@ def _axes(ax):
     return ax
 
 
+@checked
 def plot_confusion_matrix(cm: Any, labels: Sequence | None = None, ax=None, *,
                           title: str | None = None, cell_names: bool | None = None,
                           normalize_rows: bool = False, fontsize: float = 12):
@@ -62,6 +63,7 @@ def plot_confusion_matrix(cm: Any, labels: Sequence | None = None, ax=None, *,
     return ax
 
 
+@checked
 def plot_roc(fpr: Any, tpr: Any, ax=None, *, label: str | None = None, color: str | None = None,
              chance: bool = True, **kwargs):
     """A ROC curve (TPR against FPR), with the diagonal of a random ranking."""
@@ -76,6 +78,7 @@ def plot_roc(fpr: Any, tpr: Any, ax=None, *, label: str | None = None, color: st
     return ax
 
 
+@checked
 def plot_pr(precision: Any, recall: Any, ax=None, *, label: str | None = None,
             color: str | None = None, prevalence: float | None = None, **kwargs):
     """A precision-recall curve drawn as the staircase it is (never linear interpolation, E19).
@@ -94,6 +97,7 @@ def plot_pr(precision: Any, recall: Any, ax=None, *, label: str | None = None,
     return ax
 
 
+@checked
 def score_histograms(y_true: Any, y_score: Any, bins: int = 30, value_range=None):
     """(edges, density of negatives, density of positives): each class's histogram integrates to 1."""
     y_true = metrics.as_labels("y_true", y_true)
@@ -105,6 +109,7 @@ def score_histograms(y_true: Any, y_score: Any, bins: int = 30, value_range=None
     return edges, dens[0], dens[1]
 
 
+@checked
 def plot_score_histograms(y_true: Any, y_score: Any, ax=None, *, bins: int = 30, value_range=None,
                           class_names: Sequence[str] = ("negative", "positive")):
     """The score distribution of each class (each normalised, so a rare class stays visible)."""
@@ -117,6 +122,7 @@ def plot_score_histograms(y_true: Any, y_score: Any, ax=None, *, bins: int = 30,
     return ax
 
 
+@checked
 def plot_metric_sweep(sweep: Mapping[str, np.ndarray], ax=None, *,
                       names: Sequence[str] = ("accuracy", "precision", "recall", "f1", "fpr")):
     """Metrics against the threshold, from ``metrics.sweep_thresholds``."""
@@ -129,6 +135,7 @@ def plot_metric_sweep(sweep: Mapping[str, np.ndarray], ax=None, *,
     return ax
 
 
+@checked
 def legend_below(ax, *, ncol: int = 2, fontsize: float = 10, offset_points: float = 34, handles=None,
                  **kwargs):
     """A legend centred under the axes (below the x label), so that it never covers data.
@@ -143,6 +150,7 @@ def legend_below(ax, *, ncol: int = 2, fontsize: float = 10, offset_points: floa
                      fontsize=fontsize, frameon=False, **extra, **kwargs)
 
 
+@checked
 def zoom_inset(ax, xlim: tuple[float, float], ylim: tuple[float, float], *,
                bounds: tuple[float, float, float, float] = (0.4, 0.1, 0.55, 0.55), title: str | None = None):
     """An inset magnifying the box ``xlim`` x ``ylim`` of ``ax``: its data lines are drawn again there.
@@ -169,6 +177,7 @@ def zoom_inset(ax, xlim: tuple[float, float], ylim: tuple[float, float], *,
     return inset
 
 
+@checked
 def plot_hand_sweep(y_true: Any, y_score: Any, hand_fpr: Sequence[float], hand_tpr: Sequence[float],
                     hand_precision: Sequence[float], *, hand_label: str = "thresholds by hand",
                     max_fpr: float = 0.05, min_rate: float = 0.8):
@@ -196,6 +205,7 @@ def plot_hand_sweep(y_true: Any, y_score: Any, hand_fpr: Sequence[float], hand_t
     return fig
 
 
+@checked
 def plot_curves_by_prevalence(scores: Mapping[float, tuple[Any, Any]]):
     """ROC (left) and PR (right) curves of (y_true, y_score) keyed by prevalence; PR baselines dotted."""
     fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")

@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from sklearn.exceptions import UndefinedMetricWarning
 
-from .checks import _describe, check_choice, check_same_length
+from .checks import _describe, check_choice, check_same_length, checked
 
 AVERAGES = (None, "binary", "micro", "macro", "weighted")
 
@@ -43,6 +43,7 @@ def _as_array(name: str, values: Any) -> np.ndarray:
     return values
 
 
+@checked
 def as_labels(name: str, y: Any) -> np.ndarray:
     """Integer class labels as a 1-D int64 array (bools and whole-number floats accepted)."""
     y = _as_array(name, y)
@@ -56,6 +57,7 @@ def as_labels(name: str, y: Any) -> np.ndarray:
     raise TypeError(f"{name} must hold integer class labels, got {_describe(y)}")
 
 
+@checked
 def as_scores(name: str, y_score: Any) -> np.ndarray:
     """Finite real scores as a 1-D float64 array."""
     y_score = _as_array(name, y_score)
@@ -115,6 +117,7 @@ def _divide(numerator, denominator, zero_division: Any, what: str) -> np.ndarray
 
 
 # ----------------------------------------------------------------------------- one threshold
+@checked
 def apply_threshold(y_score: Any, threshold: float) -> np.ndarray:
     """Predicted labels: 1 where ``y_score >= threshold``, else 0."""
     y_score = as_scores("y_score", y_score)
@@ -123,6 +126,7 @@ def apply_threshold(y_score: Any, threshold: float) -> np.ndarray:
     return (y_score >= threshold).astype(np.int64)
 
 
+@checked
 def confusion_matrix(y_true: Any, y_pred: Any, *, labels: Any = None,
                      normalize: str | None = None) -> np.ndarray:
     """C[i, j] = number of samples of true class labels[i] predicted as labels[j].
@@ -151,6 +155,7 @@ def confusion_matrix(y_true: Any, y_pred: Any, *, labels: Any = None,
         return np.nan_to_num(counts / total)
 
 
+@checked
 def binary_counts(y_true: Any, y_pred: Any, *, pos_label: int = 1) -> tuple[int, int, int, int]:
     """(tn, fp, fn, tp): the four cells of a binary confusion matrix."""
     y_true, y_pred = _pair(y_true, y_pred, "y_pred")
@@ -161,6 +166,7 @@ def binary_counts(y_true: Any, y_pred: Any, *, pos_label: int = 1) -> tuple[int,
     return len(y_true) - tp - fp - fn, fp, fn, tp
 
 
+@checked
 def accuracy_score(y_true: Any, y_pred: Any, *, normalize: bool = True) -> float:
     """(TP + TN) / all: the fraction of correct predictions (their number if not normalize)."""
     y_true, y_pred = _pair(y_true, y_pred, "y_pred")
@@ -168,6 +174,7 @@ def accuracy_score(y_true: Any, y_pred: Any, *, normalize: bool = True) -> float
     return correct / len(y_true) if normalize else float(correct)
 
 
+@checked
 def precision_recall_fscore_support(
     y_true: Any, y_pred: Any, *, labels: Any = None, pos_label: int = 1,
     average: str | None = None, zero_division: Any = "warn",
@@ -223,6 +230,7 @@ def _mean_ignoring_nan(values: np.ndarray, weights: np.ndarray | None) -> float:
     return float(np.average(values[keep], weights=weights[keep]))
 
 
+@checked
 def precision_score(y_true: Any, y_pred: Any, *, labels: Any = None, pos_label: int = 1,
                     average: str | None = "binary", zero_division: Any = "warn"):
     """TP / (TP + FP): of what we predicted positive, how much was positive."""
@@ -230,6 +238,7 @@ def precision_score(y_true: Any, y_pred: Any, *, labels: Any = None, pos_label: 
                                            average=average, zero_division=zero_division)[0]
 
 
+@checked
 def recall_score(y_true: Any, y_pred: Any, *, labels: Any = None, pos_label: int = 1,
                  average: str | None = "binary", zero_division: Any = "warn"):
     """TP / (TP + FN), the true positive rate: of all positives, how many we caught."""
@@ -237,6 +246,7 @@ def recall_score(y_true: Any, y_pred: Any, *, labels: Any = None, pos_label: int
                                            average=average, zero_division=zero_division)[1]
 
 
+@checked
 def f1_score(y_true: Any, y_pred: Any, *, labels: Any = None, pos_label: int = 1,
              average: str | None = "binary", zero_division: Any = "warn"):
     """2TP / (2TP + FP + FN), the harmonic mean of precision and recall."""
@@ -244,6 +254,7 @@ def f1_score(y_true: Any, y_pred: Any, *, labels: Any = None, pos_label: int = 1
                                            average=average, zero_division=zero_division)[2]
 
 
+@checked
 def false_positive_rate(y_true: Any, y_pred: Any, *, pos_label: int = 1,
                         zero_division: Any = "warn") -> float:
     """FP / (FP + TN): of all negatives, how many we flagged (scikit-learn has no such function)."""
@@ -251,6 +262,7 @@ def false_positive_rate(y_true: Any, y_pred: Any, *, pos_label: int = 1,
     return float(_divide([fp], [fp + tn], zero_division, "FPR is ill-defined: no negative samples")[0])
 
 
+@checked
 def binary_report(y_true: Any, y_pred: Any, *, pos_label: int = 1) -> dict[str, float]:
     """The four counts and accuracy, precision, recall, F1 and FPR (NaN where undefined)."""
     tn, fp, fn, tp = binary_counts(y_true, y_pred, pos_label=pos_label)
@@ -265,6 +277,7 @@ def binary_report(y_true: Any, y_pred: Any, *, pos_label: int = 1) -> dict[str, 
     }
 
 
+@checked
 def classification_report(y_true: Any, y_pred: Any, *, labels: Any = None, digits: int = 2) -> str:
     """A text table of per-class precision, recall, F1 and support, then the averages.
 
@@ -297,6 +310,7 @@ def classification_report(y_true: Any, y_pred: Any, *, labels: Any = None, digit
 
 
 # ----------------------------------------------------------------------------- every threshold
+@checked
 def confusion_matrix_at_thresholds(y_true: Any, y_score: Any, *, pos_label: int | None = None):
     """(tns, fps, fns, tps, thresholds): the binary confusion matrix at every unique score.
 
@@ -313,6 +327,7 @@ def confusion_matrix_at_thresholds(y_true: Any, y_score: Any, *, pos_label: int 
     return fps[-1] - fps, fps, tps[-1] - tps, tps, y_score[last_of_each_score]
 
 
+@checked
 def roc_curve(y_true: Any, y_score: Any, *, pos_label: int | None = None,
               drop_intermediate: bool = True):
     """(fpr, tpr, thresholds): the ROC curve, from (0, 0) at threshold +inf to (1, 1).
@@ -333,6 +348,7 @@ def roc_curve(y_true: Any, y_score: Any, *, pos_label: int | None = None,
     return fpr, tpr, np.r_[np.inf, thresholds]
 
 
+@checked
 def precision_recall_curve(y_true: Any, y_score: Any, *, pos_label: int | None = None):
     """(precision, recall, thresholds): thresholds rising, recall falling, ending at (recall 0, precision 1).
 
@@ -348,6 +364,7 @@ def precision_recall_curve(y_true: Any, y_score: Any, *, pos_label: int | None =
     return np.r_[precision[::-1], 1.0], np.r_[recall[::-1], 0.0], thresholds[::-1]
 
 
+@checked
 def sweep_thresholds(y_true: Any, y_score: Any, thresholds: Any, *, pos_label: int = 1
                      ) -> dict[str, np.ndarray]:
     """Counts and metrics at each of ``thresholds``: the lecture's sweep, one confusion matrix each.
@@ -374,6 +391,7 @@ def sweep_thresholds(y_true: Any, y_score: Any, thresholds: Any, *, pos_label: i
         }
 
 
+@checked
 def auc(x: Any, y: Any) -> float:
     """Area under a curve through the points (x, y) by the trapezoidal rule; x must be monotonic."""
     x, y = as_scores("x", x), as_scores("y", y)
@@ -387,18 +405,21 @@ def auc(x: Any, y: Any) -> float:
     return abs(area)
 
 
+@checked
 def roc_auc_score(y_true: Any, y_score: Any) -> float:
     """Area under the ROC curve: 1 = perfect ranking, 0.5 = random (scikit-learn's, binary only)."""
     fpr, tpr, _ = roc_curve(y_true, y_score)
     return auc(fpr, tpr)
 
 
+@checked
 def average_precision_score(y_true: Any, y_score: Any, *, pos_label: int = 1) -> float:
     """Average precision: sum over thresholds of (R_k - R_(k-1)) * P_k, the staircase's area."""
     precision, recall, _ = precision_recall_curve(y_true, y_score, pos_label=pos_label)
     return max(0.0, float(np.sum((recall[:-1] - recall[1:]) * precision[:-1])))
 
 
+@checked
 def ranking_probability(y_true: Any, y_score: Any, *, pos_label: int = 1) -> float:
     """P(a random positive scores above a random negative), ties counting half. Equals the ROC AUC."""
     y_true, y_score = _pair(y_true, y_score, "y_score", scores=True)

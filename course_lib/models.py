@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from .activations import get_activation
-from .checks import check_choice, check_positive, check_range, check_type
+from .checks import check_choice, check_positive, check_range, check_type, checked
 from .data import TASKS
 from .initialization import initialize
 
@@ -16,6 +16,7 @@ from .initialization import initialize
 class Block(nn.Sequential):
     """One hidden layer: Linear -> (BatchNorm) -> activation -> (Dropout)."""
 
+    @checked
     def __init__(self, n_in: int, n_out: int, activation: str, batch_norm: bool, dropout: float):
         layers: dict[str, nn.Module] = {"linear": nn.Linear(n_in, n_out)}
         if batch_norm:
@@ -35,6 +36,7 @@ class Residual(nn.Module):
     the activation after the sum), which notebook 03 trains 30 layers deep, is ``resnet.ResidualBlock``.
     """
 
+    @checked
     def __init__(self, block: nn.Module):
         super().__init__()
         self.block = block
@@ -52,6 +54,7 @@ class MLP(nn.Module):
     logits: the loss applies the sigmoid or softmax (erratum E20).
     """
 
+    @checked(hidden=None)
     def __init__(
         self,
         in_features: int,
@@ -110,6 +113,7 @@ class MLP(nn.Module):
         return [(n, m) for n, m in self.named_modules() if isinstance(m, nn.Linear)]
 
 
+@checked
 def build_mlp(split_or_features, hidden: Sequence[int] = (64, 64), activation: str = "relu",
               **kwargs) -> MLP:
     """An MLP sized for a data Split (in/out features and task taken from it) or a feature count."""
@@ -123,6 +127,7 @@ def build_mlp(split_or_features, hidden: Sequence[int] = (64, 64), activation: s
     return MLP(split_or_features, hidden=hidden, activation=activation, **kwargs)
 
 
+@checked
 def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
     """Number of (trainable) parameters."""
     if not isinstance(model, nn.Module):
@@ -130,6 +135,7 @@ def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 
+@checked
 def parameter_table(model: nn.Module) -> list[tuple[str, tuple[int, ...], int]]:
     """(name, shape, count) of every parameter tensor, in order."""
     if not isinstance(model, nn.Module):

@@ -12,11 +12,12 @@ from typing import Any
 import numpy as np
 
 from . import metrics
-from .checks import check_choice, check_positive, check_range
+from .checks import check_choice, check_positive, check_range, checked
 
 RULES = ("max_f1", "recall", "cost")
 
 
+@checked
 def choose_threshold(y_true: Any, y_score: Any, rule: str = "max_f1", *, target_recall: float = 0.9,
                      cost_fp: float = 1.0, cost_fn: float = 1.0) -> float:
     """The threshold that ``rule`` prefers on (y_true, y_score); ties go to the highest threshold."""
@@ -40,6 +41,7 @@ def choose_threshold(y_true: Any, y_score: Any, rule: str = "max_f1", *, target_
     return float(thresholds[int(np.argmin(cost))])
 
 
+@checked
 def total_cost(y_true: Any, y_pred: Any, *, cost_fp: float = 1.0, cost_fn: float = 1.0) -> float:
     """cost_fp * FP + cost_fn * FN of the predictions ``y_pred``."""
     check_positive("cost_fp", cost_fp, allow_zero=True)
@@ -48,6 +50,7 @@ def total_cost(y_true: Any, y_pred: Any, *, cost_fp: float = 1.0, cost_fn: float
     return float(cost_fp * fp + cost_fn * fn)
 
 
+@checked
 def report_at(y_true: Any, y_score: Any, threshold: float) -> dict[str, float]:
     """binary_report of the predictions ``y_score >= threshold``."""
     return metrics.binary_report(y_true, metrics.apply_threshold(y_score, threshold))

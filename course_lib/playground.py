@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .activations import TRAINABLE_ACTIVATIONS
-from .checks import check_positive
+from .checks import check_positive, checked
 from .data import TOY_SETS, Split, load
 from .models import MLP, build_mlp
 from .plots import decision_grid, plot_history, plot_surface
@@ -28,6 +28,7 @@ class Snapshots:
     yy: np.ndarray
 
 
+@checked
 def train_with_snapshots(model: MLP, s: Split, *, num_epochs: int = 30, lr: float = 0.01,
                          batch_size: int = 32, seed: int = 0, resolution: int = 80) -> Snapshots:
     """fit() with Adam, recording the decision surface P(class 1) before training and after each epoch."""
@@ -44,6 +45,7 @@ def train_with_snapshots(model: MLP, s: Split, *, num_epochs: int = 30, lr: floa
     return Snapshots(model, history, grids, xx, yy)
 
 
+@checked
 def draw_snapshot(snaps: Snapshots, s: Split, epoch: int, axes=None):
     """Decision surface after ``epoch`` epochs (left) and the loss curves with that epoch marked (right)."""
     epoch = min(epoch, len(snaps.grids) - 1)
@@ -61,6 +63,7 @@ def draw_snapshot(snaps: Snapshots, s: Split, epoch: int, axes=None):
     return fig
 
 
+@checked
 def playground(*, n_samples: int = 400, noise: float = 0.2, num_epochs: int = 30, seed: int = 0
                ) -> Explorer:
     """Explorer: dataset, depth, width and activation retrain (cached); the epoch slider only redraws."""

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from . import style
-from .checks import as_float_tensor, check_choice, check_positive
+from .checks import as_float_tensor, check_choice, check_positive, checked
 from .style import CLASS_COLORS, SURFACE_CMAP, use_style  # noqa: F401  (the one style; re-exported)
 
 
@@ -22,6 +22,7 @@ def _axes(ax):
     return ax
 
 
+@checked
 @torch.no_grad()
 def decision_grid(model: nn.Module, X, resolution: int = 120, margin: float = 0.5):
     """(xx, yy, P) over the bounding box of 2-D ``X``: P is P(class 1) or the predicted class."""
@@ -45,6 +46,7 @@ def decision_grid(model: nn.Module, X, resolution: int = 120, margin: float = 0.
     return xx.numpy(), yy.numpy(), P.reshape(xx.shape).numpy()
 
 
+@checked(s="float+")
 def plot_decision_boundary(model: nn.Module, X, y, ax=None, *, resolution: int = 120,
                            title: str | None = None, s: float = 12):
     """Shade the model's predicted P(class 1) over the plane, with the data points on top."""
@@ -52,6 +54,7 @@ def plot_decision_boundary(model: nn.Module, X, y, ax=None, *, resolution: int =
     return plot_surface(xx, yy, P, X, y, ax, title=title, s=s)
 
 
+@checked(s="float+")
 def plot_surface(xx, yy, P, X, y, ax=None, *, title: str | None = None, s: float = 12):
     """Shade a precomputed surface P(class 1) on the grid (xx, yy), with the points (X, y) on top."""
     ax = _axes(ax)
@@ -78,6 +81,7 @@ class PlainLogFormatter(mpl.ticker.LogFormatterSciNotation):
         return f"{x:g}" if super().__call__(x, pos) else ""
 
 
+@checked
 def plain_log_ticks(ax, axis: str = "y") -> None:
     """Label a log axis with plain numbers, major and (where matplotlib labels them) minor ticks."""
     target = ax.yaxis if axis == "y" else ax.xaxis
@@ -85,6 +89,7 @@ def plain_log_ticks(ax, axis: str = "y") -> None:
     target.set_minor_formatter(PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(2, 0.5)))
 
 
+@checked
 def add_probability_colorbar(fig, axes) -> None:
     """A colour bar for decision surfaces: the shading is P(class 1), from 0 (blue) to 1 (vermillion)."""
     colors = SURFACE_CMAP(np.linspace(0, 1, 256))
@@ -94,6 +99,7 @@ def add_probability_colorbar(fig, axes) -> None:
     fig.colorbar(mappable, ax=axes, label="P(class 1)", shrink=0.9)
 
 
+@checked
 def plot_history(histories, ax=None, *, key: str = "loss", x: str = "epoch",
                  validation: bool = True, log: bool | None = None):
     """Training (solid) and validation (dashed) curves of one History or a {label: History} dict.

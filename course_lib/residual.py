@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 from matplotlib.ticker import MaxNLocator
 
-from .checks import check_positive, check_type
+from .checks import check_positive, check_type, checked
 from .data import Split
 from .diagnostics import deep_mlp, gradient_flow, plot_gradient_flow
 from .plots import plot_history
@@ -30,6 +30,7 @@ class Run:
     grad_norms: list[float]
 
 
+@checked
 def compare(data: Split, *, depth: int = 30, width: int = 64, lr: float = 0.02, num_epochs: int = 10,
             batch_size: int = 32, seed: int = 0,
             configs: Sequence[tuple[str, bool, str]] = CONFIGS) -> dict[str, Run]:
@@ -46,6 +47,7 @@ def compare(data: Split, *, depth: int = 30, width: int = 64, lr: float = 0.02, 
     return runs
 
 
+@checked
 def plot_compare(runs: dict[str, Run]):
     """Train and validation accuracy per epoch (left) and gradient flow at initialisation (right)."""
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.6))

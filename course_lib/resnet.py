@@ -8,6 +8,7 @@ import torch
 from torch import nn
 
 from .activations import get_activation
+from .checks import checked
 from .initialization import initialize
 from .models import MLP
 
@@ -20,6 +21,7 @@ class ResidualBlock(nn.Module):
     parameters as two plain hidden layers; only the skip is new.
     """
 
+    @checked
     def __init__(self, width: int, activation: str = "relu", batch_norm: bool = False):
         super().__init__()
         branch = nn.Sequential()
@@ -38,6 +40,7 @@ class ResidualBlock(nn.Module):
         return self.act(x + self.branch(x))
 
 
+@checked
 def residual_mlp(in_features: int, out_features: int = 1, hidden: Sequence[int] = (64, 64),
                  activation: str = "relu", **kwargs) -> MLP:
     """An MLP whose pairs of equal-width hidden layers become ResidualBlocks.

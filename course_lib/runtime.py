@@ -9,9 +9,10 @@ import sys
 import numpy as np
 import torch
 
-from .checks import check_positive, check_type
+from .checks import check_positive, check_type, checked
 
 
+@checked
 def seed_everything(seed: int) -> torch.Generator:
     """Seed Python, NumPy and torch; return a torch.Generator seeded with ``seed``."""
     check_type("seed", seed, int, "an integer")
@@ -21,6 +22,7 @@ def seed_everything(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
+@checked
 def choose_device(prefer: str = "cpu") -> torch.device:
     """Return the device to use; small course models run fastest on the CPU, so that is the default."""
     if prefer not in ("cpu", "auto"):
@@ -33,6 +35,7 @@ def choose_device(prefer: str = "cpu") -> torch.device:
     return torch.device("cpu")
 
 
+@checked
 def accelerator_hint() -> str:
     """A friendly sentence about the accelerator, if any, and why the course does not need one."""
     if torch.cuda.is_available():
@@ -47,6 +50,7 @@ def accelerator_hint() -> str:
     )
 
 
+@checked
 def versions() -> dict[str, str]:
     """Versions of Python and the libraries the course uses."""
     import ipywidgets
@@ -63,6 +67,7 @@ def versions() -> dict[str, str]:
     }
 
 
+@checked
 def setup(seed: int = 0, *, threads: int = 1, verbose: bool = True) -> torch.Generator:
     """Prepare a notebook: seed everything, use ``threads`` intra-op threads, flush denormals.
 
@@ -81,6 +86,7 @@ def setup(seed: int = 0, *, threads: int = 1, verbose: bool = True) -> torch.Gen
     return generator
 
 
+@checked
 def in_colab() -> bool:
     """True when running inside Google Colab."""
     return "google.colab" in sys.modules

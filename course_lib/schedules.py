@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from torch.optim import lr_scheduler as S
 
-from .checks import check_choice, check_positive, check_range, check_type
+from .checks import check_choice, check_positive, check_range, check_type, checked
 from .training import SchedulerFactory
 
 SCHEDULES = ("constant", "step", "exponential", "linear", "cosine", "warmup_cosine", "plateau")
@@ -42,6 +42,7 @@ def _check_common(name: str, num_steps: int, warmup_steps: int, final_factor: fl
                          f"for 'warmup_cosine', got {warmup_steps}")
 
 
+@checked
 def make_scheduler(name: str, num_steps: int, *, warmup_steps: int = 0, final_factor: float = 0.0,
                    num_drops: int = 3, gamma_step: float = 0.1, plateau_factor: float = 0.5,
                    plateau_patience: int = 2) -> SchedulerFactory:
@@ -86,6 +87,7 @@ def make_scheduler(name: str, num_steps: int, *, warmup_steps: int = 0, final_fa
     return factory
 
 
+@checked
 def schedule_curve(name: str, num_steps: int, lr: float = 1.0, **options) -> np.ndarray:
     """The LR torch's scheduler gives each of ``num_steps`` steps (not for "plateau")."""
     if name == "plateau":
@@ -104,6 +106,7 @@ def schedule_curve(name: str, num_steps: int, lr: float = 1.0, **options) -> np.
     return np.array(lrs)
 
 
+@checked
 def plateau_curve(val_losses, lr: float = 1.0, *, factor: float = 0.5, patience: int = 2) -> np.ndarray:
     """The LR ReduceLROnPlateau gives each epoch when it sees ``val_losses`` one per epoch."""
     check_positive("lr", lr)
@@ -121,6 +124,7 @@ def plateau_curve(val_losses, lr: float = 1.0, *, factor: float = 0.5, patience:
     return np.array(lrs)
 
 
+@checked
 def formula(name: str, num_steps: int, lr: float = 1.0, *, warmup_steps: int = 0,
             final_factor: float = 0.0, num_drops: int = 3, gamma_step: float = 0.1) -> np.ndarray:
     """The same curves as ``schedule_curve``, written out by hand with NumPy (t = 0 … T−1)."""
@@ -147,6 +151,7 @@ def formula(name: str, num_steps: int, lr: float = 1.0, *, warmup_steps: int = 0
     return np.where(t < w, warm, cosine)
 
 
+@checked
 def plot_schedules(num_steps: int, lr: float = 1.0, names=None, ax=None, *, highlight: str | None = None,
                    log: bool = False, legend: bool = True, **options):
     """Draw the LR curves of several schedules (all but "plateau") on one axis; ``log`` draws the
@@ -178,6 +183,7 @@ def plot_schedules(num_steps: int, lr: float = 1.0, names=None, ax=None, *, high
 
 # --- explore: pick a schedule, see its LR curve and the training it gives --------------------------
 
+@checked
 def train_with_schedule(data, name: str, *, lr: float = 0.1, optimizer: str = "momentum",
                         batch_size: int = 64, num_epochs: int = 20, hidden=(64, 64), seed: int = 0,
                         **options):
@@ -201,6 +207,7 @@ class ScheduleExplorer:
     """A "schedule" dropdown: the LR torch's scheduler gives every step, and the validation loss of
     training with it next to the constant LR (each schedule trained once, then cached)."""
 
+    @checked
     def __init__(self, data, *, schedule: str = "cosine", **train_options):
         from .data import Split
         from .widgets import Cache, Explorer

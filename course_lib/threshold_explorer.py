@@ -25,7 +25,7 @@ from matplotlib.patches import Patch, Rectangle
 from PIL import Image as PILImage
 
 from . import metric_plots, metrics
-from .checks import check_positive, check_same_length, check_type
+from .checks import check_positive, check_same_length, check_type, checked
 from .widgets import display_widget
 
 GRID_POINTS = 401  # thresholds at which the metric-vs-threshold panel is computed
@@ -36,6 +36,7 @@ def _fmt(value: float) -> str:
     return "undefined (0/0)" if np.isnan(value) else f"{value:.3f}"
 
 
+@checked
 def confusion_table_html(report: dict[str, float]) -> str:
     """The confusion matrix in the lecture's layout (positives first) with the metrics around it."""
     good, bad, cell = "#d5ecd5", "#f6d5d5", "padding:6px 12px;border:1px solid #bbb"
@@ -58,6 +59,7 @@ def confusion_table_html(report: dict[str, float]) -> str:
     )
 
 
+@checked
 def readout_text(report: dict[str, float], threshold: float) -> str:
     """Two lines for the figure: the four counts at ``threshold``, then the metrics."""
     return (f"threshold {threshold:.2f}:  TP {report['tp']}  FN {report['fn']}  FP {report['fp']}  "
@@ -73,6 +75,7 @@ class ThresholdExplorer:
     ``slider.value`` and read them.
     """
 
+    @checked
     def __init__(self, y_true: Any, y_score: Any, *, threshold: float = 0.5, title: str | None = None,
                  bins: int = 30, figsize: tuple[float, float] = (8.4, 6.6),
                  class_names: tuple[str, str] = ("negative", "positive")):

@@ -22,6 +22,7 @@ from .checks import (
     check_positive,
     check_same_length,
     check_type,
+    checked,
 )
 from .data import TASKS, Split
 
@@ -81,6 +82,7 @@ class History:
         return f"History({', '.join(parts)})"
 
 
+@checked
 def task_of(model: nn.Module, task: str | None = None) -> str:
     """The model's task: the explicit ``task`` or the model's ``task`` attribute."""
     task = task or getattr(model, "task", None)
@@ -90,6 +92,7 @@ def task_of(model: nn.Module, task: str | None = None) -> str:
     return task
 
 
+@checked
 def loss_function(task: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
     """The loss for a task, taking raw model outputs: BCE-with-logits, cross-entropy or MSE."""
     check_choice("task", task, TASKS)
@@ -100,11 +103,13 @@ def loss_function(task: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Ten
     return F.cross_entropy
 
 
+@checked
 def metric_name(task: str) -> str:
     """Name of the headline metric: accuracy for classification, R² for regression."""
     return "R²" if task == "regression" else "accuracy"
 
 
+@checked
 def score(task: str, y_hat: torch.Tensor, y: torch.Tensor) -> float:
     """Headline metric from raw outputs: accuracy, or R² for regression."""
     if task == "regression":  # R² per output, averaged (scikit-learn's "uniform_average")
@@ -116,6 +121,7 @@ def score(task: str, y_hat: torch.Tensor, y: torch.Tensor) -> float:
     return float((labels == y).float().mean())
 
 
+@checked
 def make_optimizer(
     name: str,
     params,
@@ -192,6 +198,7 @@ def _as_arrays(data, task: str) -> tuple[torch.Tensor, ...]:
     return tuple(out)
 
 
+@checked
 def model_device(model: nn.Module) -> torch.device:
     """The device of the model's parameters (the CPU for a model without any)."""
     first = next(model.parameters(), None)
@@ -206,6 +213,7 @@ def _check_features(model: nn.Module, X: torch.Tensor) -> None:
                          f"takes {first.in_features}), got {X.shape[1]}")
 
 
+@checked
 @torch.no_grad()
 def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, task: str | None = None
              ) -> tuple[float, float]:
@@ -221,6 +229,7 @@ def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, task: str | Non
     return loss, score(task, y_hat, y)
 
 
+@checked
 @torch.no_grad()
 def predict_scores(model: nn.Module, X, task: str | None = None) -> torch.Tensor:
     """Probabilities: P(y=1) of shape (n,) for binary, (n, C) for multiclass; values for regression."""
@@ -237,6 +246,7 @@ def predict_scores(model: nn.Module, X, task: str | None = None) -> torch.Tensor
     return y_hat.squeeze(-1)
 
 
+@checked
 def predict(model: nn.Module, X, task: str | None = None) -> torch.Tensor:
     """Class labels (threshold 0.5 / argmax) or regression values."""
     task = task_of(model, task)
@@ -246,6 +256,7 @@ def predict(model: nn.Module, X, task: str | None = None) -> torch.Tensor:
     return s.argmax(-1) if task == "multiclass" else s
 
 
+@checked(data=None)  # a Split or a tuple: checked by fit
 def fit(
     model: nn.Module,
     data: Split | tuple,

@@ -20,7 +20,7 @@ import torch
 from torch import nn
 
 from .checkpoints import data_path, load_checkpoint
-from .checks import check_choice, check_positive, check_type
+from .checks import check_choice, check_positive, check_type, checked
 from .data import load_tabular
 from .lora import add_lora
 from .models import MLP, count_parameters
@@ -69,6 +69,7 @@ def _sinusoid_parameters(num: int, rng: np.random.Generator) -> tuple[np.ndarray
     return rng.uniform(*AMPLITUDES, num), rng.uniform(0, 2 * math.pi, num)
 
 
+@checked
 def sinusoid_source(num_functions: int = NUM_SOURCE_FUNCTIONS, num_points: int = 200, seed: int = 0
                     ) -> tuple[torch.Tensor, torch.Tensor]:
     """Source task: X (num_points, 1), a grid of X_RANGE; Y (num_points, num_functions) = A·sin(x + φ)."""
@@ -81,6 +82,7 @@ def sinusoid_source(num_functions: int = NUM_SOURCE_FUNCTIONS, num_points: int =
     return torch.tensor(x[:, None], dtype=torch.float32), torch.tensor(Y, dtype=torch.float32)
 
 
+@checked
 def sinusoid_target(n_train: int = 10, frequency: float = 1.0, seed: int = 0, n_test: int = 200) -> Task:
     """A new sinusoid A·sin(frequency·x + φ): ``n_train`` labelled points, a test grid of ``n_test``.
 
@@ -108,11 +110,13 @@ def sinusoid_target(n_train: int = 10, frequency: float = 1.0, seed: int = 0, n_
                                                           "frequency": frequency})
 
 
+@checked
 def backbone(out_features: int = NUM_SOURCE_FUNCTIONS, seed: int = 0) -> MLP:
     """The 1->64->64 tanh network of the sinusoid experiments, with ``out_features`` outputs."""
     return MLP(1, out_features, hidden=HIDDEN, activation="tanh", task="regression", seed=seed)
 
 
+@checked
 def pretrain_sinusoids(seed: int = 0, num_steps: int = 2000, lr: float = 1e-2) -> MLP:
     """Pretrain the backbone on the source task, deterministically (what data/sine_backbone.pt holds)."""
     check_positive("num_steps", num_steps, integer=True)
@@ -126,11 +130,13 @@ def pretrain_sinusoids(seed: int = 0, num_steps: int = 2000, lr: float = 1e-2) -
 PRETRAINED_FILE = "sine_backbone.pt"
 
 
+@checked
 def load_pretrained() -> tuple[MLP, dict]:
     """(model, meta): the pretrained sinusoid backbone shipped in data/ (tools/pretrain.py made it)."""
     return load_checkpoint(data_path(PRETRAINED_FILE))
 
 
+@checked
 @torch.no_grad()
 def source_loss(model: nn.Module, seed: int = 0) -> float:
     """Mean squared error of a pretrained backbone on the source task it was trained on."""
@@ -147,11 +153,13 @@ def _digits(classes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     return X[keep] / 16.0, np.array([relabel[c] for c in y[keep]], dtype=np.int64)
 
 
+@checked
 def digits_backbone(seed: int = 0) -> MLP:
     """A 64->64->64 tanh classifier of 5 digits."""
     return MLP(64, 5, hidden=HIDDEN, activation="tanh", task="multiclass", seed=seed)
 
 
+@checked
 def pretrain_digits(classes: Sequence[int] = (0, 1, 2, 3, 4), seed: int = 0, num_epochs: int = 20
                     ) -> MLP:
     """Pretrain a digits classifier on ``classes`` (all their images), in about a second."""
@@ -161,6 +169,7 @@ def pretrain_digits(classes: Sequence[int] = (0, 1, 2, 3, 4), seed: int = 0, num
     return model
 
 
+@checked
 def digits_target(shots: int = 5, classes: Sequence[int] = (5, 6, 7, 8, 9), seed: int = 0) -> Task:
     """``shots`` labelled images per class of ``classes`` to train on; every other image to test on."""
     check_positive("shots", shots, integer=True)
@@ -175,6 +184,7 @@ def digits_target(shots: int = 5, classes: Sequence[int] = (5, 6, 7, 8, 9), seed
                 out_features=len(classes))
 
 
+@checked
 def sinusoid_targets(n_train: int = 10, seeds: Sequence[int] = range(8), shift: float = 1.5
                      ) -> dict[str, list[Task]]:
     """{"related": same-frequency targets, "shifted": ``shift`` times faster}, one Task per seed."""
@@ -187,11 +197,13 @@ def sinusoid_targets(n_train: int = 10, seeds: Sequence[int] = range(8), shift: 
     return targets
 
 
+@checked
 def digits_targets(shots: int = 5, seeds: Sequence[int] = range(5)) -> dict[str, list[Task]]:
     """{"digits 5-9": one ``shots``-shot Task of digits 5-9 per seed} (the negative-transfer example)."""
     return {"digits 5-9": [digits_target(shots, seed=s) for s in seeds]}
 
 
+@checked
 def adapt(method: str, pretrained: MLP, out_features: int = 1, *, rank: int = LORA_RANK,
           alpha: float = LORA_ALPHA, seed: int = 0) -> MLP:
     """A model ready to train on a target, for one of METHODS; ``pretrained`` is left untouched.
@@ -220,6 +232,7 @@ def adapt(method: str, pretrained: MLP, out_features: int = 1, *, rank: int = LO
     return model
 
 
+@checked
 @torch.no_grad()
 def target_error(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     """Normalised test MSE, mean((y_hat - y)²) / var(y), for regression; 1 - accuracy for classes."""
@@ -241,6 +254,7 @@ class Result:
     seconds_per_step: float = math.nan
 
 
+@checked
 def finetune(method: str, pretrained: MLP, target: Task, *, rank: int = LORA_RANK,
              alpha: float = LORA_ALPHA, lr: float = LR, num_steps: int = NUM_STEPS, seed: int = 0
              ) -> Result:
@@ -254,6 +268,7 @@ def finetune(method: str, pretrained: MLP, target: Task, *, rank: int = LORA_RAN
                   count_parameters(model), model, history.wall_time / history.num_steps)
 
 
+@checked
 def compare(pretrained: MLP, targets: dict[str, Sequence[Task]], methods: Sequence[str] = METHODS,
             **kwargs) -> dict[str, dict[str, Result | list[Result]]]:
     """results[target][method] = one Result per task of ``targets[target]`` (one per seed)."""
@@ -262,23 +277,27 @@ def compare(pretrained: MLP, targets: dict[str, Sequence[Task]], methods: Sequen
                    for m in methods} for name, tasks in targets.items()}
 
 
+@checked
 def median_errors(results: dict[str, dict[str, list[Result]]]) -> dict[str, dict[str, float]]:
     """median[target][method] of the test errors over seeds."""
     return {name: {m: float(np.median([r.error for r in rs])) for m, rs in by_method.items()}
             for name, by_method in results.items()}
 
 
+@checked
 def median_error(results: Sequence[Result]) -> float:
     """Median test error of one method's Results over seeds."""
     return float(np.median([r.error for r in results]))
 
 
+@checked
 def error_quartiles(results: Sequence[Result]) -> tuple[float, float, float]:
     """(25th percentile, median, 75th percentile) of the test errors over seeds."""
     q1, q2, q3 = np.percentile([r.error for r in results], [25, 50, 75])
     return float(q1), float(q2), float(q3)
 
 
+@checked
 def wins(results: Sequence[Result], baseline: Sequence[Result]) -> int:
     """On how many seeds ``results`` has a lower test error than ``baseline`` (paired by seed)."""
     if len(results) != len(baseline):
@@ -287,6 +306,7 @@ def wins(results: Sequence[Result], baseline: Sequence[Result]) -> int:
     return sum(r.error < b.error for r, b in zip(results, baseline, strict=True))
 
 
+@checked
 def costs(results: dict[str, list[Result]]) -> dict[str, dict[str, float]]:
     """Per method: trainable parameters, Adam's state (2 numbers per trainable parameter), and the
     median wall time of one training step in milliseconds."""
@@ -295,6 +315,7 @@ def costs(results: dict[str, list[Result]]) -> dict[str, dict[str, float]]:
             for m, rs in results.items()}
 
 
+@checked
 def sample_efficiency(pretrained: MLP, sizes: Sequence[int], seeds: Sequence[int], *,
                       frequency: float = 1.0, methods: Sequence[str] = METHODS, **kwargs
                       ) -> dict[str, np.ndarray]:
@@ -310,6 +331,7 @@ def sample_efficiency(pretrained: MLP, sizes: Sequence[int], seeds: Sequence[int
     return errors
 
 
+@checked
 def rank_sweep(pretrained: MLP, ranks: Sequence[int], targets: Sequence[Task], *,
                alpha: float = LORA_ALPHA, **kwargs) -> dict[int, list[Result]]:
     """results[rank] = LoRA Results over ``targets`` (one per seed), with alpha fixed across ranks."""
@@ -325,6 +347,7 @@ def _iqr_whiskers(results: Sequence[Result]) -> tuple[float, list[float]]:
     return q2, [q2 - q1, q3 - q2]
 
 
+@checked
 def plot_comparison(results: dict[str, dict[str, list[Result]]], ax=None, *, title: str | None = None,
                     ylabel: str = "test error (normalised MSE)"):
     """Bars of the median test error per method and target, whiskers from the 25th to the 75th
@@ -355,6 +378,7 @@ def plot_comparison(results: dict[str, dict[str, list[Result]]], ax=None, *, tit
     return ax.figure
 
 
+@checked
 def plot_fits(results: dict[str, list[Result]], target: Task, seed: int = 0, ax=None, legend: bool = True):
     """The target's labelled points, its true curve and each method's prediction (one seed)."""
     import matplotlib.pyplot as plt
@@ -375,6 +399,7 @@ def plot_fits(results: dict[str, list[Result]], target: Task, seed: int = 0, ax=
     return ax.figure
 
 
+@checked
 def plot_costs(cost: dict[str, dict[str, float]]):
     """Trainable parameters and wall time per training step, per method (from ``costs``)."""
     import matplotlib.pyplot as plt
@@ -400,6 +425,7 @@ def _plain_log_ticks(ax, values: Sequence[int]) -> None:
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
+@checked
 def plot_sample_efficiency(sizes: Sequence[int], errors: dict[str, np.ndarray], ax=None):
     """Median target error (band: min to max over seeds) against the number of labelled examples."""
     import matplotlib.pyplot as plt
@@ -418,6 +444,7 @@ def plot_sample_efficiency(sizes: Sequence[int], errors: dict[str, np.ndarray], 
     return ax.figure
 
 
+@checked
 def rank_explorer(sweeps: dict[str, dict[int, list[Result]]], targets: dict[str, Sequence[Task]],
                   references: dict[str, dict[str, list[Result]]] | None = None):
     """An Explorer over precomputed rank sweeps (one per target): a "rank" slider and a "target"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .checks import check_positive, check_type
+from .checks import check_positive, check_type, checked
 from .data import Split
 from .models import build_mlp
 from .training import History, fit
@@ -34,6 +34,7 @@ def _val_accuracy(history: History) -> float | None:
     return None if history.diverged else history.final()
 
 
+@checked
 def warmup_experiment(data: Split, *, warmup_steps: int = 100, lr: float = 1.0, num_steps: int = 150,
                       depth: int = 6, width: int = 64, seeds=range(5)) -> WarmupResult:
     """Full-batch SGD on a ``depth``-hidden-layer He-init MLP at ``lr``, without and with warm-up."""
@@ -52,6 +53,7 @@ def warmup_experiment(data: Split, *, warmup_steps: int = 100, lr: float = 1.0, 
     return result
 
 
+@checked
 def adam_warmup_comparison(data: Split, *, warmup_steps: int = 100, lr: float = 1e-2,
                            num_epochs: int = 5, seeds=range(3)) -> WarmupResult:
     """Mini-batch Adam on a small MLP, without and with warm-up: final validation accuracy per seed."""
@@ -68,6 +70,7 @@ def adam_warmup_comparison(data: Split, *, warmup_steps: int = 100, lr: float = 
     return result
 
 
+@checked
 def plot_warmup(result: WarmupResult, axes=None):
     """Training loss per step of every seed, one panel per setting; diverged runs end in ✗."""
     labels = list(result.histories)

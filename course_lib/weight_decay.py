@@ -8,18 +8,20 @@ import numpy as np
 import torch
 from torch import nn
 
-from .checks import check_choice, check_positive, check_type
+from .checks import check_choice, check_positive, check_type, checked
 from .data import Split
 from .models import build_mlp
 from .training import History, fit, loss_function
 
 
+@checked
 def weight_norm(model: nn.Module) -> float:
     """Global L2 norm of the weight matrices (biases excluded)."""
     return float(torch.sqrt(sum((m.weight.detach() ** 2).sum() for m in model.modules()
                                 if isinstance(m, nn.Linear))))
 
 
+@checked
 def weight_norm_trajectory(data: Split, weight_decay: float, *, optimizer: str = "adamw",
                            lr: float = 1e-2, num_epochs: int = 20, hidden=(64, 64), seed: int = 0
                            ) -> tuple[np.ndarray, History]:
@@ -32,6 +34,7 @@ def weight_norm_trajectory(data: Split, weight_decay: float, *, optimizer: str =
     return np.array(norms), history
 
 
+@checked
 def plot_weight_norms(trajectories: dict[str, np.ndarray], ax=None):
     """Weight norm against epoch, one line per setting."""
     if ax is None:
@@ -50,6 +53,7 @@ def _fixed_batches(data: Split, num_steps: int, batch_size: int, seed: int) -> l
     return [torch.randint(len(data.X_train), (batch_size,), generator=generator) for _ in range(num_steps)]
 
 
+@checked
 def train_with_penalty(data: Split, optimizer: str, lr: float, *, l2: float = 0.0,
                        weight_decay: float = 0.0, num_steps: int = 20, batch_size: int = 64,
                        hidden=(32,), seed: int = 0) -> list[torch.Tensor]:
@@ -73,11 +77,13 @@ def train_with_penalty(data: Split, optimizer: str, lr: float, *, l2: float = 0.
     return [p.detach().clone() for p in model.parameters()]
 
 
+@checked
 def max_difference(a: list[torch.Tensor], b: list[torch.Tensor]) -> float:
     """Largest absolute difference between two lists of parameters."""
     return max(float((x - y).abs().max()) for x, y in zip(a, b, strict=True))
 
 
+@checked
 def decay_without_gradient(values=(1.0, 10.0), *, lr: float = 1e-3, weight_decay: float = 0.1,
                            num_steps: int = 100) -> dict[str, np.ndarray]:
     """Parameters whose loss gradient is zero, after ``num_steps`` steps: how far Adam + L2

@@ -16,9 +16,12 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 from IPython.display import display
 
+from .checks import checked
+
 STATIC_TEXT = "[interactive figure: run this cell in Jupyter or Colab to use its controls]"
 
 
+@checked
 def display_widget(widget: W.Widget, text: str = STATIC_TEXT) -> None:
     """Display ``widget`` as ipywidgets 7 and 8 do, with a readable text where no front end renders it.
 
@@ -33,6 +36,7 @@ def display_widget(widget: W.Widget, text: str = STATIC_TEXT) -> None:
 class Explorer:
     """An interactive figure: controls, an output area, and a ``draw`` run on every change."""
 
+    @checked
     def __init__(self, controls: dict[str, W.Widget], draw: Callable[..., Any],
                  *, min_height: str = "360px", title: str | None = None):
         self.controls = controls
@@ -84,6 +88,7 @@ class Explorer:
 class Cache:
     """Results of an expensive function by key: the second request for a value answers at once."""
 
+    @checked
     def __init__(self, compute: Callable[[Hashable], Any]):
         self.compute = compute
         self.store: dict[Hashable, Any] = {}
@@ -100,6 +105,7 @@ class Cache:
         return self.store[key]
 
 
+@checked(width=None)
 def selection_slider(description: str, options: Sequence, value=None, *,
                      continuous_update: bool = False, fmt: Callable[[Any], str] = str,
                      width: str = "420px") -> W.SelectionSlider:

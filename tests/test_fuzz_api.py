@@ -1,0 +1,790 @@
+"""Property-based test of course_lib's public API: bad input gets a clear ValueError/TypeError.
+
+For every public function (and class constructor) of every course_lib module, hypothesis replaces
+one argument of a valid call with a bad value of that argument's kind (wrong type, shape, dtype,
+a NaN or infinity, a value out of range) and asserts that the call raises ValueError or TypeError
+(course_lib's CheckpointError is a ValueError) whose message names the argument. Anything else
+that escapes (a torch or numpy internal error, an AttributeError) or silence fails the test.
+
+HOW TO REGISTER A NEW PUBLIC FUNCTION (test_every_public_function_is_registered fails until you do)
+----------------------------------------------------------------------------------------------------
+Add one line to the block of its module below:
+
+    reg(module.new_function, x=..., y=...)        # valid values of its REQUIRED arguments
+
+Arguments are fuzzed by name: every argument whose name is in NAME_KINDS (X, y, model, data, lr,
+batch_size, num_epochs, seed, threshold, hidden, ...) gets bad values of that kind; say more or
+correct a kind with ``kinds={"arg": "kind"}`` (kinds are the keys of BAD), leave an argument out
+with ``skip=("arg",)``. An argument whose default is None is never given None as a bad value.
+``valid`` values may be zero-argument lambdas (built fresh for each example). A class the library
+only fills in and returns (a dataclass of results) is registered with ``record(Cls)``; a function
+whose arguments are not fuzzable (e.g. a matplotlib Axes only) with ``reg(fn)`` and nothing else.
+Then run ``pytest tests/test_fuzz_api.py -k new_function``.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import math
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from torch import nn
+
+import course_lib
+
+NAN, INF = float("nan"), float("inf")
+
+
+# ----------------------------------------------------------------------------- bad values by kind
+def _numbers(bad_floats: st.SearchStrategy, extra: list) -> st.SearchStrategy:
+    return st.one_of(bad_floats, st.sampled_from(extra))
+
+
+WRONG = ["text", b"bytes", {"a": 1}, object()]  # wrong types for any numeric argument
+
+
+def _not_int(x: float) -> bool:
+    return not math.isfinite(x) or x != int(x)
+
+
+def _bad_features(valid):
+    """Bad feature matrices, given a valid one: wrong dims, dtype, feature count, NaN, empty."""
+    X = np.asarray(valid, dtype=np.float32)
+    n, d = X.shape
+    nan = X.copy()
+    nan[0, 0] = np.nan
+    inf = X.copy()
+    inf[-1, -1] = np.inf
+    return st.sampled_from([
+        X[:, 0], X[None], np.zeros((0, d), np.float32), np.ones((n, d + 1), np.float32), nan, inf,
+        X.astype(str), np.array([[None] * d] * n, dtype=object), "X", 3.0, {"X": 1},
+        [[0.0] * d, [0.0] * (d + 1)], torch.ones(n, d, dtype=torch.complex64),
+    ])
+
+
+def _bad_target(valid):
+    """Bad targets (labels or regression values) of the right length: text, objects, NaN, shape."""
+    y = np.asarray(valid)
+    n = len(y)
+    nan = y.astype(np.float64).copy()
+    nan[0] = np.nan
+    return st.sampled_from([
+        y[:-1], np.zeros((n, 1, 1)), nan, y.astype(str), np.array([None] * n, dtype=object), "y",
+        3.0, {"y": 1},
+    ])
+
+
+def _bad_labels(valid):
+    """Bad class labels: the target's failures plus fractions, negatives, 2-D."""
+    y = np.asarray(valid)
+    n = len(y)
+    return st.one_of(_bad_target(valid), st.sampled_from([
+        np.full(n, 0.5), -np.ones(n, np.int64), np.zeros((n, 2), np.int64),
+    ]))
+
+
+def _bad_binary_labels(valid):
+    """Bad labels for a binary task: class labels' failures plus a third class."""
+    y = np.asarray(valid).copy()
+    y[0] = 2
+    return st.one_of(_bad_labels(valid), st.just(y))
+
+
+def _bad_scores(valid):
+    """Bad 1-D scores: text, objects, NaN, infinity, 2-D, wrong length."""
+    s = np.asarray(valid, dtype=np.float64)
+    n = len(s)
+    nan, inf = s.copy(), s.copy()
+    nan[0], inf[-1] = np.nan, np.inf
+    return st.sampled_from([
+        s[:-1], np.zeros((n, 2)), nan, inf, s.astype(str), np.array([None] * n, dtype=object),
+        "scores", 3.0, np.array([], dtype=float),
+    ])
+
+
+def _const(strategy):
+    return lambda valid: strategy
+
+
+BAD: dict[str, Callable[[Any], st.SearchStrategy]] = {
+    # numbers
+    "int+": _const(_numbers(st.integers(max_value=0),
+                            [2.5, NAN, INF, "3", b"3", None, [1], 1e30])),
+    "int0": _const(_numbers(st.integers(max_value=-1), [2.5, NAN, "3", None, [1]])),
+    "int": _const(st.sampled_from([2.5, NAN, INF, "1", None, [1], {"a": 1}])),
+    "seed": _const(_numbers(st.integers(max_value=-1), [2.5, NAN, "0", None, [0]])),
+    "float+": _const(_numbers(st.floats(allow_subnormal=False, max_value=0.0) | st.just(INF) | st.just(NAN), WRONG + [None])),
+    "float0": _const(_numbers(st.floats(allow_subnormal=False, max_value=-1e-9) | st.just(INF) | st.just(NAN),
+                              WRONG + [None])),
+    "finite": _const(st.sampled_from([NAN, INF, -INF, "1.0", None, [1.0], {"a": 1}, 1j])),
+    "unit": _const(_numbers(st.floats(allow_subnormal=False, min_value=1.0, exclude_min=True) | st.floats(allow_subnormal=False, max_value=0.0,
+                            exclude_max=True) | st.just(NAN), WRONG + [None])),
+    "open_unit": _const(_numbers(st.floats(allow_subnormal=False, min_value=1.0) | st.floats(allow_subnormal=False, max_value=0.0) | st.just(NAN),
+                                 WRONG + [None])),
+    "bool": _const(st.sampled_from(["yes", None, 2, 0.5, [True]])),
+    # names and objects
+    "choice": _const(st.sampled_from(["no-such-name", 3, None, ["relu"], b"x"])),
+    "str": _const(st.sampled_from([3, None, ["a"], b"x", 2.5])),
+    "model": _const(st.sampled_from(["model", 3, None, np.zeros(3), [nn.Linear(2, 1)], nn.Linear])),
+    "split": _const(st.sampled_from(["data", None, 3, {"X": 1}, np.zeros((4, 2))])),
+    "object": _const(st.sampled_from(["text", 3, None, [], 2.5, np.zeros(2)])),
+    "mapping": _const(st.sampled_from(["text", 3, None, [1, 2], 2.5])),
+    "callable": _const(st.sampled_from(["fn", 3, None, [print]])),
+    "path": _const(st.sampled_from([3, None, 2.5, ["a"]])),
+    # sequences
+    "ints+": _const(st.sampled_from([[], [0], [-1], [1.5], [NAN], "abc", 5, None, [None], {1: 2}])),
+    "floats+": _const(st.sampled_from([[], [NAN], [-1.0], [0.0], [INF], "abc", 5, None, ["a"]])),
+    "finites": _const(st.sampled_from([[], [NAN], [INF], "abc", 5, None, ["a"]])),
+    "seeds": _const(st.sampled_from([[], [-1], [1.5], "abc", 5, None, [None]])),
+    "names": _const(st.sampled_from([[], ["no-such-name"], [3], 5, None, b"x"])),
+    # arrays, given the valid value
+    "X": _bad_features,
+    "target": _bad_target,
+    "labels": _bad_labels,
+    "labels01": _bad_binary_labels,
+    "scores": _bad_scores,
+    "array": _bad_scores,
+}
+
+# The kind of an argument, by its name, unless a registration says otherwise.
+NAME_KINDS = {
+    "X": "X", "y": "target", "y_true": "labels", "y_pred": "labels", "y_score": "scores",
+    "model": "model", "pretrained": "model", "data": "split", "s": "split",
+    "lr": "float+", "batch_size": "int+", "num_epochs": "int+", "num_steps": "int+", "seed": "seed",
+    "n_samples": "int+", "num_samples": "int+", "depth": "int+", "width": "int+", "resolution": "int+",
+    "noise": "float0", "task": "choice", "activation": "choice", "init": "choice",
+    "optimizer": "choice", "scheme": "choice", "method": "choice", "rule": "choice",
+    "hidden": "ints+", "lrs": "floats+", "batch_sizes": "ints+", "seeds": "seeds",
+    "activations": "names", "inits": "names", "names": "names",
+    "prevalence": "open_unit", "rank": "int+", "alpha": "float+", "weight_decay": "float0",
+    "threshold": "finite", "momentum": "unit", "beta": "open_unit", "eps": "float+",
+    "init_scale": "float+", "window": "float+", "tol": "float0", "bins": "int+", "cols": "int+",
+    "num_micro": "int+", "num_classes": "int+", "num_features": "int+", "num_positives": "int+",
+    "num_points": "int+", "num_functions": "int+", "shots": "int+", "n_train": "int+",
+    "n_test": "int+", "warmup_steps": "int0", "stop_factor": "float+", "start_lr": "float+",
+    "end_lr": "float+", "patience": "int+", "cost_fp": "float0", "cost_fn": "float0",
+    "target_recall": "unit", "separation": "finite", "frequency": "float+", "shift": "finite",
+    "scale": "float+", "low": "finite", "high": "finite", "pos_label": "int", "l2": "float0",
+    "k": "int+", "smooth": "int+", "layer": "int+", "num_batches": "int+", "num_features_": "int+",
+    "clip": "float+", "thresholds": "finites", "max_norm": "float+", "digits": "int+",
+    "num_drops": "int+", "final_factor": "unit", "gamma_step": "open_unit", "factor": "open_unit",
+    "plateau_factor": "open_unit", "plateau_patience": "int+", "small": "int+", "large": "int+",
+    "epoch": "int0", "index": "int0", "chance": "unit", "max_fpr": "unit", "min_rate": "unit",
+    "x0": "finite", "sizes": "ints+", "ranks": "ints+", "num_train_positives": "int+",
+    "num_test_positives": "int+", "trainable_only": "bool", "standardize": "bool",
+    "val_size": "open_unit", "test_size": "open_unit", "residual": "bool", "batch_norm": "bool",
+    "noise_": "float0", "divide": "bool", "hand_written": "bool", "verbose": "bool",
+    "threads": "int+", "n_features": "int+", "in_features": "int+", "out_features": "int+",
+    "num_iters": "int+", "train_options": "mapping",
+}
+
+
+# ----------------------------------------------------------------------------- the registry
+@dataclass
+class Spec:
+    """How to call ``fn`` validly (``valid``) and which arguments to fuzz with which kind."""
+
+    fn: Callable
+    valid: dict[str, Any]
+    kinds: dict[str, str]
+    allowed: tuple[type[BaseException], ...] = (ValueError, TypeError)
+    examples: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+REGISTRY: dict[Callable, Spec | str] = {}
+
+
+def reg(fn: Callable, /, *, kinds: dict[str, str] | None = None, skip: tuple[str, ...] = (),
+        allowed: tuple[type[BaseException], ...] = (), **valid: Any) -> None:
+    """Register ``fn`` with valid values of its required arguments; kinds come from NAME_KINDS."""
+    kinds = dict(kinds or {})
+    target = fn.__init__ if inspect.isclass(fn) else fn
+    params = list(inspect.signature(target).parameters.values())
+    params = [p for p in params if p.name != "self"]
+    names = {p.name for p in params}
+    for name in list(kinds) + list(valid):
+        assert name in names or any(p.kind == p.VAR_KEYWORD for p in params), \
+            f"{fn.__qualname__} has no argument {name!r}"
+    fuzzed = {}
+    for p in params:
+        if p.name in skip or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        kind = kinds.get(p.name, NAME_KINDS.get(p.name))
+        if kind is not None:
+            assert kind in BAD, f"unknown kind {kind!r} for {fn.__qualname__}({p.name})"
+            fuzzed[p.name] = kind
+        if p.default is inspect.Parameter.empty and p.name not in valid:
+            raise AssertionError(f"register a valid value for {fn.__qualname__}'s argument {p.name!r}")
+    REGISTRY[fn] = Spec(fn, valid, fuzzed, (ValueError, TypeError) + tuple(allowed))
+
+
+def record(*classes: type) -> None:
+    """Register result classes the library fills in and returns (their fields are not fuzzed)."""
+    for cls in classes:
+        REGISTRY[cls] = "record: a result the library builds and returns"
+
+
+def unfuzzed(fn: Callable, why: str) -> None:
+    """Register a function whose arguments cannot be fuzzed meaningfully, with the reason."""
+    REGISTRY[fn] = why
+
+
+# ----------------------------------------------------------------------------- valid values
+@functools.cache
+def _moons():
+    from course_lib import data
+
+    return data.load("moons", n_samples=60)
+
+
+@functools.cache
+def _sine():
+    from course_lib import data
+
+    return data.load("sin", n_samples=60)
+
+
+def _mlp(in_features: int = 2, **kwargs):
+    from course_lib.models import MLP
+
+    return MLP(in_features, hidden=(4,), **kwargs)
+
+
+def _X():
+    return np.random.default_rng(0).normal(size=(12, 2)).astype(np.float32)
+
+
+Y01 = np.array([0, 1] * 6)
+SCORES = np.linspace(0.05, 0.95, 12)
+
+
+@functools.cache
+def _history():
+    from course_lib.training import fit
+
+    return fit(_mlp(), _moons(), num_epochs=2, batch_size=64)
+
+
+# ----------------------------------------------------------------------------- registrations
+# One block per module. `M` builds a fresh small MLP(2) for each example; `S` is a small moons Split.
+from course_lib import (  # noqa: E402
+    accumulation, activation_plots, activations, approximation, batch_size, batchnorm, capacity,
+    checkpoints, checks, clipping, data, diagnostics, exercises, explosion, generalization,
+    generalization_plots, hyperparameters, imbalance, initialization, learning_rate, lora, lr_finder,
+    metric_plots, metrics, models, operating_point, playground, plots, residual, resnet, runtime,
+    schedules, style, threshold_explorer, training, transfer, warmup, weight_decay, widgets,
+)
+
+M = lambda: _mlp()  # noqa: E731
+S = lambda: _moons()  # noqa: E731
+X12 = _X()
+HIST = lambda: _history()  # noqa: E731
+T = lambda: torch.zeros(3)  # noqa: E731
+
+# accumulation
+reg(accumulation.batch_gradient, model=M, X=X12, y=Y01, kinds={"y": "labels01"})
+reg(accumulation.accumulated_gradient, model=M, X=X12, y=Y01, num_micro=2, kinds={"y": "labels01"})
+record(accumulation.AccumulationCheck)
+reg(accumulation.accumulation_check, data=S, batch_size=8, num_micro=2, hidden=(4,))
+# activation_plots
+reg(activation_plots.curves, name="relu", kinds={"name": "choice"})
+reg(activation_plots.plot_activations, names=("relu",))
+reg(activation_plots.draw_activation, name="relu", x0=0.0, kinds={"name": "choice"})
+reg(activation_plots.activation_explorer, kinds={"name": "choice"})
+# activations
+reg(activations.BinaryStep)
+reg(activations.get_activation, name="relu", kinds={"name": "choice", "trainable": "bool"})
+reg(activations.derivative, activation="relu", x=T, kinds={"activation": "choice", "x": "object"})
+record(activations.Range)
+reg(activations.measure_range, activation="relu", num=101, kinds={"activation": "choice", "num": "int+"})
+reg(activations.activation_table, names=("relu",))
+reg(activations.format_table, rows=[], kinds={"rows": "object"})
+# approximation
+reg(approximation.collapse_linear, layers=lambda: [nn.Linear(2, 3), nn.Linear(3, 1)],
+    kinds={"layers": "object"})
+reg(approximation.random_relu_features, x=T, width=4, kinds={"x": "array"})
+reg(approximation.fit_one_hidden_layer, fn=np.sin, width=4, n_points=50,
+    kinds={"fn": "callable", "n_points": "int+"})
+reg(approximation.train_one_hidden_layer, fn=np.sin, width=4, n_samples=20, num_steps=2,
+    kinds={"fn": "callable"})
+reg(approximation.tent_network, k=2)
+reg(approximation.count_linear_pieces, model=lambda: approximation.tent_network(2),
+    kinds={"resolution_bits": "int+"})
+reg(approximation.shallow_relu_net, width=4)
+# batch_size
+reg(batch_size.BatchSizeExplorer, data=S, hidden=(4,), num_epochs=1, batch_sizes=(8, 16))
+reg(batch_size.plot_batch_runs, runs=lambda: {"8": _history()}, kinds={"runs": "mapping"})
+record(batch_size.GradientNoise, batch_size.BudgetComparison)
+reg(batch_size.gradient_noise, model=M, X=X12, y=Y01, batch_sizes=(2, 4), num_samples=2,
+    kinds={"y": "labels01"})
+_NOISE = lambda: batch_size.GradientNoise(np.array([2, 4]), np.array([1.0, 0.5]),  # noqa: E731
+                                          np.array([1.0, 0.5]), 1.0)
+reg(batch_size.plot_gradient_noise, result=_NOISE, kinds={"result": "object"})
+reg(batch_size.noise_crossing, result=_NOISE, kinds={"result": "object"})
+reg(batch_size.noise_slope, result=_NOISE, kinds={"result": "object"})
+reg(batch_size.equal_epochs_vs_steps, data=S, small=4, large=8, num_epochs=1, hidden=(4,))
+reg(batch_size.activation_memory, model=M, batch_size=4)
+reg(batch_size.parameter_memory, model=M)
+reg(batch_size.memory_table, model=M)
+reg(batch_size.human_bytes, n=10.0, kinds={"n": "float0"})
+reg(batch_size.steps_per_epoch, num_samples=10, batch_size=4)
+_BUDGET = lambda: batch_size.BudgetComparison([0.5], [0.5], [0.5], {"small": 1, "large": 1})  # noqa: E731
+reg(batch_size.plot_budget_comparison, result=_BUDGET, kinds={"result": "object"})
+# batchnorm
+reg(batchnorm.BatchNorm, num_features=3)
+reg(batchnorm.InjectedShift, num_features=3, kinds={"shift": "float0"})
+reg(batchnorm.replace_batchnorm, model=lambda: _mlp(batch_norm=True), kinds={"noise": "bool"})
+reg(batchnorm.bn_mlp, data=S, depth=2, width=4, kinds={"noise": "bool"})
+_GRID = lambda: batchnorm.Grid((0.1,), (1.0,), {"plain": np.array([[0.5]]),  # noqa: E731
+                                                "batch norm": np.array([[0.9]])})
+record(batchnorm.Grid)
+reg(batchnorm.lr_init_grid, data=S, lrs=[0.1], init_scales=[1.0], depth=2, num_epochs=1,
+    kinds={"init_scales": "floats+"})
+reg(batchnorm.plot_grid, grid=_GRID, kinds={"grid": "object", "threshold": "unit"})
+reg(batchnorm.grid_explorer, grid=_GRID, kinds={"grid": "object", "threshold": "unit"})
+reg(batchnorm.InputMoments, module=lambda: nn.Linear(2, 2), kinds={"module": "model"})
+reg(batchnorm.covariate_shift_experiment, data=S, num_epochs=1, depth=2, layer=1)
+reg(batchnorm.plot_covariate_shift, runs=lambda: {"a": (_history(), np.zeros((2, 2)))},
+    kinds={"runs": "mapping"})
+reg(batchnorm.check_against_torch, kinds={"batch_size": "int+"})
+reg(batchnorm.batch_dependence, layer=lambda: nn.BatchNorm1d(2), X=lambda: torch.randn(8, 2),
+    kinds={"layer": "model"})
+# capacity
+record(capacity.Sweep)
+reg(capacity.depth_width_sweep, data=S, depths=[1], widths=[2], num_steps=2,
+    kinds={"depths": "ints+", "widths": "ints+"})
+_SWEEP = lambda: capacity.Sweep((1,), (2,), np.ones((1, 1)), np.ones((1, 1)), np.ones((1, 1)),  # noqa: E731
+                                {(1, 2): _mlp()})
+reg(capacity.plot_boundaries, sweep=_SWEEP, data=S, kinds={"sweep": "object"})
+reg(capacity.plot_accuracy, sweep=_SWEEP, kinds={"sweep": "object"})
+# checkpoints
+unfuzzed(checkpoints.CheckpointError, "an exception class")
+reg(checkpoints.data_dir)
+reg(checkpoints.data_path, name="x", kinds={"name": "str"}, allowed=(FileNotFoundError,))
+reg(checkpoints.save_checkpoint, model=M, path="/nonexistent-folder/x.pt",
+    kinds={"path": "path", "meta": "mapping"}, allowed=(FileNotFoundError,))
+reg(checkpoints.read_checkpoint, path="x.pt", kinds={"path": "path"}, allowed=(FileNotFoundError,))
+reg(checkpoints.check_architecture, model=M, state_dict=lambda: _mlp().state_dict(),
+    kinds={"state_dict": "mapping", "name": "str"})
+reg(checkpoints.load_checkpoint, path="x.pt", kinds={"path": "path"}, allowed=(FileNotFoundError,))
+# checks: the validators themselves raise by design; tests/test_checks.py tests them
+for _fn in (checks.check_type, checks.check_positive, checks.check_range, checks.check_choice,
+            checks.as_float_tensor, checks.as_label_tensor, checks.check_same_length, checks.check_int,
+            checks.check_seed, checks.check_bool, checks.check_finite, checks.check_module,
+            checks.check_split, checks.check_instance, checks.check_callable, checks.check_sequence,
+            checks.as_array, checks.check_labels, checks.check_features, checks.check_split_sizes,
+            checks.check_count):
+    unfuzzed(_fn, "a validator: raising on bad values is its job (tests/test_checks.py)")
+# clipping
+reg(clipping.clip_by_global_norm, grads=lambda: [torch.ones(2)], max_norm=1.0, kinds={"grads": "object"})
+reg(clipping.train_regression, data=lambda: _sine(), clip=1.0, num_steps=2, hidden=(4,),
+    kinds={"clip": "float+"})
+reg(clipping.standardize_targets, data=lambda: _sine())
+reg(clipping.clipped_fraction, history=HIST, kinds={"history": "object"})
+reg(clipping.plot_clipping, history=HIST, threshold=1.0,
+    kinds={"history": "object", "threshold": "float+"})
+reg(clipping.plot_threshold_sweep, runs=lambda: {1.0: _history()}, kinds={"runs": "mapping"})
+reg(clipping.ClippingExplorer, data=lambda: _sine(), thresholds=(1.0, 10.0), threshold=1.0, num_steps=2,
+    kinds={"thresholds": "floats+", "threshold": "float+"})
+# data
+reg(data.make_toy, name="moons", kinds={"name": "choice"})
+reg(data.load_tabular, name="iris", kinds={"name": "choice"})
+reg(data.make_function_1d, kinds={"fn": "choice"})
+reg(data.make_regression)
+record(data.Split)
+reg(data.infer_task, y=Y01, kinds={"y": "target"})
+reg(data.split, X=lambda: np.random.default_rng(0).normal(size=(40, 2)), y=np.array([0, 1] * 20),
+    kinds={"y": "labels", "name": "str", "task": "choice"})
+reg(data.load, name="moons", kinds={"name": "choice"})
+# diagnostics
+reg(diagnostics.layer_grad_norms, model=M, X=X12, y=Y01, kinds={"y": "labels01"})
+reg(diagnostics.gradient_ratio, norms=[1.0, 2.0], kinds={"norms": "floats+"})
+reg(diagnostics.deep_mlp, data=S, depth=2, width=4)
+reg(diagnostics.gradient_flow, data=S, depth=2, width=4)
+reg(diagnostics.flow_verdict, ratio=1.0, kinds={"ratio": "float+"})
+reg(diagnostics.flow_ratios, data=S, depth=2, activations=["relu"], inits=["default"])
+reg(diagnostics.init_effect, ratios={"relu": [1.0, 2.0, 3.0]}, kinds={"ratios": "mapping"})
+reg(diagnostics.plot_gradient_flow, curves={"a": [1.0, 2.0]}, kinds={"curves": "mapping"})
+reg(diagnostics.activation_inputs, model=M, X=X12)
+reg(diagnostics.zero_fraction, model=M, X=X12)
+reg(diagnostics.dead_fraction, model=M, X=X12)
+record(diagnostics.DeadUnits)
+reg(diagnostics.dead_units_vs_lr, data=S, lrs=[0.1], hidden=(4,), num_epochs=1)
+reg(diagnostics.draw_gradient_flow, data=S, depth=2, activation="relu", init="default")
+reg(diagnostics.flow_ylim, norms=[1.0, 2.0], kinds={"norms": "floats+"})
+reg(diagnostics.gradient_flow_explorer, data=S, depth=2)
+reg(diagnostics.plot_dead_units, result=lambda: diagnostics.DeadUnits(
+    (0.1,), {"relu": np.zeros(1)}, {"relu": np.ones(1)}), kinds={"result": "object"})
+reg(diagnostics.unit_activity, model=M, X=X12)
+reg(diagnostics.dead_units_explorer, data=S, lrs=(0.1,), hidden=(4,), num_epochs=1)
+# exercises: framework code owned elsewhere; its own tests check bad keys and answers
+for _fn in (exercises.Exercise, exercises.Prediction, exercises.CodeExercise, exercises.Verdict):
+    record(_fn)
+reg(exercises.close_to, expected=1.0, kinds={"expected": "finite", "rel": "float0", "abs_": "float0"})
+reg(exercises.between, low=0.0, high=1.0)
+unfuzzed(exercises.one_of, "takes *words only")
+reg(exercises.get, key="01.x", kinds={"key": "str"})
+reg(exercises.keys)
+reg(exercises.reset)
+reg(exercises.check, key="01.x", answer=1, kinds={"key": "str"})
+reg(exercises.solution, key="01.x", kinds={"key": "str"})
+# explosion
+reg(explosion.deep_stack, depth=2, width=4)
+reg(explosion.activation_rms, depth=2, width=4)
+reg(explosion.theory_rms, depth=2, scheme="he")
+reg(explosion.plot_activation_rms, curves={"he": np.ones(3)}, kinds={"curves": "mapping"})
+record(explosion.Conditioning)
+reg(explosion.product_conditioning, depth=2, width=4)
+# generalization
+reg(generalization.shuffle_labels, s=S)
+reg(generalization.permute_features, s=S)
+reg(generalization.train_and_score, s=S, hidden=(4,), num_epochs=1)
+reg(generalization.boosting_baseline, s=S)
+# generalization_plots
+_SCORES = {"train": 1.0, "val": 0.5}
+reg(generalization_plots.plot_memorisation, real=_SCORES, shuffled={"labels": _SCORES},
+    kinds={"real": "mapping", "shuffled": "mapping"})
+reg(generalization_plots.plot_scrambled_pixels, plain=S, scrambled=S, plain_acc=0.9,
+    scrambled_acc=0.9, kinds={"plain": "split", "scrambled": "split", "plain_acc": "unit",
+                              "scrambled_acc": "unit"})
+# hyperparameters
+unfuzzed(hyperparameters.fit_hyperparameters, "takes **settings only")
+reg(hyperparameters.model_hyperparameters, model=M)
+# imbalance
+reg(imbalance.counts_at, prevalence=0.5, num_positives=10)
+reg(imbalance.always_negative, y_true=Y01, kinds={"y_true": "labels01"})
+reg(imbalance.binormal_scores, prevalence=0.5, num_positives=10)
+reg(imbalance.make_data, prevalence=0.5, num_positives=10)
+reg(imbalance.train_at_prevalence, prevalence=0.5, num_epochs=1, num_train_positives=10,
+    num_test_positives=10)
+reg(imbalance.plot_prevalence, result={}, kinds={"result": "mapping"})
+reg(imbalance.plot_prevalence_sweep, results=[{}], kinds={"results": "object"})
+reg(imbalance.PrevalenceExplorer, prevalences=(0.5,), kinds={"prevalences": "floats+", "value": "open_unit"})
+# initialization
+reg(initialization.initialize, model=M, kinds={"seed": "seed"})
+# learning_rate
+record(learning_rate.BowlRun)
+reg(learning_rate.gd_on_bowl, lr=0.1, num_steps=2, kinds={"eigenvalues": "floats+", "x0": "finites"})
+reg(learning_rate.plot_bowl_runs, runs=lambda: [learning_rate.gd_on_bowl(0.1, num_steps=2)],
+    kinds={"runs": "object"})
+reg(learning_rate.sharpness, model=M, X=X12, y=Y01, num_iters=2, kinds={"y": "labels01"})
+reg(learning_rate.adam_first_step, grad_scales=[1.0, 2.0], kinds={"grad_scales": "floats+"})
+reg(learning_rate.update_sizes, model=M, data=S, optimizer="sgd", lr=0.1, num_steps=2)
+reg(learning_rate.update_slope, grad=np.array([1.0, 2.0, 3.0]), update=np.array([1.0, 2.0, 3.0]),
+    kinds={"grad": "array", "update": "array"})
+reg(learning_rate.plot_update_sizes, results=lambda: {"sgd": (np.ones(3), np.ones(3))},
+    kinds={"results": "mapping"})
+reg(learning_rate.LRExplorer, data=S, hidden=(4,), num_epochs=1, kinds={"lr_range": "floats+"})
+reg(learning_rate.smooth, values=[1.0, 2.0], kinds={"values": "array"})
+reg(learning_rate.plot_lr_runs, runs=lambda: {0.1: _history()}, kinds={"runs": "mapping"})
+# lora
+reg(lora.LoRALinear, base=lambda: nn.Linear(4, 4), rank=2, kinds={"base": "model"})
+reg(lora.lora_parameter_count, in_features=4, out_features=4, rank=2)
+reg(lora.add_lora, model=lambda: _mlp(), rank=2)
+reg(lora.merge_lora, model=lambda: lora.add_lora(_mlp(), rank=2))
+reg(lora.lora_layers, model=M)
+# lr_finder
+record(lr_finder.LRRangeTest)
+reg(lr_finder.lr_range_test, model=M, data=S, num_steps=10)
+reg(lr_finder.plot_lr_range_test, result=lambda: lr_finder.LRRangeTest(
+    np.array([1e-3, 1e-2]), np.ones(2), np.ones(2), False), kinds={"result": "object"})
+# metric_plots
+reg(metric_plots.plot_confusion_matrix, cm=np.array([[1, 2], [3, 4]]), kinds={"cm": "object"})
+reg(metric_plots.plot_roc, fpr=[0.0, 0.5, 1.0], tpr=[0.0, 0.8, 1.0], kinds={"fpr": "array", "tpr": "array"})
+reg(metric_plots.plot_pr, precision=[1.0, 0.8, 0.5], recall=[0.0, 0.5, 1.0],
+    kinds={"precision": "array", "recall": "array", "prevalence": "unit"})
+reg(metric_plots.score_histograms, y_true=Y01, y_score=SCORES, kinds={"y_true": "labels01"})
+reg(metric_plots.plot_score_histograms, y_true=Y01, y_score=SCORES, kinds={"y_true": "labels01"})
+reg(metric_plots.plot_metric_sweep, sweep=lambda: metrics.sweep_thresholds(Y01, SCORES, [0.5]),
+    kinds={"sweep": "mapping"})
+reg(metric_plots.legend_below, ax=lambda: plt.subplots()[1], kinds={"ncol": "int+"})
+reg(metric_plots.zoom_inset, ax=lambda: plt.subplots()[1], xlim=(0, 1), ylim=(0, 1),
+    kinds={"xlim": "finites", "ylim": "finites"})
+reg(metric_plots.plot_hand_sweep, y_true=Y01, y_score=SCORES, hand_fpr=[0.1], hand_tpr=[0.5],
+    hand_precision=[0.5], kinds={"y_true": "labels01", "hand_fpr": "finites", "hand_tpr": "finites",
+                                 "hand_precision": "finites"})
+reg(metric_plots.plot_curves_by_prevalence, scores={0.5: (Y01, SCORES)}, kinds={"scores": "mapping"})
+# metrics
+reg(metrics.as_labels, name="y", y=Y01, kinds={"y": "labels"})
+reg(metrics.as_scores, name="y_score", y_score=SCORES)
+reg(metrics.apply_threshold, y_score=SCORES, threshold=0.5)
+for _fn in (metrics.confusion_matrix, metrics.binary_counts, metrics.accuracy_score,
+            metrics.precision_recall_fscore_support, metrics.precision_score, metrics.recall_score,
+            metrics.f1_score, metrics.false_positive_rate, metrics.binary_report,
+            metrics.classification_report):
+    reg(_fn, y_true=Y01, y_pred=Y01[::-1].copy(), kinds={"normalize": "choice"}
+        if _fn is metrics.confusion_matrix else None)
+for _fn in (metrics.confusion_matrix_at_thresholds, metrics.roc_curve, metrics.precision_recall_curve,
+            metrics.roc_auc_score, metrics.average_precision_score, metrics.ranking_probability):
+    reg(_fn, y_true=Y01, y_score=SCORES)
+reg(metrics.sweep_thresholds, y_true=Y01, y_score=SCORES, thresholds=[0.5])
+reg(metrics.auc, x=[0.0, 0.5, 1.0], y=[0.0, 0.8, 1.0], kinds={"x": "array", "y": "array"})
+# models
+reg(models.Block, n_in=2, n_out=3, activation="relu", batch_norm=False, dropout=0.0,
+    kinds={"n_in": "int+", "n_out": "int+", "dropout": "unit"})
+reg(models.Residual, block=lambda: nn.Linear(3, 3), kinds={"block": "model"})
+reg(models.MLP, in_features=2, kinds={"init_scale": "float+", "dropout": "unit"})
+reg(models.build_mlp, split_or_features=S, kinds={"split_or_features": "object"})
+reg(models.count_parameters, model=M)
+reg(models.parameter_table, model=M)
+# operating_point
+reg(operating_point.choose_threshold, y_true=Y01, y_score=SCORES)
+reg(operating_point.total_cost, y_true=Y01, y_pred=Y01)
+reg(operating_point.report_at, y_true=Y01, y_score=SCORES, threshold=0.5)
+# playground
+record(playground.Snapshots)
+reg(playground.train_with_snapshots, model=M, s=S, num_epochs=1, resolution=4)
+reg(playground.draw_snapshot, snaps=lambda: playground.train_with_snapshots(_mlp(), _moons(),
+    num_epochs=1, resolution=4), s=S, epoch=0, kinds={"snaps": "object"})
+reg(playground.playground, n_samples=40, num_epochs=1)
+# plots
+reg(plots.decision_grid, model=M, X=X12)
+reg(plots.plot_decision_boundary, model=M, X=X12, y=Y01, resolution=4,
+    kinds={"y": "labels01", "s": "float+"})
+_XX, _YY = np.meshgrid(np.linspace(0, 1, 3), np.linspace(0, 1, 3))
+reg(plots.plot_surface, xx=_XX, yy=_YY, P=np.ones((3, 3)) / 2, X=X12, y=Y01,
+    kinds={"xx": "object", "yy": "object", "P": "object", "y": "labels01", "s": "float+"})
+unfuzzed(plots.PlainLogFormatter, "a matplotlib formatter: matplotlib checks its arguments")
+reg(plots.plain_log_ticks, ax=lambda: plt.subplots()[1], kinds={"axis": "choice"})
+unfuzzed(plots.add_probability_colorbar, "takes matplotlib objects only")
+reg(plots.plot_history, histories=HIST, kinds={"histories": "object", "key": "choice", "x": "choice"})
+# residual
+record(residual.Run)
+reg(residual.compare, data=S, depth=2, width=4, num_epochs=1)
+reg(residual.plot_compare, runs=lambda: {"plain": residual.Run(_history(), [1.0, 2.0])},
+    kinds={"runs": "mapping"})
+# resnet
+reg(resnet.ResidualBlock, width=4)
+reg(resnet.residual_mlp, in_features=2)
+# runtime
+reg(runtime.seed_everything, seed=0)
+reg(runtime.choose_device, kinds={"prefer": "choice"})
+reg(runtime.accelerator_hint)
+reg(runtime.versions)
+reg(runtime.setup, verbose=False)
+reg(runtime.in_colab)
+# schedules
+reg(schedules.make_scheduler, name="cosine", num_steps=10, kinds={"name": "choice"})
+reg(schedules.schedule_curve, name="cosine", num_steps=10, kinds={"name": "choice"})
+reg(schedules.plateau_curve, val_losses=[1.0, 0.5], kinds={"val_losses": "array"})
+reg(schedules.formula, name="cosine", num_steps=10, kinds={"name": "choice"})
+reg(schedules.plot_schedules, num_steps=10, kinds={"names": "names", "highlight": "choice"})
+reg(schedules.train_with_schedule, data=S, name="cosine", num_epochs=1, hidden=(4,),
+    kinds={"name": "choice"})
+reg(schedules.ScheduleExplorer, data=S, kinds={"schedule": "choice"})
+# style: owned by the style engineer; its arguments are matplotlib objects and small indices
+reg(style.use_style)
+reg(style.figsize, kinds={"height": "float+", "width": "float+"})
+reg(style.color, i=0, kinds={"i": "int0"})
+reg(style.linestyle, i=0, kinds={"i": "int0"})
+unfuzzed(style.SeriesColors, "takes any iterable of hashable names")
+unfuzzed(style.legend_outside, "takes a matplotlib Axes")
+unfuzzed(style.mark_diverged, "takes a matplotlib Axes")
+unfuzzed(style.check_figure, "takes a matplotlib Figure")
+# threshold_explorer
+_REPORT = metrics.binary_report(Y01, Y01)
+reg(threshold_explorer.confusion_table_html, report=_REPORT, kinds={"report": "mapping"})
+reg(threshold_explorer.readout_text, report=_REPORT, threshold=0.5, kinds={"report": "mapping"})
+reg(threshold_explorer.ThresholdExplorer, y_true=Y01, y_score=SCORES, kinds={"y_true": "labels01"})
+# training
+record(training.History)
+reg(training.task_of, model=M)
+reg(training.loss_function, task="binary")
+reg(training.metric_name, task="binary")
+reg(training.score, task="binary", y_hat=lambda: torch.zeros(12, 1), y=lambda: torch.as_tensor(Y01),
+    kinds={"y_hat": "object", "y": "labels01"})
+reg(training.make_optimizer, name="sgd", params=lambda: _mlp().parameters(), lr=0.1,
+    kinds={"name": "choice", "params": "object"})
+reg(training.model_device, model=M)
+reg(training.evaluate, model=M, X=X12, y=Y01, kinds={"y": "labels01"})
+reg(training.predict_scores, model=M, X=X12)
+reg(training.predict, model=M, X=X12)
+reg(training.fit, model=M, data=S, num_epochs=1, kinds={
+    "num_epochs": "int+", "momentum": "unit", "scheduler": "callable", "scheduler_interval": "choice",
+    "accumulation_steps": "int+", "clip_grad_norm": "float+", "divergence_factor": "float+",
+    "train_eval_size": "int+", "eval_every": "int+", "record_grad_norms": "bool",
+    "progress": "bool", "callback": "callable"}, skip=("num_steps",))
+# transfer
+record(transfer.Task, transfer.Result)
+_TASK = lambda: transfer.sinusoid_target(n_train=4, n_test=8)  # noqa: E731
+_PRE = lambda: transfer.backbone()  # noqa: E731
+_RES = lambda: transfer.Result("scratch", 0.5, 10, _mlp())  # noqa: E731
+reg(transfer.sinusoid_source, num_functions=2, num_points=10)
+reg(transfer.sinusoid_target, n_train=4, n_test=8)
+reg(transfer.backbone)
+reg(transfer.pretrain_sinusoids, num_steps=2)
+reg(transfer.load_pretrained)
+reg(transfer.source_loss, model=_PRE)
+reg(transfer.digits_backbone)
+reg(transfer.pretrain_digits, classes=(0, 1), num_epochs=1, kinds={"classes": "ints+"})
+reg(transfer.digits_target, shots=1, kinds={"classes": "ints+"})
+reg(transfer.sinusoid_targets, n_train=4, seeds=(0,))
+reg(transfer.digits_targets, shots=1, seeds=(0,))
+reg(transfer.adapt, method="scratch", pretrained=_PRE)
+reg(transfer.target_error, model=_PRE, X=lambda: torch.zeros(4, 1), y=lambda: torch.zeros(4),
+    kinds={"y": "target"})
+reg(transfer.finetune, method="scratch", pretrained=_PRE, target=_TASK, num_steps=2,
+    kinds={"target": "object"})
+reg(transfer.compare, pretrained=_PRE, targets=lambda: {"near": [_TASK()]}, methods=("scratch",),
+    kinds={"targets": "mapping", "methods": "names"})
+reg(transfer.median_errors, results=lambda: {"near": {"scratch": [_RES()]}}, kinds={"results": "mapping"})
+reg(transfer.median_error, results=lambda: [_RES()], kinds={"results": "object"})
+reg(transfer.error_quartiles, results=lambda: [_RES()], kinds={"results": "object"})
+reg(transfer.wins, results=lambda: [_RES()], baseline=lambda: [_RES()],
+    kinds={"results": "object", "baseline": "object"})
+reg(transfer.costs, results=lambda: {"scratch": [_RES()]}, kinds={"results": "mapping"})
+reg(transfer.sample_efficiency, pretrained=_PRE, sizes=[4], seeds=[0], methods=("scratch",),
+    kinds={"methods": "names"})
+reg(transfer.rank_sweep, pretrained=_PRE, ranks=[1], targets=lambda: [_TASK()],
+    kinds={"targets": "object"})
+reg(transfer.plot_comparison, results=lambda: {"near": {"scratch": [_RES()]}}, kinds={"results": "mapping"})
+reg(transfer.plot_fits, results=lambda: {"scratch": [_RES()]}, target=_TASK,
+    kinds={"results": "mapping", "target": "object"})
+reg(transfer.plot_costs, cost={"scratch": {"trainable": 1.0}}, kinds={"cost": "mapping"})
+reg(transfer.plot_sample_efficiency, sizes=[4], errors={"scratch": np.ones((1, 1))},
+    kinds={"errors": "mapping"})
+reg(transfer.rank_explorer, sweeps=lambda: {"near": {1: [_RES()]}}, targets=lambda: {"near": [_TASK()]},
+    kinds={"sweeps": "mapping", "targets": "mapping"})
+# warmup
+record(warmup.WarmupResult)
+reg(warmup.warmup_experiment, data=S, warmup_steps=1, num_steps=2, depth=2, width=4, seeds=(0,))
+reg(warmup.adam_warmup_comparison, data=S, warmup_steps=1, num_epochs=1, seeds=(0,))
+reg(warmup.plot_warmup, result=lambda: warmup.WarmupResult({"none": [0.5]}, {"none": [_history()]}),
+    kinds={"result": "object"})
+# weight_decay
+reg(weight_decay.weight_norm, model=M)
+reg(weight_decay.weight_norm_trajectory, data=S, weight_decay=0.1, num_epochs=1, hidden=(4,))
+reg(weight_decay.plot_weight_norms, trajectories={"adamw": np.ones(3)}, kinds={"trajectories": "mapping"})
+reg(weight_decay.train_with_penalty, data=S, optimizer="sgd", lr=0.1, num_steps=2, hidden=(4,))
+reg(weight_decay.max_difference, a=[torch.zeros(2)], b=[torch.zeros(2)],
+    kinds={"a": "object", "b": "object"})
+reg(weight_decay.decay_without_gradient, num_steps=2, kinds={"values": "finites"})
+# widgets
+unfuzzed(widgets.display_widget, "takes an ipywidgets Widget")
+reg(widgets.Explorer, controls=lambda: {}, draw=lambda: (lambda **kw: None),
+    kinds={"controls": "mapping", "draw": "callable"})
+reg(widgets.Cache, compute=lambda: (lambda key: key), kinds={"compute": "callable"})
+reg(widgets.selection_slider, description="lr", options=[0.1, 1.0],
+    kinds={"description": "str", "options": "object", "fmt": "callable"})
+
+
+# ----------------------------------------------------------------------------- discovery
+def public_callables() -> dict[str, Callable]:
+    """Every module-level public function or class defined in a course_lib module."""
+    found = {}
+    for info in pkgutil.walk_packages(course_lib.__path__, "course_lib."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if name.startswith("_") or not callable(value):
+                continue
+            if getattr(value, "__module__", None) != module.__name__:
+                continue
+            found[f"{module.__name__}.{name}"] = value
+    return found
+
+
+def test_every_public_function_is_registered():
+    missing = sorted(name for name, fn in public_callables().items() if fn not in REGISTRY)
+    assert not missing, (
+        f"{len(missing)} public function(s) of course_lib are not registered with the fuzz test; "
+        f"register them in tests/fuzz_registry.py (see the top of tests/test_fuzz_api.py): {missing}"
+    )
+
+
+FUZZED = sorted((spec for spec in REGISTRY.values() if isinstance(spec, Spec) and spec.kinds),
+                key=lambda s: f"{s.fn.__module__}.{s.fn.__qualname__}")
+
+
+def _fresh(value):
+    return value() if callable(value) and getattr(value, "__name__", "") == "<lambda>" else value
+
+
+def _call(spec: Spec, arg: str, bad: Any):
+    kwargs = {k: _fresh(v) for k, v in spec.valid.items()}
+    kwargs[arg] = bad
+    return spec.fn(**kwargs)
+
+
+def _valid_of(spec: Spec, arg: str):
+    """The valid value an array kind's bad values are derived from."""
+    if arg in spec.valid:
+        return _fresh(spec.valid[arg])
+    default = inspect.signature(spec.fn).parameters[arg].default
+    return default
+
+
+def _strategy(spec: Spec):
+    def bad_for(arg):
+        strategy = BAD[spec.kinds[arg]](_valid_of(spec, arg) if spec.kinds[arg] in (
+            "X", "target", "labels", "labels01", "scores", "array") else None)
+        params = inspect.signature(spec.fn.__init__ if inspect.isclass(spec.fn) else spec.fn).parameters
+        if params[arg].default is None:
+            strategy = strategy.filter(lambda v: v is not None)
+        return strategy.map(lambda v, a=arg: (a, v))
+
+    return st.sampled_from(sorted(spec.kinds)).flatmap(bad_for)
+
+
+def _check_raises(spec: Spec, arg: str, bad: Any) -> None:
+    name = f"{spec.fn.__module__}.{spec.fn.__qualname__}({arg}={_short(bad)})"
+    try:
+        _call(spec, arg, bad)
+    except spec.allowed as exc:
+        message = str(exc)
+        assert arg in message, f"{name}: {type(exc).__name__} does not name {arg!r}: {message}"
+        return
+    except Exception as exc:  # noqa: BLE001 - the point is to catch what should not escape
+        raise AssertionError(f"{name}: internal {type(exc).__name__} escaped: {exc}") from exc
+    finally:
+        plt.close("all")
+    raise AssertionError(f"{name}: accepted silently")
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"array{value.shape}:{value.dtype}"
+    if isinstance(value, torch.Tensor):
+        return f"tensor{tuple(value.shape)}:{value.dtype}"
+    text = repr(value)
+    return text if len(text) < 40 else text[:37] + "..."
+
+
+EXAMPLES_PER_ARGUMENT = 3
+EXAMPLES_CAP = 30
+
+
+@pytest.mark.parametrize("spec", FUZZED, ids=lambda s: f"{s.fn.__module__[11:]}.{s.fn.__qualname__}")
+def test_bad_arguments_get_clear_errors(spec):
+    examples = min(EXAMPLES_CAP, EXAMPLES_PER_ARGUMENT * len(spec.kinds))
+
+    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
+              phases=[Phase.explicit, Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(_strategy(spec))
+    def run(case):
+        _check_raises(spec, *case)
+
+    run()
+
+
+def test_registry_counts():
+    """Print how much the fuzz test covers (run with -s to see it)."""
+    specs = [s for s in REGISTRY.values() if isinstance(s, Spec)]
+    print(f"\nfuzz registry: {len(REGISTRY)} public callables registered, {len(FUZZED)} fuzzed over "
+          f"{sum(len(s.kinds) for s in FUZZED)} arguments, at most "
+          f"{sum(min(EXAMPLES_CAP, EXAMPLES_PER_ARGUMENT * len(s.kinds)) for s in FUZZED)} cases; "
+          f"{len(specs) - len(FUZZED)} registered without fuzzable arguments, "
+          f"{len(REGISTRY) - len(specs)} records or unfuzzed")
+    assert len(FUZZED) > 0
