@@ -30,6 +30,8 @@ def curves(name: str, x: torch.Tensor | None = None) -> tuple[np.ndarray, np.nda
 @checked
 def plot_activations(names: Sequence[str] | None = None, *, cols: int = 3):
     """One small panel per activation: f (solid) and its autograd derivative f' (dashed)."""
+    for n in names or ():
+        check_choice("names", n, ACTIVATIONS)
     names = list(ACTIVATIONS) if names is None else list(names)
     rows = -(-len(names) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.4 * rows), squeeze=False,
@@ -76,7 +78,7 @@ def draw_activation(name: str, x0: float):
     return fig, {"name": name, "x0": float(x0), "f": f0, "derivative": d0, "range": measured}
 
 
-@checked
+@checked(x0="finite")
 def activation_explorer(name: str = "sigmoid", x0: float = 0.0) -> Explorer:
     """Pick an activation and a point: f, its autograd derivative and the slide's formula."""
     check_choice("name", name, ACTIVATIONS)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .checks import check_choice, check_positive, checked
+from .checks import check_choice, check_items, check_positive, checked
 
 
 class BinaryStep(nn.Module):
@@ -165,6 +165,8 @@ def activation_table(names: Sequence[str] | None = None, *, window: float = 10.0
     ``derivative_error`` is the largest difference between the slide's derivative formula and
     autograd on a grid that avoids x = 0 (where the slide and PyTorch may pick different values).
     """
+    for n in names or ():
+        check_choice("names", n, ACTIVATIONS)
     names = list(ACTIVATIONS) if names is None else list(names)
     for name in names:
         check_choice("names", name, ACTIVATIONS)
@@ -196,6 +198,7 @@ def activation_table(names: Sequence[str] | None = None, *, window: float = 10.0
 @checked
 def format_table(rows: list[dict]) -> str:
     """The activation table as fixed-width text (ranges and derivatives rounded for print)."""
+    check_items("rows", rows, dict, "dicts (from activation_table)")
     d0, span_title = "f'(0) autograd", "f' min..max"
     header = (f"{'activation':<11} {'range (measured)':<17} {'slide says':<13} "
               f"{d0:>14}  {'slide':<10} {span_title:<12} {'formula ok':<10} erratum")

@@ -35,24 +35,28 @@ def collapse_linear(layers: Sequence[nn.Linear]) -> nn.Linear:
     return single
 
 
-@checked
+@checked(scale="float+")
 def random_relu_features(x: torch.Tensor, width: int, seed: int = 0, scale: float = math.pi
                          ) -> torch.Tensor:
     """Hidden layer of ``width`` ReLU units with random weights and kinks spread over [-scale, scale]."""
     check_positive("width", width, integer=True)
+    if x.ndim > 1 and x.shape[-1] != 1:
+        raise ValueError(f"x must hold one input per point, shape (n,) or (n, 1), got {tuple(x.shape)}")
     g = torch.Generator().manual_seed(seed)
     w = torch.randn(width, generator=g, dtype=torch.float64)
     kinks = (torch.rand(width, generator=g, dtype=torch.float64) * 2 - 1) * scale
     return torch.relu(w * (x.reshape(-1, 1).double() - kinks))
 
 
-@checked
+@checked(n_points="int+")
 def fit_one_hidden_layer(fn: Callable[[np.ndarray], np.ndarray], width: int, *, low: float = -math.pi,
                          high: float = math.pi, n_points: int = 2000, seed: int = 0) -> dict:
     """Existence, made concrete: one hidden layer of random ReLUs, output layer by least squares.
 
     Returns the grid, the target, the approximation and its maximum absolute error.
     """
+    if not low < high:
+        raise ValueError(f"low must be below high, got low={low}, high={high}")
     x = torch.linspace(low, high, n_points, dtype=torch.float64)
     y = torch.as_tensor(fn(x.numpy()), dtype=torch.float64)
     H = random_relu_features(x, width, seed, scale=max(abs(low), abs(high)))
@@ -101,12 +105,15 @@ def tent_network(k: int) -> nn.Sequential:
     return nn.Sequential(*layers).double()
 
 
-@checked
+@checked(resolution_bits="int+")
 @torch.no_grad()
 def count_linear_pieces(model: nn.Module, low: float = 0.0, high: float = 1.0,
                         resolution_bits: int = 16) -> int:
     """Number of linear pieces of a 1-D -> 1-D network on [low, high], from slopes on a dyadic grid."""
     check_type("resolution_bits", resolution_bits, int, "an integer")
+    if not low < high or resolution_bits > 24:
+        raise ValueError(f"low must be below high and resolution_bits <= 24, got low={low}, high={high}, "
+                         f"resolution_bits={resolution_bits}")
     n = 2**resolution_bits
     x = torch.linspace(low, high, n + 1, dtype=torch.float64).reshape(-1, 1)
     y = model.double()(x).reshape(-1)

@@ -11,7 +11,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from .checks import as_float_tensor, check_positive, check_type, checked
+from .checks import (
+    as_float_tensor,
+    check_choice,
+    check_kind,
+    check_member,
+    check_positive,
+    check_type,
+    checked,
+)
 from .data import Split
 from .models import build_mlp
 from .plots import plot_history
@@ -28,6 +36,9 @@ class BatchSizeExplorer(Explorer):
     @checked
     def __init__(self, data: Split, *, hidden=(64, 64), optimizer: str = "sgd", lr: float = 0.1,
                  num_epochs: int = 10, batch_size: int = 32, batch_sizes=BATCH_SIZES, seed: int = 0):
+        check_kind("batch_sizes", batch_sizes, "ints+")
+        check_member("batch_size", batch_size, batch_sizes, "batch_sizes")
+        check_choice("optimizer", optimizer, ("sgd", "momentum", "adam", "adamw"))
         check_type("data", data, Split, "a course_lib.data.Split")
         check_positive("lr", lr)
         check_positive("num_epochs", num_epochs, integer=True)
@@ -261,6 +272,7 @@ def memory_table(model: nn.Module, batch_sizes=BATCH_SIZES) -> list[tuple[int, i
 @checked
 def human_bytes(n: float) -> str:
     """1536 -> '1.5 KiB'."""
+    check_kind("n", n, "float0")
     for unit in ("B", "KiB", "MiB", "GiB"):
         if abs(n) < 1024 or unit == "GiB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"

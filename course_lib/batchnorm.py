@@ -101,7 +101,7 @@ class InjectedShift(nn.Module):
         return f"{self.num_features}, shift={self.shift}, scale={self.scale}"
 
 
-@checked(noise="bool")
+@checked(noise="bool", shift="finite", scale="float+")
 def replace_batchnorm(model: nn.Module, *, noise: bool = False, hand_written: bool = False,
                       shift: float = 1.0, scale: float = 2.0, seed: int = 0) -> nn.Module:
     """Swap every nn.BatchNorm1d of ``model`` (in place): for our BatchNorm, and/or follow it by
@@ -181,7 +181,7 @@ def lr_init_grid(data: Split, lrs: Sequence[float], init_scales: Sequence[float]
     return Grid(tuple(lrs), tuple(init_scales), accuracy)
 
 
-@checked
+@checked(threshold="unit")
 def plot_grid(grid: Grid, *, threshold: float = 0.8):
     """Side-by-side heatmaps of validation accuracy (rows: init scale, columns: learning rate)."""
     labels = list(grid.accuracy)
@@ -336,7 +336,7 @@ def check_against_torch(num_features: int = 6, batch_size: int = 16, num_batches
     return diff
 
 
-@checked
+@checked(layer="model")
 @torch.no_grad()
 def batch_dependence(layer: nn.Module, X: torch.Tensor, *, seed: int = 0) -> dict[str, float]:
     """How much the output for X[0] changes when its batch companions change, in train and eval mode.

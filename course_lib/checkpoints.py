@@ -71,7 +71,14 @@ def save_checkpoint(model: MLP, path: str | os.PathLike, *, meta: dict[str, Any]
         "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
         "meta": dict(meta or {}),
     }
+    check_type("path", path, (str, os.PathLike), "a file path")
     path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"path must be in an existing folder, got {str(path)!r}: the folder "
+                                f"{str(path.parent)!r} does not exist (create it with "
+                                "Path(folder).mkdir(parents=True))")
+    if path.is_dir():
+        raise ValueError(f"path must be a file name, got the folder {str(path)!r}")
     torch.save(payload, path)
     return path
 
@@ -89,18 +96,22 @@ def read_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
             f"{path.name} is truncated or corrupted ({size} bytes, the zip archive that torch.save "
             "writes is incomplete): download or regenerate it (python tools/pretrain.py)"
         )
+    kind = _foreign_kind(path)
+    if kind is not None:
+        raise CheckpointError(f"{path.name} is not a course_lib checkpoint: it is {kind}, not a file "
+                              "written by save_checkpoint (torch.save)")
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
         found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", str(exc))
-        if found or "Weights only load failed" in str(exc):
+        if found:
             what = f" (it refers to {found.group(1)})" if found else ""
             raise CheckpointError(
                 f"{path.name} holds pickled code or objects, not only tensors{what}: "
                 "torch.load(weights_only=True) refused to run it. Load files like this only if you "
                 "trust where they come from."
             ) from None
-        raise CheckpointError(f"{path.name} is truncated or corrupted: {exc}") from None
+        raise CheckpointError(f"{path.name} is truncated or corrupted: {str(exc)[:160]}") from None
     except (RuntimeError, EOFError, OSError, KeyError, ValueError) as exc:
         raise CheckpointError(f"{path.name} is truncated or corrupted: {str(exc)[:120]}") from None
     missing = [k for k in ("format", "version", "config", "state_dict")
@@ -110,13 +121,58 @@ def read_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
     if payload["version"] != VERSION:
         raise CheckpointError(f"{path.name} has format version {payload['version']}, "
                               f"this course_lib reads version {VERSION}")
+    _check_structure(path.name, payload)
     return payload
+
+
+def _check_structure(name: str, payload: dict) -> None:
+    """Raise CheckpointError unless config is a dict of settings and state_dict a dict of tensors."""
+    if not isinstance(payload["config"], dict):
+        raise CheckpointError(f"{name} has the wrong structure: its config must be a dict of MLP "
+                              f"settings, got {type(payload['config']).__name__}")
+    state = payload["state_dict"]
+    if not isinstance(state, dict) or not all(
+            isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()):
+        what = type(state).__name__ if not isinstance(state, dict) else "a dict with non-tensor entries"
+        raise CheckpointError(f"{name} has the wrong structure: its state_dict must be a dict of "
+                              f"named tensors, got {what}")
+    if not isinstance(payload.get("meta", {}), dict):
+        raise CheckpointError(f"{name} has the wrong structure: its meta must be a dict, got "
+                              f"{type(payload['meta']).__name__}")
+
+
+def _foreign_kind(path: Path) -> str | None:
+    """What a file is when it is clearly not a torch.save file (NumPy, JSON, text), else None."""
+    with open(path, "rb") as f:
+        head = f.read(64)
+    if head.startswith(b"\x93NUMPY"):
+        return "a NumPy .npy file (np.save)"
+    if head.startswith(b"PK\x03\x04"):
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as z:
+                names = z.namelist()
+            if not any(n.endswith("data.pkl") for n in names):
+                return "a zip archive (an .npz file or similar) without torch's data.pkl"
+        return None
+    if head.startswith(b"\x80"):  # a pickle (protocol 2+): torch's legacy format or plain pickle
+        return None
+    stripped = head.lstrip()
+    if stripped[:1] in (b"{", b"["):
+        return "JSON or other text"
+    try:
+        head.decode("utf-8")
+        return "a text file"
+    except UnicodeDecodeError:
+        return None
 
 
 @checked
 def check_architecture(model: nn.Module, state_dict: dict[str, torch.Tensor], name: str = "checkpoint"
                        ) -> None:
     """Raise CheckpointError unless ``state_dict`` has exactly the model's parameter names and shapes."""
+    bad = [k for k, v in state_dict.items() if not isinstance(v, torch.Tensor)]
+    if bad:
+        raise CheckpointError(f"{name} has the wrong structure: state_dict entries {bad[:5]} are not tensors")
     expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
     found = {k: tuple(v.shape) for k, v in state_dict.items()}
     problems = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from numbers import Integral, Real
 from typing import Any
 
@@ -258,22 +258,33 @@ def check_features(name: str, X: Any, model: torch.nn.Module) -> None:
                          f"layer takes {first.in_features}), got {X.shape[-1]}")
 
 
-def check_split_sizes(n_samples: int, fractions: dict[str, float], *, num_classes: int | None = None
-                      ) -> None:
-    """Raise unless splitting ``n_samples`` by ``fractions`` leaves every part (and class) non-empty."""
-    rest = n_samples
-    for part, fraction in fractions.items():
-        count = math.floor(n_samples * fraction)
-        if count < max(1, num_classes or 1):
-            need = math.ceil(max(1, num_classes or 1) / fraction)
-            per = f" ({num_classes} classes need one each)" if num_classes else ""
-            raise ValueError(f"{part} must leave at least {max(1, num_classes or 1)} example(s) of "
-                             f"{n_samples}{per}, got {part}={fraction} ({count}): use a larger "
-                             f"{part} or at least {need} examples")
-        rest -= count
-    if rest < max(1, num_classes or 1):
-        raise ValueError(f"the training part must keep at least {max(1, num_classes or 1)} example(s), "
-                         f"got {rest} of {n_samples} after {', '.join(fractions)}")
+def check_split_sizes(n_samples: int, val_size: float, test_size: float, *,
+                      class_counts: Any = None) -> None:
+    """Raise unless a train/val/test split of ``n_samples`` (stratified by ``class_counts``) is feasible.
+
+    The sizes are scikit-learn's (test = ceil(test_size * n), then val from the rest); a stratified
+    split needs at least one example of every class in each part and two of each class overall.
+    """
+    classes = 1 if class_counts is None else int(np.count_nonzero(class_counts))
+    n_test = math.ceil(test_size * n_samples)
+    n_rest = n_samples - n_test
+    n_val = math.ceil(val_size / (1 - test_size) * n_rest)
+    n_train = n_rest - n_val
+    if class_counts is not None:
+        counts = np.asarray(class_counts)
+        rare = int(np.flatnonzero((counts > 0) & (counts < 3))[0]) if ((counts > 0) & (counts < 3)).any() \
+            else None
+        if rare is not None:
+            raise ValueError(f"y must hold at least 3 examples of each class for a stratified train/val/"
+                             f"test split, got {int(counts[rare])} of class {rare}")
+    for part, count, size in (("test_size", n_test, test_size), ("val_size", n_val, val_size)):
+        if count < classes:
+            need = "one example" if classes == 1 else f"one example of each of the {classes} classes"
+            raise ValueError(f"{part} must leave at least {need} in that part, got {part}={size} of "
+                             f"{n_samples} examples ({count}): use a larger {part} or more data")
+    if n_train < classes:
+        raise ValueError(f"val_size + test_size must leave training data, got val_size={val_size}, "
+                         f"test_size={test_size} of {n_samples} examples ({n_train} left to train on)")
 
 
 def check_count(name: str, value: Any, available: int, what: str = "examples") -> int:
@@ -316,8 +327,8 @@ ARG_KINDS: dict[str, str] = {
     "X": "X", "y": "y", "model": "model", "pretrained": "model", "data": "split", "s": "split",
     "lr": "float+", "batch_size": "int+", "num_epochs": "int+", "num_steps": "int+", "seed": "seed",
     "n_samples": "int+", "num_samples": "int+", "depth": "int+", "resolution": "int+",
-    "hidden": "ints+", "lrs": "floats+", "batch_sizes": "ints+", "seeds": "seeds",
-    "activations": "names", "inits": "names", "prevalence": "open_unit", "rank": "int+",
+    "hidden": "hidden", "lrs": "floats+", "batch_sizes": "ints+", "seeds": "seeds",
+    "activations": "names", "inits": "names", "names": "names", "prevalence": "open_unit", "rank": "int+",
     "alpha": "float+", "weight_decay": "float0", "momentum": "unit", "beta": "open_unit",
     "eps": "float+", "init_scale": "float+", "window": "float+", "tol": "float0", "bins": "int+",
     "cols": "int+", "num_micro": "int+", "num_features": "int+", "num_positives": "int+",
@@ -328,12 +339,14 @@ ARG_KINDS: dict[str, str] = {
     "k": "int+", "layer": "int+", "num_batches": "int+", "max_norm": "float+", "num_drops": "int+",
     "final_factor": "unit", "gamma_step": "open_unit", "factor": "open_unit",
     "plateau_factor": "open_unit", "plateau_patience": "int0", "small": "int+", "large": "int+",
-    "epoch": "int0", "index": "int0", "chance": "unit", "max_fpr": "unit", "min_rate": "unit",
+    "epoch": "int0", "index": "int0", "max_fpr": "unit", "min_rate": "unit",
     "sizes": "ints+", "ranks": "ints+", "num_train_positives": "int+", "num_test_positives": "int+",
     "trainable_only": "bool", "standardize": "bool", "val_size": "open_unit", "test_size": "open_unit",
     "residual": "bool", "batch_norm": "bool", "divide": "bool", "hand_written": "bool",
     "verbose": "bool", "threads": "int+", "n_features": "int+", "in_features": "int+",
-    "out_features": "int+", "num_iters": "int+", "task": "str", "activation": "str", "init": "str",
+    "out_features": "int+", "num_iters": "int+", "low": "finite", "high": "finite", "task": "str",
+    "activation": "str", "init": "str", "n_in": "int+", "n_out": "int+", "width": "int+",
+    "noise": "float0", "shift": "finite", "prevalences": "probs", "clip": "limit",
     "optimizer": "str", "scheme": "str", "method": "str", "rule": "str", "name": "str",
 }
 
@@ -350,6 +363,13 @@ def check_kind(name: str, value: Any, kind: str) -> Any:
     if kind in ("float+", "float0"):
         check_positive(name, value, allow_zero=kind == "float0")
         return value
+    if kind == "limit":  # a positive bound; infinity means "no bound"
+        _check_real(name, value)
+        if value <= 0:
+            raise ValueError(f"{name} must be a number > 0 (or inf for no limit), got {value!r}")
+        return value
+    if kind == "real":
+        return _check_real(name, value)
     if kind == "finite":
         check_finite(name, value)
         return value
@@ -371,6 +391,21 @@ def check_kind(name: str, value: Any, kind: str) -> Any:
     if kind == "ints+":
         check_sequence(name, value, "a sequence of positive integers",
                        item=lambda n, x: check_kind(n, x, "int+"))
+        return value
+    if kind == "hidden":
+        check_sequence(name, value, "a sequence of positive integers (layer widths)", min_len=0,
+                       item=lambda n, x: check_kind(n, x, "int+"))
+        return value
+    if kind == "ints0":
+        check_sequence(name, value, "a sequence of integers >= 0", item=lambda n, x: check_kind(n, x, "int0"))
+        return value
+    if kind == "probs":
+        check_sequence(name, value, "a sequence of numbers in (0, 1)",
+                       item=lambda n, x: check_kind(n, x, "open_unit"))
+        return value
+    if kind == "limits":
+        check_sequence(name, value, "a sequence of positive numbers (inf: no limit)",
+                       item=lambda n, x: check_kind(n, x, "limit"))
         return value
     if kind == "floats+":
         check_sequence(name, value, "a sequence of positive numbers",
@@ -427,9 +462,15 @@ def checked(_fn: Callable | None = None, /, **kinds: str | None) -> Callable:
         signature = inspect.signature(fn)
         plan = {}
         for p in signature.parameters.values():
-            kind = kinds.get(p.name, ARG_KINDS.get(p.name)) if p.name in kinds else ARG_KINDS.get(p.name)
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                continue
+            kind = kinds[p.name] if p.name in kinds else ARG_KINDS.get(p.name)
             if kind is not None:
                 plan[p.name] = (kind, p.default is None)
+            elif p.name not in kinds:
+                by_type = _annotation_check(fn, p)
+                if by_type is not None:
+                    plan[p.name] = (by_type, False)
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -439,6 +480,9 @@ def checked(_fn: Callable | None = None, /, **kinds: str | None) -> Callable:
                 if arg not in arguments or (optional and arguments[arg] is None):
                     continue
                 if kind == "y":
+                    continue
+                if callable(kind):
+                    arguments[arg] = kind(arg, arguments[arg])
                     continue
                 arguments[arg] = check_kind(arg, arguments[arg], kind)
             model = arguments.get("model")
@@ -456,3 +500,118 @@ def checked(_fn: Callable | None = None, /, **kinds: str | None) -> Callable:
         return wrapper
 
     return decorate(_fn) if _fn is not None else decorate
+
+
+def _split_union(text: str) -> list[str]:
+    """The members of a union annotation 'a | b[c | d] | None', split at the top level only."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch == "["
+        depth -= ch == "]"
+        if ch == "|" and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+    return parts + [text[start:].strip()]
+
+
+def _check_real(name: str, value: Any) -> Any:
+    """A real number that is not NaN (infinity allowed: "no limit")."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a number, got {_describe(value)}")
+    if math.isnan(float(value)):
+        raise ValueError(f"{name} must be a number, got nan")
+    return value
+
+
+def _check_str(name: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {_describe(value)}")
+    return value
+
+
+def _check_mapping(name: str, value: Any) -> Any:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a dict, got {_describe(value)}")
+    return value
+
+
+def _check_list(name: str, value: Any) -> Any:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(
+            value, (list, tuple, range, np.ndarray, torch.Tensor)):
+        raise TypeError(f"{name} must be a list or tuple, got {_describe(value)}")
+    return value
+
+
+def _check_any_callable(name: str, value: Any) -> Any:
+    check_callable(name, value, "a function")
+    return value
+
+
+def _to_tensor(name: str, value: Any) -> Any:
+    return as_float_tensor(name, value, ndim=None)
+
+
+def _to_array(name: str, value: Any) -> Any:
+    return as_array(name, value, ndim=None, min_len=0, finite=False)
+
+
+_BY_ANNOTATION: dict[str, Callable[[str, Any], Any]] = {
+    "int": lambda n, v: check_int(n, v), "float": _check_real, "bool": check_bool, "str": _check_str,
+    "dict": _check_mapping, "Mapping": _check_mapping, "list": _check_list, "Sequence": _check_list,
+    "tuple": _check_list, "Callable": _check_any_callable,
+    "nn.Module": lambda n, v: check_module(n, v) or v,
+    "torch.nn.Module": lambda n, v: check_module(n, v) or v,
+    "torch.Tensor": _to_tensor, "np.ndarray": _to_array,
+}
+
+
+def _annotation_check(fn: Callable, p: inspect.Parameter) -> Callable[[str, Any], Any] | None:
+    """A check built from a parameter's type annotation (int, float, Split, dict[...]...), or None."""
+    text = p.annotation if isinstance(p.annotation, str) else getattr(p.annotation, "__name__", "")
+    if not text or p.annotation is inspect.Parameter.empty:
+        return None
+    parts = _split_union(text)
+    optional = "None" in parts or p.default is None
+    parts = [t for t in parts if t != "None"]
+    if len(parts) != 1:
+        return None
+    base = parts[0].split("[")[0]
+    check = _BY_ANNOTATION.get(base)
+    if check is None:
+        cls = fn.__globals__.get(base)
+        if not (isinstance(cls, type) and cls.__module__.startswith("course_lib")):
+            return None
+
+        def check(n: str, v: Any, cls: type = cls) -> Any:
+            check_instance(n, v, cls, f"a {cls.__module__}.{cls.__name__}")
+            return v
+
+    if not optional:
+        return check
+    return lambda n, v: v if v is None else check(n, v)
+
+
+def check_member(name: str, value: Any, options: Any, options_name: str) -> None:
+    """Raise unless ``value`` is one of ``options`` (a slider's value among its positions)."""
+    options = list(options)
+    if value not in options:
+        raise ValueError(f"{name} must be one of {options_name} {options}, got {_describe(value)}")
+
+
+def check_items(name: str, values: Any, cls: type | tuple[type, ...], expected: str) -> list:
+    """Raise unless ``values`` is a non-empty list/tuple whose items are all instances of ``cls``."""
+    items = check_sequence(name, values, f"a non-empty list of {expected}")
+    for i, item in enumerate(items):
+        if not isinstance(item, cls):
+            raise TypeError(f"{name} must be a list of {expected}, got {_describe_type(item)} at {name}[{i}]")
+    return items
+
+
+def check_mapping_of(name: str, value: Any, cls: type | tuple[type, ...], expected: str) -> None:
+    """Raise unless ``value`` is a non-empty dict whose values are instances of ``cls``."""
+    if not isinstance(value, Mapping) or not value:
+        raise TypeError(f"{name} must be a non-empty dict of {expected}, got {_describe(value)}")
+    for key, item in value.items():
+        if not isinstance(item, cls):
+            raise TypeError(f"{name} must be a dict of {expected}, got {_describe_type(item)} at "
+                            f"{name}[{key!r}]")

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .checks import check_positive, check_type, checked
+from .checks import check_items, check_kind, check_member, check_positive, check_type, checked
 from .data import Split
 from .models import build_mlp
 from .training import History, fit
@@ -27,6 +27,7 @@ def clip_by_global_norm(grads: Sequence[torch.Tensor], max_norm: float
     The rule of torch.nn.utils.clip_grad_norm_: g ← g · min(1, max_norm / (‖g‖ + 1e-6)); the
     direction never changes, and a non-finite norm gives non-finite gradients (nothing is rescued).
     Returns the new gradients and the norm before clipping."""
+    check_items("grads", grads, torch.Tensor, "gradient tensors")
     check_positive("max_norm", max_norm)
     grads = list(grads)
     if not grads:
@@ -72,7 +73,7 @@ def _label(threshold: float) -> str:
     return "off" if math.isinf(threshold) else f"{threshold:g}"
 
 
-@checked
+@checked(threshold="limit")
 def plot_clipping(history: History, threshold: float, axes=None):
     """Loss per step (left) and the gradient norm before clipping with the threshold τ (right)."""
     if axes is None:
@@ -126,6 +127,8 @@ class ClippingExplorer(Explorer):
     @checked
     def __init__(self, data: Split, *, thresholds=THRESHOLDS, threshold: float = 10.0,
                  num_steps: int = 300, seed: int = 0):
+        check_kind("thresholds", thresholds, "limits")
+        check_member("threshold", threshold, thresholds, "thresholds")
         check_type("data", data, Split, "a course_lib.data.Split")
         self.runs = {t: train_regression(data, t, num_steps=num_steps, seed=seed) for t in thresholds}
         slider = selection_slider("threshold", list(thresholds), threshold, fmt=_label)

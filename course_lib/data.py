@@ -10,7 +10,18 @@ import torch
 from sklearn import datasets as skd
 from sklearn.model_selection import train_test_split
 
-from .checks import as_float_tensor, check_choice, check_positive, check_range, check_type, checked
+from .checks import (
+    _to_numpy,
+    as_float_tensor,
+    as_label_tensor,
+    check_choice,
+    check_labels,
+    check_positive,
+    check_range,
+    check_split_sizes,
+    check_type,
+    checked,
+)
 
 TOY_SETS = ("moons", "circles", "xor", "spiral", "blobs")
 TABULAR_SETS = ("breast_cancer", "digits", "wine", "iris")
@@ -149,7 +160,9 @@ class Split:
 @checked
 def infer_task(y: np.ndarray) -> str:
     """'binary' for two integer classes, 'multiclass' for more, 'regression' for floats."""
-    y = np.asarray(y)
+    y = _to_numpy("y", y)
+    if y.ndim != 1 or len(y) == 0:
+        raise ValueError(f"y must have shape (n_samples,) with n_samples >= 1, got shape {y.shape}")
     if np.issubdtype(y.dtype, np.floating) and not np.all(y == np.round(y)):
         return "regression"
     if np.issubdtype(y.dtype, np.floating):
@@ -171,7 +184,7 @@ def split(
 ) -> Split:
     """Seeded train/validation/test split (stratified for classification), as tensors."""
     X_t = as_float_tensor("X", X)
-    y_np = np.asarray(y.numpy() if isinstance(y, torch.Tensor) else y)
+    y_np = _to_numpy("y", y)
     if y_np.ndim != 1:
         raise ValueError(f"y must have shape (n_samples,), got shape {y_np.shape}")
     if len(y_np) != len(X_t):
@@ -184,6 +197,12 @@ def split(
         raise ValueError(f"val_size + test_size must be < 1, got {val_size + test_size}")
     task = task or infer_task(y_np)
     check_choice("task", task, TASKS)
+    if task == "regression":
+        check_split_sizes(len(y_np), val_size, test_size)
+    else:
+        y_np = as_label_tensor("y", y_np).numpy()
+        check_labels("y", y_np, task)
+        check_split_sizes(len(y_np), val_size, test_size, class_counts=np.bincount(y_np))
     X_np = X_t.numpy()
     strat = y_np if task != "regression" else None
     X_rest, X_test, y_rest, y_test = train_test_split(

@@ -13,7 +13,15 @@ from matplotlib.ticker import MaxNLocator
 from torch import nn
 
 from .activations import ACTIVATIONS, TRAINABLE_ACTIVATIONS, derivative
-from .checks import as_float_tensor, check_choice, check_positive, check_same_length, check_type, checked
+from .checks import (
+    as_float_tensor,
+    check_choice,
+    check_kind,
+    check_positive,
+    check_same_length,
+    check_type,
+    checked,
+)
 from .data import Split
 from .initialization import INITS
 from .models import MLP
@@ -54,6 +62,7 @@ def layer_grad_norms(model: nn.Module, X, y, task: str | None = None) -> dict[st
 @checked
 def gradient_ratio(norms: dict[str, float] | Sequence[float]) -> float:
     """‖∇W_first‖ / ‖∇W_last‖: far below 1 means the gradient vanishes on its way to the input."""
+    check_kind("norms", list(norms.values()) if isinstance(norms, dict) else norms, "floats+")
     values = list(norms.values()) if isinstance(norms, dict) else list(norms)
     if len(values) < 2:
         raise ValueError(f"norms must hold at least two layers, got {len(values)}")
@@ -88,7 +97,7 @@ def gradient_flow(data: Split, depth: int, activation: str = "relu", init: str =
 VANISHES_BELOW, FLOWS_ABOVE = 1e-4, 1e-2  # gradient ratios: the verdicts' boundaries
 
 
-@checked
+@checked(ratio="float+")
 def flow_verdict(ratio: float) -> str:
     """Name a gradient ratio's order of magnitude: vanishes, weakens or flows."""
     if ratio < VANISHES_BELOW:
@@ -101,6 +110,10 @@ def flow_ratios(data: Split, depth: int, activations: Sequence[str],
                 inits: Sequence[str] = ("default", "xavier", "he"), *,
                 seed: int = 0) -> dict[str, list[float]]:
     """First/last-layer gradient ratio at initialisation, per activation, for each init."""
+    for n in activations:
+        check_choice("activations", n, TRAINABLE_ACTIVATIONS)
+    for n in inits:
+        check_choice("inits", n, INITS)
     return {act: [gradient_ratio(gradient_flow(data, depth, act, init, seed=seed)) for init in inits]
             for act in activations}
 
@@ -261,6 +274,7 @@ def draw_gradient_flow(data: Split, depth: int, activation: str, init: str, resi
 @checked
 def flow_ylim(norms: Sequence[float]) -> tuple[float, float]:
     """Log-axis limits that show every positive norm: at least 1e-12..1e2, widened to the data."""
+    check_kind("norms", norms, "floats+")
     positive = np.asarray(norms, dtype=float)
     positive = positive[positive > 0]
     if positive.size == 0:

@@ -14,7 +14,8 @@ import numpy as np
 import torch
 
 from . import metric_plots, metrics
-from .checks import check_positive, check_range, check_type, checked
+from .checks import check_items, check_labels, check_member, check_positive, check_range, check_type, checked
+from .metrics import as_labels
 from .models import MLP
 from .training import fit, predict_scores
 from .widgets import Cache, Explorer, selection_slider
@@ -39,6 +40,7 @@ def counts_at(prevalence: float, num_positives: int) -> tuple[int, int]:
 @checked
 def always_negative(y_true: Any) -> dict[str, float]:
     """Counts and metrics of the model that predicts "negative" for everyone (C3)."""
+    check_labels("y_true", as_labels("y_true", y_true), "binary")
     y_true = metrics.as_labels("y_true", y_true)
     return metrics.binary_report(y_true, np.zeros_like(y_true))
 
@@ -131,6 +133,7 @@ def plot_prevalence(result: dict[str, Any], axes=None):
 @checked
 def plot_prevalence_sweep(results: list[dict[str, Any]], ax=None):
     """ROC AUC and average precision of ``train_at_prevalence`` results against the prevalence."""
+    check_items("results", results, dict, "results of train_at_prevalence")
     if not results:
         raise ValueError("results must hold at least one result of train_at_prevalence, got none")
     if ax is None:
@@ -155,6 +158,7 @@ class PrevalenceExplorer(Explorer):
 
     @checked
     def __init__(self, prevalences=PREVALENCES, *, seed: int = 0, value: float = 0.5):
+        check_member("value", value, prevalences, "prevalences")
         self.results = Cache(lambda p: train_at_prevalence(p, seed=seed))
         slider = selection_slider("prevalence", list(prevalences), value, continuous_update=False,
                                   fmt=lambda p: f"{p:g}")

@@ -12,7 +12,17 @@ import numpy as np
 import torch
 from torch import nn
 
-from .checks import as_float_tensor, check_choice, check_positive, check_type, checked
+from .checks import (
+    as_array,
+    as_float_tensor,
+    check_choice,
+    check_items,
+    check_kind,
+    check_positive,
+    check_same_length,
+    check_type,
+    checked,
+)
 from .data import Split
 from .models import build_mlp
 from .training import History, fit, loss_function, make_optimizer, task_of
@@ -47,6 +57,8 @@ def gd_on_bowl(lr: float, eigenvalues=(1.0, 10.0), x0=(1.0, 1.0), num_steps: int
     Along eigen-direction i each step multiplies xᵢ by (1 − lr·λᵢ): it converges iff
     lr < 2/λ_max, and oscillates with a growing amplitude above that.
     """
+    as_array("eigenvalues", eigenvalues)
+    as_array("x0", x0)
     check_positive("lr", lr)
     check_positive("num_steps", num_steps, integer=True)
     lam = torch.tensor(eigenvalues, dtype=torch.float64)
@@ -72,6 +84,7 @@ def gd_on_bowl(lr: float, eigenvalues=(1.0, 10.0), x0=(1.0, 1.0), num_steps: int
 @checked
 def plot_bowl_runs(runs: list[BowlRun], axes=None):
     """Paths over the bowl's contours (left) and the loss per step (right)."""
+    check_items("runs", runs, BowlRun, "BowlRun results of gd_on_bowl")
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     lam = runs[0].eigenvalues
@@ -142,6 +155,7 @@ def adam_first_step(grad_scales, lr: float = 1e-3, eps: float = 1e-8) -> np.ndar
 
     The first step is lr·g/(|g| + eps) ≈ lr whatever the gradient's size, unless |g| ~ eps.
     """
+    as_array("grad_scales", grad_scales)
     check_positive("lr", lr)
     check_positive("eps", eps)
     g = torch.as_tensor(np.asarray(grad_scales, dtype=np.float64))
@@ -180,6 +194,8 @@ def update_sizes(model: nn.Module, data: Split, optimizer: str, lr: float, *, nu
 def update_slope(grad: np.ndarray, update: np.ndarray) -> float:
     """Slope of log|update| against log|gradient| over the parameters: 1 for SGD (the step is
     lr·g), near 0 for an optimizer whose step ignores the gradient's size."""
+    check_same_length("grad", as_array("grad", grad, ndim=None), "update",
+                      as_array("update", update, ndim=None))
     keep = (grad > 1e-8) & (update > 0)
     if keep.sum() < 2:
         raise ValueError("grad and update must have at least two entries that are both non-zero")
@@ -218,6 +234,10 @@ class LRExplorer(Explorer):
     @checked
     def __init__(self, data: Split, *, hidden=(64, 64), optimizer: str = "sgd", batch_size: int = 32,
                  num_epochs: int = 10, lr: float = 0.1, lr_range=(1e-3, 10.0), seed: int = 0):
+        check_kind("lr_range", lr_range, "floats+")
+        if len(lr_range) != 2 or not lr_range[0] < lr_range[1]:
+            raise ValueError(f"lr_range must be (low, high) with low < high, got {lr_range!r}")
+        check_choice("optimizer", optimizer, ("sgd", "momentum", "adam", "adamw"))
         check_type("data", data, Split, "a course_lib.data.Split")
         check_positive("lr", lr)
         lo, hi = lr_range
@@ -280,6 +300,7 @@ LR_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "
 @checked
 def smooth(values, beta: float = 0.9) -> np.ndarray:
     """Exponential moving average with bias correction (what the LR range test plots)."""
+    as_array("values", values, min_len=0)
     check_positive("beta", beta, allow_zero=True)
     out, avg = [], 0.0
     for i, v in enumerate(values, start=1):

@@ -27,6 +27,10 @@ class LoRALinear(nn.Module):
     def __init__(self, base: nn.Linear, rank: int = 4, alpha: float | None = None, *, seed: int = 0):
         check_type("base", base, nn.Linear, "a torch.nn.Linear")
         check_positive("rank", rank, integer=True)
+        if rank > max(base.in_features, base.out_features):
+            raise ValueError(f"rank must be at most the layer's size ({base.in_features} inputs, "
+                             f"{base.out_features} outputs; useful ranks are <= "
+                             f"{min(base.in_features, base.out_features)}), got {rank}")
         alpha = float(rank) if alpha is None else alpha
         check_positive("alpha", alpha)
         check_type("seed", seed, int, "an integer")

@@ -10,7 +10,8 @@ import numpy as np
 from matplotlib.transforms import ScaledTranslation
 
 from . import metrics
-from .checks import check_positive, checked
+from .checks import as_array, check_choice, check_labels, check_positive, check_same_length, checked
+from .metrics import as_labels, as_scores
 from .plots import CLASS_COLORS
 
 METRIC_COLORS = {"accuracy": "0.35", "precision": "C2", "recall": "C3", "f1": "C4", "fpr": "C1"}
@@ -67,6 +68,7 @@ def plot_confusion_matrix(cm: Any, labels: Sequence | None = None, ax=None, *,
 def plot_roc(fpr: Any, tpr: Any, ax=None, *, label: str | None = None, color: str | None = None,
              chance: bool = True, **kwargs):
     """A ROC curve (TPR against FPR), with the diagonal of a random ranking."""
+    check_same_length("fpr", as_array("fpr", fpr), "tpr", as_array("tpr", tpr))
     ax = _axes(ax)
     if chance:
         ax.plot([0, 1], [0, 1], ls=":", color="0.5", lw=1.2, label="random ranking (AUC 0.5)")
@@ -85,6 +87,7 @@ def plot_pr(precision: Any, recall: Any, ax=None, *, label: str | None = None,
 
     ``prevalence`` adds the baseline of a random ranking: precision = fraction of positives.
     """
+    check_same_length("precision", as_array("precision", precision), "recall", as_array("recall", recall))
     ax = _axes(ax)
     ax.plot(recall, precision, drawstyle="steps-post", color=color, label=label, **kwargs)
     if prevalence is not None:
@@ -100,6 +103,8 @@ def plot_pr(precision: Any, recall: Any, ax=None, *, label: str | None = None,
 @checked
 def score_histograms(y_true: Any, y_score: Any, bins: int = 30, value_range=None):
     """(edges, density of negatives, density of positives): each class's histogram integrates to 1."""
+    check_labels("y_true", as_labels("y_true", y_true), "binary")
+    check_same_length("y_true", as_labels("y_true", y_true), "y_score", as_scores("y_score", y_score))
     y_true = metrics.as_labels("y_true", y_true)
     y_score = metrics.as_scores("y_score", y_score)
     value_range = value_range or (float(y_score.min()), float(y_score.max()) + 1e-12)
@@ -113,6 +118,8 @@ def score_histograms(y_true: Any, y_score: Any, bins: int = 30, value_range=None
 def plot_score_histograms(y_true: Any, y_score: Any, ax=None, *, bins: int = 30, value_range=None,
                           class_names: Sequence[str] = ("negative", "positive")):
     """The score distribution of each class (each normalised, so a rare class stays visible)."""
+    check_labels("y_true", as_labels("y_true", y_true), "binary")
+    check_same_length("y_true", as_labels("y_true", y_true), "y_score", as_scores("y_score", y_score))
     ax = _axes(ax)
     edges, neg, pos = score_histograms(y_true, y_score, bins, value_range)
     for density, color, name in zip((neg, pos), CLASS_COLORS, class_names, strict=True):
@@ -126,6 +133,8 @@ def plot_score_histograms(y_true: Any, y_score: Any, ax=None, *, bins: int = 30,
 def plot_metric_sweep(sweep: Mapping[str, np.ndarray], ax=None, *,
                       names: Sequence[str] = ("accuracy", "precision", "recall", "f1", "fpr")):
     """Metrics against the threshold, from ``metrics.sweep_thresholds``."""
+    for n in names:
+        check_choice("names", n, list(sweep))
     ax = _axes(ax)
     for name in names:
         ax.plot(sweep["threshold"], sweep[name], color=METRIC_COLORS[name], label=METRIC_LABELS[name],
@@ -186,6 +195,8 @@ def plot_hand_sweep(y_true: Any, y_score: Any, hand_fpr: Sequence[float], hand_t
     The insets magnify FPR <= ``max_fpr`` and recall/precision >= ``min_rate``, where a good
     classifier's points crowd.
     """
+    for n in ("hand_fpr", "hand_tpr", "hand_precision"):
+        check_same_length("hand_fpr", as_array("hand_fpr", hand_fpr), n, as_array(n, locals()[n]))
     fpr, tpr, _ = metrics.roc_curve(y_true, y_score)
     precision, recall, _ = metrics.precision_recall_curve(y_true, y_score)
     fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(11, 4.3), layout="constrained")

@@ -117,7 +117,7 @@ def _divide(numerator, denominator, zero_division: Any, what: str) -> np.ndarray
 
 
 # ----------------------------------------------------------------------------- one threshold
-@checked
+@checked(threshold="real")
 def apply_threshold(y_score: Any, threshold: float) -> np.ndarray:
     """Predicted labels: 1 where ``y_score >= threshold``, else 0."""
     y_score = as_scores("y_score", y_score)
@@ -277,7 +277,7 @@ def binary_report(y_true: Any, y_pred: Any, *, pos_label: int = 1) -> dict[str, 
     }
 
 
-@checked
+@checked(digits="int0")
 def classification_report(y_true: Any, y_pred: Any, *, labels: Any = None, digits: int = 2) -> str:
     """A text table of per-class precision, recall, F1 and support, then the averages.
 

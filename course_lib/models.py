@@ -8,9 +8,9 @@ import torch
 from torch import nn
 
 from .activations import get_activation
-from .checks import check_choice, check_positive, check_range, check_type, checked
-from .data import TASKS
-from .initialization import initialize
+from .checks import check_choice, check_kind, check_positive, check_range, check_type, checked
+from .data import TASKS, Split
+from .initialization import INITS, initialize
 
 
 class Block(nn.Sequential):
@@ -70,6 +70,7 @@ class MLP(nn.Module):
         init_scale: float = 1.0,
         seed: int = 0,
     ):
+        check_choice("init", init, INITS)
         check_positive("in_features", in_features, integer=True)
         check_positive("out_features", out_features, integer=True)
         check_choice("task", task, TASKS)
@@ -117,7 +118,8 @@ class MLP(nn.Module):
 def build_mlp(split_or_features, hidden: Sequence[int] = (64, 64), activation: str = "relu",
               **kwargs) -> MLP:
     """An MLP sized for a data Split (in/out features and task taken from it) or a feature count."""
-    from .data import Split
+    if not isinstance(split_or_features, Split):
+        check_kind("split_or_features", split_or_features, "int+")
 
     if isinstance(split_or_features, Split):
         s = split_or_features

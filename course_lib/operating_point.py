@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 from . import metrics
-from .checks import check_choice, check_positive, check_range, checked
+from .checks import check_choice, check_positive, check_range, check_same_length, checked
+from .metrics import as_labels, as_scores
 
 RULES = ("max_f1", "recall", "cost")
 
@@ -50,7 +51,8 @@ def total_cost(y_true: Any, y_pred: Any, *, cost_fp: float = 1.0, cost_fn: float
     return float(cost_fp * fp + cost_fn * fn)
 
 
-@checked
+@checked(threshold="real")
 def report_at(y_true: Any, y_score: Any, threshold: float) -> dict[str, float]:
     """binary_report of the predictions ``y_score >= threshold``."""
+    check_same_length("y_true", as_labels("y_true", y_true), "y_score", as_scores("y_score", y_score))
     return metrics.binary_report(y_true, metrics.apply_threshold(y_score, threshold))

@@ -11,8 +11,17 @@ import torch
 from torch import nn
 
 from . import style
-from .checks import as_float_tensor, check_choice, check_positive, checked
+from .checks import (
+    as_array,
+    as_float_tensor,
+    as_label_tensor,
+    check_choice,
+    check_positive,
+    check_same_length,
+    checked,
+)
 from .style import CLASS_COLORS, SURFACE_CMAP, use_style  # noqa: F401  (the one style; re-exported)
+from .training import History
 
 
 def _axes(ax):
@@ -57,6 +66,12 @@ def plot_decision_boundary(model: nn.Module, X, y, ax=None, *, resolution: int =
 @checked(s="float+")
 def plot_surface(xx, yy, P, X, y, ax=None, *, title: str | None = None, s: float = 12):
     """Shade a precomputed surface P(class 1) on the grid (xx, yy), with the points (X, y) on top."""
+    xx, yy, P = (as_array(n, v, ndim=2) for n, v in (("xx", xx), ("yy", yy), ("P", P)))
+    if not xx.shape == yy.shape == P.shape:
+        raise ValueError(f"xx, yy and P must have the same grid shape, got {xx.shape}, {yy.shape}, {P.shape}")
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have 2 features to draw on the plane, got {X.shape[1]}")
+    check_same_length("X", X, "y", as_label_tensor("y", y))
     ax = _axes(ax)
     X_np = np.asarray(X)
     y_np = np.asarray(y)
@@ -84,6 +99,7 @@ class PlainLogFormatter(mpl.ticker.LogFormatterSciNotation):
 @checked
 def plain_log_ticks(ax, axis: str = "y") -> None:
     """Label a log axis with plain numbers, major and (where matplotlib labels them) minor ticks."""
+    check_choice("axis", axis, ("x", "y"))
     target = ax.yaxis if axis == "y" else ax.xaxis
     target.set_major_formatter(PlainLogFormatter())
     target.set_minor_formatter(PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(2, 0.5)))
@@ -108,6 +124,8 @@ def plot_history(histories, ax=None, *, key: str = "loss", x: str = "epoch",
     """
     check_choice("key", key, ("loss", "metric"))
     check_choice("x", x, ("epoch", "step", "time"))
+    if not isinstance(histories, (History, Mapping)):
+        raise TypeError(f"histories must be a History or a dict of them, got {type(histories).__name__}")
     if not isinstance(histories, Mapping):
         histories = {"": histories}
     ax = _axes(ax)

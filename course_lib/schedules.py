@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from torch.optim import lr_scheduler as S
 
-from .checks import check_choice, check_positive, check_range, check_type, checked
+from .checks import as_array, check_choice, check_kind, check_positive, check_range, check_type, checked
 from .training import SchedulerFactory
 
 SCHEDULES = ("constant", "step", "exponential", "linear", "cosine", "warmup_cosine", "plateau")
@@ -109,6 +109,7 @@ def schedule_curve(name: str, num_steps: int, lr: float = 1.0, **options) -> np.
 @checked
 def plateau_curve(val_losses, lr: float = 1.0, *, factor: float = 0.5, patience: int = 2) -> np.ndarray:
     """The LR ReduceLROnPlateau gives each epoch when it sees ``val_losses`` one per epoch."""
+    as_array("val_losses", val_losses)
     check_positive("lr", lr)
     losses = [float(v) for v in val_losses]
     if not losses:
@@ -156,6 +157,12 @@ def plot_schedules(num_steps: int, lr: float = 1.0, names=None, ax=None, *, high
                    log: bool = False, legend: bool = True, **options):
     """Draw the LR curves of several schedules (all but "plateau") on one axis; ``log`` draws the
     LR on a log scale (down to 3e-4·lr), where every drop of the step schedule shows."""
+    if names is not None:
+        check_kind("names", names, "names")
+    for n in names or ():
+        check_choice("names", n, SCHEDULES)
+    if highlight is not None:
+        check_choice("highlight", highlight, SCHEDULES)
     names = [n for n in (names or SCHEDULES) if n != "plateau"]
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 3.6))

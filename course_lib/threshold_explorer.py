@@ -59,7 +59,7 @@ def confusion_table_html(report: dict[str, float]) -> str:
     )
 
 
-@checked
+@checked(threshold="real")
 def readout_text(report: dict[str, float], threshold: float) -> str:
     """Two lines for the figure: the four counts at ``threshold``, then the metrics."""
     return (f"threshold {threshold:.2f}:  TP {report['tp']}  FN {report['fn']}  FP {report['fp']}  "
@@ -75,7 +75,7 @@ class ThresholdExplorer:
     ``slider.value`` and read them.
     """
 
-    @checked
+    @checked(threshold="unit")
     def __init__(self, y_true: Any, y_score: Any, *, threshold: float = 0.5, title: str | None = None,
                  bins: int = 30, figsize: tuple[float, float] = (8.4, 6.6),
                  class_names: tuple[str, str] = ("negative", "positive")):

@@ -18,9 +18,11 @@ from tqdm.auto import tqdm
 from .checks import (
     as_float_tensor,
     as_label_tensor,
+    check_callable,
     check_choice,
     check_positive,
     check_same_length,
+    check_targets,
     check_type,
     checked,
 )
@@ -106,12 +108,17 @@ def loss_function(task: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Ten
 @checked
 def metric_name(task: str) -> str:
     """Name of the headline metric: accuracy for classification, R² for regression."""
+    check_choice("task", task, TASKS)
     return "R²" if task == "regression" else "accuracy"
 
 
 @checked
 def score(task: str, y_hat: torch.Tensor, y: torch.Tensor) -> float:
     """Headline metric from raw outputs: accuracy, or R² for regression."""
+    check_choice("task", task, TASKS)
+    y_hat = as_float_tensor("y_hat", y_hat, ndim=None)
+    y = check_targets("y", y, task, 2 if task == "binary" else (y_hat.shape[-1] if y_hat.ndim == 2 else None))
+    check_same_length("y_hat", y_hat, "y", y)
     if task == "regression":  # R² per output, averaged (scikit-learn's "uniform_average")
         y_hat = y_hat.squeeze(-1) if y.ndim == 1 else y_hat
         ss_res = ((y - y_hat) ** 2).sum(0)
@@ -134,6 +141,9 @@ def make_optimizer(
 
     ``weight_decay=None`` keeps each optimizer's own default (0 for SGD and Adam, 0.01 for AdamW).
     """
+    params = list(params)
+    if not params:
+        raise ValueError("params must hold at least one parameter to optimise, got none")
     check_choice("optimizer", name, OPTIMIZERS)
     check_positive("lr", lr)
     extra = {} if weight_decay is None else {"weight_decay": weight_decay}
@@ -167,7 +177,7 @@ def _build_scheduler(optimizer, scheduler: SchedulerFactory | None, warmup_steps
     return torch.optim.lr_scheduler.SequentialLR(optimizer, [warm, main], [warmup_steps]), False
 
 
-def _as_arrays(data, task: str) -> tuple[torch.Tensor, ...]:
+def _as_arrays(data, task: str, num_classes: int | None = None) -> tuple[torch.Tensor, ...]:
     """(X_train, y_train, X_val, y_val) from a Split or a tuple; validation may be None."""
     if isinstance(data, Split):
         parts = (data.X_train, data.y_train, data.X_val, data.y_val)
@@ -186,16 +196,31 @@ def _as_arrays(data, task: str) -> tuple[torch.Tensor, ...]:
             continue
         name = "X" if i == 0 else "X_val"
         X = as_float_tensor(name, X)
+        if len(X) == 0:
+            raise ValueError(f"{name} must hold at least one example, got an empty array of shape "
+                             f"{tuple(X.shape)}")
         if task == "regression":  # one target (n,) or several (n, k)
             y = as_float_tensor(name.replace("X", "y"), y, ndim=None)
             if y.ndim not in (1, 2):
                 raise ValueError(f"{name.replace('X', 'y')} must have shape (n_samples,) or "
                                  f"(n_samples, n_outputs), got shape {tuple(y.shape)}")
         else:
-            y = as_label_tensor(name.replace("X", "y"), y, 2 if task == "binary" else None)
+            y = as_label_tensor(name.replace("X", "y"), y, 2 if task == "binary" else num_classes)
         check_same_length(name, X, name.replace("X", "y"), y)
         out += [X, y]
     return tuple(out)
+
+
+def _num_outputs(model: nn.Module) -> int | None:
+    """Outputs of the model's last Linear layer (the number of classes of a multiclass model)."""
+    last = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    return last[-1].out_features if last else None
+
+
+def _has_batchnorm(model: nn.Module) -> bool:
+    """True when the model holds a batch-norm layer (torch's, or the course's hand-written one)."""
+    return any(isinstance(m, nn.modules.batchnorm._BatchNorm) or type(m).__name__ == "BatchNorm"
+               for m in model.modules())
 
 
 @checked
@@ -298,12 +323,16 @@ def fit(
     subset of ``train_eval_size`` points when it is larger (so big sets do not pay a full pass).
     ``eval_every=k`` measures them only every k-th epoch and after the last one (full-batch training
     of a tiny model has one step per epoch, and the measurement would cost as much as the step).
+    A model with BatchNorm never trains on a mini-batch of one example (its batch statistics would
+    be undefined): when the training set leaves a last mini-batch of one, that example joins the
+    mini-batch before it. Empty training or validation data is refused before training starts.
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     task = task_of(model, task)
     device = model_device(model)
-    X, y, X_val, y_val = (None if T is None else T.to(device) for T in _as_arrays(data, task))
+    arrays = _as_arrays(data, task, _num_outputs(model))
+    X, y, X_val, y_val = (None if T is None else T.to(device) for T in arrays)
     _check_features(model, X)
     check_positive("batch_size", batch_size, integer=True)
     check_positive("accumulation_steps", accumulation_steps, integer=True)
@@ -313,9 +342,8 @@ def fit(
     check_positive("eval_every", eval_every, integer=True)
     check_choice("scheduler_interval", scheduler_interval, ("step", "epoch"))
     check_type("seed", seed, int, "an integer")
-    if scheduler is not None and not callable(scheduler):
-        raise TypeError("scheduler must be a function optimizer -> LR scheduler, "
-                        f"got {type(scheduler).__name__}")
+    if scheduler is not None:
+        check_callable("scheduler", scheduler, "a function optimizer -> LR scheduler", num_args=1)
     if clip_grad_norm is not None:
         check_positive("clip_grad_norm", clip_grad_norm)
     if patience is not None:
@@ -359,6 +387,14 @@ def fit(
     if task == "binary":
         y = y.float()  # the loss wants float targets: convert once, not every step
     n_micro = math.ceil(n / batch_size)
+    if _has_batchnorm(model) and n % batch_size == 1:
+        # BatchNorm cannot normalise a mini-batch of one example in training mode: the last
+        # mini-batch of one is merged into the one before it (nothing is dropped).
+        if n_micro == 1:
+            raise ValueError(f"X must hold at least 2 examples to train a model with BatchNorm "
+                             f"(batch statistics need 2), got {n}; batch_size must be >= 2, got "
+                             f"{batch_size}")
+        n_micro -= 1
     steps_per_epoch = math.ceil(n_micro / accumulation_steps)
     max_epochs = num_epochs if num_epochs is not None else math.ceil(num_steps / steps_per_epoch)
     best_loss, best_state, bad_epochs = math.inf, None, 0
@@ -372,7 +408,7 @@ def fit(
         X_epoch, y_epoch = X[perm], y[perm]  # one gather per epoch, then cheap slices
         group_loss = 0.0
         for i in range(n_micro):
-            rows = slice(i * batch_size, (i + 1) * batch_size)
+            rows = slice(i * batch_size, n if i == n_micro - 1 else (i + 1) * batch_size)
             loss = criterion(model(X_epoch[rows]), y_epoch[rows])
             value = loss.item()
             if first_loss is None:

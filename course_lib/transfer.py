@@ -20,7 +20,7 @@ import torch
 from torch import nn
 
 from .checkpoints import data_path, load_checkpoint
-from .checks import check_choice, check_positive, check_type, checked
+from .checks import check_choice, check_items, check_kind, check_positive, check_type, checked
 from .data import load_tabular
 from .lora import add_lora
 from .models import MLP, count_parameters
@@ -159,7 +159,7 @@ def digits_backbone(seed: int = 0) -> MLP:
     return MLP(64, 5, hidden=HIDDEN, activation="tanh", task="multiclass", seed=seed)
 
 
-@checked
+@checked(classes="ints0")
 def pretrain_digits(classes: Sequence[int] = (0, 1, 2, 3, 4), seed: int = 0, num_epochs: int = 20
                     ) -> MLP:
     """Pretrain a digits classifier on ``classes`` (all their images), in about a second."""
@@ -169,7 +169,7 @@ def pretrain_digits(classes: Sequence[int] = (0, 1, 2, 3, 4), seed: int = 0, num
     return model
 
 
-@checked
+@checked(classes="ints0")
 def digits_target(shots: int = 5, classes: Sequence[int] = (5, 6, 7, 8, 9), seed: int = 0) -> Task:
     """``shots`` labelled images per class of ``classes`` to train on; every other image to test on."""
     check_positive("shots", shots, integer=True)
@@ -272,6 +272,8 @@ def finetune(method: str, pretrained: MLP, target: Task, *, rank: int = LORA_RAN
 def compare(pretrained: MLP, targets: dict[str, Sequence[Task]], methods: Sequence[str] = METHODS,
             **kwargs) -> dict[str, dict[str, Result | list[Result]]]:
     """results[target][method] = one Result per task of ``targets[target]`` (one per seed)."""
+    for n in methods:
+        check_choice("methods", n, METHODS)
     check_type("targets", targets, dict, "a dict {name: list of Task}")
     return {name: {m: [finetune(m, pretrained, t, seed=s, **kwargs) for s, t in enumerate(tasks)]
                    for m in methods} for name, tasks in targets.items()}
@@ -287,12 +289,14 @@ def median_errors(results: dict[str, dict[str, list[Result]]]) -> dict[str, dict
 @checked
 def median_error(results: Sequence[Result]) -> float:
     """Median test error of one method's Results over seeds."""
+    check_items("results", results, Result, "Result")
     return float(np.median([r.error for r in results]))
 
 
 @checked
 def error_quartiles(results: Sequence[Result]) -> tuple[float, float, float]:
     """(25th percentile, median, 75th percentile) of the test errors over seeds."""
+    check_items("results", results, Result, "Result")
     q1, q2, q3 = np.percentile([r.error for r in results], [25, 50, 75])
     return float(q1), float(q2), float(q3)
 
@@ -320,6 +324,9 @@ def sample_efficiency(pretrained: MLP, sizes: Sequence[int], seeds: Sequence[int
                       frequency: float = 1.0, methods: Sequence[str] = METHODS, **kwargs
                       ) -> dict[str, np.ndarray]:
     """errors[method] of shape (len(sizes), len(seeds)): target error against labelled examples."""
+    check_kind("methods", methods, "names")
+    for n in methods:
+        check_choice("methods", n, METHODS)
     if not sizes or not seeds:
         raise ValueError("sizes and seeds must not be empty")
     errors = {m: np.zeros((len(sizes), len(seeds))) for m in methods}
@@ -335,6 +342,7 @@ def sample_efficiency(pretrained: MLP, sizes: Sequence[int], seeds: Sequence[int
 def rank_sweep(pretrained: MLP, ranks: Sequence[int], targets: Sequence[Task], *,
                alpha: float = LORA_ALPHA, **kwargs) -> dict[int, list[Result]]:
     """results[rank] = LoRA Results over ``targets`` (one per seed), with alpha fixed across ranks."""
+    check_items("targets", targets, Task, "Task")
     return {r: [finetune("LoRA", pretrained, t, rank=r, alpha=alpha, seed=s, **kwargs)
                 for s, t in enumerate(targets)] for r in ranks}
 

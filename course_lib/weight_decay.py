@@ -8,7 +8,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from .checks import check_choice, check_positive, check_type, checked
+from .checks import (
+    check_choice,
+    check_items,
+    check_kind,
+    check_positive,
+    check_same_length,
+    check_type,
+    checked,
+)
 from .data import Split
 from .models import build_mlp
 from .training import History, fit, loss_function
@@ -80,6 +88,8 @@ def train_with_penalty(data: Split, optimizer: str, lr: float, *, l2: float = 0.
 @checked
 def max_difference(a: list[torch.Tensor], b: list[torch.Tensor]) -> float:
     """Largest absolute difference between two lists of parameters."""
+    check_same_length("a", check_items("a", a, torch.Tensor, "tensors"),
+                      "b", check_items("b", b, torch.Tensor, "tensors"))
     return max(float((x - y).abs().max()) for x, y in zip(a, b, strict=True))
 
 
@@ -88,6 +98,7 @@ def decay_without_gradient(values=(1.0, 10.0), *, lr: float = 1e-3, weight_decay
                            num_steps: int = 100) -> dict[str, np.ndarray]:
     """Parameters whose loss gradient is zero, after ``num_steps`` steps: how far Adam + L2
     (Adam's ``weight_decay``) and AdamW's decoupled decay move each of ``values``."""
+    check_kind("values", values, "finites")
     check_positive("lr", lr)
     check_positive("weight_decay", weight_decay)
     check_positive("num_steps", num_steps, integer=True)

@@ -33,7 +33,7 @@ def moons():
     (lambda: MLP(2, hidden=8), ValueError, r"hidden must be a sequence"),
     (lambda: MLP(2, activation="swish"), ValueError, r"activation must be one of .*got 'swish'"),
     (lambda: MLP(2, task="ranking"), ValueError, r"task must be one of"),
-    (lambda: MLP(2, init="lecun"), ValueError, r"scheme must be one of"),
+    (lambda: MLP(2, init="lecun"), ValueError, r"init must be one of"),
     (lambda: MLP(2, dropout=1.5), ValueError, r"dropout must be a number in \[0.0, 1.0\], got 1.5"),
     (lambda: MLP(2, batch_norm="yes"), TypeError, r"batch_norm must be True or False"),
     (lambda: initialize("model"), TypeError, r"model must be a torch.nn.Module, got str"),
