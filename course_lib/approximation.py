@@ -39,6 +39,8 @@ def collapse_linear(layers: Sequence[nn.Linear]) -> nn.Linear:
 def random_relu_features(x: torch.Tensor, width: int, seed: int = 0, scale: float = math.pi
                          ) -> torch.Tensor:
     """Hidden layer of ``width`` ReLU units with random weights and kinks spread over [-scale, scale]."""
+    if x.numel() == 0:
+        raise ValueError("x must hold at least one point, got an empty tensor")
     check_positive("width", width, integer=True)
     if x.ndim > 1 and x.shape[-1] != 1:
         raise ValueError(f"x must hold one input per point, shape (n,) or (n, 1), got {tuple(x.shape)}")

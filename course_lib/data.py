@@ -163,6 +163,8 @@ def infer_task(y: np.ndarray) -> str:
     y = _to_numpy("y", y)
     if y.ndim != 1 or len(y) == 0:
         raise ValueError(f"y must have shape (n_samples,) with n_samples >= 1, got shape {y.shape}")
+    if np.issubdtype(y.dtype, np.floating) and not np.isfinite(y).all():
+        raise ValueError("y must be finite, got NaN or infinite values")
     if np.issubdtype(y.dtype, np.floating) and not np.all(y == np.round(y)):
         return "regression"
     if np.issubdtype(y.dtype, np.floating):

@@ -8,18 +8,19 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import plots
-from .checks import checked
+from .checks import check_mapping_of, checked
 from .data import Split
 
 CHANCE_STYLE = {"color": "gray", "ls": ":"}
 
 
-@checked
+@checked(chance="unit")
 def plot_memorisation(real: Mapping, shuffled: Mapping[str, Mapping], chance: float = 0.1):
     """Training accuracy on random labels per net (left), test accuracy with real vs random labels (right).
 
     ``real`` and each value of ``shuffled`` are results of ``generalization.train_and_score``.
     """
+    check_mapping_of("shuffled", shuffled, Mapping, "results of train_and_score")
     fig, axes = plt.subplots(1, 2, figsize=(12, 3.6), width_ratios=[1.2, 1])
     plots.plot_history({name: r["history"] for name, r in shuffled.items()}, ax=axes[0], key="metric",
                        validation=False)
@@ -35,7 +36,7 @@ def plot_memorisation(real: Mapping, shuffled: Mapping[str, Mapping], chance: fl
     return fig
 
 
-@checked
+@checked(plain_acc="unit", scrambled_acc="unit")
 def plot_scrambled_pixels(plain: Split, scrambled: Split, plain_acc: float, scrambled_acc: float,
                           index: int = 0):
     """One test digit, the same digit with its pixels scrambled, and the MLP's test accuracy on each."""

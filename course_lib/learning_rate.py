@@ -194,8 +194,7 @@ def update_sizes(model: nn.Module, data: Split, optimizer: str, lr: float, *, nu
 def update_slope(grad: np.ndarray, update: np.ndarray) -> float:
     """Slope of log|update| against log|gradient| over the parameters: 1 for SGD (the step is
     lr·g), near 0 for an optimizer whose step ignores the gradient's size."""
-    check_same_length("grad", as_array("grad", grad, ndim=None), "update",
-                      as_array("update", update, ndim=None))
+    check_same_length("grad", as_array("grad", grad), "update", as_array("update", update))
     keep = (grad > 1e-8) & (update > 0)
     if keep.sum() < 2:
         raise ValueError("grad and update must have at least two entries that are both non-zero")
@@ -300,7 +299,7 @@ LR_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "
 @checked
 def smooth(values, beta: float = 0.9) -> np.ndarray:
     """Exponential moving average with bias correction (what the LR range test plots)."""
-    as_array("values", values, min_len=0)
+    as_array("values", values)
     check_positive("beta", beta, allow_zero=True)
     out, avg = [], 0.0
     for i, v in enumerate(values, start=1):

@@ -375,7 +375,8 @@ def sweep_thresholds(y_true: Any, y_score: Any, thresholds: Any, *, pos_label: i
     """
     y_true, y_score = _pair(y_true, y_score, "y_score", scores=True)
     positive = _positives(y_true, pos_label)
-    thresholds = as_scores("thresholds", np.atleast_1d(np.asarray(thresholds, dtype=float)))
+    thresholds = as_scores("thresholds", np.atleast_1d(thresholds) if np.ndim(thresholds) == 0
+                           else thresholds)
     pos_sorted, neg_sorted = np.sort(y_score[positive]), np.sort(y_score[~positive])
     tp = len(pos_sorted) - np.searchsorted(pos_sorted, thresholds, side="left")  # scores >= t
     fp = len(neg_sorted) - np.searchsorted(neg_sorted, thresholds, side="left")

@@ -70,6 +70,8 @@ class MLP(nn.Module):
         init_scale: float = 1.0,
         seed: int = 0,
     ):
+        if hidden is None or isinstance(hidden, (str, bytes, dict)):
+            raise TypeError(f"hidden must be a sequence of positive integers, got {hidden!r}")
         check_choice("init", init, INITS)
         check_positive("in_features", in_features, integer=True)
         check_positive("out_features", out_features, integer=True)

@@ -16,6 +16,7 @@ from .checks import (
     as_float_tensor,
     as_label_tensor,
     check_choice,
+    check_mapping_of,
     check_positive,
     check_same_length,
     checked,
@@ -71,7 +72,7 @@ def plot_surface(xx, yy, P, X, y, ax=None, *, title: str | None = None, s: float
         raise ValueError(f"xx, yy and P must have the same grid shape, got {xx.shape}, {yy.shape}, {P.shape}")
     if X.shape[1] != 2:
         raise ValueError(f"X must have 2 features to draw on the plane, got {X.shape[1]}")
-    check_same_length("X", X, "y", as_label_tensor("y", y))
+    check_same_length("X", X, "y", as_label_tensor("y", y, num_classes=2))
     ax = _axes(ax)
     X_np = np.asarray(X)
     y_np = np.asarray(y)
@@ -122,6 +123,8 @@ def plot_history(histories, ax=None, *, key: str = "loss", x: str = "epoch",
 
     ``key`` is "loss" or "metric"; ``x`` is "epoch", "step" or "time" (seconds).
     """
+    if isinstance(histories, Mapping):
+        check_mapping_of("histories", histories, History, "History objects")
     check_choice("key", key, ("loss", "metric"))
     check_choice("x", x, ("epoch", "step", "time"))
     if not isinstance(histories, (History, Mapping)):

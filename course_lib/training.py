@@ -141,6 +141,8 @@ def make_optimizer(
 
     ``weight_decay=None`` keeps each optimizer's own default (0 for SGD and Adam, 0.01 for AdamW).
     """
+    if isinstance(params, (str, bytes, dict)) or not hasattr(params, "__iter__"):
+        raise TypeError(f"params must be the model's parameters (model.parameters()), got {params!r}")
     params = list(params)
     if not params:
         raise ValueError("params must hold at least one parameter to optimise, got none")

@@ -20,7 +20,16 @@ import torch
 from torch import nn
 
 from .checkpoints import data_path, load_checkpoint
-from .checks import check_choice, check_items, check_kind, check_positive, check_type, checked
+from .checks import (
+    check_choice,
+    check_int,
+    check_items,
+    check_kind,
+    check_positive,
+    check_sequence,
+    check_type,
+    checked,
+)
 from .data import load_tabular
 from .lora import add_lora
 from .models import MLP, count_parameters
@@ -159,19 +168,23 @@ def digits_backbone(seed: int = 0) -> MLP:
     return MLP(64, 5, hidden=HIDDEN, activation="tanh", task="multiclass", seed=seed)
 
 
-@checked(classes="ints0")
+@checked
 def pretrain_digits(classes: Sequence[int] = (0, 1, 2, 3, 4), seed: int = 0, num_epochs: int = 20
                     ) -> MLP:
     """Pretrain a digits classifier on ``classes`` (all their images), in about a second."""
+    check_sequence("classes", classes, "digit classes 0..9",
+                   item=lambda n, v: check_int(n, v, low=0, high=9))
     X, y = _digits(list(classes))
     model = digits_backbone(seed)
     fit(model, (X, y), lr=3e-3, batch_size=64, num_epochs=num_epochs, seed=seed)
     return model
 
 
-@checked(classes="ints0")
+@checked
 def digits_target(shots: int = 5, classes: Sequence[int] = (5, 6, 7, 8, 9), seed: int = 0) -> Task:
     """``shots`` labelled images per class of ``classes`` to train on; every other image to test on."""
+    check_sequence("classes", classes, "digit classes 0..9",
+                   item=lambda n, v: check_int(n, v, low=0, high=9))
     check_positive("shots", shots, integer=True)
     X, y = _digits(list(classes))
     rng = np.random.default_rng(20_000 + seed)
@@ -272,6 +285,7 @@ def finetune(method: str, pretrained: MLP, target: Task, *, rank: int = LORA_RAN
 def compare(pretrained: MLP, targets: dict[str, Sequence[Task]], methods: Sequence[str] = METHODS,
             **kwargs) -> dict[str, dict[str, Result | list[Result]]]:
     """results[target][method] = one Result per task of ``targets[target]`` (one per seed)."""
+    check_kind("methods", methods, "names")
     for n in methods:
         check_choice("methods", n, METHODS)
     check_type("targets", targets, dict, "a dict {name: list of Task}")
