@@ -344,10 +344,9 @@ ARG_KINDS: dict[str, str] = {
     "trainable_only": "bool", "standardize": "bool", "val_size": "open_unit", "test_size": "open_unit",
     "residual": "bool", "batch_norm": "bool", "divide": "bool", "hand_written": "bool",
     "verbose": "bool", "threads": "int+", "n_features": "int+", "in_features": "int+",
-    "out_features": "int+", "num_iters": "int+", "low": "finite", "high": "finite", "task": "str",
-    "activation": "str", "init": "str", "n_in": "int+", "n_out": "int+", "width": "int+",
+    "out_features": "int+", "num_iters": "int+", "low": "finite", "high": "finite",
+    "n_in": "int+", "n_out": "int+", "width": "int+",
     "noise": "float0", "shift": "finite", "prevalences": "probs", "clip": "limit",
-    "optimizer": "str", "scheme": "str", "method": "str", "rule": "str", "name": "str",
 }
 
 
@@ -466,7 +465,7 @@ def checked(_fn: Callable | None = None, /, **kinds: str | None) -> Callable:
                 continue
             kind = kinds[p.name] if p.name in kinds else ARG_KINDS.get(p.name)
             if kind is not None:
-                plan[p.name] = (kind, p.default is None)
+                plan[p.name] = (kind, p.default is None or "None" in _split_union(str(p.annotation)))
             elif p.name not in kinds:
                 by_type = _annotation_check(fn, p)
                 if by_type is not None:

@@ -2,24 +2,33 @@
 
 For every public function (and class constructor) of every course_lib module, hypothesis replaces
 one argument of a valid call with a bad value of that argument's kind (wrong type, shape, dtype,
-a NaN or infinity, a value out of range) and asserts that the call raises ValueError or TypeError
-(course_lib's CheckpointError is a ValueError) whose message names the argument. Anything else
-that escapes (a torch or numpy internal error, an AttributeError) or silence fails the test.
+text or None inside an array, NaN or infinity, a value out of range, an empty sequence) and asserts
+that the call raises ValueError or TypeError (course_lib's CheckpointError is a ValueError) whose
+message names the argument. Anything else that escapes (a torch or numpy internal error, an
+AttributeError) or silence fails the test. ``test_every_public_function_is_registered`` fails when
+a public function of course_lib is missing from the registry below.
 
-HOW TO REGISTER A NEW PUBLIC FUNCTION (test_every_public_function_is_registered fails until you do)
-----------------------------------------------------------------------------------------------------
-Add one line to the block of its module below:
+The library side: decorate a new public function with ``@checked`` (course_lib.checks). It checks
+every argument by its name (course_lib.checks.ARG_KINDS: X, y, model, data, lr, batch_size, seed,
+hidden...) or, failing that, by its type annotation (int, float, bool, str, dict, list, Callable,
+nn.Module, torch.Tensor, a course_lib class); ``@checked(noise="bool")`` corrects a kind,
+``@checked(width=None)`` switches one off. Add checks the decorator cannot know (a value among a
+slider's positions, names among choices) as short lines at the top of the function.
 
+HOW TO REGISTER A NEW PUBLIC FUNCTION (one line in the registrations block of its module, below)
+-----------------------------------------------------------------------------------------------
     reg(module.new_function, x=..., y=...)        # valid values of its REQUIRED arguments
 
 Arguments are fuzzed by name: every argument whose name is in NAME_KINDS (X, y, model, data, lr,
 batch_size, num_epochs, seed, threshold, hidden, ...) gets bad values of that kind; say more or
-correct a kind with ``kinds={"arg": "kind"}`` (kinds are the keys of BAD), leave an argument out
-with ``skip=("arg",)``. An argument whose default is None is never given None as a bad value.
-``valid`` values may be zero-argument lambdas (built fresh for each example). A class the library
-only fills in and returns (a dataclass of results) is registered with ``record(Cls)``; a function
-whose arguments are not fuzzable (e.g. a matplotlib Axes only) with ``reg(fn)`` and nothing else.
-Then run ``pytest tests/test_fuzz_api.py -k new_function``.
+correct a kind with ``kinds={"arg": "kind"}`` (the kinds are the keys of BAD), leave an argument
+out with ``skip=("arg",)``. None is never a bad value for an argument whose default is None or
+whose annotation allows None. Valid values may be zero-argument lambdas (built fresh for each
+example). A class the library only fills in and returns (a dataclass of results) is registered
+with ``record(Cls)``; a function whose arguments cannot be fuzzed meaningfully (a matplotlib Axes)
+with ``unfuzzed(fn, "why")``. Then run ``pytest tests/test_fuzz_api.py -k new_function``.
+Settings: derandomized, no shrinking, 3 examples per fuzzed argument (at most 30 per function),
+so the whole file runs in well under a minute.
 """
 
 from __future__ import annotations

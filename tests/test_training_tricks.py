@@ -241,7 +241,7 @@ def test_bad_input(digits):
         accumulation.accumulation_check(digits, batch_size=130)
     with pytest.raises(TypeError, match="data must be a course_lib.data.Split"):
         schedules.ScheduleExplorer("digits")
-    with pytest.raises(ValueError, match="value must be one of options"):
+    with pytest.raises(ValueError, match="batch_size must be one of batch_sizes"):
         batch_size.BatchSizeExplorer(digits, batch_size=33)
     with pytest.raises(ValueError, match="optimizer must be one of"):
         weight_decay.train_with_penalty(digits, "rmsprop", 0.1)
