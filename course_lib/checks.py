@@ -406,6 +406,10 @@ def check_kind(name: str, value: Any, kind: str) -> Any:
         check_sequence(name, value, "a sequence of positive numbers (inf: no limit)",
                        item=lambda n, x: check_kind(n, x, "limit"))
         return value
+    if kind == "floats0":
+        check_sequence(name, value, "a sequence of numbers >= 0",
+                       item=lambda n, x: check_kind(n, x, "float0"))
+        return value
     if kind == "floats+":
         check_sequence(name, value, "a sequence of positive numbers",
                        item=lambda n, x: check_kind(n, x, "float+"))

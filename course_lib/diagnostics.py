@@ -62,7 +62,7 @@ def layer_grad_norms(model: nn.Module, X, y, task: str | None = None) -> dict[st
 @checked
 def gradient_ratio(norms: dict[str, float] | Sequence[float]) -> float:
     """‖∇W_first‖ / ‖∇W_last‖: far below 1 means the gradient vanishes on its way to the input."""
-    check_kind("norms", list(norms.values()) if isinstance(norms, dict) else norms, "floats+")
+    check_kind("norms", list(norms.values()) if isinstance(norms, dict) else norms, "floats0")
     values = list(norms.values()) if isinstance(norms, dict) else list(norms)
     if len(values) < 2:
         raise ValueError(f"norms must hold at least two layers, got {len(values)}")
@@ -274,7 +274,7 @@ def draw_gradient_flow(data: Split, depth: int, activation: str, init: str, resi
 @checked
 def flow_ylim(norms: Sequence[float]) -> tuple[float, float]:
     """Log-axis limits that show every positive norm: at least 1e-12..1e2, widened to the data."""
-    check_kind("norms", norms, "floats+")
+    check_kind("norms", norms, "floats0")
     positive = np.asarray(norms, dtype=float)
     positive = positive[positive > 0]
     if positive.size == 0:

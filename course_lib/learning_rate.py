@@ -299,7 +299,7 @@ LR_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "
 @checked
 def smooth(values, beta: float = 0.9) -> np.ndarray:
     """Exponential moving average with bias correction (what the LR range test plots)."""
-    as_array("values", values)
+    as_array("values", values, finite=False)  # a diverged run's losses may be inf
     check_positive("beta", beta, allow_zero=True)
     out, avg = [], 0.0
     for i, v in enumerate(values, start=1):

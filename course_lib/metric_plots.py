@@ -196,7 +196,8 @@ def plot_hand_sweep(y_true: Any, y_score: Any, hand_fpr: Sequence[float], hand_t
     classifier's points crowd.
     """
     for n in ("hand_fpr", "hand_tpr", "hand_precision"):
-        check_same_length("hand_fpr", as_array("hand_fpr", hand_fpr), n, as_array(n, locals()[n]))
+        check_same_length("hand_fpr", as_array("hand_fpr", hand_fpr, finite=False), n,
+                      as_array(n, locals()[n], finite=False))
     fpr, tpr, _ = metrics.roc_curve(y_true, y_score)
     precision, recall, _ = metrics.precision_recall_curve(y_true, y_score)
     fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(11, 4.3), layout="constrained")

@@ -168,6 +168,8 @@ BAD: dict[str, Callable[[Any], st.SearchStrategy]] = {
     "ints+": _const(st.sampled_from([[], [0], [-1], [1.5], [NAN], "abc", 5, None, [None], {1: 2}])),
     "floats+": _const(st.sampled_from([[], [NAN], [-1.0], [0.0], [INF], "abc", 5, None, ["a"]])),
     "limits": _const(st.sampled_from([[], [NAN], [-1.0], [0.0], "abc", 5, None, ["a"]])),
+    "values": _const(st.sampled_from([[], "abc", ["a"], None, 5, [[1.0], [1.0, 2.0]]])),  # NaN allowed
+    "floats0": _const(st.sampled_from([[], [NAN], [-1.0], [INF], "abc", 5, None, ["a"]])),
     "finites": _const(st.sampled_from([[], [NAN], [INF], "abc", 5, None, ["a"]])),
     "seeds": _const(st.sampled_from([[], [-1], [1.5], "abc", 5, None, [None]])),
     "names": _const(st.sampled_from([[], ["no-such-name"], [3], 5, None, b"x"])),
@@ -472,7 +474,7 @@ reg(data.split, X=lambda: np.random.default_rng(0).normal(size=(40, 2)), y=np.ar
 reg(data.load, name="moons", kinds={"name": "choice"})
 # diagnostics
 reg(diagnostics.layer_grad_norms, model=M, X=X12, y=Y01, kinds={"y": "labels01"})
-reg(diagnostics.gradient_ratio, norms=[1.0, 2.0], kinds={"norms": "floats+"})
+reg(diagnostics.gradient_ratio, norms=[1.0, 2.0], kinds={"norms": "floats0"})
 reg(diagnostics.deep_mlp, data=S, depth=2, width=4)
 reg(diagnostics.gradient_flow, data=S, depth=2, width=4)
 reg(diagnostics.flow_verdict, ratio=1.0, kinds={"ratio": "float+"})
@@ -485,7 +487,7 @@ reg(diagnostics.dead_fraction, model=M, X=X12)
 record(diagnostics.DeadUnits)
 reg(diagnostics.dead_units_vs_lr, data=S, lrs=[0.1], hidden=(4,), num_epochs=1)
 reg(diagnostics.draw_gradient_flow, data=S, depth=2, activation="relu", init="default")
-reg(diagnostics.flow_ylim, norms=[1.0, 2.0], kinds={"norms": "floats+"})
+reg(diagnostics.flow_ylim, norms=[1.0, 2.0], kinds={"norms": "floats0"})
 reg(diagnostics.gradient_flow_explorer, data=S, depth=2)
 reg(diagnostics.plot_dead_units, result=lambda: diagnostics.DeadUnits(
     (0.1,), {"relu": np.zeros(1)}, {"relu": np.ones(1)}), kinds={"result": "object"})
@@ -546,7 +548,7 @@ reg(learning_rate.update_slope, grad=np.array([1.0, 2.0, 3.0]), update=np.array(
 reg(learning_rate.plot_update_sizes, results=lambda: {"sgd": (np.ones(3), np.ones(3))},
     kinds={"results": "mapping"})
 reg(learning_rate.LRExplorer, data=S, hidden=(4,), num_epochs=1, kinds={"lr_range": "floats+"})
-reg(learning_rate.smooth, values=[1.0, 2.0], kinds={"values": "array"})
+reg(learning_rate.smooth, values=[1.0, 2.0], kinds={"values": "values"})
 reg(learning_rate.plot_lr_runs, runs=lambda: {0.1: _history()}, kinds={"runs": "mapping"})
 # lora
 reg(lora.LoRALinear, base=lambda: nn.Linear(4, 4), rank=2, kinds={"base": "model"})
@@ -573,8 +575,8 @@ reg(metric_plots.legend_below, ax=lambda: plt.subplots()[1], kinds={"ncol": "int
 reg(metric_plots.zoom_inset, ax=lambda: plt.subplots()[1], xlim=(0, 1), ylim=(0, 1),
     kinds={"xlim": "finites", "ylim": "finites"})
 reg(metric_plots.plot_hand_sweep, y_true=Y01, y_score=SCORES, hand_fpr=[0.1], hand_tpr=[0.5],
-    hand_precision=[0.5], kinds={"y_true": "labels01", "hand_fpr": "finites", "hand_tpr": "finites",
-                                 "hand_precision": "finites"})
+    hand_precision=[0.5], kinds={"y_true": "labels01", "hand_fpr": "values", "hand_tpr": "values",
+                                 "hand_precision": "values"})
 reg(metric_plots.plot_curves_by_prevalence, scores={0.5: (Y01, SCORES)}, kinds={"scores": "mapping"})
 # metrics
 reg(metrics.as_labels, name="y", y=Y01, kinds={"y": "labels"})
