@@ -576,8 +576,11 @@ def _annotation_check(fn: Callable, p: inspect.Parameter) -> Callable[[str, Any]
     parts = _split_union(text)
     optional = "None" in parts or p.default is None
     parts = [t for t in parts if t != "None"]
-    if len(parts) != 1:
-        return None
+    if len(parts) > 1:
+        check = _union_check(fn, parts)
+        if check is None:
+            return None
+        return check if not optional else (lambda n, v: v if v is None else check(n, v))
     base = parts[0].split("[")[0]
     check = _BY_ANNOTATION.get(base)
     if check is None:
@@ -618,3 +621,35 @@ def check_mapping_of(name: str, value: Any, cls: type | tuple[type, ...], expect
         if not isinstance(item, cls):
             raise TypeError(f"{name} must be a dict of {expected}, got {_describe_type(item)} at "
                             f"{name}[{key!r}]")
+
+
+_UNION_TYPES: dict[str, tuple[type, ...]] = {
+    "int": (Integral,), "float": (Real,), "bool": (bool, np.bool_), "str": (str,),
+    "dict": (Mapping,), "Mapping": (Mapping,), "list": (list, tuple, range, np.ndarray, torch.Tensor),
+    "Sequence": (list, tuple, range, np.ndarray, torch.Tensor), "tuple": (list, tuple, np.ndarray),
+    "nn.Module": (torch.nn.Module,),
+    "torch.nn.Module": (torch.nn.Module,), "torch.Tensor": (torch.Tensor,), "np.ndarray": (np.ndarray,),
+}
+
+
+def _union_check(fn: Callable, parts: list[str]) -> Callable[[str, Any], Any] | None:
+    """A type check for a union annotation like 'str | nn.Module' (None when a member is unknown)."""
+    types: list[type] = []
+    for part in parts:
+        base = part.split("[")[0]
+        found = _UNION_TYPES.get(base)
+        if found is None:
+            cls = fn.__globals__.get(base)
+            if not (isinstance(cls, type) and cls.__module__.startswith("course_lib")):
+                return None
+            found = (cls,)
+        types.extend(found)
+    expected = " or ".join(parts)
+    bool_ok = bool in types
+
+    def check(name: str, value: Any) -> Any:
+        if (isinstance(value, bool) and not bool_ok) or not isinstance(value, tuple(types)):
+            raise TypeError(f"{name} must be {expected}, got {_describe_type(value)}")
+        return value
+
+    return check

@@ -821,7 +821,11 @@ def _none_allowed(spec: Spec, arg: str) -> bool:
     return p.default is None or "None" in str(p.annotation)
 
 
+CASES_RUN = [0]  # generated cases actually run (test_registry_counts prints it after the fuzz tests)
+
+
 def _check_raises(spec: Spec, arg: str, bad: Any) -> None:
+    CASES_RUN[0] += 1
     name = f"{spec.fn.__module__}.{spec.fn.__qualname__}({arg}={_short(bad)})"
     try:
         _call(spec, arg, bad)
@@ -870,5 +874,6 @@ def test_registry_counts():
           f"{sum(len(s.kinds) for s in FUZZED)} arguments, at most "
           f"{sum(min(EXAMPLES_CAP, EXAMPLES_PER_ARGUMENT * len(s.kinds)) for s in FUZZED)} cases; "
           f"{len(specs) - len(FUZZED)} registered without fuzzable arguments, "
-          f"{len(REGISTRY) - len(specs)} records or unfuzzed")
+          f"{len(REGISTRY) - len(specs)} records or unfuzzed; {CASES_RUN[0]} generated cases run "
+          "in this session")
     assert len(FUZZED) > 0
