@@ -1,4 +1,15 @@
-"""Argument checks shared by every public function: clear errors that name the argument."""
+"""Argument checks shared by every public function: clear errors that name the argument.
+
+One layer for every boundary. ``@checked`` on a public function checks each argument by its name
+(``ARG_KINDS``: X, y, model, data, lr, batch_size, seed, hidden, ...) or else by its type
+annotation, before the function runs: array-likes (lists, NumPy arrays, tensors) are accepted
+alike and converted, text or None inside arrays, NaN and infinity, out-of-range numbers, wrong
+types, empty sequences, feature counts that do not match the model and labels that do not match
+its task get a ValueError or TypeError saying which argument, what was expected and what was
+given. The helpers (check_int, check_finite, as_array, check_labels, check_split_sizes,
+check_callable, check_member ...) cover what a decorator cannot know; tests/test_fuzz_api.py
+checks every public function of course_lib against bad input.
+"""
 
 from __future__ import annotations
 
