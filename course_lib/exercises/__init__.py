@@ -303,6 +303,9 @@ def _check_code(key: str, exercise: CodeExercise, func: Any) -> bool:
         print(f"[{key}] Pass your function itself (its name, no parentheses), got {type(func).__name__}.")
         return False
     inputs = _inputs(exercise)
+    if _call(func, inputs[0])[0] is Ellipsis:  # a skeleton whose body is still `...`
+        print(f"[{key}] Not answered yet: write the body of your function (replace the ...).")
+        return False
     first_bad = None
     for args in inputs:
         got, error = _call(func, args)
