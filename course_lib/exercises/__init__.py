@@ -303,8 +303,13 @@ def _check_code(key: str, exercise: CodeExercise, func: Any) -> bool:
         print(f"[{key}] Pass your function itself (its name, no parentheses), got {type(func).__name__}.")
         return False
     inputs = _inputs(exercise)
-    if _call(func, inputs[0])[0] is Ellipsis:  # a skeleton whose body is still `...`
+    first, error = _call(func, inputs[0])
+    if first is Ellipsis:  # a skeleton whose body is still `return ...`
         print(f"[{key}] Not answered yet: write the body of your function (replace the ...).")
+        return False
+    if first is None and error is None and _call(exercise.reference, inputs[0])[0] is not None:
+        print(f"[{key}] Your function returned None: did you forget the `return`?"
+              f"{_next_hint(key, exercise.hints)}")
         return False
     first_bad = None
     for args in inputs:
