@@ -13,6 +13,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
 from . import metrics, style
@@ -137,6 +138,8 @@ def plot_score_histograms(y_true: Any, y_score: Any, ax=None, *, bins: int = 30,
         ax.stairs(hist, edges, label=name, **kwargs)
     ax.set_xlabel("score")
     ax.set_ylabel("density (per class)" if density else "count")
+    if not density:
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: 5, 10, never 2.5
     return ax
 
 
@@ -181,6 +184,7 @@ def zoom_inset(ax, xlim: tuple[float, float], ylim: tuple[float, float], *,
             continue
         inset.plot(line.get_xdata(), line.get_ydata(), color=line.get_color(), ls=line.get_linestyle(),
                    lw=line.get_linewidth(), marker=line.get_marker(), ms=line.get_markersize(),
+                   mfc=line.get_markerfacecolor(), mew=line.get_markeredgewidth(),
                    drawstyle=line.get_drawstyle(), zorder=line.get_zorder())
     inset.set_xlim(*xlim)
     inset.set_ylim(*ylim)

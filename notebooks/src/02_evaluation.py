@@ -140,7 +140,8 @@ for name, (tn_m, fp_m, fn_m, tp_m) in metric_choice.SCREENING.items():
     print(f"{name:22s} TP={tp_m:3d} FN={fn_m:3d} FP={fp_m:3d} TN={tn_m}")
 print(f"\n{'metric':10s} {'A':>7s} {'B':>7s}  winner")
 for metric, row in table.items():
-    print(f"{metric:10s} {row[names[0]]:7.3f} {row[names[1]]:7.3f}  {row['winner']}")
+    digits = 0 if metric == "cost" else 3
+    print(f"{metric:10s} {row[names[0]]:7.{digits}f} {row[names[1]]:7.{digits}f}  {row['winner']}")
 ratio = metric_choice.break_even_ratio(*metric_choice.SCREENING.values())
 print(f"\nA is cheaper as soon as a miss costs more than {ratio:.1f} false alarms")
 metric_choice.plot_comparison(metric_choice.SCREENING, cost_ratio=20)
@@ -338,9 +339,11 @@ for seed in range(3):
 # %% [markdown]
 # ### ROC and PR when positives are rare
 #
-# One explorer for the whole story. The scores are **binormal**: a negative's raw score is drawn
-# from N(0, 1), a positive's from N(separation, 1), and the model outputs the probability a model
-# trained on *balanced* classes would give (exact for these data). Three sliders:
+# One explorer for the whole story, on simulated scores instead of a trained network (so that every
+# slider answers at once). The data are **binormal**: a negative's raw measurement is drawn from
+# N(0, 1), a positive's from N(separation, 1). The model's score is the probability of "positive"
+# that a model trained on *balanced* classes (half positives) would output; for these data it can be
+# computed exactly instead of trained. Three sliders:
 # - **separation**: how well the model ranks (the ROC AUC is fixed by it: 0.86 at 1.5);
 # - **prevalence**, from rare (left) to common (right): the same 500 positives, with more
 #   negatives for a rarer class; the ranking quality does not change;
@@ -365,7 +368,8 @@ prevalence_explorer = imbalance.PrevalenceExplorer(
 prevalence_explorer.show()
 
 # %% [markdown]
-# The same numbers, read off the explorer at three settings (`prevalence_explorer.measure`):
+# The same numbers, read off the explorer at three settings, all at separation 1.5
+# (`prevalence_explorer.measure` computes what the panels would show, without drawing):
 
 # %%
 print("prevalence  threshold  ROC AUC     AP   accuracy (always-negative)  precision  recall  false alarms per hit")
@@ -387,17 +391,18 @@ for p, t in ((0.5, 0.5), (0.01, 0.5), (0.01, 0.99)):
 #   different prevalences are not comparable.
 # - **A threshold of 0.5 collapses at 1% prevalence.** The model was calibrated for balanced
 #   classes; at 1% it still flags about a quarter of all negatives, about 30 false alarms per
-#   tumour found: precision 0.03, and an accuracy of 0.77 against 0.99 for answering "negative"
+#   positive found: precision 0.03, and an accuracy of 0.77 against 0.99 for answering "negative"
 #   to everyone. Nothing about the model changed, only the prevalence. Moving the threshold up
 #   (0.99, last row) trades recall for precision; which trade is right depends on the costs of the
 #   two errors (section 7).
 # - Which to report depends on the question (McDermott et al. 2024 argue against "PR is always
 #   better"): ranking quality → ROC AUC; the usefulness of alerts at this prevalence → PR / AP.
 #
-# **Slide check:** the slide calls the PR curve "the correct metric" under imbalance, and says
-# "FPR can look artificially low when negatives dominate". Both are about the same thing: a low
-# FPR can still mean many false positives in absolute numbers. ROC is not wrong under imbalance;
-# it answers a different question.
+# **Slide check:** the slide calls the PR curve "the correct metric" under imbalance. The evidence
+# above is more nuanced: ROC stays valid (it measures the ranking, and the ranking did not change);
+# PR answers another question, what a flag is worth at this prevalence. The slide's other remark,
+# "FPR can look artificially low when negatives dominate", is the real point: an FPR of 0.23 sounds
+# moderate, yet at 1% prevalence it meant over 11,000 false alarms.
 #
 # ## 7. Choosing an operating point
 #
@@ -442,6 +447,10 @@ for name, rule in rules.items():
     on_test[name] = test = operating_point.report_at(y_hard, s_hard, t)
     print(f"{name:15s} {t:9.3f}   {val['precision']:.2f} / {val['recall']:.2f} / {val['f1']:.2f}"
           f"      {test['precision']:.2f} / {test['recall']:.2f} / {test['f1']:.2f}")
+for i, a in enumerate(rules):
+    for b in list(rules)[i + 1:]:
+        if chosen[a] == chosen[b]:
+            print(f"('{a}' and '{b}' pick the same threshold here, so their rows agree)")
 print(f"recall ≥ 0.9 on validation ({on_val['recall ≥ 0.9']['recall']:.2f}) gave recall "
       f"{on_test['recall ≥ 0.9']['recall']:.2f} on test")
 
@@ -462,9 +471,10 @@ print(f"test: {num_test_positives} malignant tumours; a recall near 0.9 measured
 # %% [markdown]
 # With about forty positives, recall moves in steps of more than 2%, and the rule stops at the
 # threshold where validation *just* reaches 0.9: it is tuned to the last few of those particular
-# tumours, and a few of the test set's malignant tumours score just below it. On top of that, the
-# test recall is itself uncertain by about ±0.05. Remedies: more validation positives, a margin
-# (aim above the recall you must keep), and an uncertainty with every reported number.
+# tumours, and the test set has other tumours. Each recall is measured on about forty positives, so
+# each is itself uncertain by about ±0.05, and a threshold that sits exactly on the edge of one
+# sample lands on either side of the target on the next. Remedies: more validation positives, a
+# margin (aim above the recall you must keep), and an uncertainty with every reported number.
 #
 # That is also why the test set is touched **once**, after every choice is made. Choosing the
 # threshold on the test set itself would report a number that no new patient will see:
@@ -483,7 +493,7 @@ print(f"peeking flatters F1 by {peeking - honest:.3f}")
 #
 # Replace the `...` and run the cell: a wrong answer gets feedback, and a hint that gets more
 # specific with each further try. Stuck? `exercises.solution("02.precision_recall")` prints a
-# worked solution (the same for every key).
+# worked solution (and likewise for every other key).
 #
 # **1.** Write `precision_recall_at(y_true, y_score, threshold)` returning `(precision, recall)`
 # when a sample is predicted positive if its score reaches the threshold. Where a ratio is 0/0,
