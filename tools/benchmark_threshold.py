@@ -50,25 +50,26 @@ def full_rebuild_ms(y_true, y_score, moves: int) -> float:
 
 
 def main() -> None:
-    """Print a table: points, median and 90th-percentile redraw, full rebuild, within budget."""
+    """Print a table: points, median and 90th-percentile redraw, its CPU time, full rebuild, within budget."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=60)
     args = parser.parse_args()
     runtime.setup(seed=0, verbose=False)
-    print(f"{'points':>7s} {'median redraw':>14s} {'p90 redraw':>11s} {'full rebuild':>13s}  "
-          f"within {BUDGET_MS} ms")
+    print(f"{'points':>7s} {'median redraw':>14s} {'p90 redraw':>11s} {'median CPU':>11s} "
+          f"{'full rebuild':>13s}  within {BUDGET_MS} ms (CPU)")
     for n in (114, 2_000, 50_000):
         y_true, y_score = scores(n)
         with contextlib.redirect_stdout(io.StringIO()):  # outside a kernel the PNGs go to stdout
             explorer = ThresholdExplorer(y_true, y_score)
             explorer.redraw_seconds.clear()
+            explorer.redraw_cpu_seconds.clear()
             for value in np.linspace(0.02, 0.98, args.moves):
                 explorer.slider.value = float(round(value, 2))
         ms = 1000 * np.array(explorer.redraw_seconds)
         rebuild = full_rebuild_ms(y_true, y_score, 5)
-        median = float(np.median(ms))
-        print(f"{n:7d} {median:11.1f} ms {np.percentile(ms, 90):8.1f} ms {rebuild:10.1f} ms  "
-              f"{'yes' if median <= BUDGET_MS else 'NO'}")
+        median, cpu = float(np.median(ms)), 1000 * float(np.median(explorer.redraw_cpu_seconds))
+        print(f"{n:7d} {median:11.1f} ms {np.percentile(ms, 90):8.1f} ms {cpu:8.1f} ms {rebuild:10.1f} ms  "
+              f"{'yes' if cpu <= BUDGET_MS else 'NO'}")
     other_explorers(args.moves)
 
 
