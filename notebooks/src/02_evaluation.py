@@ -115,10 +115,12 @@ plt.show()
 # The same numbers from `course_lib.metrics`, next to the counts they come from:
 
 # %%
-print(f"accuracy  = (TP + TN) / all      = ({tp} + {tn}) / {tp + tn + fp + fn} = {metrics.accuracy_score(y_test, y_pred):.3f}")
-print(f"precision = TP / (TP + FP)       = {tp} / ({tp} + {fp}) = {metrics.precision_score(y_test, y_pred):.3f}")
-print(f"recall    = TP / (TP + FN)       = {tp} / ({tp} + {fn}) = {metrics.recall_score(y_test, y_pred):.3f}")
-print(f"F1        = 2TP / (2TP + FP + FN) = {2 * tp} / ({2 * tp} + {fp} + {fn}) = {metrics.f1_score(y_test, y_pred):.3f}")
+rows = [("accuracy", "(TP + TN) / all", f"({tp} + {tn}) / {tp + tn + fp + fn}", metrics.accuracy_score),
+        ("precision", "TP / (TP + FP)", f"{tp} / ({tp} + {fp})", metrics.precision_score),
+        ("recall", "TP / (TP + FN)", f"{tp} / ({tp} + {fn})", metrics.recall_score),
+        ("F1", "2TP / (2TP + FP + FN)", f"{2 * tp} / ({2 * tp} + {fp} + {fn})", metrics.f1_score)]
+for name, formula, counts, score in rows:
+    print(f"{name:9s} = {formula:21s} = {counts:18s} = {score(y_test, y_pred):.3f}")
 
 # %% [markdown]
 # ### Which metric when
@@ -372,13 +374,12 @@ prevalence_explorer.show()
 # (`prevalence_explorer.measure` computes what the panels would show, without drawing):
 
 # %%
-print("prevalence  threshold  ROC AUC     AP   accuracy (always-negative)  precision  recall  false alarms per hit")
+print("prevalence  threshold  ROC AUC     AP  accuracy  always-negative  precision  recall  false alarms per hit")
 for p, t in ((0.5, 0.5), (0.01, 0.5), (0.01, 0.99)):
     m = prevalence_explorer.measure(separation=1.5, prevalence=p, threshold=t)
     per_hit = f"{m['fp'] / m['tp']:.1f}" if m["tp"] else "no hits"
-    print(f"{p:10g}  {t:9.2f}  {m['roc_auc']:7.3f}  {m['average_precision']:5.3f}   "
-          f"{m['accuracy']:.3f} ({m['always_negative_accuracy']:.2f}){'':15s}{m['precision']:.3f}     "
-          f"{m['recall']:.3f}   {per_hit}")
+    print(f"{p:10g}  {t:9.2f}  {m['roc_auc']:7.3f}  {m['average_precision']:5.3f}  {m['accuracy']:8.3f}  "
+          f"{m['always_negative_accuracy']:15.2f}  {m['precision']:9.3f}  {m['recall']:6.3f}  {per_hit:>20s}")
 
 # %% [markdown]
 # - **ROC is prevalence-invariant**: TPR is computed on the positives only and FPR on the
@@ -426,7 +427,7 @@ exercises.check("02.cost", answer)
 
 # %%
 cost_explorer = operating_point.CostExplorer(y_hard_val, s_hard_val, value=5, class_names=("benign", "malignant"),
-                                             title="Cost rule on the validation set: a missed tumour costs … false alarms")
+                                             title="Cost rule on the validation set: set the cost of a missed tumour")
 cost_explorer.show()
 
 # %% [markdown]
