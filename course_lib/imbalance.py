@@ -271,7 +271,7 @@ class PrevalenceExplorer(PngExplorer):
 
     def render(self) -> bytes:
         """The picture at the current values."""
-        return self.live.png()
+        return self.live.png(self.compress_level)
 
 
 MARKER = {"marker": "o", "ms": 12, "color": "k", "mfc": style.OKABE_ITO["yellow"], "mew": 2, "zorder": 5}

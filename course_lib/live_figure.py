@@ -34,11 +34,14 @@ def new_figure(height: float, width: float = style.FIGURE_WIDTH_IN) -> Figure:
     return fig
 
 
-def encode_png(fig: Figure) -> bytes:
-    """The canvas of ``fig`` as PNG bytes (fast compression: speed matters more than size here)."""
+FAST, SMALL = 1, 6  # PNG compression levels: a slider move wants speed, a stored picture size
+
+
+def encode_png(fig: Figure, compress_level: int = FAST) -> bytes:
+    """The canvas of ``fig`` as PNG bytes (fast compression by default: speed matters more than size)."""
     rgb = np.asarray(fig.canvas.buffer_rgba())[..., :3]
     buffer = io.BytesIO()
-    PILImage.fromarray(rgb).save(buffer, format="png", compress_level=1)
+    PILImage.fromarray(rgb).save(buffer, format="png", compress_level=compress_level)
     return buffer.getvalue()
 
 
@@ -55,13 +58,13 @@ class LiveFigure:
         fig.canvas.draw()
         self._background = fig.canvas.copy_from_bbox(fig.bbox)
 
-    def png(self) -> bytes:
+    def png(self, compress_level: int = FAST) -> bytes:
         """Restore the fixed picture, draw the moving artists, encode a PNG."""
         canvas = self.figure.canvas
         canvas.restore_region(self._background)
         for artist in self.moving:
             self.figure.draw_artist(artist)
-        return encode_png(self.figure)
+        return encode_png(self.figure, compress_level)
 
 
 class PngExplorer:
@@ -75,6 +78,7 @@ class PngExplorer:
 
     controls: dict[str, W.Widget]
     panel: W.Widget | None = None
+    compress_level: int = FAST  # ``render`` encodes at this level; the first picture (stored) at SMALL
 
     def _build_widget(self, title: str | None, min_height_px: int) -> None:
         """Assemble the controls, the optional side panel and the output; observe the controls."""
@@ -126,8 +130,12 @@ class PngExplorer:
         self.redraw_cpu_seconds.append(time.process_time() - start_cpu)
 
     def show(self) -> None:
-        """Draw once and display the widget."""
-        self.redraw()
+        """Draw once (compressed for a small stored notebook) and display the widget."""
+        self.compress_level = SMALL
+        try:
+            self.redraw()
+        finally:
+            self.compress_level = FAST
         display_widget(self.widget)
 
     def _ipython_display_(self) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import metric_plots, metrics, style
 from .checks import check_choice, check_positive, check_range
-from .live_figure import PngExplorer, encode_png, new_figure
+from .live_figure import SMALL, PngExplorer, encode_png, new_figure
 from .widgets import selection_slider
 
 RULES = ("max_f1", "recall", "cost")
@@ -123,7 +123,7 @@ class CostExplorer(PngExplorer):
         for ratio in ratios:
             fig, state = plot_cost_choice(self.y_val, self.s_val, ratio, class_names=class_names)
             fig.canvas.draw()
-            self.pictures[ratio] = (encode_png(fig), state)
+            self.pictures[ratio] = (encode_png(fig, SMALL), state)  # drawn once: worth compressing
             self.figure = fig
         self.slider = selection_slider("cost ratio (miss : false alarm)", list(ratios), value,
                                        fmt=lambda r: f"{r:g} : 1", width="480px")

@@ -163,4 +163,4 @@ class ThresholdExplorer(PngExplorer):
 
     def render(self) -> bytes:
         """The picture at the current threshold."""
-        return self.live.png()
+        return self.live.png(self.compress_level)
