@@ -202,7 +202,8 @@ def plot_grid(grid: Grid, *, threshold: float = 0.8):
             if np.isnan(v):
                 ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="//", edgecolor="grey",
                                        lw=0))
-                ax.text(j, i, "diverged", ha="center", va="center", fontsize=style.MIN_FONT_PT, color="black")
+                ax.text(j, i, "diverged", ha="center", va="center", fontsize=style.MIN_FONT_PT, color="black",
+                        rotation=90)
             else:
                 ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=style.MIN_FONT_PT,
                         color="black" if v > 0.6 else "white")

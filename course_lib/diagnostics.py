@@ -269,7 +269,7 @@ def draw_gradient_flow(data: Split, depth: int, activation: str, init: str, resi
     fig, ax = plt.subplots(figsize=style.figsize(4.0))
     label = f"{activation}, {init} init" + (", skips" if residual else "")
     plot_gradient_flow({label: norms}, ax, legend=False,
-                       title=f"{depth} hidden layers: first / last = {ratio:.1e} ({flow_verdict(ratio)})")
+                       title=f"{depth} hidden layers: first / last = {ratio:.1e}, {flow_verdict(ratio)}")
     low, high = flow_ylim(norms)
     values = np.asarray(norms, dtype=float)
     underflow = np.flatnonzero(values <= 0)

@@ -135,3 +135,39 @@ def test_gradient_descent_paths_on_raw_and_standardised_features():
     np.testing.assert_allclose(std.optimum, np.linalg.lstsq(std.X, std.y, rcond=None)[0])
     with pytest.raises(ValueError, match="lr"):
         standardization.descend(raw.X, raw.y, lr=-1.0)
+
+
+def test_gradient_flow_explorer_answers_the_tanh_prediction_when_its_controls_move(digits):
+    explorer = diagnostics.gradient_flow_explorer(digits, depth=10, activation="tanh", init="default")
+    explorer.redraw()
+    assert explorer.state["ratio"] > 1e-2  # depth 10: flows
+    explorer.controls["depth"].value = 30
+    assert explorer.state["depth"] == 30 and explorer.state["ratio"] < 1e-4  # the prediction's answer
+    explorer.controls["init"].value = "xavier"
+    assert explorer.state["ratio"] > 1e-2
+    explorer.controls["residual"].value = True
+    assert explorer.state["residual"] is True and len(explorer.state["norms"]) == 31
+    assert explorer.errors == []
+    plt.close("all")
+
+
+def test_the_new_experiments_name_a_bad_argument(digits):
+    from course_lib import capacity, standardization, trainability
+
+    with pytest.raises(ValueError, match="arms"):
+        trainability.depth_sweep(digits, depths=(2,), arms=("plain", "transformer"))
+    with pytest.raises(ValueError, match="depths"):
+        trainability.depth_sweep(digits, depths=(0,))
+    with pytest.raises(TypeError, match="data"):
+        trainability.activation_runs("digits")
+    with pytest.raises(ValueError, match="activation"):
+        trainability.activation_runs(digits, configs=(("swish", "he"),))
+    with pytest.raises(ValueError, match="arm"):
+        trainability.train_deep(digits, 2, arm="dense")
+    with pytest.raises(ValueError, match="num_steps"):
+        standardization.descend(np.ones((4, 2)), np.ones(4), num_steps=0)
+    with pytest.raises(ValueError, match="sizes"):
+        capacity.data_size_sweep(digits, sizes=(), widths=(8,))
+    sweep = trainability.DepthSweep((2,), trainability.ARMS, {}, 0.1)
+    with pytest.raises(ValueError, match="depth"):
+        sweep.trains(3)

@@ -214,9 +214,10 @@ print("\nReLU at depth 30: first/last = "
 #
 # ### Why the default init shrinks the signal and He init keeps it
 #
-# One line of variance bookkeeping. Going back through a layer with fan-in n, each unit's gradient
-# is a sum of n terms weight × gradient × f′, so its variance is multiplied by
-# **n · Var(w) · E[f′²]**. For ReLU, f′ is 1 on about half the inputs, so E[f′²] = ½.
+# One line of variance bookkeeping. Going back through a layer of n units (here every hidden layer
+# has n = 64 inputs and outputs), each unit's gradient is f′ times a sum of n terms
+# weight × gradient, so its variance is multiplied by **n · Var(w) · E[f′²]**. For ReLU, f′ is 1
+# on about half the inputs and 0 on the rest, so E[f′²] = ½.
 #
 # - PyTorch's default draws w from U(−1/√n, 1/√n), whose variance is 1/(3n):
 #   the factor is n · 1/(3n) · ½ = **1/6** per layer, so the gradient's size (its standard
