@@ -33,8 +33,9 @@ def test_c9_at_depth_30_the_initialisation_decides_for_relu(digits, seed):
     assert ratio(digits, 30, "relu", "he", seed) > 0.05
 
 
-def test_c10_relu_is_sparse_at_he_init(digits):
-    model = diagnostics.deep_mlp(digits, 2, "relu", "he")
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_c10_relu_is_sparse_at_he_init(digits, seed):
+    model = diagnostics.deep_mlp(digits, 2, "relu", "he", seed=seed)
     zeros = diagnostics.zero_fraction(model, digits.X_train)
     assert all(0.35 < z < 0.65 for z in zeros), zeros
 
@@ -81,8 +82,9 @@ def test_capacity_beyond_need_buys_training_not_validation_accuracy(seed):
     assert sweep.gap[1, 1] > sweep.gap[0, 0] + 0.05
 
 
-def test_c9_the_notebooks_verdicts_sigmoid_vanishes_tanh_flows_the_init_decides_for_relu(digits):
-    ratios = diagnostics.flow_ratios(digits, 10, ("sigmoid", "tanh", "relu", "gelu"))
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_c9_the_notebooks_verdicts_sigmoid_vanishes_tanh_flows_the_init_decides_for_relu(digits, seed):
+    ratios = diagnostics.flow_ratios(digits, 10, ("sigmoid", "tanh", "relu", "gelu"), seed=seed)
     assert diagnostics.init_effect(ratios) == {"vanishes under every init": ["sigmoid"],
                                                "flows under every init": ["tanh"],
                                                "the init decides": ["relu", "gelu"]}

@@ -115,8 +115,8 @@ print(f"best 16-neuron net:   validation {sweep.val_accuracy[:, 1].max():.2f}")
 # ### Balance width with dataset size
 #
 # The lecture says the number of neurons "should be balanced with dataset size". So far we used one
-# size, 100 points. Here the same 2-layer nets of 8, 32 and 128 neurons train on 100 and on 1,000
-# points of the same noisy moons (validated on the same 800 other points):
+# size, 100 points. Here 2-layer nets of 8, 32 and 128 neurons train on 100 and on 1,000 points of
+# a larger draw of the same noisy moons, and are validated on the same 811 other points:
 
 # %% tags=["nbval-ignore-output"]
 big_moons = data.load("moons", n_samples=3000, noise=0.35, val_size=0.27, test_size=0.06, seed=0)
