@@ -81,28 +81,35 @@ DISPLAY_OF_SLIDER = """(i) => {
 }"""
 
 
-# Before a key press: remember the slider's display; from the keydown on, watch every frame for a
-# different display whose images are decoded; the milliseconds in between (window.__latency.ms).
+# Before a key press: remember the slider's display; from the keydown on, watch every frame for the
+# new figure: when the display had pictures, different pictures, all decoded (an HTML table or a
+# line of text beside them may change sooner); otherwise any change. The milliseconds in between.
 WATCH = """(i) => {
   const display = (i) => {
     const slider = document.querySelectorAll('.jp-Notebook .widget-slider')[i];
     const area = slider.closest('.jp-Cell').querySelector('.jp-Cell-outputArea');
     const copy = area.cloneNode(true);
     for (const s of copy.querySelectorAll('.widget-slider, .jupyter-widget-slider')) s.remove();
-    const parts = [copy.textContent];
-    for (const img of copy.querySelectorAll('img')) parts.push(img.src);
-    for (const svg of copy.querySelectorAll('svg')) parts.push(svg.outerHTML);
+    const images = Array.from(copy.querySelectorAll('img')).map(img => img.src)
+      .concat(Array.from(copy.querySelectorAll('svg')).map(svg => svg.outerHTML));
     const ready = Array.from(area.querySelectorAll('img')).every(img => img.complete && img.naturalWidth > 0);
-    return [parts.join('\\n'), ready];
+    return {text: copy.textContent, images: images.join('\\n'), count: images.length, ready};
   };
-  const before = display(i)[0];
-  const watch = window.__latency = {t0: null, ms: null};
+  const before = display(i);
+  const watch = window.__latency = {t0: null, ms: null, anyMs: null, waited: 0};
   document.addEventListener('keydown', () => { watch.t0 = performance.now(); }, {capture: true, once: true});
   const tick = () => {
     if (window.__latency !== watch) return;  // a newer watch took over
     if (watch.t0 !== null) {
-      const [now, ready] = display(i);
-      if (now !== before && ready) { watch.ms = performance.now() - watch.t0; return; }
+      const now = display(i);
+      watch.waited = performance.now() - watch.t0;
+      if (watch.anyMs === null && (now.text !== before.text || now.images !== before.images)) {
+        watch.anyMs = watch.waited;
+      }
+      const changed = before.count > 0
+        ? now.images !== before.images && now.count >= before.count && now.ready
+        : now.text !== before.text || now.images !== before.images;
+      if (changed) { watch.ms = performance.now() - watch.t0; return; }
     }
     requestAnimationFrame(tick);
   };
@@ -207,18 +214,28 @@ def _move_sliders(page, notebook: str, latencies: list[dict]) -> list[str]:
                     continue
             readout = page.evaluate(SLIDERS)[i]["readout"]
             assert readout != before_readout, f"slider {label!r} did not move with the keyboard"
-            ms = _wait(page, lambda p: p.evaluate("() => window.__latency.ms"), SLIDER_TIMEOUT_S,
-                       f"the display to change after moving {label!r} from {before_readout} to {readout}")
+            watch = _wait(page, _new_figure, SLIDER_TIMEOUT_S,
+                          f"the display to change after moving {label!r} from {before_readout} to {readout}")
+            ms = watch["ms"] if watch["ms"] is not None else watch["anyMs"]
             _wait(page, _idle, SLIDER_TIMEOUT_S, f"the kernel after moving slider {label!r}")
             _assert_no_errors(page, _state(page))
             shown = page.evaluate(DISPLAY_OF_SLIDER, i)
             for failure in DRAW_FAILURES:  # an explorer shows a failed redraw as a message, not an error
                 assert failure not in shown, f"moving slider {label!r} to {readout}: {failure!r} is displayed"
             latencies.append({"notebook": notebook, "index": i, "label": label, "from": before_readout,
-                              "to": readout, "ms": round(ms, 1), "new": readout not in seen})
+                              "to": readout, "ms": round(ms, 1), "new": readout not in seen,
+                              "figure": watch["ms"] is not None})
             seen.add(readout)
         moved.append(f"{label} {slider['readout']}->{readout}")
     return moved
+
+
+def _new_figure(page):
+    """The watch once the new figure is shown, or once only text changed and no figure followed."""
+    watch = page.evaluate("() => window.__latency")
+    if watch["ms"] is not None or (watch["anyMs"] is not None and watch["waited"] - watch["anyMs"] > 15_000):
+        return watch
+    return None
 
 
 def _edit_and_autosave(page, lab, name: str) -> str:
