@@ -138,3 +138,14 @@ def test_the_copies_are_git_ignored_and_outside_the_test_paths():
 
     with open(ROOT / "pyproject.toml", "rb") as f:
         assert lab.COPIES not in tomllib.load(f)["tool"]["pytest"]["ini_options"]["testpaths"]
+
+
+def test_the_makefile_finds_the_torch_bound_it_installs_first():
+    """The Makefile installs torch before everything else with pyproject.toml's bound (read by sed)."""
+    import re
+
+    lines = (ROOT / "pyproject.toml").read_text().splitlines()
+    assert len([line for line in lines if re.fullmatch(r' *"(torch>=[0-9.]*)",*', line)]) == 1
+    makefile = (ROOT / "Makefile").read_text()
+    assert "TORCH_INDEX ?= https://download.pytorch.org/whl/cpu" in makefile
+    assert makefile.index("$(call install_torch,$(PY))") < makefile.index('pip install -q -e ".[lab,test]"')
