@@ -78,6 +78,7 @@ def _conda_pip_section() -> list[str]:
     return section
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # pip's vendored pkg_resources
 def test_environment_yml_pip_section_is_a_valid_requirements_file(tmp_path):
     """conda runs `pip install -r` on the pip: section from environment.yml's folder: pip's own parser
     must accept every line (an option such as --no-deps is refused there), and `-e .` is the course."""
@@ -94,6 +95,7 @@ def test_environment_yml_pip_section_is_a_valid_requirements_file(tmp_path):
     assert (ROOT / "pyproject.toml").is_file()
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_the_pip_section_check_refuses_an_option_line(tmp_path):
     requirements = tmp_path / "bad.txt"
     requirements.write_text("--no-deps\n-e .\n")
