@@ -148,7 +148,10 @@ def main(argv: list[str]) -> None:
     print(f"Your copies of the notebooks are in {COPIES}/ (the course's own stay untouched):")
     print("\n".join(f"  {line}" for line in sync()))
     print("Reset one to the course's version with `make reset NB=03`.")
-    write_overrides()
+    try:
+        write_overrides()
+    except OSError as error:  # a read-only environment: Lab still starts, with its own defaults
+        print(f"(JupyterLab's news pop-up stays on: cannot write its settings: {error})")
     command = lab_command(extra=argv)
     sys.stdout.flush()
     os.execv(command[0], command)
