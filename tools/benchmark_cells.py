@@ -9,6 +9,7 @@ and prints its total time and its slowest code cells with the section they belon
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import datetime
@@ -36,6 +37,7 @@ def cell_times(path: Path) -> tuple[float, list[tuple[float, str, str]]]:
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=True,
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client.widget_registry = {}  # as tools/build_notebooks.py: no mimicked Output widgets
     start = time.perf_counter()
     client.execute()
     total = time.perf_counter() - start
@@ -52,6 +54,7 @@ def cell_times(path: Path) -> tuple[float, list[tuple[float, str, str]]]:
 
 
 def main(prefixes: list[str]) -> None:
+    os.environ.pop("MPLBACKEND", None)  # an exported backend would reach the kernel: no figures
     paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     paths = [p for p in paths if not prefixes or any(p.name.startswith(x) for x in prefixes)]
     print("| notebook | total (s) | slowest cells: seconds, section, first line |\n|---|---:|---|")
