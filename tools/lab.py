@@ -29,9 +29,11 @@ MANIFEST = ".course-versions.json"  # in COPIES: the course version each copy wa
 BACKUPS = "backups"  # in COPIES
 
 # JupyterLab defaults for the course (overrides.json in the environment's lab settings): no news
-# or update pop-ups on the first screen. Students' own settings still win over these.
+# or update pop-ups on the first screen, and no launcher tiles for jupytext's text notebooks
+# (a maintainer's tool, installed for the tests). Students' own settings still win over these.
 OVERRIDES = {
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    "jupyterlab-jupytext:plugin": {"auto:percent": False, "md:myst": False},
 }
 
 
