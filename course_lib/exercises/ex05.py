@@ -61,7 +61,7 @@ EXERCISES = {
         question="Inverted digits (white ink on black), 3 labelled images per class: which kind of "
         "method will have the lowest median test error?",
         choices={"A": "training from scratch", "B": "the linear probe (frozen body)",
-                 "C": "a method that changes the body (full fine-tuning, LoRA, LP-FT)",
+                 "C": "a method that changes the body: full fine-tuning, LoRA or LP-FT",
                  "D": "all about the same"},
         answer="C",
         feedback={
