@@ -76,7 +76,8 @@ EXERCISES = {
             "even overlap.",
         },
         solution="C. On inverted digits LoRA, full fine-tuning and LP-FT all have lower medians than "
-        "the probe, on almost every seed, and all pretrained starts beat scratch. The input change "
+        "the probe (LoRA on every seed, the other two on most), and all pretrained starts beat "
+        "scratch. The input change "
         "is simple (1 - x flips the sign of the first layer's input), so a small update of the body "
         "recovers most of what pretraining learnt.",
         hints=("Think about what the frozen features compute when every pixel is flipped, and "
@@ -163,8 +164,8 @@ EXERCISES = {
             "that is the colleague's plan: on the same-style panel full fine-tuning's dots sit about "
             "twice as high as the probe's: moving 8,970 weights on 30 images drifts away from "
             "features that were already right.",
-            _method("LoRA"): "LoRA is second best here, but it still moves the body, which was "
-            "already right; the probe is lower on almost every seed and trains fewer parameters.",
+            _method("LoRA"): "LoRA comes close, but it still moves the body, which was already "
+            "right; the probe is lower on every seed shown and trains fewer parameters.",
             _method("LP-FT", "lp ft", "lpft"): "LP-FT keeps the probe's head but then moves the "
             "body; on same-style digits that costs it a little against the plain probe.",
             _method("scratch", "from scratch"): "from scratch is the worst on same-style digits: 30 "

@@ -267,11 +267,11 @@ print(f"each fine-tune saves {(steps['scratch'] - steps['full fine-tune']) * 100
       f"pretraining pays for itself after about {fine_tunes:.0f} fine-tunes")
 
 # %% [markdown]
-# From the pretrained start, fine-tuning reaches the target error in about a third of the steps
+# From the pretrained start, fine-tuning reaches the target error in under a third of the steps
 # scratch needs, on every seed (and the time follows the steps: a step costs the same from either
 # start). Pretraining itself costs over a dozen fine-tunes' worth of compute, so it pays off when
-# one pretrained model serves many tasks, which is exactly how foundation models
-# are used (their pretraining costs millions of fine-tunes, shared by millions of users). And the
+# one pretrained model serves many tasks, which is exactly how foundation models are used (their
+# pretraining costs far more than any one fine-tune, and is shared by everyone who adapts them). And the
 # saving depends on the target: on the rotated digits, where pretraining does not help, it saves
 # nothing. He et al. 2019 ("Rethinking ImageNet pre-training") make the same point at scale: with
 # enough target data and training time, scratch catches up; pretraining mainly buys speed.
