@@ -20,6 +20,18 @@ def test_c1_stacked_linear_layers_are_one_linear_layer(seed):
 WIGGLY = data.FUNCTIONS_1D["wiggly"]
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_section_3_mlp_learns_the_moons(seed):
+    """Section 3: two hidden layers of 16 ReLUs, Adam, 30 epochs on the moons (notebook: 0.96)."""
+    from course_lib import models
+    from course_lib.training import fit
+
+    moons = data.load("moons", n_samples=400, noise=0.2, seed=seed)
+    model = models.build_mlp(moons, hidden=(16, 16), seed=seed)
+    history = fit(model, moons, lr=0.01, batch_size=32, num_epochs=30, seed=seed)
+    assert history.final("val_metric") > 0.9
+
+
 def test_c6_built_hinges_error_falls_with_width():
     """Notebook: the max error by width (evenly spaced kinks, least squares); doubling cuts it 3-4x."""
     errors = {w: approximation.fit_hinges(WIGGLY, w).max_error for w in (4, 8, 16, 32, 64, 128)}
@@ -44,14 +56,22 @@ def test_c6_hinges_add_up_to_the_network_output(width):
         assert np.allclose(net.hinges().sum(0) + net.bias, net.y_hat, atol=1e-9)
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4, 5])
-def test_c6_existence_is_not_learnability_same_relu_same_width(seed):
+@pytest.fixture(scope="module")
+def trained_20_relus():
+    """The notebook's experiment from eight random starts: the same 20-ReLU net, trained by Adam."""
+    return [approximation.train_hinges(WIGGLY, 20, num_steps=2000, lr=0.01, seed=seed) for seed in range(8)]
+
+
+def test_c6_existence_is_not_learnability_same_relu_same_width(trained_20_relus):
     """The same 20-ReLU net, trained on the same points by Adam, misses what least squares reaches."""
     built = approximation.fit_hinges(WIGGLY, 20)  # max error 0.177, mse 0.0025
-    trained = approximation.train_hinges(WIGGLY, 20, num_steps=2000, lr=0.01, seed=seed)
-    assert trained.max_error > 3 * built.max_error  # measured 0.59-1.70 over seeds 0-5
-    assert trained.mse > 5 * built.mse  # measured 8x-120x
-    assert np.allclose(trained.hinges().sum(0) + trained.bias, trained.y_hat, atol=1e-4)
+    errors = np.array([t.max_error for t in trained_20_relus])
+    # measured over seeds 0-11: 0.35-1.67, median 1.6; mse 4x-124x the built one's
+    assert (errors > 1.5 * built.max_error).all()
+    assert np.median(errors) > 4 * built.max_error
+    assert all(t.mse > 3 * built.mse for t in trained_20_relus)
+    for t in trained_20_relus:
+        assert np.allclose(t.hinges().sum(0) + t.bias, t.y_hat, atol=1e-4)
 
 
 def test_c6_the_notebook_run_is_stuck_not_slow():

@@ -1,7 +1,5 @@
 """Every figure notebook 01 draws meets the projector rules of course_lib.style (check_figure)."""
 
-import time
-
 import matplotlib.pyplot as plt
 import pytest
 
@@ -91,14 +89,11 @@ def test_hinge_explorer_answers_every_width_from_its_cache():
     assert slider.continuous_update is False and slider.description == "hidden units"
     errors = {}
     for width in (32, 1, 16, 4):
-        start = time.perf_counter()
         slider.value = width
-        elapsed = time.perf_counter() - start
         assert explorer.state.width == width and not explorer.errors
         assert explorer.figure.axes[0].get_title().startswith(f"{width} hidden ReLU unit")
         assert style.check_figure(explorer.figure) == []
         errors[width] = explorer.state.max_error
-        assert elapsed < 2.0  # a redraw only (measured ~0.1 s on an idle core)
     assert explorer.cache.misses == 4  # no width was fitted twice
     assert errors[4] > errors[16] > errors[32]  # (1 unit beats 4 on max error: least squares minimises mse)
 

@@ -109,16 +109,16 @@ EXERCISES = {
             "b": "look at the right end of the interval: the trained curve cuts straight across the "
             "last bump, because none of its units bends there. Its max error is several times the "
             "built one's.",
-            "c": "the random initialisation put most kinks near the middle; training moves them "
-            "only a little, so the outer bumps get no bends and the loss flattens far above what "
-            "the same 20 units can reach. A network that fits exists; gradient descent from this "
-            "start does not find it.",
+            "c": "the trained network ends with no kink near the last bump (look at the ticks "
+            "under the curves), so it cannot bend there, and its loss flattens far above what the "
+            "same 20 units can reach. A network that fits exists; gradient descent from this start "
+            "does not find it.",
         },
         hints=("Existence says such a network is there; it says nothing about whether training from "
                "a random start gets to it.",),
-        solution="Clearly larger (about 1.6 against 0.18 here; 0.6-1.7 over six seeds in "
-        "tests/test_claims_01.py). The trained units keep kinks near where the initialisation put "
-        "them, the outer bumps get none, and the loss stops falling long before 2,000 steps. "
+        solution="Clearly larger (about 1.6 against 0.18 here; 0.35-1.7 over twelve random starts, "
+        "see tests/test_claims_01.py). In the notebook's run no trained unit bends right of x = 2, "
+        "so the last bump gets no bend, and the loss stops falling long before 2,000 steps. "
         "Universal approximation is about existence, not about what training finds.",
     ),
     "memorise": Prediction(

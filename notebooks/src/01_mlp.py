@@ -204,11 +204,10 @@ for ax, epoch in zip(axes, [0, 2, 8, 30], strict=True):
 plots.add_probability_colorbar(fig, axes)
 plt.show()
 
-# %%
-# NBVAL_IGNORE_OUTPUT  (trained accuracies can differ in the last digit across CPUs)
+# %% tags=["nbval-ignore-output"]
+# Trained accuracies can differ in the last digit between CPUs: this output is not compared.
 acc = snaps.history.final("val_metric")
 print(f"validation accuracy after 30 epochs: {acc:.3f}")
-assert acc > 0.9
 
 # %% [markdown]
 # ### Explore: an MLP playground
@@ -354,9 +353,10 @@ print(f"loss at step 1,000 / loss at step 2,000: {plateau:.3f}")
 # of its 61 parameters lowers the loss, although a far better setting of the same 61 parameters
 # exists: we built it.
 #
-# Over six random starts the trained network's max error was 0.6–1.7, never near what the
-# construction shows to be possible (`tests/test_claims_01.py`). In practice wider networks,
-# other initialisations and optimiser settings narrow the gap; the theorem promises none of it.
+# This is not one unlucky start: over twelve random starts the trained network's max error was
+# 0.35–1.7, two to nine times the built network's (`tests/test_claims_01.py` checks eight). In
+# practice wider networks, other initialisations and optimiser settings narrow the gap; the
+# theorem promises none of it.
 #
 # ## 6. Depth vs width
 #
@@ -493,10 +493,10 @@ with torch.no_grad():
         print(f"change token 1: the {name}'s output changes for {changed} of the 5 tokens")
 
 # %% [markdown]
-# Two thirds of the layer's parameters are its MLP, and it treats each token separately (change
-# one token and only that token's output moves); attention is what lets the tokens talk. So what
-# this notebook shows about MLPs (what they can represent, how they train, that they memorise)
-# applies inside large language models too.
+# The MLP treats each token separately (change one token and only that token's output moves);
+# attention is what lets the tokens talk. With the usual 4× widening (here 256 = 4 × 64) the MLP
+# holds two thirds of the layer's parameters: far from a beginner's model left behind, MLPs hold
+# most of the weights of a Transformer's layers, in language models too.
 #
 # ### Not interpretable out of the box
 #
