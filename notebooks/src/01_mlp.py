@@ -197,7 +197,7 @@ print(moons)
 snaps = playground.train_with_snapshots(
     models.build_mlp(moons, hidden=(16, 16), seed=0), moons, num_epochs=30, lr=0.01, seed=0
 )
-fig, axes = plt.subplots(1, 4, figsize=(13, 3.4))
+fig, axes = plt.subplots(1, 4, figsize=style.figsize(3.2))
 for ax, epoch in zip(axes, [0, 2, 8, 30], strict=True):
     plots.plot_surface(snaps.xx, snaps.yy, snaps.grids[epoch], moons.X_train, moons.y_train, ax,
                        title=f"after {epoch} epochs", s=8)
