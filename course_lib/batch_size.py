@@ -99,7 +99,7 @@ class BatchSizeExplorer(Explorer):
             steps = self.settings["num_epochs"] * per_epoch
         else:
             steps = self.reference_steps
-        return steps, steps / per_epoch, steps * min(batch_size, n)
+        return steps, steps / per_epoch, round(steps / per_epoch * n)  # the last batch of an epoch is smaller
 
     def _draw_batch(self, batch_size: int, budget: str, scale_lr: bool):
         """Train (or recall) this setting, then draw every batch size tried in this mode."""
@@ -264,7 +264,10 @@ def equal_epochs_vs_steps(data: Split, *, small: int = 16, large: int = 512, num
 
     def run(batch_size, seed, **budget):
         model = build_mlp(data, hidden=hidden, seed=seed)
-        h = fit(model, data, optimizer="sgd", lr=lr, batch_size=batch_size, seed=seed, **budget)
+        per_epoch = steps_per_epoch(len(data.X_train), batch_size)
+        epochs = budget.get("num_epochs") or budget["num_steps"] / per_epoch
+        h = fit(model, data, optimizer="sgd", lr=lr, batch_size=batch_size, seed=seed,
+                eval_every=max(1, int(epochs)), **budget)  # only the final accuracy is compared
         return h, h.final()
 
     for seed in seeds:

@@ -229,7 +229,7 @@ class LRExplorer(Explorer):
         self.settings = dict(hidden=tuple(hidden), batch_size=batch_size, num_epochs=num_epochs, seed=seed)
         self.cache = Cache(self._train)
         self.tried: dict[str, list[float]] = {name: [] for name in OPTIMIZERS}
-        self.colors = {name: style.SeriesColors() for name in OPTIMIZERS}
+        self.colors = {name: style.SeriesColors([_lr_key(lr)]) for name in OPTIMIZERS}  # the start: blue
         toggle = W.ToggleButtons(options=[("SGD", "sgd"), ("Adam", "adam")], value=optimizer,
                                  description="optimizer", style={"description_width": "initial"})
         slider = W.FloatLogSlider(value=lr, base=10, min=math.log10(lo), max=math.log10(hi), step=0.25,
@@ -315,7 +315,7 @@ def plot_lr_runs(runs: dict[float, History], current: float | None = None, *,
     for lr in sorted(runs):
         h = runs[lr]
         bold = lr == current
-        label = f"lr {lr:g}" + (f" ✕ diverged (step {h.num_steps + 1})" if h.diverged else "")
+        label = f"lr {lr:g}" + (" ✕ diverged" if h.diverged else "")
         y = smooth(h.step_loss) if h.step_loss else np.array([np.nan])
         ax.plot(np.arange(1, len(y) + 1), y, color=colors(lr), lw=3.2 if bold else 1.6,
                 alpha=1.0 if bold else 0.75, label=label)
@@ -332,7 +332,7 @@ def plot_lr_runs(runs: dict[float, History], current: float | None = None, *,
         ax.set_title(f"{name[optimizer]}, lr {current:g}: val accuracy {cur.final():.2f}")
     else:
         ax.set_title(f"{name[optimizer]}: loss per step")
-    style.legend_outside(ax, "below", ncol=3)
+    style.legend_outside(ax, "below", ncol=4 if len(runs) > 6 else 3)
     diverged_shown = False
     for i, opt in enumerate(OPTIMIZERS):
         opt_runs = all_runs.get(opt, {})

@@ -47,7 +47,8 @@ def warmup_experiment(data: Split, *, warmup_steps: int = 100, lr: float = 1.0, 
         for seed in seeds:
             model = build_mlp(data, hidden=(width,) * depth, init="he", seed=seed)
             h = fit(model, data, optimizer="sgd", lr=lr, batch_size=len(data.X_train),
-                    num_steps=num_steps, warmup_steps=warm, seed=seed)
+                    num_steps=num_steps, warmup_steps=warm, seed=seed,
+                    eval_every=num_steps)  # one step per epoch: measure only at the end
             result.histories[label].append(h)
             result.accuracy[label].append(_val_accuracy(h))
     return result

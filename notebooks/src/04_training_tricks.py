@@ -153,7 +153,8 @@ lr_explorer.show()
 for lr in (0.001, 0.1, 1.0, 1.78, 10.0):
     h = lr_explorer.run(lr, "sgd")
     outcome = h.message if h.diverged else f"val accuracy {h.final():.2f}"
-    print(f"SGD, lr {lr:<6g} {outcome}" + ("  (stuck at chance level)" if not h.diverged and h.final() < 0.2 else ""))
+    stuck = lr > 1 and not h.diverged and h.final() < 0.2
+    print(f"SGD, lr {lr:<6g} {outcome}" + ("  (stuck at chance level)" if stuck else "  (still slow)" if lr < 0.01 else ""))
 trains, fails = lr_explorer.edge(optimizer="sgd")  # over every SGD LR tried so far (try more, run again)
 print(f"the edge: lr {trains:g} still trains (val accuracy > 0.5), lr {fails:g} already does not")
 
@@ -235,7 +236,8 @@ plt.show()
 # Plain SGD at **lr 0.6** with batches of 16 is too large an LR to *settle* with, though not so
 # large that it diverges. Pick a schedule in the dropdown: left, the LR that torch gave every step
 # (the constant LR dashed); right, the validation accuracy of three seeds per epoch, the constant
-# LR's in grey. Each schedule trains once (three runs, about a second), then answers at once.
+# LR's in grey. Every schedule was trained when the cell ran (three seeds each, a few seconds in
+# all), so the dropdown only redraws.
 # **Reduce-on-plateau** has no fixed curve: it halves the LR when the *validation loss* has not
 # improved for `patience` epochs, so it can only be seen in a training run like these.
 #
@@ -244,7 +246,7 @@ plt.show()
 
 # %%
 schedule_explorer = schedules.ScheduleExplorer(digits, schedule="step")
-schedule_explorer.preload(["constant", "step", "cosine"])
+schedule_explorer.preload(schedules.SCHEDULES)  # 7 schedules × 3 seeds, so the dropdown only redraws
 
 # %%
 schedule_explorer.show()
@@ -319,9 +321,9 @@ print(f"warm-up changes it by {means['warm-up 100 steps'] - means['no warm-up']:
 # seconds. Two switches change the comparison:
 #
 # - **budget**: *equal epochs* (10 passes over the data: a large batch takes far fewer steps) or
-#   *equal steps* (the 340 steps that batch 32 takes in 10 epochs: batch 1024 then makes 340
-#   passes over the data, about 350,000 examples instead of 10,800; the title says what each
-#   size costs);
+#   *equal steps* (the 340 steps that batch 32 takes in 10 epochs: batch 1024 then makes 170
+#   passes over the data, about 183,000 examples instead of 10,770; the title says what each size
+#   costs);
 # - **scale lr with batch size**: lr = 0.1 × batch/32 (the linear scaling rule of Goyal et al.
 #   2017), so that a larger batch takes larger steps.
 #
@@ -520,12 +522,13 @@ print("standardised targets, no clipping: " + (scaled.message if scaled.diverged
 # %% [markdown]
 # ### Explore: the clipping threshold
 #
-# Clipping is usually a seat belt for occasional spikes, not a cure applied to every step. To see
-# that use, the explorer trains a milder version of the problem: the same inputs, the targets ten
-# times smaller (variance about 200), and plain SGD at lr 0.05. Without clipping it trains for a
-# while, then a spike blows it up (the dashed run, drawn in every setting). It starts at τ = 100,
-# which clips only the spikes, a minority of the steps. Each τ was trained once when the cell ran
-# (300 steps each), so the slider only redraws; the right panel counts the clipped steps.
+# Clipping is often a seat belt for occasional spikes rather than something applied to every step.
+# To see that use, the explorer trains a milder version of the problem: the same inputs, the
+# targets ten times smaller (variance about 200), and plain SGD at lr 0.05, a learning rate on the
+# edge. Without clipping it trains for a while, then a spike blows it up (the dashed run, drawn in
+# every setting). The explorer starts at τ = 100, which clips only the spikes, about a fifth of the
+# steps. Each τ was trained once when the cell ran (300 steps each), so the slider only redraws; the
+# right panel counts the clipped steps.
 #
 # **Predict first** (exercise 3): your loss turns NaN at step 5. What do you try first?
 
@@ -537,9 +540,13 @@ clip_explorer = clipping.ClippingExplorer(mild, threshold=100.0, lr=0.05, num_st
 clip_explorer.show()
 
 # %% [markdown]
-# Every τ at once (the validation R² each one ends with): "off" diverges; a τ that clips only the
-# spikes survives but ends with a mediocre fit; a τ that clips most steps (10) trains best here;
-# the smallest τ (1) is safe but slow: no step is longer than lr·τ.
+# Every τ at once (the validation R² each one ends with). "Off" diverges; τ = 1000 clips only a
+# handful of steps and survives, but the network has learned nothing (R² about 0); τ = 100 clips
+# the spikes and ends with a mediocre fit; the small thresholds clip (nearly) every step and fit
+# best. Clipping every step caps every step at lr·τ: here that amounts to a smaller learning rate,
+# which is what lr 0.05 needed. On the unscaled targets above, τ = 1 was too small instead (each
+# step at most 0.01 long: after 300 steps R² only about 0.06): the right τ depends on the scale of
+# the gradients, so look at their norms before choosing it.
 
 # %%
 _ = clipping.plot_threshold_sweep(clip_explorer.runs)
@@ -555,7 +562,7 @@ for tau, h in clip_explorer.runs.items():
 # the weight norm grows during training without decay and stays smaller with it.
 
 # %%
-trajectories = {f"AdamW, weight_decay {wd_}": weight_decay.weight_norm_trajectory(digits, wd_, num_epochs=20)[0]
+trajectories = {f"AdamW, weight_decay {wd_}": weight_decay.weight_norm_trajectory(digits, wd_, num_epochs=10)[0]
                 for wd_ in (0.0, 0.1, 1.0)}
 _ = weight_decay.plot_weight_norms(trajectories)
 plt.show()
