@@ -332,7 +332,7 @@ def plot_lr_runs(runs: dict[float, History], current: float | None = None, *,
         ax.set_title(f"{name[optimizer]}, lr {current:g}: val accuracy {cur.final():.2f}")
     else:
         ax.set_title(f"{name[optimizer]}: loss per step")
-    style.legend_outside(ax, "below", ncol=4 if len(runs) > 6 else 3)
+    style.legend_outside(ax, "below", ncol=3)
     diverged_shown = False
     for i, opt in enumerate(OPTIMIZERS):
         opt_runs = all_runs.get(opt, {})
@@ -356,5 +356,5 @@ def plot_lr_runs(runs: dict[float, History], current: float | None = None, *,
     ax2.set_xlabel("learning rate")
     ax2.set_ylabel("val accuracy")
     ax2.set_title("every LR tried" + (" (✕ = diverged)" if diverged_shown else ""))
-    style.legend_outside(ax2, "below", ncol=2)
+    style.legend_outside(ax2, "below", ncol=1)
     return fig

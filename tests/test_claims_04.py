@@ -182,6 +182,16 @@ def test_c17_equal_steps_explorer_mode_closes_most_of_the_gap(digits):
 
 
 @pytest.mark.parametrize("seed", [0, 1])
+def test_c17_a_scaled_lr_closes_the_gap_at_256_but_not_at_1024(digits, seed):
+    """The explorer's "scale lr with batch size" box (10 epochs, lr 0.1 × batch/32)."""
+    ex = batch_size.BatchSizeExplorer(digits, seed=seed)
+    assert ex.run(256, scale_lr=True).final() - ex.run(256).final() > 0.1  # measured 0.96 vs 0.66-0.79
+    assert ex.run(256, scale_lr=True).final() > 0.9
+    big = ex.run(1024, scale_lr=True)  # lr 3.2: too large without warm-up
+    assert big.diverged or big.final() < 0.4  # measured 0.10-0.18
+
+
+@pytest.mark.parametrize("seed", [0, 1])
 def test_c19_too_large_an_init_explodes_orthogonal_with_gain_root_two_acts_like_he(seed):
     big = explosion.activation_rms(50, 256, "he", scale=1.5, seed=seed)[-1]
     theory = explosion.theory_rms(50, "he", scale=1.5)  # 1.5**50 = 6e8
