@@ -127,9 +127,10 @@ plt.show()
 # Move **lr** (a log scale): the same network (same initial weights, same batches) is trained for
 # 10 epochs at that learning rate, and its loss curve is overlaid on every learning rate you have
 # tried; each run keeps its colour. The **optimizer** buttons switch between plain SGD and Adam. A
-# new value takes about a tenth of a second; values you have tried answer at once. A learning rate
-# that is too large **diverges**: training stops, the curve ends in an ✕, its legend entry says at
-# which step, and the right panel draws it as an ✕ above the accuracies, not as a low number.
+# new value takes a fraction of a second to train; values you have tried answer at once. A
+# learning rate that is too large **diverges**: training stops, the curve ends in an ✕, its legend
+# entry says "diverged" (the title gives the step), and the right panel draws it as an ✕ above the
+# accuracies, not as a low number.
 # The curves are smoothed (a moving average), so a diverged curve ends at the last loss before the
 # blow-up. Seven SGD values are already tried for you, and 0.1, where the slider starts.
 #
