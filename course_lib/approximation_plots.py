@@ -46,13 +46,14 @@ def plot_hinges(net: HingeNet, axes: Sequence | None = None, *, hinge_limit: flo
     top.set_ylim(-hinge_limit, hinge_limit)
     clipped = int((np.abs(hinges).max(axis=1) > hinge_limit).sum())
     top.set(ylabel="unit's share",
-            title=f"{net.width} hidden ReLU unit{'s' if net.width != 1 else ''}, each one hinge"
+            title=(f"{net.width} hidden ReLU units, each one hinge" if net.width != 1
+                   else "1 hidden ReLU unit: one hinge")
             + (f" ({clipped} leave the frame)" if clipped else ""))
     bottom.plot(net.x, net.y, label="target", **TARGET_STYLE)
     bottom.plot(net.x, net.y_hat, color=BUILT_COLOR, label="sum of the hinges + bias")
     _kink_ticks(bottom, net.kinks_inside(), BUILT_COLOR, 0.03, "kinks")
     bottom.set(xlabel="x", ylabel="y",
-               title=f"their sum: max error {net.max_error:.3f}, mean squared error {net.mse:.4f}")
+               title=f"their sum: max error {net.max_error:.3f}, mean squared error {net.mse:.2g}")
     style.legend_outside(bottom, "right")
     style.legend_outside(top, "right")
     return fig
