@@ -7,11 +7,11 @@ from collections.abc import Callable, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib import ticker
 
 from . import style
 from .approximation import HingeNet, TrainedHingeNet, fit_hinges, tent_network
 from .checks import check_positive
-from .plots import plain_log_ticks
 from .widgets import Cache, Explorer, selection_slider
 
 TARGET_STYLE = {"color": style.OKABE_ITO["black"], "ls": "--", "lw": 1.8}
@@ -102,7 +102,9 @@ def plot_existence_vs_learnability(built: HingeNet, trained: TrainedHingeNet):
     right.plot(trained.steps, trained.losses, color=TRAINED_COLOR, label="trained")
     right.axhline(built.mse, color=BUILT_COLOR, ls="--", label="built")
     right.set_yscale("log")
-    plain_log_ticks(right)
+    right.yaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0)))  # 0.002, 0.005, 0.01, ...
+    right.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    right.yaxis.set_minor_formatter(ticker.NullFormatter())  # unlabelled minor ticks: a calm axis
     right.set(xlabel="Adam steps", ylabel="mean squared error", title="loss while training")
     style.legend_outside(right, "below", ncol=2)
     return fig
