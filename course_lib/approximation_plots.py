@@ -7,11 +7,11 @@ from collections.abc import Callable, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib import ticker
 
 from . import style
 from .approximation import HingeNet, TrainedHingeNet, fit_hinges, tent_network
 from .checks import check_positive
-from .plots import plain_log_ticks
 from .widgets import Cache, Explorer, selection_slider
 
 TARGET_STYLE = {"color": style.OKABE_ITO["black"], "ls": "--", "lw": 1.8}
@@ -46,13 +46,14 @@ def plot_hinges(net: HingeNet, axes: Sequence | None = None, *, hinge_limit: flo
     top.set_ylim(-hinge_limit, hinge_limit)
     clipped = int((np.abs(hinges).max(axis=1) > hinge_limit).sum())
     top.set(ylabel="unit's share",
-            title=f"{net.width} hidden ReLU unit{'s' if net.width != 1 else ''}, each one hinge"
+            title=(f"{net.width} hidden ReLU units, each one hinge" if net.width != 1
+                   else "1 hidden ReLU unit: one hinge")
             + (f" ({clipped} leave the frame)" if clipped else ""))
     bottom.plot(net.x, net.y, label="target", **TARGET_STYLE)
     bottom.plot(net.x, net.y_hat, color=BUILT_COLOR, label="sum of the hinges + bias")
     _kink_ticks(bottom, net.kinks_inside(), BUILT_COLOR, 0.03, "kinks")
     bottom.set(xlabel="x", ylabel="y",
-               title=f"their sum: max error {net.max_error:.3f}, mean squared error {net.mse:.4f}")
+               title=f"their sum: max error {net.max_error:.3f}, mean squared error {net.mse:.2g}")
     style.legend_outside(bottom, "right")
     style.legend_outside(top, "right")
     return fig
@@ -101,7 +102,9 @@ def plot_existence_vs_learnability(built: HingeNet, trained: TrainedHingeNet):
     right.plot(trained.steps, trained.losses, color=TRAINED_COLOR, label="trained")
     right.axhline(built.mse, color=BUILT_COLOR, ls="--", label="built")
     right.set_yscale("log")
-    plain_log_ticks(right)
+    right.yaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0)))  # 0.002, 0.005, 0.01, ...
+    right.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    right.yaxis.set_minor_formatter(ticker.NullFormatter())  # unlabelled minor ticks: a calm axis
     right.set(xlabel="Adam steps", ylabel="mean squared error", title="loss while training")
     style.legend_outside(right, "below", ncol=2)
     return fig

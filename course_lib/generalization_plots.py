@@ -90,8 +90,12 @@ def plot_hidden_units(weight: torch.Tensor, n_units: int = 8, side: int | None =
     if side * side != W.shape[1]:
         raise ValueError(f"weight rows must be square images, got {W.shape[1]} inputs (side {side})")
     limit = float(np.abs(W).max())
-    fig, axes = plt.subplots(1, n_units, figsize=style.figsize(2.6))
-    for i, (ax, row) in enumerate(zip(np.atleast_1d(axes), W, strict=True)):
+    rows = 1 if n_units <= 4 else 2  # two rows of larger tiles: readable on a projector
+    cols = -(-n_units // rows)
+    fig, axes = plt.subplots(rows, cols, figsize=style.figsize(2.6 * rows), squeeze=False)
+    for ax in axes.flat[n_units:]:
+        ax.axis("off")
+    for i, (ax, row) in enumerate(zip(axes.flat, W, strict=False)):
         image = ax.imshow(row.reshape(side, side), cmap=plots.SURFACE_CMAP, vmin=-limit, vmax=limit)
         ax.set(title=f"unit {i + 1}", xticks=[], yticks=[])
         ax.grid(False)

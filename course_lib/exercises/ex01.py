@@ -75,14 +75,14 @@ EXERCISES = {
         choices={"a": "about 4", "b": "about 10", "c": "about 30", "d": "several hundred"},
         answer="c",
         feedback={
-            "a": "set the slider to 4: the sum is a curve with 4 bends, and the max error is still "
-            "about 1.6. The target has 5 bumps, and each bump needs bends on the way up, at the top "
-            "and on the way down.",
+            "a": "set the slider to 4: the sum is a curve of 4 straight pieces at most (the first "
+            "unit's kink sits at the left end), and the max error is still about 1.6. The target has "
+            "six hills and valleys, and each needs bends on the way in, at its top and on the way out.",
             "b": "set the slider to 12: the max error is still about 0.4, where the straight pieces "
             "cut the tops off the bumps. Look at how many bends each bump gets.",
-            "c": "24 units leave a max error of 0.11 and 32 reach 0.07: about six bends per bump. "
-            "Each time the width doubles the error falls 3-4x, because a straight piece of length h "
-            "misses a curve by about h squared.",
+            "c": "24 units leave a max error of 0.11 and 32 reach 0.07: about five bends for each hill "
+            "or valley. Each time the width doubles the error falls 3-4x, because a straight piece "
+            "of length h misses a curve by about h squared.",
             "d": "far fewer: with the kinks placed evenly, 32 units reach a max error of 0.07. "
             "Kinks drawn at random waste units (some bend where the curve is straight), and then "
             "about a hundred are needed.",
@@ -116,8 +116,8 @@ EXERCISES = {
         },
         hints=("Existence says such a network is there; it says nothing about whether training from "
                "a random start gets to it.",),
-        solution="Clearly larger (about 1.6 against 0.18 here; 0.35-1.7 over twelve random starts, "
-        "see tests/test_claims_01.py). In the notebook's run no trained unit bends right of x = 2, "
+        solution="Clearly larger (about 1.6 against 0.18 here; 0.35-1.7 over twelve random starts). "
+        "In the notebook's run no trained unit bends right of x = 2, "
         "so the last bump gets no bend, and the loss stops falling long before 2,000 steps. "
         "Universal approximation is about existence, not about what training finds.",
     ),
@@ -137,7 +137,9 @@ EXERCISES = {
             "c": "it reaches 1.0 on labels that mean nothing, and stays at chance (about 0.1) on the "
             "test set. A high training accuracy alone says nothing about what a net has learned.",
         },
-        hints=("Count the parameters (about 85,000) and the training images (about 1,100).",),
+        hints=("The net only has to reproduce the labels of its own training images, not predict new "
+               "ones: compare what it has to store (about 1,100 labels) with its capacity (about "
+               "85,000 parameters).",),
         solution="Above 0.9: the wide net reaches 1.00 training accuracy on random labels (Zhang et "
         "al. 2017) while its test accuracy is at chance. A network with far more parameters than "
         "training samples can memorise any labelling, so only held-out data tells learning from "

@@ -119,16 +119,17 @@ print("P(class 1):", round(torch.sigmoid(logit).item(), 5), "(the sigmoid turns 
 # Write `forward(X, W1, b1, W2, b2)`: the output of a one-hidden-layer ReLU MLP,
 # `nn.Sequential(nn.Linear(d, h), nn.ReLU(), nn.Linear(h, k))`, holding these weights. `X` is
 # n × d (one row per sample), `W1` is h × d, `b1` has h entries, `W2` is k × h, `b2` has k
-# entries (torch tensors); return the n × k outputs. The check runs your function and PyTorch's
-# `nn.Sequential` on random inputs and shows the smallest one where they differ.
+# entries (torch tensors); return the n × k outputs. Replace the `...` after `return` with your
+# code and run the cell: the check runs your function and PyTorch's `nn.Sequential` on random
+# inputs and shows the smallest one where they differ.
 
 # %%
 def forward(X, W1, b1, W2, b2):
     """The n x k outputs of nn.Sequential(nn.Linear(d, h), nn.ReLU(), nn.Linear(h, k))."""
-    ...  # your code
+    return ...  # your code
 
 
-exercises.check("01.forward", ...)  # when your function is written, replace ... with forward
+exercises.check("01.forward", forward)
 
 # %% [markdown]
 # ## 2. Classification vs regression: same body, different head and loss
@@ -163,7 +164,8 @@ for task, out in [("binary", 1), ("multiclass", 3), ("regression", 1)]:
 # %% [markdown]
 # A regression MLP fitting a noisy sine with the same `fit` function. `build_mlp` reads the task
 # from the data set (`wave.task` is `"regression"`), so the model gets a one-unit head and `fit`
-# uses the mean squared error as the loss and R² as the metric. (We use tanh here because a smooth
+# uses the mean squared error as the loss and R² as the metric (R² = 1 is a perfect fit; 0 is no
+# better than always predicting the mean of y). (We use tanh here because a smooth
 # curve is easier to fit with a smooth activation; ReLU works too, with more neurons.)
 
 # %%
@@ -185,8 +187,9 @@ plt.show()
 # ## 3. Training: watch the decision boundary form
 #
 # On a 2-D dataset we can *see* what a classifier learned: shade each point of the plane by the
-# predicted probability of class 1 (blue: near 0, red: near 1; the black line is the decision
-# boundary P = 0.5), with the training points coloured by their true class. Here is an MLP with
+# predicted probability of class 1 (blue: near 0, orange: near 1; the black line is the decision
+# boundary P = 0.5), with the training points coloured by their true class (blue: class 0, orange:
+# class 1). Here is an MLP with
 # two hidden layers of 16 ReLUs trained on the two-moons data with Adam, with the decision surface
 # recorded after every epoch. Before training the network says about the same probability
 # everywhere, so the first panel has no boundary yet.
@@ -290,8 +293,10 @@ exercises.check("01.hinges", answer)
 
 # %% [markdown]
 # Now move the slider (**hidden units**). Top: every unit's hinge, scaled by its least-squares
-# weight: flat up to its kink, then a ramp. Bottom: their sum, which bends exactly at the kinks
-# (the ticks along the bottom), against the target (dashed).
+# weight: flat up to its kink, then a ramp. Bottom: their sum, which can bend only at the kinks
+# (the ticks along the bottom), against the target (dashed). The first unit's kink sits at the
+# left end, so it is a ramp over the whole interval: it sets the slope the sum starts with. A unit
+# whose weight comes out near 0 leaves its kink unbent (at 4 units, the one at x = 0).
 
 # %%
 target = data.FUNCTIONS_1D["wiggly"]
@@ -302,21 +307,24 @@ hinge_explorer.show()
 # What to see: a few units give a few straight pieces that cut across the bumps. Each unit added
 # is one more bend, and the sum hugs the target once every bump has several bends. Many hinges
 # are steep ramps that largely cancel each other (several leave the frame): single units mean
-# little, their sum is what fits. The error by width:
+# little, their sum is what fits. Least squares makes the *mean squared* error as small as it can,
+# so that error falls with every unit; the max error (the worst point) can even rise at first
+# (1 → 4 units) and falls steadily only once the bends are dense. The error by width:
 
 # %%
 print("hidden units | max error | mean squared error")
 for width in (4, 8, 16, 32, 64, 128):
     net = approximation.fit_hinges(target, width)
-    print(f"{width:12d} | {net.max_error:9.3f} | {net.mse:.5f}")
+    print(f"{width:12d} | {net.max_error:9.3f} | {net.mse:.2g}")
 
 # %% [markdown]
-# Doubling the width cuts the max error about 3–4×: a straight piece of length h misses a smooth
+# From 8 units on, doubling the width cuts the max error about 3–4×: a straight piece of length h misses a smooth
 # curve by about h². More units, closer fit, without limit: that is the theorem at work.
 #
 # ### Existence is not learnability
 #
-# So a network of 20 ReLUs within 0.18 of the target exists: we just built one. Does training
+# So a network of 20 ReLUs within 0.18 of the target exists: we just built one (set the slider to
+# 20 to see it). Does training
 # find it? We now train **the same network**, 1 input, 20 ReLUs, 1 output (61 parameters), with
 # Adam for 2,000 full-batch steps on **the same 400 points**, from PyTorch's random
 # initialisation. Every parameter is trained, the kinks included: training has all the freedom
@@ -336,13 +344,14 @@ built = approximation.fit_hinges(target, 20)
 trained = approximation.train_hinges(target, 20, num_steps=2000, lr=0.01, seed=0)
 approximation_plots.plot_existence_vs_learnability(built, trained)
 plt.show()
-plateau = trained.losses[trained.steps.index(1000)] / trained.losses[-1]
 print(f"max error:          built {built.max_error:.2f}, trained {trained.max_error:.2f}")
 print(f"mean squared error: built {built.mse:.4f}, trained {trained.mse:.3f} "
       f"({trained.mse / built.mse:.0f}x the built one)")
 print(f"kinks inside [-pi, pi]: built {len(built.kinks_inside())}, trained {len(trained.kinks_inside())} "
       f"(right of x = 2: built {sum(built.kinks_inside() > 2)}, trained {sum(trained.kinks_inside() > 2)})")
-print(f"loss at step 1,000 / loss at step 2,000: {plateau:.3f}")
+loss_1000 = trained.losses[trained.steps.index(1000)]
+print(f"training loss at step 1,000: {loss_1000:.4f}; at step 2,000: {trained.losses[-1]:.4f} "
+      f"({1 - trained.losses[-1] / loss_1000:.1%} lower)")
 
 # %% [markdown]
 # What to see: the trained curve (dash-dot) follows the middle of the target but cuts straight
@@ -354,7 +363,7 @@ print(f"loss at step 1,000 / loss at step 2,000: {plateau:.3f}")
 # exists: we built it.
 #
 # This is not one unlucky start: over twelve random starts the trained network's max error was
-# 0.35–1.7, two to nine times the built network's (`tests/test_claims_01.py` checks eight). In
+# 0.35–1.7, two to nine times the built network's (the course's tests re-run eight of them). In
 # practice wider networks, other initialisations and optimiser settings narrow the gap; the
 # theorem promises none of it.
 #
@@ -494,7 +503,7 @@ with torch.no_grad():
 # ### Not interpretable out of the box
 #
 # What does a hidden unit look for? Each unit of the first layer weighs the 64 pixels of a digit;
-# drawn as an 8 × 8 image, its weights show which pixels push it up (vermillion) or down (blue).
+# drawn as an 8 × 8 image, its weights show which pixels push it up (orange) or down (blue).
 # Here are 8 of the 256 first-layer units of the digit classifier trained above on real labels:
 
 # %%
