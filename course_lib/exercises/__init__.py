@@ -18,6 +18,7 @@ in the library, one call away (``solution(key)``), and out of the student's way.
 from __future__ import annotations
 
 import importlib
+import inspect
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -328,9 +329,26 @@ def _check_code(key: str, exercise: CodeExercise, func: Any) -> bool:
     args, expected, got, error = first_bad
     outcome = f"raised {type(error).__name__}: {error}" if error is not None else f"returned {_show((got,))}"
     print(f"[{key}] Not quite. The smallest input where your function differs:\n"
-          f"  arguments: {_show(args)}\n  expected:  {_show((expected,))}\n  yours:     {outcome}"
+          f"{_named_arguments(exercise.reference, args)}\n"
+          f"  expected: {_indent(_show((expected,)))}\n  yours:    {_indent(outcome)}"
           f"{_next_hint(key, exercise.hints)}")
     return False
+
+
+def _indent(text: str, by: int = 12) -> str:
+    """``text`` with its continuation lines indented to line up after a label."""
+    return text.replace("\n", "\n" + " " * by)
+
+
+def _named_arguments(reference: Callable, args: tuple) -> str:
+    """One line per argument, named as the reference function names it."""
+    try:
+        names = list(inspect.signature(reference).parameters)[:len(args)]
+    except (TypeError, ValueError):
+        names = []
+    names += [f"argument {i + 1}" for i in range(len(names), len(args))]
+    width = max(len(n) for n in names)
+    return "\n".join(f"  {n:<{width}} = {_indent(_show_one(a), width + 5)}" for n, a in zip(names, args, strict=True))
 
 
 def check(key: str, answer: Any) -> Verdict:
