@@ -348,7 +348,8 @@ def _named_arguments(reference: Callable, args: tuple) -> str:
         names = []
     names += [f"argument {i + 1}" for i in range(len(names), len(args))]
     width = max(len(n) for n in names)
-    return "\n".join(f"  {n:<{width}} = {_indent(_show_one(a), width + 5)}" for n, a in zip(names, args, strict=True))
+    lines = [f"  {n:<{width}} = {_indent(_show_one(a), width + 5)}" for n, a in zip(names, args, strict=True)]
+    return "\n".join(lines)
 
 
 def check(key: str, answer: Any) -> Verdict:
