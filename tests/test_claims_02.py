@@ -193,7 +193,7 @@ def test_on_the_explorers_scores_f1_peaks_mid_range_and_precision_dips_as_thresh
     assert 0.35 <= grid[np.nanargmax(f1)] <= 0.65  # "near 0.5": measured 0.48
     precision = np.array([r["precision"] for r in reports])
     steps = np.diff(precision[~np.isnan(precision)])
-    assert (steps < 0).sum() >= 5 and (steps > 0).sum() >= 5  # it dips and recovers: measured 16 dips, 37 rises
+    assert (steps < 0).sum() >= 5 and (steps > 0).sum() >= 5  # measured 16 dips, 37 rises
 
 
 def test_the_notebooks_test_split_is_harder_and_the_gap_changes_sign_across_splits(notebook_models,
