@@ -98,7 +98,7 @@ EXERCISES = {
         answer="b",
         feedback={
             "a": "Watch the ROC panel: the blue curve stays on the grey one of prevalence 0.5, and "
-            "the AUC in its title changes only in the third digit (sampling noise). TPR is "
+            "the AUC in its title changes by less than 0.01 (sampling noise). TPR is "
             "computed on the positives only and FPR on the negatives only, so their ratio cannot "
             "move the ROC curve.",
             "b": "The ROC curve (and its AUC) stays on the grey curve of prevalence 0.5, because TPR "
@@ -111,8 +111,8 @@ EXERCISES = {
             "(TP + FP) depends on how many negatives there are per positive.",
         },
         hints=("Which of TPR, FPR and precision mixes the two classes in one ratio?",),
-        solution="ROC AUC stays (about 0.86 at separation 1.5, up to sampling noise in the third "
-        "digit), AP falls (about 0.86 at prevalence 0.5, "
+        solution="ROC AUC stays (about 0.86 at separation 1.5, up to sampling noise of less than "
+        "0.01), AP falls (about 0.86 at prevalence 0.5, "
         "about 0.13 at 0.01, still far above the random baseline 0.01). At threshold 0.5 the "
         "model flags about 23% of the negatives at every prevalence; at 1% that is some 11,000 "
         "false alarms for under 400 true positives: precision 0.03, and an accuracy of 0.77, far "

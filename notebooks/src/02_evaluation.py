@@ -390,8 +390,9 @@ for p, t in ((0.5, 0.5), (0.01, 0.5), (0.01, 0.99)):
 # %% [markdown]
 # - **ROC is prevalence-invariant**: TPR is computed on the positives only and FPR on the
 #   negatives only, so changing their ratio does not move the curve (blue stays on grey). The
-#   AUC wobbles only in its third digit (0.863–0.868), because each prevalence draws a different
-#   number of negatives at random; with endless data it would be exactly 0.856 at separation 1.5.
+#   AUC in the title wobbles only slightly (0.861 to 0.868 here), because each prevalence draws a
+#   different number of negatives at random; with endless data it would be exactly 0.856 at
+#   separation 1.5.
 #   That is a feature when you want to compare *rankings* across data sets; ROC is still valid
 #   under imbalance.
 # - **PR shows what a positive prediction is worth**: precision mixes both classes, so with 99
@@ -400,11 +401,11 @@ for p, t in ((0.5, 0.5), (0.01, 0.5), (0.01, 0.99)):
 #   different prevalences are not comparable.
 # - **A threshold of 0.5 collapses at 1% prevalence.** The model was calibrated for balanced
 #   classes; at 1% it still flags about a quarter of all negatives (FPR 0.23), some 11,000 false
-#   alarms for under 400 hits, about 30 per positive found: precision 0.03, and an accuracy of 0.77 against 0.99 for answering "negative"
-#   to everyone. Nothing about the model changed, only the prevalence. Moving the threshold up
-#   (0.99, last row) trades recall for precision: half the flags are right, but 98% of the
-#   positives are missed; which trade is right depends on the costs of the
-#   two errors (section 7).
+#   alarms for under 400 hits, about 30 per positive found: precision 0.03, and an accuracy of
+#   0.77 against 0.99 for answering "negative" to everyone. Nothing about the model changed, only
+#   the prevalence. Moving the threshold up (0.99, last row) trades recall for precision: half the
+#   flags are right, but 98% of the positives are missed; which trade is right depends on the
+#   costs of the two errors (section 7).
 # - Which to report depends on the question (McDermott et al. 2024 argue against "PR is always
 #   better"): ranking quality → ROC AUC; the usefulness of alerts at this prevalence → PR / AP.
 #
