@@ -47,6 +47,13 @@ def test_the_notebooks_printed_counts_are_robust(notebook_models):
     assert np.abs(s - 0.5).min() > 1e-3  # no test score near 0.5: TP/FN/FP/TN cannot flip (measured 0.13)
 
 
+def test_the_notebooks_missed_tumours_are_confident_misses(notebook_models):
+    y, s = notebook_models["30"]["test"]
+    missed = s[(y == 1) & (s < 0.5)]
+    assert len(missed) == 3 and missed.max() < 0.1  # "the three missed malignant tumours score near 0"
+    assert (s[y == 0] < missed.max()).mean() > 0.5  # catching them would flag most benign tumours
+
+
 def test_digit_predictions_have_no_near_ties_and_micro_f1_is_accuracy():
     X, digit = data.load_tabular("digits")
     split = data.split(X, digit, seed=0)
