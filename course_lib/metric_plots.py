@@ -191,7 +191,8 @@ def zoom_inset(ax, xlim: tuple[float, float], ylim: tuple[float, float], *,
     inset.tick_params(labelsize=style.MIN_FONT_PT)
     inset.locator_params(nbins=3)
     if title:
-        inset.set_title(title, fontsize=style.MIN_FONT_PT, fontweight="normal")
+        inset.set_title(title, fontsize=style.MIN_FONT_PT, fontweight="normal",  # lines pass behind it
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
     ax.indicate_inset_zoom(inset, edgecolor="0.3")
     return inset
 

@@ -47,6 +47,13 @@ def test_the_notebooks_printed_counts_are_robust(notebook_models):
     assert np.abs(s - 0.5).min() > 1e-3  # no test score near 0.5: TP/FN/FP/TN cannot flip (measured 0.13)
 
 
+def test_the_notebooks_missed_tumours_are_confident_misses(notebook_models):
+    y, s = notebook_models["30"]["test"]
+    missed = s[(y == 1) & (s < 0.5)]
+    assert len(missed) == 3 and missed.max() < 0.1  # "the three missed malignant tumours score near 0"
+    assert (s[y == 0] < missed.max()).mean() > 0.5  # catching them would flag most benign tumours
+
+
 def test_digit_predictions_have_no_near_ties_and_micro_f1_is_accuracy():
     X, digit = data.load_tabular("digits")
     split = data.split(X, digit, seed=0)
@@ -154,6 +161,12 @@ def test_roc_auc_stays_while_average_precision_falls_with_the_prevalence(prevale
     assert aps[-1] > 0.8 and aps[0] < 0.25 and aps[0] > 5 * 0.01  # measured ~0.86 / ~0.13
 
 
+def test_the_notebooks_prevalence_explorer_auc_wobbles_by_less_than_a_hundredth():
+    explorer = imbalance.PrevalenceExplorer()  # the notebook's (seed 0)
+    aucs = [explorer.measure(1.5, p, 0.5)["roc_auc"] for p in imbalance.PREVALENCES]
+    assert max(aucs) - min(aucs) < 0.01 and 0.86 < min(aucs) and max(aucs) < 0.87  # 0.861 to 0.868
+
+
 def test_a_threshold_of_one_half_collapses_at_one_percent(prevalence_explorer):
     common = prevalence_explorer.measure(1.5, 0.5, 0.5)
     rare = prevalence_explorer.measure(1.5, 0.01, 0.5)
@@ -183,6 +196,40 @@ def test_a_recall_target_met_on_validation_is_usually_missed_on_test(notebook_mo
     assert on_val >= 0.9 and on_test < 0.85  # the notebook: measured 0.91 -> 0.74
     missed = [recalls(m)[1] < 0.9 for m in models_over_seeds]
     assert sum(missed) >= 3  # measured 4 of 4 seeds here; 7 of 9 over seeds 0-8
+
+
+def test_on_the_explorers_scores_f1_peaks_mid_range_and_precision_dips_as_threshold_rises(notebook_models):
+    y, s = notebook_models["2"]["val"]
+    grid = np.linspace(0, 1, 101)
+    reports = [operating_point.report_at(y, s, t) for t in grid]
+    f1 = np.array([r["f1"] for r in reports])
+    assert 0.35 <= grid[np.nanargmax(f1)] <= 0.65  # "near 0.5": measured 0.48
+    precision = np.array([r["precision"] for r in reports])
+    steps = np.diff(precision[~np.isnan(precision)])
+    assert (steps < 0).sum() >= 5 and (steps > 0).sum() >= 5  # measured 16 dips, 37 rises
+
+
+def test_the_notebooks_test_split_is_harder_and_the_gap_changes_sign_across_splits(notebook_models,
+                                                                                    models_over_seeds):
+    def gap(models):
+        (yv, sv), (yt, st) = models["2"]["val"], models["2"]["test"]
+        return metrics.roc_auc_score(yv, sv) - metrics.roc_auc_score(yt, st)
+
+    (yv, sv), (yt, st) = notebook_models["2"]["val"], notebook_models["2"]["test"]
+    assert metrics.roc_auc_score(yv, sv) > 0.87 and metrics.roc_auc_score(yt, st) < 0.8  # 0.90 -> 0.77
+    t = operating_point.choose_threshold(yv, sv, "recall", target_recall=0.9)
+    missed_val, missed_test = int(((sv < t) & (yv == 1)).sum()), int(((st < t) & (yt == 1)).sum())
+    assert missed_test >= missed_val + 4  # "far more malignant test tumours score below": measured 4 vs 11
+    gaps = [gap(m) for m in models_over_seeds]
+    assert min(gaps) < 0 < max(gaps)  # "smaller, or the other way": measured +0.13, +0.10, +0.05, -0.04
+
+
+def test_on_the_notebooks_scores_a_ten_to_one_miss_catches_every_tumour(notebook_models):
+    y, s = notebook_models["2"]["val"]
+    even = operating_point.choose_threshold(y, s, "cost", cost_fp=1, cost_fn=1)
+    expensive = operating_point.choose_threshold(y, s, "cost", cost_fp=1, cost_fn=10)
+    assert expensive < even  # the cost prediction's solution: "the threshold falls and recall rises to 1"
+    assert operating_point.report_at(y, s, expensive)["recall"] == 1.0
 
 
 def test_an_expensive_miss_lowers_the_threshold(models_over_seeds):

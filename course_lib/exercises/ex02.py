@@ -44,6 +44,12 @@ def _nan_for_zero_over_zero(y_true, y_score, threshold):
         return np.float64(tp) / np.float64(tp + fp), np.float64(tp) / np.float64(tp + fn)
 
 
+def _swapped(y_true, y_score, threshold):
+    """Wrong: (recall, precision) instead of (precision, recall)."""
+    precision, recall = precision_recall_at(y_true, y_score, threshold)
+    return recall, precision
+
+
 def _random_case(rng: np.random.Generator, size: int) -> tuple:
     """Labels, scores in steps of 0.1 (ties!) and a threshold that is one of the scores, or 1.0."""
     y_true = rng.integers(0, 2, size)
@@ -76,9 +82,12 @@ EXERCISES = {
         hints=("Count the flagged tumours above the highest score, then write precision as a "
                "fraction of counts.",),
         solution="Undefined (0/0). Above the highest score no tumour is flagged: TP = FP = 0, so "
-        "precision = TP / (TP + FP) = 0/0. Just below the top, precision is usually high (only the "
-        "surest cases are flagged) and jumps, because one false positive more or less counts a lot "
-        "among few flags. F1 peaks in between, where precision and recall are both fair.",
+        "precision = TP / (TP + FP) = 0/0. Below the top, only the surest cases are flagged and "
+        "precision is high. The 'Then try' questions: F1 peaks in the middle of the range (near "
+        "0.5 for these scores), where precision and recall are both fair, not where either one is "
+        "best. Precision dips and recovers because raising the threshold unflags one tumour at a "
+        "time: unflagging a benign one (a false positive) raises precision, unflagging a malignant "
+        "one (a true positive) lowers it; recall can only fall.",
     ),
     "prevalence": Prediction(
         question="Before you move the prevalence slider: keep separation 1.5 and threshold 0.5 and "
@@ -88,9 +97,10 @@ EXERCISES = {
                  "d": "both stay"},
         answer="b",
         feedback={
-            "a": "Watch the ROC panel's title: the blue curve stays on the grey one of prevalence "
-            "0.5. TPR is computed on the positives only and FPR on the negatives only, so their "
-            "ratio cannot move the ROC curve.",
+            "a": "Watch the ROC panel: the blue curve stays on the grey one of prevalence 0.5, and "
+            "the AUC in its title changes by less than 0.01 (sampling noise). TPR is "
+            "computed on the positives only and FPR on the negatives only, so their ratio cannot "
+            "move the ROC curve.",
             "b": "The ROC curve (and its AUC) stays on the grey curve of prevalence 0.5, because TPR "
             "and FPR each look at one class only. Precision mixes both classes, so with 99 "
             "negatives per positive even a small FPR means many false alarms: the PR curve and AP "
@@ -101,7 +111,8 @@ EXERCISES = {
             "(TP + FP) depends on how many negatives there are per positive.",
         },
         hints=("Which of TPR, FPR and precision mixes the two classes in one ratio?",),
-        solution="ROC AUC stays (0.86 at separation 1.5), AP falls (about 0.85 at prevalence 0.5, "
+        solution="ROC AUC stays (about 0.86 at separation 1.5, up to sampling noise of less than "
+        "0.01), AP falls (about 0.86 at prevalence 0.5, "
         "about 0.13 at 0.01, still far above the random baseline 0.01). At threshold 0.5 the "
         "model flags about 23% of the negatives at every prevalence; at 1% that is some 11,000 "
         "false alarms for under 400 true positives: precision 0.03, and an accuracy of 0.77, far "
@@ -152,6 +163,7 @@ EXERCISES = {
             "that is precision's denominator).": _recall_over_flagged,
             "when nothing is flagged (or there is no positive) a ratio is 0/0: return 0.0 there, "
             "not NaN.": _nan_for_zero_over_zero,
+            "your two numbers are right but swapped: return (precision, recall), in that order.": _swapped,
         },
     ),
     "pr_baseline": Exercise(
@@ -170,6 +182,9 @@ EXERCISES = {
             close_to(0.5, rel=1e-3): "0.5 is the ROC baseline (the ROC AUC of a random ranking). "
             "The PR baseline is different.",
             close_to(5, rel=1e-3): PERCENT,
+            close_to(0.95, rel=1e-3): "0.95 is the share of negatives (the accuracy of answering "
+            "'negative' for everyone). AP averages precision: what share of the flagged samples "
+            "is positive?",
         },
     ),
 }

@@ -101,8 +101,10 @@ plt.show()
 
 # %% [markdown]
 # Left, the scores of each class and the threshold; right, what the threshold makes of them. Most
-# tumours score near 0 or 1, so only the few scores near the black line decide the off-diagonal
-# cells. Every metric of the lecture is a ratio of these four counts:
+# tumours score near 0 or 1. The errors are not all borderline cases: the three missed malignant
+# tumours (hatched, far left) score near 0, so the model is confidently wrong about them, and no
+# threshold could catch them without flagging most benign tumours too. Every metric of the
+# lecture is a ratio of these four counts:
 #
 # | metric | formula | question it answers |
 # |---|---|---|
@@ -266,8 +268,8 @@ plt.show()
 # %% [markdown]
 # Both models score the same validation tumours (the split has the same seed), so their curves can
 # share a plot. The 30-feature curve hugs the top-left (ROC) and top-right (PR) corners; the
-# 2-feature one bends away from them: at any false positive rate it catches fewer tumours, and
-# at any recall its flags are less often right. One number each summarises the gap: the AUC (area
+# 2-feature one bends away from them: at most false positive rates it catches fewer tumours, and
+# at most recalls its flags are less often right. One number each summarises the gap: the AUC (area
 # under the ROC curve) and the AP (area under the PR staircase), in the legends.
 #
 # ### Threshold explorer
@@ -277,9 +279,10 @@ plt.show()
 # (the table beside the slider, positives first as on the slide) and moves the black lines and the
 # two yellow points: on the ROC curve (FPR, recall) and on the PR curve (recall, precision). The
 # line above the panels repeats the four counts and the metrics, so the picture alone tells the
-# story. In the histogram the **grey band** right of the black line covers the scores ≥ threshold:
-# everything in it is predicted positive (hatched under it: true positives; filled: false
-# positives); left of the line, hatched is a missed tumour.
+# story. In the histogram each class's bars are scaled to the same area ("density"), so the 43
+# malignant tumours are as visible as the 71 benign ones; the **grey band** right of the black
+# line covers the scores ≥ threshold: everything in it is predicted positive (hatched under it:
+# true positives; filled: false positives); left of the line, hatched is a missed tumour.
 #
 # **Predict first.** Drag the threshold above the highest score, so that no tumour is flagged.
 # What will precision be? (a) 1: every flag is right, (b) 0: no flag is right, (c) undefined:
@@ -295,8 +298,9 @@ explorer = ThresholdExplorer(y_hard_val, s_hard_val, threshold=0.5, bins=20, cla
 explorer.show()
 
 # %% [markdown]
-# Then try: where is F1 (the black dash-dotted line, lower right) highest? Why does precision
-# jump up and down near the top? The explanation is one call away:
+# Then try: where is F1 (the black dash-dotted line, lower right) highest, and what are precision
+# and recall there? Raising the threshold only ever removes flags, yet precision (solid blue) does
+# not rise smoothly: it dips and recovers. Why? The explanations are one call away:
 # `exercises.solution("02.top_threshold")`. The explorer keeps what it shows in
 # `explorer.state` (counts, metrics, the two points), so code can read it too.
 #
@@ -328,15 +332,15 @@ print("five random rankings of 2,000 samples give AUC", ", ".join(f"{a:.3f}" for
 # ## 6. Imbalanced data
 #
 # ### Accuracy misleads
-# With 99% negatives, a model that always answers "negative" is right 99% of the time, and useless:
+# With 99% negatives, a model that always answers "negative" is right 99% of the time, and useless.
+# A data set of 5,000 samples with 1% positives (only its labels matter here):
 
 # %%
-for seed in range(3):
-    _, y_rare = make_classification(n_samples=5000, weights=[0.99, 0.01], flip_y=0, random_state=seed)
-    base = imbalance.always_negative(y_rare)
-    print(f"seed {seed}: {int(y_rare.sum())} positives among 5,000; always-negative accuracy "
-          f"{base['accuracy']:.3f}, recall {base['recall']:.0f}, F1 {base['f1']:.0f}, "
-          f"precision {'0/0 (nothing flagged)' if np.isnan(base['precision']) else base['precision']}")
+_, y_rare = make_classification(n_samples=5000, weights=[0.99, 0.01], flip_y=0, random_state=0)
+base = imbalance.always_negative(y_rare)
+print(f"{int(y_rare.sum())} positives among {len(y_rare):,}; the always-negative model: "
+      f"accuracy {base['accuracy']:.3f}, recall {base['recall']:.0f}, F1 {base['f1']:.0f}, "
+      f"precision {'0/0 (nothing flagged)' if np.isnan(base['precision']) else base['precision']}")
 
 # %% [markdown]
 # ### ROC and PR when positives are rare
@@ -346,9 +350,10 @@ for seed in range(3):
 # N(0, 1), a positive's from N(separation, 1). The model's score is the probability of "positive"
 # that a model trained on *balanced* classes (half positives) would output; for these data it can be
 # computed exactly instead of trained. Three sliders:
-# - **separation**: how well the model ranks (the ROC AUC is fixed by it: 0.86 at 1.5);
+# - **separation**: how far apart the two classes' raw measurements lie, in standard deviations
+#   (the larger, the better the model can tell them apart);
 # - **prevalence**, from rare (left) to common (right): the same 500 positives, with more
-#   negatives for a rarer class; the ranking quality does not change;
+#   negatives for a rarer class (the model itself does not change);
 # - **threshold** on the model's probability.
 #
 # The panels: the ROC and PR curves at this prevalence (blue) over those at prevalence 0.5 (thick
@@ -374,28 +379,33 @@ prevalence_explorer.show()
 # (`prevalence_explorer.measure` computes what the panels would show, without drawing):
 
 # %%
-print("prevalence  threshold  ROC AUC     AP  accuracy  always-negative  precision  recall  false alarms per hit")
+print("prevalence  threshold  ROC AUC     AP  accuracy  always-negative  precision  recall    FPR  false alarms / hits")
 for p, t in ((0.5, 0.5), (0.01, 0.5), (0.01, 0.99)):
     m = prevalence_explorer.measure(separation=1.5, prevalence=p, threshold=t)
-    per_hit = f"{m['fp'] / m['tp']:.1f}" if m["tp"] else "no hits"
+    alarms = f"{m['fp']:,} / {m['tp']:,}"
     print(f"{p:10g}  {t:9.2f}  {m['roc_auc']:7.3f}  {m['average_precision']:5.3f}  {m['accuracy']:8.3f}  "
-          f"{m['always_negative_accuracy']:15.2f}  {m['precision']:9.3f}  {m['recall']:6.3f}  {per_hit:>20s}")
+          f"{m['always_negative_accuracy']:15.2f}  {m['precision']:9.3f}  {m['recall']:6.3f}  {m['fpr']:5.3f}  "
+          f"{alarms:>19s}")
 
 # %% [markdown]
 # - **ROC is prevalence-invariant**: TPR is computed on the positives only and FPR on the
-#   negatives only, so changing their ratio does not move the curve (blue stays on grey). That is
-#   a feature when you want to compare *rankings* across data sets; ROC is still valid under
-#   imbalance.
+#   negatives only, so changing their ratio does not move the curve (blue stays on grey). The
+#   AUC in the title wobbles only slightly (0.861 to 0.868 here), because each prevalence draws a
+#   different number of negatives at random; with endless data it would be exactly 0.856 at
+#   separation 1.5.
+#   That is a feature when you want to compare *rankings* across data sets; ROC is still valid
+#   under imbalance.
 # - **PR shows what a positive prediction is worth**: precision mixes both classes, so with 99
 #   negatives per positive even a small FPR means many false alarms. Its baseline (a random
 #   ranking) is the prevalence, not 0.5, so an AP must be read against the prevalence, and APs at
 #   different prevalences are not comparable.
 # - **A threshold of 0.5 collapses at 1% prevalence.** The model was calibrated for balanced
-#   classes; at 1% it still flags about a quarter of all negatives, about 30 false alarms per
-#   positive found: precision 0.03, and an accuracy of 0.77 against 0.99 for answering "negative"
-#   to everyone. Nothing about the model changed, only the prevalence. Moving the threshold up
-#   (0.99, last row) trades recall for precision; which trade is right depends on the costs of the
-#   two errors (section 7).
+#   classes; at 1% it still flags about a quarter of all negatives (FPR 0.23), some 11,000 false
+#   alarms for under 400 hits, about 30 per positive found: precision 0.03, and an accuracy of
+#   0.77 against 0.99 for answering "negative" to everyone. Nothing about the model changed, only
+#   the prevalence. Moving the threshold up (0.99, last row) trades recall for precision: half the
+#   flags are right, but 98% of the positives are missed; which trade is right depends on the
+#   costs of the two errors (section 7).
 # - Which to report depends on the question (McDermott et al. 2024 argue against "PR is always
 #   better"): ranking quality → ROC AUC; the usefulness of alerts at this prevalence → PR / AP.
 #
@@ -431,6 +441,9 @@ cost_explorer = operating_point.CostExplorer(y_hard_val, s_hard_val, value=5, cl
 cost_explorer.show()
 
 # %% [markdown]
+# Moving the slider, the cheapest threshold jumps rather than glides, and neighbouring ratios
+# often share it: the total cost only changes where the threshold passes one of the 114 scores.
+#
 # Now the three rules, each choosing its threshold on validation, and each choice reported once on
 # the test set. The cost row uses the ratio the slider is set to (5 : 1 unless you moved it; rerun
 # this cell after moving it).
@@ -462,20 +475,28 @@ print(f"recall ≥ 0.9 on validation ({on_val['recall ≥ 0.9']['recall']:.2f}) 
 # (last line above). How can one rule miss by that much? Count the tumours:
 
 # %%
+t_recall = chosen["recall ≥ 0.9"]
 num_val_positives, num_test_positives = int(y_hard_val.sum()), int(y_hard.sum())
-needed = int(np.ceil(0.9 * num_val_positives))
-print(f"validation: {num_val_positives} malignant tumours, so one tumour is {1 / num_val_positives:.1%} "
-      f"of recall; 'recall ≥ 0.9' means catching {needed} of them")
-print(f"test: {num_test_positives} malignant tumours; a recall near 0.9 measured on so few has a "
-      f"standard error of about {np.sqrt(0.9 * 0.1 / num_test_positives):.2f}")
+missed_val = int(((s_hard_val < t_recall) & (y_hard_val == 1)).sum())
+missed_test = int(((s_hard < t_recall) & (y_hard == 1)).sum())
+print(f"validation: {num_val_positives} malignant tumours (one is {1 / num_val_positives:.1%} of recall); "
+      f"{missed_val} of them score below the threshold {t_recall:.3f}")
+print(f"test:       {num_test_positives} malignant tumours; {missed_test} of them score below it")
+print(f"ROC AUC of the same model: validation {metrics.roc_auc_score(y_hard_val, s_hard_val):.3f}, "
+      f"test {metrics.roc_auc_score(y_hard, s_hard):.3f}")
+print(f"standard error of a recall near 0.9 measured on {num_test_positives} positives: about "
+      f"{np.sqrt(0.9 * 0.1 / num_test_positives):.2f}")
 
 # %% [markdown]
-# With about forty positives, recall moves in steps of more than 2%, and the rule stops at the
-# threshold where validation *just* reaches 0.9: it is tuned to the last few of those particular
-# tumours, and the test set has other tumours. Each recall is measured on about forty positives, so
-# each is itself uncertain by about ±0.05, and a threshold that sits exactly on the edge of one
-# sample lands on either side of the target on the next. Remedies: more validation positives, a
-# margin (aim above the recall you must keep), and an uncertainty with every reported number.
+# Two things add up. **This split:** the same model ranks the test tumours clearly worse than the
+# validation ones (its ROC AUC drops from 0.90 to 0.77), and far more malignant test tumours score
+# below the threshold. With about forty positives per set that is the luck of the draw: on other
+# random splits of the same data the gap is smaller, or goes the other way. **The rule:** it stops
+# at the threshold where validation *just* reaches 0.9, tuned to the last few of those particular
+# tumours, so on new tumours it lands below the target more often than above. Even without bad
+# luck, a recall measured on forty positives is uncertain by about ±0.05. Remedies: more
+# validation positives, a margin (aim above the recall you must keep), and an uncertainty with
+# every reported number.
 #
 # That is also why the test set is touched **once**, after every choice is made. Choosing the
 # threshold on the test set itself would report a number that no new patient will see:
