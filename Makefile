@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 
-.PHONY: venv lab test lint notebooks benchmark repoint clean test-frontends test-browser test-colab colab-venv
+.PHONY: venv lab test lint notebooks benchmark repoint clean test-frontends test-browser test-colab colab-venv playground
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ venv: $(STAMP)
 
 lab: venv
 	$(VENV)/bin/jupyter lab notebooks/
+
+# The course playground as a web page without code cells (Voilà), for projecting; a link may carry
+# a state: http://localhost:8866/?state=v1:data=spiral%26layers=4
+playground: venv
+	$(VENV)/bin/voila playground/playground.ipynb --port=8866
 
 test: venv lint
 	$(PY) -m pytest $(NBVAL) $(PYTEST_ARGS)

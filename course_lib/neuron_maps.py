@@ -150,8 +150,9 @@ def plot_output(maps: NetworkMaps, X=None, y=None, ax=None, *, title: str = "out
 def plot_network(model: nn.Module, X=None, y=None, *, resolution: int = 60):
     """Neuron maps (left) next to the network's output with the points (X, y) (right)."""
     maps = network_maps(model, resolution)
-    fig, axes = plt.subplots(1, 2, figsize=style.figsize(4.4), width_ratios=[1.5, 1])
+    rows = 1 + len(maps.layers)
+    fig, axes = plt.subplots(1, 2, figsize=style.figsize(min(2.2 + 1.0 * rows, 5.2)), width_ratios=[1.6, 1])
     plot_neuron_maps(maps, axes[0])
     plot_output(maps, X, y, axes[1])
-    style.legend_outside(axes[1], "below", ncol=2)
+    style.legend_outside(axes[1], "right", markerscale=1.5)
     return fig
