@@ -127,5 +127,10 @@ def test_playground_page_in_voila(voila_page, browser):
         assert not widget_errors, "widget errors in the browser console:\n" + "\n".join(widget_errors)
     finally:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        height = page.evaluate("""() => Math.max(...Array.from(document.querySelectorAll('*'))
+          .map(e => e.scrollHeight))""")
+        page.set_viewport_size({"width": 1280, "height": min(max(height, 900), 12_000)})
+        page.evaluate("() => document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; })")
+        page.wait_for_timeout(1000)
         page.screenshot(path=str(SCREENSHOTS / "playground_page.png"), full_page=True)
         page.close()
