@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import style
+from . import style, toy_data
 from .checks import check_positive
 from .style import CLASS_COLORS, SURFACE_CMAP
 
@@ -49,18 +49,19 @@ def plane(resolution: int = 50, extent: float = EXTENT) -> torch.Tensor:
 
 @torch.no_grad()
 def network_maps(model: nn.Module, resolution: int = 50, extent: float = EXTENT,
-                 map_resolution: int | None = None) -> NetworkMaps:
-    """Every hidden neuron's output and the output P(class 1) over the plane, in evaluation mode.
+                 map_resolution: int | None = None, features=("x1", "x2")) -> NetworkMaps:
+    """Every input feature, every hidden neuron's output and the output P(class 1) over the plane.
 
     A hidden layer's map is what the next layer receives: the block's output (after the activation,
-    and after the skip connection's sum for a residual block). ``map_resolution`` (default: half of
+    and after the skip connection's sum for a residual block), in evaluation mode. ``features`` are
+    the inputs the model takes (``toy_data.FEATURES``); ``map_resolution`` (default: half of
     ``resolution``) is the size of the small maps.
     """
     body = getattr(model, "body", None)
     if body is None or not hasattr(model, "head"):
         raise TypeError("model must be a course_lib.models.MLP (with .body and .head), "
                         f"got {type(model).__name__}")
-    grid = plane(resolution, extent)
+    grid = toy_data.feature_columns(plane(resolution, extent), features)
     step = max(1, resolution // (map_resolution or max(resolution // 2, 1)))
     captured: list[torch.Tensor] = []
     hooks = [block.register_forward_hook(lambda m, i, out: captured.append(out)) for block in body]
@@ -98,7 +99,7 @@ def mosaic(maps: NetworkMaps, gap: int = 3) -> tuple[np.ndarray, list[float], li
             top, left = i * (r + gap), j * (r + gap)
             image[top:top + r, left:left + r] = m / scale[j]
     centres = [i * (r + gap) + (r - 1) / 2 for i in range(len(rows))]
-    names = ["x1, x2"] + [f"layer {i + 1}" for i in range(len(maps.layers))]
+    names = ["inputs"] + [f"layer {i + 1}" for i in range(len(maps.layers))]
     return image, centres, names
 
 
@@ -111,7 +112,7 @@ def plot_neuron_maps(maps: NetworkMaps, ax=None, *, title: str = "what each neur
     ax.imshow(image, cmap=cmap, vmin=-1, vmax=1, interpolation="nearest", aspect="equal")
     ax.set_yticks(centres, names)
     r = maps.inputs.shape[1]
-    cols = max(2, *maps.widths) if maps.layers else 2
+    cols = max(len(maps.inputs), *maps.widths)
     ticks = [j * (r + 3) + (r - 1) / 2 for j in range(cols)]
     ax.set_xticks(ticks, [str(j + 1) for j in range(cols)])
     ax.tick_params(length=0)
@@ -147,9 +148,9 @@ def plot_output(maps: NetworkMaps, X=None, y=None, ax=None, *, title: str = "out
     return ax
 
 
-def plot_network(model: nn.Module, X=None, y=None, *, resolution: int = 60):
+def plot_network(model: nn.Module, X=None, y=None, *, resolution: int = 60, features=("x1", "x2")):
     """Neuron maps (left) next to the network's output with the points (X, y) (right)."""
-    maps = network_maps(model, resolution)
+    maps = network_maps(model, resolution, features=features)
     rows = 1 + len(maps.layers)
     fig, axes = plt.subplots(1, 2, figsize=style.figsize(min(2.2 + 1.0 * rows, 5.2)), width_ratios=[1.6, 1])
     plot_neuron_maps(maps, axes[0])

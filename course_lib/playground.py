@@ -36,6 +36,15 @@ from .widgets import display_widget, selection_slider
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", "gelu", "leaky_relu")
 REGULARIZATIONS = ("none", "l1", "l2", "weight_decay")
 SCHEDULES = ("constant", "step", "exponential", "linear", "cosine")
+# Inputs the network is fed (TensorFlow Playground's feature checkboxes, as presets): state value -> label.
+FEATURE_SETS = {
+    "x1,x2": "x1, x2",
+    "x1^2,x2^2": "x1², x2²",
+    "x1x2": "x1·x2",
+    "x1,x2,x1^2,x2^2,x1x2": "x1, x2, x1², x2², x1·x2",
+    "x1,x2,sin4x1,sin4x2": "x1, x2, sin 4x1, sin 4x2",
+    "x1,x2,x1^2,x2^2,x1x2,sin4x1,sin4x2": "all seven",
+}
 LRS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
 EPOCHS = (10, 20, 40, 80, 160, 320)
@@ -55,6 +64,7 @@ class Settings:
     class1_pct: int = 50
     points: int = 400
     draw: int = 0
+    features: str = "x1,x2"
     layers: int = 2
     neurons: int = 8
     activation: str = "tanh"
@@ -79,6 +89,7 @@ class Settings:
 
     def __post_init__(self):
         check_choice("data", self.data, toy_data.DATASETS)
+        check_choice("features", self.features, FEATURE_SETS)
         check_range("noise", self.noise, 0.0, 0.5)
         check_range("train_pct", self.train_pct, 10, 90)
         check_range("class1_pct", self.class1_pct, 5, 50)
@@ -101,8 +112,9 @@ class Settings:
 
     @property
     def training_key(self) -> tuple:
-        """What a run depends on (the view controls excluded): the cache key."""
-        return tuple(getattr(self, f.name) for f in fields(self) if f.name not in VIEW_FIELDS)
+        """What a run depends on (the view controls excluded; the rate only with a regularization)."""
+        return tuple(None if f.name == "rate" and self.regularization == "none" else getattr(self, f.name)
+                     for f in fields(self) if f.name not in VIEW_FIELDS)
 
     def to_string(self) -> str:
         """A short string of the settings that differ from the defaults, e.g. ``v1:data=xor&layers=3``."""
@@ -153,6 +165,7 @@ class Run:
     test_scores: np.ndarray | None = None
     message: str = ""  # why training stopped early (diverged, stopped, could not train), or ""
     seconds: float = 0.0
+    figures: dict = field(default_factory=dict, repr=False)  # the widget's figures of this run, kept
 
     @property
     def ok(self) -> bool:
@@ -175,13 +188,14 @@ def steps_per_epoch(s: Settings) -> int:
 def make_data(s: Settings) -> toy_data.ToyData:
     """The data of a setting (the draw is its seed)."""
     return toy_data.make_split(s.data, s.points, s.noise, train_fraction=s.train_pct / 100,
-                               positive_fraction=s.class1_pct / 100, seed=s.draw)
+                               positive_fraction=s.class1_pct / 100, features=s.features.split(","),
+                               seed=s.draw)
 
 
 def make_model(s: Settings) -> MLP:
     """The network of a setting, with its L1/L2 penalty attached when it has one."""
-    model = MLP(2, hidden=(s.neurons,) * s.layers, activation=s.activation, batch_norm=s.batch_norm,
-                residual=s.residual, dropout=s.dropout, init=s.init, seed=s.seed)
+    model = MLP(len(s.features.split(",")), hidden=(s.neurons,) * s.layers, activation=s.activation,
+                batch_norm=s.batch_norm, residual=s.residual, dropout=s.dropout, init=s.init, seed=s.seed)
     if s.regularization in penalties.PENALTIES:
         penalties.add_penalty(model, s.regularization, s.rate)
     return model
@@ -215,9 +229,10 @@ def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch
     run = Run(s, data, model, None)
     every = math.ceil(s.epochs / MAX_SNAPSHOTS)
     run.epochs.append(0)
-    run.maps.append(neuron_maps.network_maps(model, RESOLUTION))
-    run.losses.append((evaluate(model, data.X_train, data.y_train, "binary")[0],
-                       evaluate(model, data.X_test, data.y_test, "binary")[0]))
+    X_train, y_train, X_test, y_test = data.fit_data
+    run.maps.append(neuron_maps.network_maps(model, RESOLUTION, features=data.features))
+    run.losses.append((evaluate(model, X_train, y_train, "binary")[0],
+                       evaluate(model, X_test, y_test, "binary")[0]))
 
     def snapshot(epoch: int, m, history: History) -> None:
         run.history = history
@@ -225,7 +240,7 @@ def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch
             on_epoch(epoch + 1)
         if (epoch + 1) % every == 0 or epoch + 1 == s.epochs:
             run.epochs.append(epoch + 1)
-            run.maps.append(neuron_maps.network_maps(m, RESOLUTION))
+            run.maps.append(neuron_maps.network_maps(m, RESOLUTION, features=data.features))
         if should_stop is not None and should_stop():
             raise StopTraining
 
@@ -250,8 +265,8 @@ def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch
     if run.history is not None and run.history.epochs and run.epochs[-1] != run.history.num_epochs \
             and not run.history.diverged:
         run.epochs.append(run.history.num_epochs)
-        run.maps.append(neuron_maps.network_maps(model, RESOLUTION))
-    scores = predict_scores(model, data.X_test, "binary").numpy()
+        run.maps.append(neuron_maps.network_maps(model, RESOLUTION, features=data.features))
+    scores = predict_scores(model, X_test, "binary").numpy()
     run.test_scores = scores if np.isfinite(scores).all() else None
     run.seconds = time.perf_counter() - start
     return run
@@ -266,10 +281,11 @@ def code_for(s: Settings) -> str:
         "",
         f"data = toy_data.make_split({s.data!r}, {s.points}, {s.noise:g}, "
         f"train_fraction={s.train_pct / 100:g},",
-        f"                           positive_fraction={s.class1_pct / 100:g}, seed={s.draw})",
-        f"model = models.MLP(2, hidden={(s.neurons,) * s.layers!r}, activation={s.activation!r}, "
-        f"batch_norm={s.batch_norm}, residual={s.residual},",
-        f"                   dropout={s.dropout:g}, init={s.init!r}, seed={s.seed})",
+        f"                           positive_fraction={s.class1_pct / 100:g}, "
+        f"features={tuple(s.features.split(','))!r}, seed={s.draw})",
+        f"model = models.MLP(len(data.features), hidden={(s.neurons,) * s.layers!r}, "
+        f"activation={s.activation!r}, batch_norm={s.batch_norm},",
+        f"                   residual={s.residual}, dropout={s.dropout:g}, init={s.init!r}, seed={s.seed})",
     ]
     if s.regularization in penalties.PENALTIES:
         lines.append(f"penalties.add_penalty(model, {s.regularization!r}, {s.rate:g})")
@@ -284,7 +300,7 @@ def code_for(s: Settings) -> str:
         f"                       clip_grad_norm={options['clip_grad_norm']}, record_grad_norms=True, "
         f"seed={s.seed})",
         "print(history)",
-        "neuron_maps.plot_network(model, data.X_train, data.y_train);",
+        "neuron_maps.plot_network(model, data.X_train, data.y_train, features=data.features);",
     ]
     return "\n".join(lines)
 
@@ -405,7 +421,8 @@ def _run_figure(run: Run):
     ax_out.grid(False)
     for spine in ax_out.spines.values():
         spine.set_visible(True)
-    ax_out.set_title("output")
+    ax_out.set_title("output", y=1.01)
+    ax_maps.set_title(ax_maps.get_title(), y=1.01)  # a fixed title position: no layout search per draw
     ax_out.legend(loc="upper left", bbox_to_anchor=(1.03, 1.0), borderaxespad=0.0, fontsize=11,
                   handletextpad=0.2, markerscale=1.4)
     markers = [_draw_losses(run, ax_loss), _draw_grad_norms(run, ax_grad)]
@@ -471,12 +488,12 @@ def _draw_losses(run: Run, ax):
     finite = [v for v in train + test if math.isfinite(v) and v > 0]
     if finite:
         ax.set_yscale("log")
-        ax.yaxis.set_minor_formatter(mpl.ticker.NullFormatter())
+        ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())  # minor ticks cost more than they tell
         ax.yaxis.set_major_formatter(PlainLogFormatter())
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
     ax.set_xlim(0, max(run.settings.epochs, 1))
-    ax.set_title("loss")
+    ax.set_title("loss", y=1.01)
     style.legend_outside(ax)
     return ax.axvline(0, color="0.3", lw=1.2)
 
@@ -484,7 +501,7 @@ def _draw_losses(run: Run, ax):
 def _draw_grad_norms(run: Run, ax):
     """Gradient norm of every layer's weights per optimizer step (x in epochs), log scale."""
     h = run.history
-    ax.set_title("gradient norm per layer")
+    ax.set_title("gradient norm per layer", y=1.01)
     ax.set_xlabel("epoch")
     ax.set_xlim(0, max(run.settings.epochs, 1))
     if h is None or not h.layer_grad_norms:
@@ -500,7 +517,7 @@ def _draw_grad_norms(run: Run, ax):
                 label=_layer_label(j, n))
     if np.isfinite(G).any():
         ax.set_yscale("log")
-        ax.yaxis.set_minor_formatter(mpl.ticker.NullFormatter())
+        ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())  # minor ticks cost more than they tell
         ax.yaxis.set_major_formatter(PlainLogFormatter())
     style.legend_outside(ax, fontsize=11, handlelength=1.6, labelspacing=0.2)
     return ax.axvline(0, color="0.3", lw=1.2)
@@ -561,9 +578,9 @@ def _evaluation_figure(run: Run):
     ax_pr.axhline(y.mean(), ls=":", color="0.5", lw=1.2)
     ax_pr.plot(recall, precision, drawstyle="steps-post", color=style.color(0))
     ax_pr.set(xlabel="recall", ylabel="precision", xlim=(-0.02, 1.02), ylim=(-0.02, 1.05))
-    ax_roc.set_title(f"ROC (AUC {parts['auc']:.2f})")
-    ax_pr.set_title(f"precision-recall (AP {parts['ap']:.2f})")
-    ax_cm.set_title("confusion matrix")
+    ax_roc.set_title(f"ROC (AUC {parts['auc']:.2f})", y=1.01)
+    ax_pr.set_title(f"precision-recall (AP {parts['ap']:.2f})", y=1.01)
+    ax_cm.set_title("confusion matrix", y=1.01)
     parts["headline"] = fig.text(0.5, 0.985, "", ha="center", va="top", fontsize=13)
     parts["roc_point"], = ax_roc.plot([], [], "o", ms=10, color=style.color(1))
     parts["pr_point"], = ax_pr.plot([], [], "o", ms=10, color=style.color(1))
@@ -650,6 +667,9 @@ def _controls(s: Settings) -> dict[str, W.Widget]:
                                  continuous_update=False, style=wide),
         "class1_pct": W.IntSlider(value=s.class1_pct, min=5, max=50, step=5, description="class 1 %",
                                   continuous_update=False, style=wide),
+        "features": W.Dropdown(options=[(label, key) for key, label in FEATURE_SETS.items()],
+                               value=s.features, description="inputs", layout=W.Layout(width="300px"),
+                               style=wide),
         "points": W.IntSlider(value=s.points, min=100, max=1000, step=100, description="points",
                               continuous_update=False, style=wide),
         "layers": W.IntSlider(value=s.layers, min=0, max=6, description="hidden layers",
@@ -750,8 +770,8 @@ class Playground:
                    "retrains; drag <i>epoch</i> to replay, move <i>threshold</i> to evaluate."),
             _row("Data", [c["data"], c["noise"], c["train_pct"], c["class1_pct"], c["points"],
                           self.new_draw]),
-            _row("Network", [c["layers"], c["neurons"], c["activation"], c["init"], c["batch_norm"],
-                             c["residual"], c["dropout"], c["regularization"], c["rate"]]),
+            _row("Network", [c["features"], c["layers"], c["neurons"], c["activation"], c["init"],
+                             c["batch_norm"], c["residual"], c["dropout"], c["regularization"], c["rate"]]),
             _row("Training", [c["optimizer"], c["lr"], c["batch_size"], c["epochs"], c["schedule"],
                               c["warmup_pct"], c["clip"]]),
             W.HBox([self.status, self.stop_button, self.progress], layout=W.Layout(align_items="center")),
@@ -850,7 +870,7 @@ class Playground:
             run = train_run(s, **kwargs)
         except Exception as exc:  # a setting must never break the widget
             self.errors.append(f"{type(exc).__name__}: {exc}")
-            run = Run(s, make_data(s), MLP(2, hidden=()), None, [0], [], [(math.nan, math.nan)],
+            run = Run(s, make_data(s), MLP(1, hidden=()), None, [0], [], [(math.nan, math.nan)],
                       message=f"could not train this setting: {type(exc).__name__}: {exc}")
         self.trainings += 1
         if run.ok or run.history is not None and run.history.diverged:
@@ -896,10 +916,7 @@ class Playground:
             self.controls["epoch"].value = run.epochs[-1]
         finally:
             self._loading = False
-        for fig in (self.figure, self.eval_figure):
-            if fig is not None:
-                fig.clf()
-        self.figure = self.eval_figure = None
+        self.figure, self.eval_figure = run.figures.get("main"), run.figures.get("evaluation")
         if run.message:
             colour = "#000000" if "diverged" in run.message else "#D55E00"
             self.status.value = f"<span style='color:{colour}'><b>{run.message}</b></span>"
@@ -920,7 +937,7 @@ class Playground:
         try:
             s = self.settings
             if self.figure is None:
-                self.figure = _run_figure(self.run)
+                self.figure = self.run.figures["main"] = _run_figure(self.run)
             draw_run(self.run, s.epoch, show_test=s.show_test, discretize=s.discretize, fig=self.figure)
             self.main_out.outputs = (_png_output(self.figure),)
         except Exception as exc:  # show, never crash
@@ -933,7 +950,7 @@ class Playground:
         start = time.perf_counter()
         try:
             if self.eval_figure is None:
-                self.eval_figure = _evaluation_figure(self.run)
+                self.eval_figure = self.run.figures["evaluation"] = _evaluation_figure(self.run)
             draw_evaluation(self.run, self.controls["threshold"].value, fig=self.eval_figure)
             self.eval_out.outputs = (_png_output(self.eval_figure),)
         except Exception as exc:

@@ -18,6 +18,17 @@ from .checks import check_choice, check_positive, check_range, check_type
 
 DATASETS = ("circle", "xor", "gauss", "spiral", "moons")
 EXTENT = 1.6  # the plane the playground shades: [-EXTENT, EXTENT]²
+# TensorFlow Playground's input features, computed from (x1, x2). Its sin(x) sees the plane
+# [-6, 6]²; on this course's [-1.6, 1.6]² the same waves are sin(4x).
+FEATURES = {
+    "x1": lambda X: X[:, 0],
+    "x2": lambda X: X[:, 1],
+    "x1^2": lambda X: X[:, 0] ** 2,
+    "x2^2": lambda X: X[:, 1] ** 2,
+    "x1x2": lambda X: X[:, 0] * X[:, 1],
+    "sin4x1": lambda X: torch.sin(4 * X[:, 0]),
+    "sin4x2": lambda X: torch.sin(4 * X[:, 1]),
+}
 
 
 @dataclass
@@ -29,11 +40,16 @@ class ToyData:
     X_test: torch.Tensor
     y_test: torch.Tensor
     name: str = ""
+    features: tuple[str, ...] = ("x1", "x2")
 
     @property
     def fit_data(self) -> tuple[torch.Tensor, ...]:
-        """(X_train, y_train, X_test, y_test), as ``training.fit`` takes it (the test set is its 'val')."""
-        return self.X_train, self.y_train, self.X_test, self.y_test
+        """(features of X_train, y_train, features of X_test, y_test), as ``training.fit`` takes it.
+
+        The test set is fit's validation set: its loss and accuracy are recorded every epoch.
+        """
+        return (feature_columns(self.X_train, self.features), self.y_train,
+                feature_columns(self.X_test, self.features), self.y_test)
 
     def __repr__(self) -> str:
         share = float(torch.cat([self.y_train, self.y_test]).float().mean())
@@ -102,10 +118,28 @@ def make_dataset(name: str, n_samples: int = 400, noise: float = 0.1, *, positiv
     return X[order].astype(np.float32), y[order].astype(np.int64)
 
 
+def feature_columns(X: torch.Tensor, features=("x1", "x2")) -> torch.Tensor:
+    """The input features (names of FEATURES) of the points X (n, 2), one column each."""
+    check_features(features)
+    return torch.stack([FEATURES[f](X) for f in features], dim=1)
+
+
+def check_features(features) -> None:
+    """Raise unless ``features`` is a non-empty sequence of distinct names of FEATURES."""
+    if isinstance(features, str) or not features or not all(f in FEATURES for f in features) \
+            or len(set(features)) != len(features):
+        raise ValueError(f"features must be a non-empty sequence of distinct names from {list(FEATURES)}, "
+                         f"got {features!r}")
+
+
 def make_split(name: str, n_samples: int = 400, noise: float = 0.1, *, train_fraction: float = 0.5,
-               positive_fraction: float = 0.5, seed: int = 0) -> ToyData:
-    """One draw of a set, split into train and test points (stratified: both keep the class shares)."""
+               positive_fraction: float = 0.5, features=("x1", "x2"), seed: int = 0) -> ToyData:
+    """One draw of a set, split into train and test points (stratified: both keep the class shares).
+
+    ``features`` are what the network is fed (``fit_data``); X_train and X_test keep the points.
+    """
     check_range("train_fraction", train_fraction, 0.0, 1.0, inclusive=False)
+    check_features(features)
     X, y = make_dataset(name, n_samples, noise, positive_fraction=positive_fraction, seed=seed)
     train = np.zeros(n_samples, dtype=bool)
     rng = np.random.default_rng(seed + 1)
@@ -114,4 +148,4 @@ def make_split(name: str, n_samples: int = 400, noise: float = 0.1, *, train_fra
         n_train = min(max(round(len(rows) * train_fraction), 1), len(rows) - 1)
         train[rng.choice(rows, n_train, replace=False)] = True
     T = torch.from_numpy
-    return ToyData(T(X[train]), T(y[train]), T(X[~train]), T(y[~train]), name=name)
+    return ToyData(T(X[train]), T(y[train]), T(X[~train]), T(y[~train]), name=name, features=tuple(features))

@@ -46,6 +46,23 @@ def test_a_new_draw_is_a_new_sample_and_noise_moves_points():
     assert r[y == 1].max() > r[y == 0].min()  # noise 0.5: they overlap
 
 
+def test_features_are_tensorflow_playgrounds_inputs():
+    d = toy_data.make_split("circle", 100, features=("x1^2", "x2^2", "x1x2", "sin4x1"))
+    X, _, X_test, _ = d.fit_data
+    assert X.shape == (50, 4) and X_test.shape == (50, 4) and d.X_train.shape == (50, 2)
+    assert torch.allclose(X[:, 0], d.X_train[:, 0] ** 2)
+    assert torch.allclose(X[:, 3], torch.sin(4 * d.X_train[:, 0]))
+    with pytest.raises(ValueError, match="features must be a non-empty sequence"):
+        toy_data.make_split("circle", features=("x1", "x1"))
+
+
+def test_squared_inputs_let_a_network_without_hidden_layers_draw_the_circle():
+    plain = playground.train_run(Settings.from_string("v1:layers=0&epochs=80&lr=0.1"))
+    squares = playground.train_run(Settings.from_string("v1:layers=0&epochs=80&lr=0.1&features=x1^2,x2^2"))
+    assert plain.history.final("val_metric") < 0.75 < 0.95 < squares.history.final("val_metric")
+    assert squares.maps[-1].inputs.shape[0] == 2 and squares.maps[-1].widths == []
+
+
 def test_toy_data_rejects_bad_input():
     with pytest.raises(ValueError, match="name must be one of"):
         toy_data.make_dataset("spirals")
@@ -78,6 +95,7 @@ def test_state_string_round_trips_and_names_only_changes():
                  warmup_pct=10, clip=1.0, epoch=7, show_test=True, threshold=0.35, draw=2)
     text = s.to_string()
     assert Settings.from_string(text) == s and len(text) < 250
+    assert Settings.from_string("v1:features=x1x2").features == "x1x2"
     assert text.startswith("v1:data=spiral&noise=0.25")
 
 
@@ -87,6 +105,7 @@ def test_state_string_round_trips_and_names_only_changes():
     ("v1:layers=three", "'layers' must be a int"),
     ("v1:layers=9", "layers"),
     ("v1:activation=swish", "activation must be one of"),
+    ("v1:features=x3", "features must be one of"),
 ])
 def test_bad_state_strings_say_what_is_wrong(text, match):
     with pytest.raises(ValueError, match=match):
@@ -150,7 +169,8 @@ def test_the_shown_code_reproduces_the_run_exactly():
 # --- the widget ---------------------------------------------------------------------------------
 
 NEW_VALUES = {  # a new value for every control; None: the next option
-    "data": "xor", "noise": 0.2, "train_pct": 60, "class1_pct": 30, "points": 200, "layers": 3,
+    "data": "xor", "noise": 0.2, "train_pct": 60, "class1_pct": 30, "points": 200,
+    "features": "x1,x2,x1^2,x2^2,x1x2", "layers": 3,
     "neurons": 4, "activation": "relu", "init": "he", "batch_norm": True, "residual": True, "dropout": 0.1,
     "regularization": "l2", "rate": 0.01, "optimizer": "momentum", "lr": 0.01, "batch_size": 16, "epochs": 20,
     "schedule": "step", "warmup_pct": 10, "clip": 1.0, "epoch": 3, "show_test": True, "discretize": True,

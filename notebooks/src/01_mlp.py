@@ -189,8 +189,9 @@ assert acc > 0.9
 #
 # If you know [TensorFlow Playground](https://playground.tensorflow.org), this is the same idea, with
 # what this course adds. Change the **data** (circle, xor, gauss, spiral, moons; noise, the share of
-# training points, class imbalance, a new draw), the **network** (0–6 hidden layers of 1–16 neurons,
-# activation, initialisation, BatchNorm, skip connections, dropout, L1/L2 or weight decay) or the
+# training points, class imbalance, a new draw), the **network** (its inputs: x1 and x2 or TensorFlow
+# Playground's x1², x2², x1·x2 and sines; 0–6 hidden layers of 1–16 neurons, activation,
+# initialisation, BatchNorm, skip connections, dropout, L1/L2 or weight decay) or the
 # **training** (optimizer, `lr`, `batch_size`, epochs, schedule, warm-up, gradient clipping) and the
 # network retrains: about a second for small settings, at once for a setting you tried before; long
 # runs show a progress bar and a **stop** button. Drag **epoch** to replay the training: the small
@@ -200,7 +201,8 @@ assert acc > 0.9
 # (paste one in and press *load state*, or pass it to `playground.Playground(...)`), and **show code**
 # prints the `course_lib` calls that redo the run in a cell. Things to try:
 #
-# - `circle` or `xor` with **0 hidden layers**: a straight line is all a linear model can draw.
+# - `circle` or `xor` with **0 hidden layers**: a straight line is all a linear model can draw. Then
+#   give it the inputs x1², x2² (circle) or x1·x2 (xor): hand-made features make the straight line enough.
 # - `spiral` with 2 layers of 4 neurons, then 6 layers of 8.
 # - `sigmoid` with 6 hidden layers: watch the gradient norm of layer 1 next to the output's (notebook 03 explains it).
 # - SGD with `lr` 10 and `linear` activations: the run diverges, and says where.
