@@ -659,8 +659,8 @@ def _controls(s: Settings) -> dict[str, W.Widget]:
     wide = {"description_width": "initial"}
     fmt = lambda v: f"{v:g}"  # noqa: E731
     return {
-        "data": W.ToggleButtons(options=list(toy_data.DATASETS), value=s.data, description="data",
-                                style={"button_width": "70px", **wide}),
+        "data": W.ToggleButtons(options=list(toy_data.DATASETS), value=s.data,
+                                tooltips=list(toy_data.DATASETS), style={"button_width": "70px", **wide}),
         "noise": W.FloatSlider(value=s.noise, min=0, max=0.5, step=0.05, description="noise",
                                continuous_update=False, readout_format=".2f", style=wide),
         "train_pct": W.IntSlider(value=s.train_pct, min=10, max=90, step=10, description="train %",
@@ -758,7 +758,7 @@ class Playground:
         self.eval_out = W.Output(layout=W.Layout(min_height="300px"))
         self.code_out = W.Output()
         self.new_draw = W.Button(description="new draw", tooltip="a new sample of the same data set")
-        self.stop_button = W.Button(description="stop", disabled=True, button_style="warning",
+        self.stop_button = W.Button(description="stop", disabled=True,
                                     tooltip="stop training; keep what was trained so far")
         self.state_box = W.Text(description="state", layout=W.Layout(width="620px"),
                                 style={"description_width": "initial"})
@@ -882,7 +882,7 @@ class Playground:
     async def _train_in_background(self, s: Settings) -> None:
         """Train in a worker thread while the kernel stays free for the stop button; a tqdm bar meanwhile."""
         self._stop.clear()
-        self.stop_button.disabled = False
+        self.stop_button.disabled, self.stop_button.button_style = False, "warning"
         done = [0]
         with self.progress:
             bar = tqdm(total=s.epochs, desc="training", leave=False)
@@ -898,7 +898,7 @@ class Playground:
         finally:
             bar.close()
             self.progress.outputs = ()
-            self.stop_button.disabled = True
+            self.stop_button.disabled, self.stop_button.button_style = True, ""
         if self._pending:
             self._pending = False
             self._task = None

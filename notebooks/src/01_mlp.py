@@ -236,8 +236,9 @@ print(f"test accuracy {history.final('val_metric'):.3f}; each neuron is active o
 # %% [markdown]
 # A first-layer ReLU neuron computes max(0, w₁x₁ + w₂x₂ + b): 0 on one side of a straight line and
 # growing on the other, so every map is a half-plane. Training placed the six lines at different
-# angles around the inner class, and the output neuron adds them up: the decision boundary is a
-# polygon with one side per neuron. Nobody chose these lines; gradient descent did. Deeper layers
+# angles around the inner class, and the output neuron adds the six maps up, each with its own weight:
+# a surface made of flat pieces, whose decision boundary is a polygon that bends only where it
+# crosses one of the six lines. Nobody chose these lines; gradient descent did. Deeper layers
 # combine features. Three layers of eight tanh neurons on the spiral:
 
 # %% tags=["nbval-ignore-output"]
