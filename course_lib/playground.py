@@ -764,6 +764,7 @@ class Playground:
                                 style={"description_width": "initial"})
         self.load_button = W.Button(description="load state", tooltip="restore every control from the state")
         self.show_code = W.Checkbox(value=False, description="show code", indent=False)
+        self.replay_button = W.Button(description="▶ replay", tooltip="play the training back epoch by epoch")
         c = self.controls
         self.widget = W.VBox([
             W.HTML("<b>Course playground</b>: change the data, the network or the training and it "
@@ -775,7 +776,7 @@ class Playground:
             _row("Training", [c["optimizer"], c["lr"], c["batch_size"], c["epochs"], c["schedule"],
                               c["warmup_pct"], c["clip"]]),
             W.HBox([self.status, self.stop_button, self.progress], layout=W.Layout(align_items="center")),
-            _row("View", [c["epoch"], c["show_test"], c["discretize"]]),
+            _row("View", [self.replay_button, c["epoch"], c["show_test"], c["discretize"]]),
             self.main_out,
             _row("Evaluate", [c["threshold"]]),
             self.eval_out,
@@ -788,6 +789,7 @@ class Playground:
         self.stop_button.on_click(lambda _: self._stop.set())
         self.load_button.on_click(lambda _: self.load(self.state_box.value))
         self.show_code.observe(lambda _: self._show_code(), names="value")
+        self.replay_button.on_click(lambda _: self._start_replay())
         self._retrain()
 
     # -- state --
@@ -957,6 +959,23 @@ class Playground:
             self.errors.append(f"{type(exc).__name__}: {exc}")
             self.eval_out.outputs = (_text_output(f"Could not draw: {type(exc).__name__}: {exc}"),)
         self.timings["evaluation"] = time.perf_counter() - start
+
+    def _start_replay(self) -> None:
+        """Play the snapshots back (in a kernel: in the background, so the page stays live)."""
+        loop = _running_loop()
+        if loop is None:
+            asyncio.run(self.replay(pause=0.0))
+        else:
+            loop.create_task(self.replay())
+
+    async def replay(self, pause: float = 0.12) -> list[int]:
+        """Move the epoch scrubber through every snapshot (TensorFlow Playground's play); the epochs shown."""
+        shown = []
+        for epoch in list(self.run.epochs):
+            self.controls["epoch"].value = epoch
+            shown.append(self.figure._shown_epoch if self.figure is not None else epoch)
+            await asyncio.sleep(pause)
+        return shown
 
     def _show_code(self) -> None:
         """Show (or hide) the course_lib calls that reproduce the current run."""

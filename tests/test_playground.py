@@ -216,6 +216,13 @@ def test_scrubbing_moves_the_shown_epoch_and_a_seen_setting_comes_from_the_cache
     assert pg.controls["epoch"].value == 10  # a new run shows its last epoch
 
 
+def test_replay_plays_every_snapshot_without_retraining():
+    pg = Playground(SMALL)
+    assert asyncio.run(pg.replay(pause=0)) == list(range(11))
+    pg.replay_button.click()
+    assert pg.figure._shown_epoch == 10 and pg.trainings == 1 and not pg.errors
+
+
 def test_new_draw_load_and_state_round_trip():
     pg = Playground(SMALL)
     pg.new_draw.click()

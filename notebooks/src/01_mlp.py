@@ -194,7 +194,7 @@ assert acc > 0.9
 # initialisation, BatchNorm, skip connections, dropout, L1/L2 or weight decay) or the
 # **training** (optimizer, `lr`, `batch_size`, epochs, schedule, warm-up, gradient clipping) and the
 # network retrains: about a second for small settings, at once for a setting you tried before; long
-# runs show a progress bar and a **stop** button. Drag **epoch** to replay the training: the small
+# runs show a progress bar and a **stop** button. Press **▶ replay** or drag **epoch** to watch the training: the small
 # maps show what every neuron computes, the large one the output, and below them the loss and the
 # gradient norm of every layer. **threshold** moves along the trained model's confusion matrix, ROC
 # and PR curves on the test points. The **state** box holds a short text that restores every control

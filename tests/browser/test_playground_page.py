@@ -2,8 +2,8 @@
 
 Opens the page, waits for the widgets and both figures, asserts that no code cell and no error is
 shown, then moves a retraining control (hidden layers), the epoch scrubber and the threshold with the
-keyboard and asserts that the figure each one drives changes. Prints the browser-side latency of each
-move (key press to new image) and saves a screenshot to artifacts/screenshots/playground_page.png.
+keyboard, presses replay, and asserts that the figure each one drives changes. Prints the browser-side
+latency of each move (key press to new image) and saves a screenshot to artifacts/screenshots/.
 Run with `make test-browser`.
 """
 
@@ -120,6 +120,9 @@ def test_playground_page_in_voila(voila_page, browser):
             "epoch (scrub)": _move(page, "epoch", "ArrowLeft", 0),
             "threshold": _move(page, "threshold", "ArrowRight", 1),
         }
+        before = page.evaluate(IMAGE_SOURCES)[0]
+        page.get_by_role("button", name="▶ replay").click()
+        _wait_for(page, lambda: page.evaluate(IMAGE_SOURCES)[0] != before, MOVE_TIMEOUT_S, "replay to redraw")
         _wait_for(page, lambda: "Could not draw" not in page.inner_text("body"), 5, "no failed redraw")
         print("playground page, key press to new figure: "
               + ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in times.items()))
