@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 
-.PHONY: venv lab reset test lint notebooks benchmark repoint clean test-frontends test-browser test-colab colab-venv
+.PHONY: venv lab reset test lint notebooks benchmark repoint clean test-frontends test-browser test-colab colab-venv playground
 
 # torch, before everything else so that pip never picks the default (CUDA, several GB) build:
 # 1. a torch already installed, or a wheel this machine already offers to pip (its find-links), is
@@ -39,6 +39,11 @@ lab: venv
 
 reset: venv
 	$(PY) tools/lab.py reset $(NB)
+
+# The course playground as a web page without code cells (Voilà), for projecting; a link may carry
+# a state: http://localhost:8866/?state=v1:data=spiral%26layers=4
+playground: venv
+	$(VENV)/bin/voila playground/playground.ipynb --port=8866
 
 test: venv lint
 	$(PY) -m pytest $(NBVAL) $(PYTEST_ARGS)

@@ -213,19 +213,76 @@ acc = snaps.history.final("val_metric")
 print(f"validation accuracy after 30 epochs: {acc:.3f}")
 
 # %% [markdown]
-# ### Explore: an MLP playground
+# ### Explore: the course playground
 #
-# Pick a dataset, the number of hidden layers, the neurons per layer and the activation: the
-# network is retrained (about a second, once per setting; settings you have tried answer at once).
-# Then drag **epoch** to replay the training. Things to try:
+# If you know [TensorFlow Playground](https://playground.tensorflow.org), this is the same idea, with
+# what this course adds. Change the **data** (circle, xor, gauss, spiral, moons; noise, the share of
+# training points, class imbalance, a new draw), the **network** (its inputs: x1 and x2 or TensorFlow
+# Playground's x1², x2², x1·x2 and sines; 0–6 hidden layers of 1–16 neurons, activation,
+# initialisation, BatchNorm, skip connections, dropout, L1/L2 or weight decay) or the
+# **training** (optimizer, `lr`, `batch_size`, epochs, schedule, warm-up, gradient clipping) and the
+# network retrains: about a second for small settings, at once for a setting you tried before; long
+# runs show a progress bar and a **stop** button. Press **▶ replay** or drag **epoch** to watch the training: the small
+# maps show what every neuron computes, the large one the output, and below them the loss and the
+# gradient norm of every layer. **threshold** moves along the trained model's confusion matrix, ROC
+# and PR curves on the test points. The **state** box holds a short text that restores every control
+# (paste one in and press *load state*, or pass it to `playground.Playground(...)`), and **show code**
+# prints the `course_lib` calls that redo the run in a cell. Things to try:
 #
-# - `circles` or `xor` with **0 hidden layers**: a straight line is all a linear model can draw.
-# - `spiral` with 2 layers of 4 neurons, then of 32.
-# - `sigmoid` instead of `relu` with 4 hidden layers: training is much slower (notebook 03 explains why).
+# - `circle` or `xor` with **0 hidden layers**: a straight line is all a linear model can draw. Then
+#   give it the inputs x1², x2² (circle) or x1·x2 (xor): hand-made features make the straight line enough.
+# - `spiral` with 2 layers of 4 neurons, then 6 layers of 8.
+# - `sigmoid` with 6 hidden layers: watch the gradient norm of layer 1 next to the output's (notebook 03 explains it).
+# - SGD with `lr` 10 and `linear` activations: the run diverges, and says where.
+#
+# The same playground runs as a web page without code cells, for projecting: `make playground`.
 
 # %%
-explorer = playground.playground(num_epochs=30, seed=0)
-explorer.show()
+pg = playground.Playground()
+pg.show()
+
+# %% [markdown]
+# ### What the hidden units learn
+#
+# Nobody tells an MLP which features to compute: training finds them. Shade the input plane by what
+# each hidden neuron outputs and you can see them. Here one hidden layer of six ReLU neurons learns
+# the circle (left: one small map per input and per neuron, vermillion where it is positive, white
+# where it is 0; right: the network's output).
+
+# %% tags=["nbval-ignore-output"]
+from course_lib import neuron_maps, toy_data
+
+circle = toy_data.make_split("circle", 400, noise=0.1, seed=0)
+net = MLP(2, hidden=(6,), activation="relu", init="he", seed=0)
+history = fit(net, circle.fit_data, lr=0.01, batch_size=32, num_epochs=80, seed=0)
+neuron_maps.plot_network(net, circle.X_train, circle.y_train)
+plt.show()
+active = (neuron_maps.network_maps(net).layers[0] > 0).mean(axis=(1, 2))
+print(f"test accuracy {history.final('val_metric'):.3f}; each neuron is active on "
+      + ", ".join(f"{a:.0%}" for a in active) + " of the plane")
+
+# %% [markdown]
+# A first-layer ReLU neuron computes max(0, w₁x₁ + w₂x₂ + b): 0 on one side of a straight line and
+# growing on the other, so every map is a half-plane. Training placed the six lines at different
+# angles around the inner class, and the output neuron adds the six maps up, each with its own weight:
+# a surface made of flat pieces, whose decision boundary is a polygon that bends only where it
+# crosses one of the six lines. Nobody chose these lines; gradient descent did. Deeper layers
+# combine features. Three layers of eight tanh neurons on the spiral:
+
+# %% tags=["nbval-ignore-output"]
+spiral = toy_data.make_split("spiral", 400, noise=0.1, seed=0)
+deep = MLP(2, hidden=(8, 8, 8), activation="tanh", seed=0)
+history = fit(deep, spiral.fit_data, lr=0.03, batch_size=16, num_epochs=80, seed=0)
+neuron_maps.plot_network(deep, spiral.X_train, spiral.y_train)
+plt.show()
+print(f"test accuracy on the spiral: {history.final('val_metric'):.3f}")
+
+# %% [markdown]
+# Layer 1 draws soft straight steps (tanh of a weighted sum), layer 2 bends and combines them, and
+# layer 3 holds curved pieces of the spiral that the output neuron assembles. This is what "an MLP
+# learns its features automatically" means. It is also why an MLP is *not interpretable out of the
+# box*: every neuron can be drawn, but already in layer 3 few maps have a simple name. Try it in the
+# playground above with more layers, fewer neurons or another activation.
 
 # %% [markdown]
 # ## 4. Why non-linearity? Stacked linear layers are still linear
