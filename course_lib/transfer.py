@@ -370,6 +370,20 @@ def table(results: dict[str, dict[str, list[Result]]]) -> str:
     return "\n".join(lines)
 
 
+
+def wins_table(results: dict[str, dict[str, list[Result]]]) -> str:
+    """Per target and method: on how many seeds it beats scratch | beats the linear probe."""
+    methods = [m for m in next(iter(results.values())) if m != "scratch"]
+    n = len(next(iter(results.values()))["scratch"])
+    lines = [f"seeds (of {n}) on which a method beats scratch | beats the linear probe",
+             f"{'target':13s}" + "".join(f"{m:>16s}" for m in methods)]
+    for name, by_method in results.items():
+        cells = [f"{wins(by_method[m], by_method['scratch'])} | "
+                 + ("-" if m == "linear probe" else str(wins(by_method[m], by_method["linear probe"])))
+                 for m in methods]
+        lines.append(f"{name:13s}" + "".join(f"{c:>16s}" for c in cells))
+    return "\n".join(lines)
+
 # --- Compute: steps to a target error, and when pretraining pays for itself -------------------------
 
 def steps_to_target(pretrained: MLP, tasks: Sequence[Task], target_error: float, *,

@@ -29,15 +29,15 @@ def plot_targets(X: np.ndarray, per_target: int = 4):
         ax.imshow(montage, cmap="gray_r", vmin=0, vmax=1)
         ax.set_title(target)
         ax.set_axis_off()
-    fig.suptitle("target styles (dark = ink)")
+    fig.suptitle("the same test images in the four target styles (dark = high pixel value)")
     return fig
 
 
 def plot_headline(results: dict[str, dict[str, list[Result]]]):
-    """Test error of every seed (a dot each) per method and target; a bar marks each median."""
+    """Test error of every seed (a dot each) per method and target; a bar behind the dots marks each
+    median."""
     names = list(results)
-    fig, axes = plt.subplots(2, (len(names) + 1) // 2, figsize=style.figsize(6.6), sharey=True)
-    rng = np.random.default_rng(0)
+    fig, axes = plt.subplots(2, (len(names) + 1) // 2, figsize=style.figsize(6.0), sharey=True)
     top = max(r.error for by_m in results.values() for rs in by_m.values() for r in rs)
     for ax, name in zip(axes.flat, names, strict=False):
         methods = list(results[name])
@@ -46,9 +46,11 @@ def plot_headline(results: dict[str, dict[str, list[Result]]]):
         for i, m in enumerate(methods):
             e = errors(results[name][m])
             s = METHOD_STYLE[m]
-            ax.plot(i + rng.uniform(-0.18, 0.18, len(e)), e, ls="none", marker=s["marker"], ms=7,
-                    mfc="none", mec=s["color"], mew=1.6)
-            ax.plot([i - 0.32, i + 0.32], [medians[m]] * 2, color=s["color"], lw=3.5, solid_capstyle="butt")
+            offsets = np.linspace(-0.27, 0.27, len(e))  # one slot per seed: equal errors stay apart
+            ax.plot([i - 0.36, i + 0.36], [medians[m]] * 2, color=s["color"], lw=2.5, alpha=0.6,
+                    solid_capstyle="butt", zorder=2)
+            ax.plot(i + offsets, e, ls="none", marker=s["marker"], ms=7, mfc="white", mec=s["color"],
+                    mew=1.6, zorder=3)
         ax.set_xticks(range(len(methods)), [SHORT.get(m, m) for m in methods])
         ax.set_ylim(0, 1.08 * top)
         ax.set_title(f"{name}: best median {SHORT.get(best, best)}")
@@ -135,7 +137,8 @@ def rank_explorer(sweep: dict[tuple[int, bool], list[Result]], references: dict[
             left.plot(ranks, medians[rs], **line)
             right.plot(ranks, norms[rs], **line)
         e = errors(sweep[(rank, rslora)])
-        left.plot(np.full(len(e), rank), e, ls="none", marker="o", mfc="none", mec="k", ms=7,
+        spread = 2.0 ** np.linspace(-0.25, 0.25, len(e))  # one slot per seed: equal errors stay apart
+        left.plot(rank * spread, e, ls="none", marker="o", mfc="white", mec="k", ms=7, zorder=4,
                   label=f"rank {rank}: each seed")
         for m, rs in references.items():
             s = METHOD_STYLE[m]
@@ -147,9 +150,9 @@ def rank_explorer(sweep: dict[tuple[int, bool], list[Result]], references: dict[
             ax.set_xlabel("LoRA rank r")
         i = ranks.index(rank)
         left.set(ylabel="test error", ylim=(0, 1.05 * top),
-                 title=f"{target}, α = {alpha:g}: rank {rank}, median {medians[rslora][i]:.3f}")
+                 title=f"{target}, α = {alpha:g}, rank {rank}: median {medians[rslora][i]:.3f}")
         right.set(ylabel="‖ΔW‖ (Frobenius, median)", ylim=(0, None),
-                  title=f"size of the learnt update: {labels[rslora]}")
+                  title=f"update size (rank {rank}: {sweep[(rank, rslora)][0].trainable:,} trainable)")
         style.legend_outside(left, "below", ncol=2, fontsize=11)
         return fig, {"rank": rank, "use_rslora": rslora, "median": medians[rslora][i],
                      "update_norm": norms[rslora][i], "trainable": sweep[(rank, rslora)][0].trainable}

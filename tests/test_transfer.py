@@ -129,3 +129,16 @@ def test_bad_arguments_are_named(pretrained):
         transfer.train_together([], [], 1e-3, 1)
     with pytest.raises(ValueError, match="results and baseline"):
         transfer.wins([1], [1, 2])
+
+
+def test_wins_table_counts_seeds_against_scratch_and_the_probe():
+    def rs(method, errs):
+        return [transfer.Result(method, 1e-3, e, e, 0, torch.nn.Identity()) for e in errs]
+
+    results = {"inverted": {"scratch": rs("scratch", [0.3, 0.3, 0.1]),
+                            "linear probe": rs("linear probe", [0.2, 0.2, 0.2]),
+                            "LoRA": rs("LoRA", [0.1, 0.25, 0.05])}}
+    lines = transfer.wins_table(results).splitlines()
+    assert lines[0].startswith("seeds (of 3)")
+    assert lines[1].split() == ["target", "linear", "probe", "LoRA"]
+    assert lines[2].split() == ["inverted", "2", "|", "-", "3", "|", "2"]

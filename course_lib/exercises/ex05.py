@@ -20,6 +20,39 @@ def _method(name: str, *aliases: str):
     return judge
 
 
+def _probe(answer) -> bool:
+    """Accepts the linear probe however it is written ("probe", "linear probing", "frozen probe"),
+    but not LP-FT ("probe, then fine-tune")."""
+    if not isinstance(answer, str):
+        return False
+    text = answer.lower().replace("-", " ").replace("_", " ")
+    return "prob" in text and not any(w in text.split() for w in ("ft", "fine", "lp", "lpft", "then"))
+
+
+_probe.example = "linear probe"
+
+def _lpft(answer) -> bool:
+    """Accepts LP-FT however it is written ("LP-FT", "lpft", "probe, then fine-tune")."""
+    if not isinstance(answer, str):
+        return False
+    text = answer.lower().replace("-", " ").replace("_", " ")
+    return "lp ft" in text or "lpft" in text or ("prob" in text and ("fine" in text or "ft" in text.split()))
+
+
+_lpft.example = "LP-FT"
+
+_METHOD_NAMES = ("scratch", "linear probe", "full fine-tune", "LoRA", "LP-FT")
+
+
+def _not_a_method(answer) -> bool:
+    """True for an answer that names none of the five methods (a number, another technique)."""
+    text = str(answer).lower()
+    return not any(w in text for w in ("scratch", "prob", "fine", "ft", "lora", "full"))
+
+
+_not_a_method.example = 0.05
+
+
 def lora_forward_reference(x: torch.Tensor, W: torch.Tensor, b: torch.Tensor, A: torch.Tensor,
                            B: torch.Tensor, alpha: float) -> torch.Tensor:
     """The reference: course_lib.lora.LoRALinear with weight W, bias b and adapter A, B."""
@@ -50,6 +83,10 @@ def _no_scaling(x, W, b, A, B, alpha):
 
 def _swapped(x, W, b, A, B, alpha):
     return x @ W.T + b + (alpha / A.shape[0]) * (x @ B) @ A
+
+
+def _alpha_only(x, W, b, A, B, alpha):
+    return x @ W.T + b + alpha * (x @ A.T) @ B.T
 
 
 def _sqrt_scaling(x, W, b, A, B, alpha):
@@ -140,6 +177,8 @@ EXERCISES = {
         "instead of d_in * d_out.",
         wrong={"the adapter's output must be scaled by alpha over the rank; yours adds it unscaled.":
                _no_scaling,
+               "the scale is alpha divided by the rank r (the number of rows of A); yours multiplies "
+               "by alpha alone.": _alpha_only,
                "A and B are swapped: x goes through A first (down to r numbers), then B.": _swapped,
                "that is rsLoRA's alpha / sqrt(r); LoRALinear (and the LoRA paper) divide by r.":
                _sqrt_scaling},
@@ -151,7 +190,7 @@ EXERCISES = {
         "digits written in the same style as the source. They plan full fine-tuning 'because it "
         "adapts everything'. Which of the five methods of the headline table do you recommend? "
         "(Answer with its name.)",
-        is_correct=_method("linear probe", "probe"),
+        is_correct=_probe,
         answer="linear probe",
         hints=("Look at the same-style panel: which method's dots sit lowest, and what does it train?",
                "The frozen features already separate these digits; 30 images are enough to fit a new "
@@ -166,10 +205,12 @@ EXERCISES = {
             "features that were already right.",
             _method("LoRA"): "LoRA comes close, but it still moves the body, which was already "
             "right; the probe is lower on every seed shown and trains fewer parameters.",
-            _method("LP-FT", "lp ft", "lpft"): "LP-FT keeps the probe's head but then moves the "
+            _lpft: "LP-FT keeps the probe's head but then moves the "
             "body; on same-style digits that costs it a little against the plain probe.",
             _method("scratch", "from scratch"): "from scratch is the worst on same-style digits: 30 "
             "images are far too few to learn what strokes are.",
+            _not_a_method: "answer with the name of one of the five methods of the headline: "
+            + ", ".join(_METHOD_NAMES) + ".",
         },
     ),
 }
