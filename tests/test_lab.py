@@ -56,7 +56,7 @@ def course(tmp_path):
 def test_first_sync_copies_every_notebook_and_git_ignores_the_copies(course):
     assert lab.sync(course) == ["01_a.ipynb: copied", "02_b.ipynb: copied"]
     for name in ("01_a.ipynb", "02_b.ipynb"):
-        assert (course / lab.COPIES / name).read_bytes() == (course / "notebooks" / name).read_bytes()
+        assert (course / lab.COPIES / name).read_text() == lab.student_version(course / "notebooks" / name)
     assert _git("status", "--porcelain", "--untracked-files=all", cwd=course) == ""
 
 
@@ -85,7 +85,8 @@ def test_git_pull_of_a_new_course_version_never_conflicts_and_keeps_edited_copie
     report = lab.sync(student)
     assert report[0] == "01_a.ipynb: updated to the course's new version"
     assert report[1].startswith("02_b.ipynb: yours (edited), kept; the course has a new version")
-    assert (student / lab.COPIES / "01_a.ipynb").read_text() == _notebook("x = 1", "print(x)")
+    updated = (student / lab.COPIES / "01_a.ipynb").read_text()
+    assert updated == lab.student_version(student / "notebooks" / "01_a.ipynb")
     assert "my_answer = 42" in (student / lab.COPIES / "02_b.ipynb").read_text()
     assert _git("status", "--porcelain", "--untracked-files=all", cwd=student) == ""
 
@@ -97,7 +98,7 @@ def test_reset_restores_the_course_version_and_keeps_the_old_copy(course):
     edited = copy.read_text()
     report = lab.reset("02", course)
     assert report[0].startswith("02_b.ipynb: reset to the course's version; yours: my-notebooks/backups/")
-    assert copy.read_bytes() == (course / "notebooks" / "02_b.ipynb").read_bytes()
+    assert copy.read_text() == lab.student_version(course / "notebooks" / "02_b.ipynb")
     [backup] = (course / lab.COPIES / lab.BACKUPS).glob("02_b-*.ipynb")
     assert backup.read_text() == edited
     assert lab.sync(course)[1] == "02_b.ipynb: up to date"
@@ -149,3 +150,14 @@ def test_the_makefile_finds_the_torch_bound_it_installs_first():
     makefile = (ROOT / "Makefile").read_text()
     assert "TORCH_INDEX ?= https://download.pytorch.org/whl/cpu" in makefile
     assert makefile.index("$(call install_torch,$(PY))") < makefile.index('pip install -q -e ".[lab,test]"')
+
+
+def test_a_copy_starts_unrun_so_students_predict_before_they_see(course):
+    nb = json.loads((course / "notebooks" / "01_a.ipynb").read_text())
+    nb["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "stored\n"}]
+    nb["cells"][0]["execution_count"] = 1
+    (course / "notebooks" / "01_a.ipynb").write_text(json.dumps(nb))
+    lab.sync(course)
+    copy = json.loads((course / lab.COPIES / "01_a.ipynb").read_text())
+    assert all(c.get("outputs", []) == [] and c.get("execution_count") is None for c in copy["cells"])
+    assert [c["source"] for c in copy["cells"]] == [c["source"] for c in nb["cells"]]

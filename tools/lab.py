@@ -10,6 +10,7 @@ copies, `git status` stays clean, `make test` keeps passing and `git pull` never
 changes. `sync` copies a notebook that has no copy yet; when the course's version changes, it
 replaces a copy whose cells the student has not edited (running cells is not editing) and keeps an
 edited one, saying how to take the new version. `reset` keeps the old copy in my-notebooks/backups/.
+A copy starts unrun, without outputs: students predict before they see a result.
 """
 
 from __future__ import annotations
@@ -50,6 +51,26 @@ def cells_digest(path: Path) -> str:
     return hashlib.sha256(json.dumps(cells).encode()).hexdigest()
 
 
+def student_version(course: Path) -> str:
+    """The course notebook as a student's copy starts: every cell unrun, no stored outputs.
+
+    Students predict before they run (the notebooks' predict-then-run questions), so the copy shows
+    no figure or number until its cell runs; the course's own notebooks keep their outputs (nbval).
+    """
+    nb = json.loads(course.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    nb.get("metadata", {}).pop("widgets", None)
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
+def _copy(course: Path, copy: Path) -> None:
+    """Write the student's copy of ``course``."""
+    copy.write_text(student_version(course), encoding="utf-8")
+
+
 def _load_manifest(copies: Path) -> dict[str, str]:
     try:
         return json.loads((copies / MANIFEST).read_text())
@@ -70,7 +91,7 @@ def sync(root: Path = ROOT) -> list[str]:
     for course in course_notebooks(root):
         copy, course_digest = copies / course.name, cells_digest(course)
         if not copy.exists():
-            shutil.copyfile(course, copy)
+            _copy(course, copy)
             manifest[course.name] = course_digest
             report.append(f"{course.name}: copied")
             continue
@@ -79,7 +100,7 @@ def sync(root: Path = ROOT) -> list[str]:
             manifest[course.name] = course_digest
             report.append(f"{course.name}: up to date")
         elif copy_digest == manifest.get(course.name):  # unedited copy of an older course version
-            shutil.copyfile(course, copy)
+            _copy(course, copy)
             manifest[course.name] = course_digest
             report.append(f"{course.name}: updated to the course's new version")
         elif manifest.get(course.name) == course_digest:
@@ -103,14 +124,14 @@ def reset(prefix: str, root: Path = ROOT) -> list[str]:
     report = []
     for course in chosen:
         copy = copies / course.name
-        if copy.exists() and copy.read_bytes() != course.read_bytes():
+        if copy.exists() and copy.read_text(encoding="utf-8") != student_version(course):
             backup = copies / BACKUPS / f"{copy.stem}-{time.strftime('%Y%m%d-%H%M%S')}.ipynb"
             backup.parent.mkdir(exist_ok=True)
             shutil.move(copy, backup)
             report.append(f"{course.name}: reset to the course's version; yours: {backup.relative_to(root)}")
         else:
             report.append(f"{course.name}: reset to the course's version")
-        shutil.copyfile(course, copy)
+        _copy(course, copy)
         manifest[course.name] = cells_digest(course)
     _save_manifest(copies, manifest)
     return report
