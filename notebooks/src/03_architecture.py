@@ -131,8 +131,8 @@ for i, n in enumerate(sizes.sizes):
 # %% [markdown]
 # On 100 points the 128-neuron net fits its training set almost perfectly and validates worse than
 # it trains by well over 0.1; on 1,000 points the same net has no such gap and validates as well as
-# the best. More data also lifts every width's validation accuracy (left: from 0.83–0.87 to about
-# 0.89). How wide a net your data can support grows with the data. Depth and width are
+# the best. More data also lifts every width's validation accuracy (left: from 0.83–0.87 to
+# 0.88–0.89). How wide a net your data can support grows with the data. Depth and width are
 # hyperparameters to *tune against validation data* (notebook 04), not "the more the better". The
 # rest of this notebook is about what makes *deep* networks trainable at all.
 #
@@ -412,7 +412,7 @@ for label, path in paths.items():
 # On raw features the bowl is a long narrow valley (left): the learning rate that is safe across the
 # steep direction (w₂) is tiny along the shallow one (w₁), so gradient descent first zig-zags across
 # the valley and then crawls along it: the loss drops fast (the steep direction is settled first),
-# yet most of the way along w₁ is still ahead. Standardised, the bowl is round (right): one learning
+# yet much of the way along w₁ is still ahead. Standardised, the bowl is round (right): one learning
 # rate suits every direction and the path goes straight to the minimum (★; ■ is the start).
 # (The target is y = x₁ + x₂/10 plus noise, so the best weights are (1, 0.1) on the raw features and
 # about (1, 1) once x₂ is divided by its spread of 10. Both runs start at w = (−1, −1), which is a
