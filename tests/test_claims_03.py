@@ -140,7 +140,6 @@ def test_width_should_be_balanced_with_dataset_size(seed):
     assert sweep.gap[0, -1] > 0.08  # 128 neurons on 100 points: measured 0.13-0.17
     assert abs(sweep.gap[1, -1]) < 0.03  # on 1,000 points: measured ~0.00
     assert sweep.val_accuracy[1, -1] > sweep.val_accuracy[1].max() - 0.02  # as good as the best width
-    assert (sweep.val_accuracy[1] > sweep.val_accuracy[0]).all()  # more data lifts every width
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])

@@ -131,8 +131,7 @@ for i, n in enumerate(sizes.sizes):
 # %% [markdown]
 # On 100 points the 128-neuron net fits its training set almost perfectly and validates worse than
 # it trains by well over 0.1; on 1,000 points the same net has no such gap and validates as well as
-# the best. More data also lifts every width's validation accuracy (left: from 0.83–0.87 to
-# 0.88–0.89). How wide a net your data can support grows with the data. Depth and width are
+# the best. How wide a net your data can support grows with the data. Depth and width are
 # hyperparameters to *tune against validation data* (notebook 04), not "the more the better". The
 # rest of this notebook is about what makes *deep* networks trainable at all.
 #
