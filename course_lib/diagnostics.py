@@ -121,6 +121,18 @@ def flow_ratios(data: Split, depth: int, activations: Sequence[str],
             for act in activations}
 
 
+def flow_table(ratios: dict[str, Sequence[float]], inits: Sequence[str], *, depth: int) -> str:
+    """A text table of first/last ratios, each with its verdict word (flows, weakens, vanishes)."""
+    for act, r in ratios.items():
+        check_same_length("inits", inits, f"ratios[{act!r}]", r)
+    low, high = (f"{b:.0e}".replace("e-0", "e-") for b in (VANISHES_BELOW, FLOWS_ABOVE))
+    lines = [f"first/last: flows above {high}, weakens between {low} and {high}, vanishes below {low}", "",
+             f"{f'depth {depth}':<10}" + "".join(f"{init + ' init':<20}" for init in inits)]
+    for act, r in ratios.items():
+        lines.append(f"{act:<10}" + "".join(f"{f'{x:.0e} ' + flow_verdict(x).split()[0]:<20}" for x in r))
+    return "\n".join(lines)
+
+
 def init_effect(ratios: dict[str, Sequence[float]]) -> dict[str, list[str]]:
     """Group activations: gradients vanish under every init, flow under every init, or the init decides."""
     groups: dict[str, list[str]] = {"vanishes under every init": [], "flows under every init": [],

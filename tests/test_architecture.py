@@ -171,3 +171,12 @@ def test_the_new_experiments_name_a_bad_argument(digits):
     sweep = trainability.DepthSweep((2,), trainability.ARMS, {}, 0.1)
     with pytest.raises(ValueError, match="depth"):
         sweep.trains(3)
+
+
+def test_flow_table_prints_each_ratio_with_its_verdict_word():
+    table = diagnostics.flow_table({"tanh": [0.057, 2.0, 2e-5]}, ("default", "xavier", "he"), depth=10)
+    assert "between 1e-4 and 1e-2" in table
+    row = table.splitlines()[-1].split()
+    assert row == ["tanh", "6e-02", "flows", "2e+00", "flows", "2e-05", "vanishes"]
+    with pytest.raises(ValueError, match="inits"):
+        diagnostics.flow_table({"tanh": [0.5]}, ("default", "he"), depth=10)

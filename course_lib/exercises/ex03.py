@@ -64,8 +64,9 @@ EXERCISES = {
             "layers that compounds to about 1e-6. Switch init to xavier: tanh flows again (ratio above 1), "
             "because Xavier's variance was derived for tanh.",
         },
-        hints=("Depth 10 gave a ratio of about 0.06 under the default init. What does one more "
-               "factor of that kind per ten layers do?",
+        hints=("The table of section 3 gave tanh, default init, a ratio of about 6e-02 at depth 10. "
+               "If each further 10 layers multiplied the ratio by a similar factor, where would 30 "
+               "layers land?",
                "About 0.06 per 10 layers, compounded over 30 layers: 0.06³ is about 2e-4, and the "
                "measured value is lower still."),
         solution="It vanishes: at depth 30 with the default init the first/last ratio is about 1e-6 "
@@ -76,37 +77,34 @@ EXERCISES = {
         "Check: diagnostics.flow_ratios(digits, 30, ['tanh'], ('default', 'xavier'))",
     ),
     "depth30_trains": Prediction(
-        question="30 hidden layers of ReLU, PyTorch's default init, SGD with momentum for 4 epochs. "
-        "Which of the three nets reach 0.8 validation accuracy: plain, residual (skips around every "
-        "two layers), BatchNorm (a BN layer after every linear layer, no skips)?",
-        choices={"a": "all three",
-                 "b": "residual and BatchNorm",
-                 "c": "only residual",
-                 "d": "none of them"},
-        answer="c",
+        question="30 hidden layers of ReLU, PyTorch's default init, SGD with momentum for 4 epochs. The "
+        "plain net stays at chance and the residual net (skips around every two layers) ends above 0.9. "
+        "Where does the BatchNorm net (a BN layer after every linear layer, no skips) end?",
+        choices={"a": "at 0.8 validation accuracy or more, like the residual net",
+                 "b": "well below 0.8, far behind the residual net",
+                 "c": "it diverges (its loss turns NaN)"},
+        answer="b",
         feedback={
-            "a": "the plain net stays at chance from about 10 layers on: its gradient vanishes (section 3). "
-            "Move the depth slider to 10, 20 and 30 and watch the plain curve.",
-            "b": "BatchNorm rescues the plain net at 10 layers, but it falls behind as the net grows: "
-            "at 30 layers it ends far below 0.8 in 4 epochs, while the skips keep the residual net "
-            "above 0.9. Move the slider from 10 to 30 and watch the BatchNorm curve.",
-            "c": "the skips carry the gradient past the layers, so the residual net trains at every "
-            "depth; BatchNorm rescues the plain net at 10 layers but learns more and more slowly at "
-            "20 and 30 (He et al. saw the same: their plain BN nets degraded with depth, which is why "
-            "they added skips).",
-            "d": "the residual net trains at every depth of the slider (above 0.9). Move the slider to "
-            "30 and look at the right panel.",
+            "a": "BatchNorm rescues the plain net at 10 layers (about 0.9), but it falls behind as the net "
+            "grows: at 30 layers it ends far below 0.8 in these 4 epochs. Move the slider from 10 to 30 "
+            "and watch the BatchNorm curve in both panels.",
+            "b": "BatchNorm rescues the plain net at 10 layers but learns more and more slowly at 20 and "
+            "30: normalising every layer's inputs is not an identity path. He et al. saw the same (their "
+            "plain BN nets degraded with depth), which is why they added skips.",
+            "c": "BN keeps every layer's inputs at a fixed scale, so nothing blows up: the run is finite "
+            "at every depth, it just learns slowly. Move the slider to 30 and read the BatchNorm curve.",
         },
-        hints=("Section 3: the plain net's gradient vanishes at this depth and init. What do skips "
-               "and BN each do about it?",
-               "Skips add an identity path around every block; BN rescales every layer's inputs but "
-               "leaves the plain chain of 30 layers in place."),
-        solution="Only the residual net (about 0.92). The plain net stays at chance (0.10) from about "
-        "10 layers: with the default init its gradient shrinks by about 0.45 per layer. BatchNorm "
-        "reaches about 0.9 at 10 layers but ends around 0.55-0.75 at 20 and 0.2-0.4 at 30 in these "
-        "4 epochs: normalising every layer is not the same as an identity path. He et al. (2016) "
-        "trained their plain nets with BN, saw them degrade with depth, and added skips.\n"
-        "Check: the depth explorer at 30, or trainability.depth_sweep(digits, depths=(30,)).trains(30)",
+        hints=("BN fixes the scale of every layer's inputs. Does it give the gradient a short path "
+               "around the 30 layers, as a skip does?",
+               "Look again at the grid above: BN made an 8-layer net train. Is 30 layers the same "
+               "problem, or does the chain of layers itself still stand between the loss and layer 1?"),
+        solution="Well below 0.8 (seeds 0-2: about 0.2-0.4 at 30 layers, against about 0.9 at 10). "
+        "BN removes the bad scaling that stops the plain net, but the gradient still has to pass "
+        "30 layers one after the other; a skip gives it a path around them, so the residual net ends "
+        "at about 0.92. He et al. (2016) trained their plain nets with BN, saw them degrade with depth, "
+        "and added skips.\n"
+        "Check: the depth explorer at 30, or "
+        "trainability.depth_sweep(digits, depths=(30,)).final('BatchNorm')",
     ),
     "gelu_dead": Prediction(
         question="Leaky ReLU's units cannot die: its slope is 0.01 for negative inputs. GELU is also "

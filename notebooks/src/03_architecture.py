@@ -78,8 +78,8 @@ style.use_style()
 #
 # We train nine MLPs (1, 2 or 4 hidden layers of 2, 16 or 128 ReLU neurons) on only 100 noisy
 # two-moons points, each for 400 Adam steps on mini-batches of 30. To *measure* generalisation
-# precisely we keep 800 points for validation (one point is 0.00125 of accuracy; with 30 points
-# it would be 0.033, more than the differences we look at).
+# precisely we keep 800 points for validation (one point is 0.00125 of accuracy; with a validation
+# set of only 30 points one point would be 0.033, more than the differences we look at).
 
 # %%
 moons = data.load("moons", n_samples=1000, noise=0.35, val_size=0.8, test_size=0.1, seed=0)
@@ -96,8 +96,8 @@ plt.show()
 # %% [markdown]
 # Read the grid from the top-left corner (dots: the 100 training points; black line: the decision
 # boundary). Two neurons in one layer can only draw a nearly straight line. The smaller nets
-# validate at 0.82–0.84: with noise this large no boundary gets much above 0.85 on new points, so
-# the simplest nets are not far behind (a difference of 0.01 is 8 of the 800 validation points,
+# validate at 0.82–0.84: from 100 points this noisy, no net here gets much above 0.85 on new points,
+# so the simplest nets are not far behind (a difference of 0.01 is 8 of the 800 validation points,
 # within the noise). The bigger nets (4×16, 2×128, 4×128: up to 50,049 parameters for 100 points)
 # bend their boundary around individual noisy points: **training** accuracy rises to 0.93–0.98
 # while **validation** accuracy *falls* to about 0.78–0.80: they *overfit*.
@@ -125,7 +125,8 @@ fig = capacity.plot_size_sweep(sizes)
 plt.show()
 for i, n in enumerate(sizes.sizes):
     print(f"{n:>5} training points: train − validation = "
-          + ", ".join(f"{g:+.2f} ({w} neurons)" for w, g in zip(sizes.widths, sizes.gap[i], strict=True)))
+          + ", ".join(f"{round(g, 2) + 0.0:+.2f} ({w} neurons)"  # + 0.0 turns −0.00 into +0.00
+                      for w, g in zip(sizes.widths, sizes.gap[i], strict=True)))
 
 # %% [markdown]
 # On 100 points the 128-neuron net fits its training set almost perfectly and validates worse than
@@ -188,20 +189,20 @@ print(activations.format_table(rows))
 digits = data.load("digits")
 acts = ("sigmoid", "tanh", "relu", "gelu")
 fig = diagnostics.plot_flow_panels({
-    f"10 hidden layers, {init} init": {a: diagnostics.gradient_flow(digits, 10, a, init) for a in acts}
-    for init in ("default", "he")})
+    f"10 hidden layers, {name} init": {a: diagnostics.gradient_flow(digits, 10, a, init) for a in acts}
+    for init, name in (("default", "default"), ("he", "He"))})
 plt.show()
 
 # %% [markdown]
-# The ratio ‖∇W_first‖ / ‖∇W_last‖ summarises each line: near 1, every layer gets a gradient of the
-# same size; far below 1, the gradient vanishes on its way to the input.
+# The ratio ‖∇W_first‖ / ‖∇W_last‖ (layer 1 over layer 11) summarises each line: near 1, every layer
+# gets a gradient of the same size; far below 1, the gradient vanishes on its way to the input. The
+# table gives the ratio for three initialisations (Xavier init, designed for tanh, draws w with
+# variance 2/(fan_in + fan_out)) and names its order of magnitude:
 
 # %%
 inits = ("default", "xavier", "he")
 ratios = diagnostics.flow_ratios(digits, 10, acts, inits)
-print(f"{'depth 10':<10}" + "".join(f"{init + ' init':<20}" for init in inits))
-for act, r in ratios.items():
-    print(f"{act:<10}" + "".join(f"{diagnostics.flow_verdict(x):<20}" for x in r))
+print(diagnostics.flow_table(ratios, inits, depth=10))
 relu_30 = {init: diagnostics.gradient_flow(digits, 30, "relu", init) for init in ("default", "he")}
 print("\nReLU at depth 30: first/last = "
       + ", ".join(f"{diagnostics.gradient_ratio(n):.2g} ({init} init)" for init, n in relu_30.items()))
@@ -245,7 +246,7 @@ act_runs = trainability.activation_runs(digits, depth=10, num_epochs=8, seed=0)
 fig = trainability_plots.plot_activation_runs(act_runs, chance=1 / digits.num_classes, depth=10)
 plt.show()
 print("final validation accuracy: "
-      + ", ".join(f"{label} {h.final('val_metric'):.2f}" for label, h in act_runs.items()))
+      + "; ".join(f"{label}: {h.final('val_metric'):.2f}" for label, h in act_runs.items()))
 
 # %% [markdown]
 # The curves follow the gradients. Sigmoid and default-init ReLU never leave chance (0.1 for ten
@@ -309,8 +310,10 @@ for act, fractions in dead.dead.items():
 
 # %% [markdown]
 # Look inside one layer: each bar is a unit, its height the share of training inputs that let a
-# gradient through it; a dead unit has no bar and is marked ✕. Move the learning rate (each value
-# trains once, in well under a second, then is remembered) and switch the activation:
+# gradient through it; a dead unit has no bar and is marked ✕ (a bar too short to see, like the
+# first one at lr 0.001, is a unit that passes a gradient on a handful of inputs: nearly dead, not
+# dead). Move the learning rate (each value trains once, in about a second, then is remembered) and
+# switch the activation:
 
 # %%
 dead_explorer = diagnostics.dead_units_explorer(digits, lrs=(1e-3, 3e-3, 1e-2, 3e-2, 1e-1), activation="relu")
@@ -369,9 +372,10 @@ fig = residual.plot_identity_flow(flows, depth=30)
 plt.show()
 
 # %% [markdown]
-# Both skips rescue the gradient from the plain net's × 0.47 per layer. The gated block loses a
-# little at each block (its factor is a bit below 1); the pre-activation block keeps the gradient's
-# size almost exactly, as the 1 + ∂F/∂x argument says. In practice both train; the pre-activation
+# Both skips rescue the gradient from the plain net's × 0.47 per layer: on this log scale their two
+# lines lie almost on top of each other. The legend's factors tell them apart: the gated block loses
+# a little at every layer (× 0.96, a bit below 1); the pre-activation block keeps the gradient's
+# size almost exactly (× 0.99), as the 1 + ∂F/∂x argument says. In practice both train; the pre-activation
 # block was what let He et al. train a 1001-layer network.
 #
 # **The paper's own nuance.** He et al. trained their plain nets *with batch normalization* and
@@ -406,8 +410,12 @@ for label, path in paths.items():
 # %% [markdown]
 # On raw features the bowl is a long narrow valley (left): the learning rate that is safe across the
 # steep direction (w₂) is tiny along the shallow one (w₁), so gradient descent first zig-zags across
-# the valley and then crawls along it. Standardised, the bowl is round (right): one learning rate
-# suits every direction and the path goes straight to the minimum (★; ■ is the start).
+# the valley and then crawls along it: the loss drops fast (the steep direction is settled first),
+# yet much of the way along w₁ is still ahead. Standardised, the bowl is round (right): one learning
+# rate suits every direction and the path goes straight to the minimum (★; ■ is the start).
+# (The target is y = x₁ + x₂/10 plus noise, so the best weights are (1, 0.1) on the raw features and
+# about (1, 1) once x₂ is divided by its spread of 10. Both runs start at w = (−1, −1), which is a
+# worse model on the raw features: hence the different starting losses.)
 #
 # ### What BatchNorm computes
 #
@@ -432,15 +440,16 @@ for what, d in diff.items():
 # ### `train()` vs `eval()`
 #
 # In training mode an example's output depends on its batch companions; in evaluation mode it does
-# not. Feed the same digit with two different sets of 32 companions:
+# not. Feed the same image (example 0 of the training set) with two different sets of 32
+# companions:
 
 # %%
 bn = batchnorm.BatchNorm(digits.in_features)
 for _ in range(20):  # a few training batches fill the running statistics
     bn.train()(digits.X_train[torch.randperm(len(digits.X_train))[:64]])
 dependence = batchnorm.batch_dependence(bn, digits.X_train[:65], seed=0)
-print(f"train(): the output for digit 0 changes by up to {dependence['train']:.2f} with its batch")
-print(f"eval():  the output for digit 0 changes by {dependence['eval']:.2f} (it ignores the batch)")
+print(f"train(): the output for example 0 changes by up to {dependence['train']:.2f} with its batch")
+print(f"eval():  the output for example 0 changes by {dependence['eval']:.2f} (it ignores the batch)")
 print("parameters (γ, β):", [n for n, _ in bn.named_parameters()],
       "| buffers:", [n for n, _ in bn.named_buffers()])
 
@@ -511,12 +520,15 @@ for label, (h, change) in shift_runs.items():
 # BN layer after every linear layer (no skips). The explorer below shows all three at each depth
 # (precomputed, so every depth appears at once).
 #
-# **Predict first.** At 30 hidden layers, which of the three reach 0.8 validation accuracy in these
-# 4 epochs? **a)** all three; **b)** residual and BatchNorm; **c)** only residual; **d)** none of
-# them. Answer, run the cell, then move the slider to 30.
+# **Predict first.** You have seen the plain net stuck at chance from 10 layers on and the residual
+# net above 0.9 at every depth (section 5), and BN making an 8-layer net train from every
+# initialisation (the grid above). Now the BatchNorm net with 30 hidden layers, trained for the same
+# 4 epochs: **a)** it reaches 0.8 validation accuracy or more, like the residual net; **b)** it ends
+# well below 0.8, far behind the residual net; **c)** it diverges (its loss turns NaN). Answer, then
+# run the explorer and move its slider to 30.
 
 # %%
-answer = ...  # "a", "b", "c" or "d"
+answer = ...  # "a", "b" or "c"
 exercises.check("03.depth30_trains", answer)
 
 # %%
