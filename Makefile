@@ -1,25 +1,49 @@
 # Two commands for a newcomer: `make lab` (set up, open the course) and `make test` (set up, run every test).
 # Both create and reuse a local virtual environment in .venv.
+# `make lab` opens JupyterLab on your own copies of the notebooks (my-notebooks/, git-ignored);
+# `make reset NB=03` puts the course's version of 03 back (your copy is kept in my-notebooks/backups/).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 
-.PHONY: venv lab test lint notebooks benchmark repoint clean test-frontends test-browser test-colab colab-venv
+.PHONY: venv lab reset test lint notebooks benchmark repoint clean test-frontends test-browser test-colab colab-venv playground
+
+# torch, before everything else so that pip never picks the default (CUDA, several GB) build:
+# 1. a torch already installed, or a wheel this machine already offers to pip (its find-links), is
+#    taken as it is; 2. otherwise, on Linux, the CPU-only build from PyTorch's CPU wheel index
+#    (TORCH_INDEX); 3. on macOS and Windows PyPI's wheels are CPU builds already: step 5 takes one.
+# A CUDA build on purpose: `make venv TORCH_INDEX=https://download.pytorch.org/whl/cu126` (README).
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+TORCH_SPEC := $(shell sed -n 's/^ *"\(torch>=[0-9.]*\)",*$$/\1/p' pyproject.toml)
+define install_torch
+$(1) -c "import torch" 2>/dev/null \
+|| $(1) -m pip install -q --no-index --no-deps "$(TORCH_SPEC)" 2>/dev/null \
+|| [ "$$(uname -s)" != Linux ] \
+|| $(1) -m pip install -q "$(TORCH_SPEC)" --index-url $(TORCH_INDEX) \
+|| { echo "Could not install torch from $(TORCH_INDEX); set TORCH_INDEX (README, Install)" >&2; exit 1; }
+endef
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	# torch: take a wheel this machine already has (pip's find-links) if there is one, so no CUDA
-	# stack is pulled; otherwise this step does nothing and the next one installs an ordinary torch.
-	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q --no-index --no-deps torch 2>/dev/null || true
+	$(call install_torch,$(PY))
 	$(PY) -m pip install -q -e ".[lab,test]"
 	touch $(STAMP)
 
 venv: $(STAMP)
 
+# LAB_ARGS: more options for jupyter lab, e.g. LAB_ARGS="--no-browser --port=8899".
 lab: venv
-	$(VENV)/bin/jupyter lab notebooks/
+	$(PY) tools/lab.py $(LAB_ARGS)
+
+reset: venv
+	$(PY) tools/lab.py reset $(NB)
+
+# The course playground as a web page without code cells (Voilà), for projecting; a link may carry
+# a state: http://localhost:8866/?state=v1:data=spiral%26layers=4
+playground: venv
+	$(VENV)/bin/voila playground/playground.ipynb --port=8866
 
 test: venv lint
 	$(PY) -m pytest $(NBVAL) $(PYTEST_ARGS)
@@ -55,7 +79,7 @@ COLAB_VENV ?= .venv-colab
 COLAB_STAMP := $(COLAB_VENV)/.installed
 $(COLAB_STAMP): tests/colab/requirements.txt pyproject.toml
 	test -x $(COLAB_VENV)/bin/python || $(PYTHON) -m venv $(COLAB_VENV)
-	$(COLAB_VENV)/bin/python -c "import torch" 2>/dev/null || $(COLAB_VENV)/bin/python -m pip install -q --no-index --no-deps torch 2>/dev/null || true
+	$(call install_torch,$(COLAB_VENV)/bin/python)
 	$(COLAB_VENV)/bin/python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > $(COLAB_VENV)/course-deps.txt
 	$(COLAB_VENV)/bin/python -m pip install -q -r tests/colab/requirements.txt -r $(COLAB_VENV)/course-deps.txt
 	touch $(COLAB_STAMP)

@@ -201,15 +201,16 @@ def format_table(rows: list[dict]) -> str:
     check_items("rows", rows, dict, "dicts (from activation_table)")
     d0, span_title = "f'(0) autograd", "f' min..max"
     header = (f"{'activation':<11} {'range (measured)':<17} {'slide says':<13} "
-              f"{d0:>14}  {'slide':<10} {span_title:<12} {'formula ok':<10} erratum")
+              f"{d0:>14}  {'slide':<10} {span_title:<12} {'formula ok':<11} range ok")
     lines = [header, "-" * len(header)]
     for r in rows:
         slide_range = r["slide_range"] if not r["slide_range"].startswith("(not") else "-"
         at_zero = r["slide_at_zero"] if not r["slide_at_zero"].startswith("(not") else "-"
         span = f"{_fmt(r['derivative_min'])}..{_fmt(r['derivative_max'])}"
         ok = "yes" if r["derivative_error"] < 1e-6 else f"no ({r['derivative_error']:.2g})"
+        range_ok = "-" if slide_range == "-" else "yes" if r["range_ok"] else "NO"
         lines.append(
             f"{r['name']:<11} {r['range']:<17} {slide_range:<13} {_fmt(r['derivative_at_zero']):>14}"
-            f"  {at_zero:<10} {span:<12} {ok:<10} {r['erratum']}"
+            f"  {at_zero:<10} {span:<12} {ok:<11} {range_ok}"
         )
     return "\n".join(lines)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 
-from .checks import check_positive, check_type, checked
+from .checks import check_choice, check_positive, check_type, checked
 
 
 @checked
@@ -35,57 +36,127 @@ def collapse_linear(layers: Sequence[nn.Linear]) -> nn.Linear:
     return single
 
 
-@checked(scale="float+")
-def random_relu_features(x: torch.Tensor, width: int, seed: int = 0, scale: float = math.pi
-                         ) -> torch.Tensor:
-    """Hidden layer of ``width`` ReLU units with random weights and kinks spread over [-scale, scale]."""
-    if x.numel() == 0:
-        raise ValueError("x must hold at least one point, got an empty tensor")
-    check_positive("width", width, integer=True)
-    if x.ndim > 1 and x.shape[-1] != 1:
-        raise ValueError(f"x must hold one input per point, shape (n,) or (n, 1), got {tuple(x.shape)}")
-    g = torch.Generator().manual_seed(seed)
-    w = torch.randn(width, generator=g, dtype=torch.float64)
-    kinks = (torch.rand(width, generator=g, dtype=torch.float64) * 2 - 1) * scale
-    return torch.relu(w * (x.reshape(-1, 1).double() - kinks))
+@dataclass(frozen=True)
+class HingeNet:
+    """A one-hidden-layer ReLU network on a 1-D interval, unit by unit, with its fit to a target.
 
-
-@checked(n_points="int+")
-def fit_one_hidden_layer(fn: Callable[[np.ndarray], np.ndarray], width: int, *, low: float = -math.pi,
-                         high: float = math.pi, n_points: int = 2000, seed: int = 0) -> dict:
-    """Existence, made concrete: one hidden layer of random ReLUs, output layer by least squares.
-
-    Returns the grid, the target, the approximation and its maximum absolute error.
+    Hidden unit i computes relu(slopes[i] * (x - kinks[i])): zero on one side of its kink, a ramp
+    on the other (a "hinge"). The output is bias + sum_i weights[i] * hinge_i(x).
     """
+
+    x: np.ndarray
+    y: np.ndarray
+    y_hat: np.ndarray
+    kinks: np.ndarray
+    slopes: np.ndarray
+    weights: np.ndarray
+    bias: float
+
+    @property
+    def width(self) -> int:
+        """Number of hidden units."""
+        return len(self.kinks)
+
+    @property
+    def max_error(self) -> float:
+        """Largest |y_hat - y| on the grid."""
+        return float(np.abs(self.y_hat - self.y).max())
+
+    @property
+    def mse(self) -> float:
+        """Mean squared error on the grid."""
+        return float(np.mean((self.y_hat - self.y) ** 2))
+
+    def hinges(self) -> np.ndarray:
+        """Each unit's contribution weights[i] * relu(slopes[i] * (x - kinks[i])), shape (width, len(x))."""
+        ramps = np.maximum(self.slopes[:, None] * (self.x[None, :] - self.kinks[:, None]), 0.0)
+        return self.weights[:, None] * ramps
+
+    def kinks_inside(self) -> np.ndarray:
+        """The kinks in [x[0], x[-1]) (a unit whose kink is at the left end is a ramp over the whole grid)."""
+        return self.kinks[(self.kinks >= self.x[0]) & (self.kinks < self.x[-1])]
+
+
+def _grid(fn: Callable[[np.ndarray], np.ndarray], low: float, high: float, n_points: int):
+    """The interval as a float64 grid and the target on it."""
+    check_positive("n_points", n_points, integer=True)
     if not low < high:
         raise ValueError(f"low must be below high, got low={low}, high={high}")
-    x = torch.linspace(low, high, n_points, dtype=torch.float64)
-    y = torch.as_tensor(fn(x.numpy()), dtype=torch.float64)
-    H = random_relu_features(x, width, seed, scale=max(abs(low), abs(high)))
-    H = torch.cat([H, torch.ones(n_points, 1, dtype=torch.float64)], dim=1)  # output bias
-    coef = torch.linalg.lstsq(H, y.reshape(-1, 1), driver="gelsd").solution
-    y_hat = (H @ coef).squeeze(1)
-    return {"x": x.numpy(), "y": y.numpy(), "y_hat": y_hat.numpy(),
-            "max_error": float((y_hat - y).abs().max())}
+    if not callable(fn):
+        raise TypeError(f"fn must be a function of a NumPy array, got {type(fn).__name__}")
+    x = np.linspace(low, high, n_points)
+    return x, np.asarray(fn(x), dtype=float)
 
 
-@checked
-def train_one_hidden_layer(fn: Callable[[np.ndarray], np.ndarray], width: int, *,
-                           n_samples: int = 200, num_steps: int = 2000, lr: float = 0.01,
-                           activation: str = "tanh", seed: int = 0) -> dict:
-    """Learnability: train a one-hidden-layer net with full-batch Adam; max error on a dense grid."""
-    from .data import make_function_1d
-    from .models import MLP
-    from .training import fit, predict_scores
+def fit_hinges(fn: Callable[[np.ndarray], np.ndarray], width: int, *, kinks: str = "even",
+               low: float = -math.pi, high: float = math.pi, n_points: int = 400,
+               seed: int = 0) -> HingeNet:
+    """Build a width-``width`` ReLU layer and solve its output layer by least squares (no training).
 
-    X, y = make_function_1d(fn, n_samples=n_samples, seed=seed)
-    net = MLP(1, hidden=(width,), activation=activation, task="regression", seed=seed)
-    history = fit(net, (X, y), lr=lr, batch_size=n_samples, num_steps=num_steps, seed=seed)
-    x = torch.linspace(-math.pi, math.pi, 2000).reshape(-1, 1)
-    y_hat = predict_scores(net, x).double()
-    error = (y_hat - torch.as_tensor(fn(x[:, 0].double().numpy()))).abs().max()
-    return {"model": net, "history": history, "x": x[:, 0].numpy(), "y_hat": y_hat.numpy(),
-            "max_error": float(error)}
+    ``kinks="even"``: unit i is relu(x - k_i) with the kinks evenly spaced from ``low`` (the first
+    unit is a straight ramp over the whole interval); ``kinks="random"``: random slopes and kinks
+    spread uniformly over the interval. Least squares costs milliseconds.
+    """
+    check_positive("width", width, integer=True)
+    check_choice("kinks", kinks, ("even", "random"))
+    x, y = _grid(fn, low, high, n_points)
+    if kinks == "even":
+        k = np.linspace(low, high, width + 1)[:-1]
+        w = np.ones(width)
+    else:
+        rng = np.random.default_rng(seed)
+        w = rng.standard_normal(width)
+        k = rng.uniform(low, high, width)
+    H = np.maximum(w[None, :] * (x[:, None] - k[None, :]), 0.0)
+    H = np.concatenate([H, np.ones((len(x), 1))], axis=1)  # the output bias
+    coef = np.linalg.lstsq(H, y, rcond=None)[0]
+    return HingeNet(x, y, H @ coef, k, w, coef[:-1], float(coef[-1]))
+
+
+@dataclass(frozen=True)
+class TrainedHingeNet(HingeNet):
+    """A one-hidden-layer ReLU network trained by gradient descent, with its loss every few steps."""
+
+    steps: tuple[int, ...] = ()
+    losses: tuple[float, ...] = ()
+
+
+def train_hinges(fn: Callable[[np.ndarray], np.ndarray], width: int, *, num_steps: int = 3000,
+                 lr: float = 0.01, low: float = -math.pi, high: float = math.pi, n_points: int = 400,
+                 record_every: int = 20, seed: int = 0) -> TrainedHingeNet:
+    """Train nn.Linear(1, width) -> ReLU -> nn.Linear(width, 1) with full-batch Adam on the grid.
+
+    Every parameter is trained (kinks, slopes, output weights, bias) from PyTorch's default
+    initialisation, on the same points ``fit_hinges`` uses; the loss is the mean squared error.
+    """
+    check_positive("width", width, integer=True)
+    check_positive("num_steps", num_steps, integer=True)
+    check_positive("lr", lr)
+    check_positive("record_every", record_every, integer=True)
+    x, y = _grid(fn, low, high, n_points)
+    torch.manual_seed(seed)  # nn.Linear draws its initial weights from the global generator
+    net = nn.Sequential(nn.Linear(1, width), nn.ReLU(), nn.Linear(width, 1))
+    X = torch.as_tensor(x, dtype=torch.float32).reshape(-1, 1)
+    Y = torch.as_tensor(y, dtype=torch.float32).reshape(-1, 1)
+    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
+    steps, losses = [], []
+    for step in range(1, num_steps + 1):
+        optimizer.zero_grad()
+        loss = nn.functional.mse_loss(net(X), Y)
+        loss.backward()
+        optimizer.step()
+        if step % record_every == 0 or step == num_steps:
+            steps.append(step)
+            losses.append(loss.item())
+    with torch.no_grad():
+        y_hat = net(X).double().reshape(-1).numpy()
+        w = net[0].weight[:, 0].double().numpy()
+        b = net[0].bias.double().numpy()
+        c = net[2].weight[0].double().numpy()
+        bias = float(net[2].bias[0])
+    safe_w = np.where(w == 0, 1e-12, w)
+    # relu(w x + b) = relu(w (x - k)) with k = -b / w
+    return TrainedHingeNet(x, y, y_hat, -b / safe_w, w, c, bias, tuple(steps), tuple(losses))
 
 
 @checked

@@ -6,11 +6,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from torch import nn
 
+from . import style
 from .checks import (
     as_float_tensor,
     check_choice,
@@ -22,82 +24,145 @@ from .checks import (
 )
 from .data import Split
 from .models import build_mlp
-from .plots import plot_history
 from .training import History, fit, loss_function, task_of
 from .widgets import Cache, Explorer, selection_slider
 
 BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512, 1024)
 
 
+BUDGETS = ("equal epochs", "equal steps")
+
+
 class BatchSizeExplorer(Explorer):
-    """A batch-size slider that retrains the same model for the same number of epochs (cached) and
-    draws every size tried against epochs, optimizer steps and wall-clock seconds."""
+    """A batch-size slider, a budget switch (equal epochs or equal optimizer steps) and a "scale lr
+    with batch size" box: each setting retrains the same model (cached) and every batch size tried in
+    the current mode is drawn as validation accuracy against epochs, optimizer steps and seconds.
+
+    Equal steps means the number of steps that ``reference_batch`` takes in ``num_epochs`` epochs; the
+    title says what that costs a large batch (epochs and examples processed)."""
 
     @checked
     def __init__(self, data: Split, *, hidden=(64, 64), optimizer: str = "sgd", lr: float = 0.1,
-                 num_epochs: int = 10, batch_size: int = 32, batch_sizes=BATCH_SIZES, seed: int = 0):
+                 num_epochs: int = 10, batch_size: int = 32, batch_sizes=BATCH_SIZES,
+                 reference_batch: int = 32, budget: str = "equal epochs", scale_lr: bool = False,
+                 seed: int = 0):
         check_kind("batch_sizes", batch_sizes, "ints+")
         check_member("batch_size", batch_size, batch_sizes, "batch_sizes")
         check_choice("optimizer", optimizer, ("sgd", "momentum", "adam", "adamw"))
         check_type("data", data, Split, "a course_lib.data.Split")
         check_positive("lr", lr)
         check_positive("num_epochs", num_epochs, integer=True)
+        check_positive("reference_batch", reference_batch, integer=True)
+        if budget not in BUDGETS:
+            raise ValueError(f"budget must be one of {BUDGETS}, got {budget!r}")
         self.data = data
         self.settings = dict(hidden=tuple(hidden), optimizer=optimizer, lr=lr, num_epochs=num_epochs,
-                             seed=seed)
+                             reference_batch=reference_batch, seed=seed)
+        self.reference_steps = num_epochs * steps_per_epoch(len(data.X_train), reference_batch)
         self.cache = Cache(self._train)
-        self.tried: list[int] = []
+        self.tried: list[tuple[int, str, bool]] = []
+        self.colors = style.SeriesColors(order=[int(b) for b in batch_sizes])
         slider = selection_slider("batch_size", list(batch_sizes), batch_size)
-        super().__init__({"batch_size": slider}, self._draw_batch, min_height="330px",
-                         title=f"{optimizer.upper()}, lr {lr:g}, {num_epochs} epochs")
+        toggle = W.ToggleButtons(options=list(BUDGETS), value=budget, description="budget",
+                                 style={"description_width": "initial"})
+        box = W.Checkbox(value=scale_lr, indent=False, layout=W.Layout(width="380px"),
+                         description=f"scale lr with batch size (lr {lr:g} × batch/{reference_batch})")
+        super().__init__({"batch_size": slider, "budget": toggle, "scale_lr": box}, self._draw_batch,
+                         min_height="470px",
+                         title=f"{optimizer.upper()}, lr {lr:g}, {num_epochs} epochs or "
+                               f"{self.reference_steps} steps (what batch {reference_batch} takes in "
+                               f"{num_epochs} epochs)")
 
-    def _train(self, batch_size: int) -> History:
-        """Train a fresh, identically initialised model with this batch size."""
+    def lr_for(self, batch_size: int, scale_lr: bool) -> float:
+        """The learning rate of a run: the base lr, or scaled linearly with the batch size."""
+        s = self.settings
+        return s["lr"] * batch_size / s["reference_batch"] if scale_lr else s["lr"]
+
+    def _train(self, key: tuple[int, str, bool]) -> History:
+        """Train a fresh, identically initialised model with this batch size, budget and lr rule."""
+        batch_size, budget, scale_lr = key
         s = self.settings
         model = build_mlp(self.data, hidden=s["hidden"], seed=s["seed"])
-        return fit(model, self.data, optimizer=s["optimizer"], lr=s["lr"], batch_size=batch_size,
-                   num_epochs=s["num_epochs"], seed=s["seed"])
+        if budget == "equal epochs":
+            size = {"num_epochs": s["num_epochs"]}
+        else:
+            epochs = self.reference_steps / steps_per_epoch(len(self.data.X_train), batch_size)
+            size = {"num_steps": self.reference_steps, "eval_every": max(1, round(epochs / 20))}
+        return fit(model, self.data, optimizer=s["optimizer"], lr=self.lr_for(batch_size, scale_lr),
+                   batch_size=batch_size, seed=s["seed"], **size)
 
-    def preload(self, batch_sizes) -> None:
+    def run(self, batch_size: int, budget: str = "equal epochs", scale_lr: bool = False) -> History:
+        """The (cached) History of one setting."""
+        return self.cache((int(batch_size), budget, bool(scale_lr)))
+
+    def preload(self, batch_sizes, budget: str = "equal epochs", scale_lr: bool = False) -> None:
         """Train these batch sizes now (cached, no drawing), so the first figure overlays them."""
         for b in batch_sizes:
-            self.cache(int(b))
-            if int(b) not in self.tried:
-                self.tried.append(int(b))
+            key = (int(b), budget, bool(scale_lr))
+            self.cache(key)
+            if key not in self.tried:
+                self.tried.append(key)
 
-    def _draw_batch(self, batch_size: int):
-        """Train (or recall) this batch size, then draw every size tried so far."""
-        history = self.cache(batch_size)
-        if batch_size in self.tried:
-            self.tried.remove(batch_size)
-        self.tried.append(batch_size)
-        runs = {f"batch {b}": self.cache.store[b] for b in sorted(self.tried)}
-        fig = plot_batch_runs(runs, current=f"batch {batch_size}")
-        return fig, {"batch_size": batch_size, "history": history, "tried": list(self.tried)}
+    def cost(self, batch_size: int, budget: str) -> tuple[int, float, int]:
+        """(optimizer steps, epochs, examples processed) of one batch size under a budget."""
+        n = len(self.data.X_train)
+        per_epoch = steps_per_epoch(n, batch_size)
+        if budget == "equal epochs":
+            steps = self.settings["num_epochs"] * per_epoch
+        else:
+            steps = self.reference_steps
+        return steps, steps / per_epoch, round(steps / per_epoch * n)  # the last batch of an epoch is smaller
+
+    def _draw_batch(self, batch_size: int, budget: str, scale_lr: bool):
+        """Train (or recall) this setting, then draw every batch size tried in this mode."""
+        key = (int(batch_size), budget, bool(scale_lr))
+        history = self.cache(key)
+        if key in self.tried:
+            self.tried.remove(key)
+        self.tried.append(key)
+        sizes = sorted(b for b, m, sc in self.tried if (m, sc) == (budget, bool(scale_lr)))
+        runs = {b: self.cache.store[(b, budget, bool(scale_lr))] for b in sizes}
+        steps, epochs, examples = self.cost(batch_size, budget)
+        lr = self.lr_for(batch_size, scale_lr)
+        headline = (f"batch {batch_size}, lr {lr:g}: {steps} steps = {epochs:.3g} epochs "
+                    f"({examples:,} examples), ")
+        headline += ("diverged" if history.diverged else f"val accuracy {history.final():.2f}")
+        fig = plot_batch_runs(runs, current=batch_size, colors=self.colors, title=headline)
+        return fig, {"batch_size": batch_size, "budget": budget, "scale_lr": bool(scale_lr), "lr": lr,
+                     "history": history, "steps": steps, "epochs": epochs, "examples": examples,
+                     "tried": [b for b in sizes]}
 
 
 @checked
-def plot_batch_runs(runs: dict[str, History], current: str | None = None):
-    """Validation loss of each run against epochs, optimizer steps and seconds (three panels)."""
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.7), sharey=True)
+def plot_batch_runs(runs: dict[int, History], current: int | None = None, *,
+                    colors: style.SeriesColors | None = None, title: str | None = None):
+    """Validation accuracy of each batch size against epochs, optimizer steps and seconds (three
+    panels); the current one bold, a diverged run marked and labelled diverged."""
+    colors = colors or style.SeriesColors(order=sorted(runs))
+    fig, axes = plt.subplots(1, 3, figsize=style.figsize(4.6), sharey=True)
     for ax, x in zip(axes, ("epoch", "step", "time"), strict=True):
-        plot_history(runs, ax=ax, x=x, validation=False, key="loss")
-        for line in ax.get_lines():
-            bold = current is not None and line.get_label().startswith(current + " ")
-            line.set_linewidth(2.8 if bold else 1.3)
-            line.set_alpha(1.0 if bold or current is None else 0.6)
-        if ax is not axes[0]:
-            ax.get_legend().remove()
-            ax.set_ylabel("")
+        for b in sorted(runs):
+            h = runs[b]
+            xs = {"epoch": h.epochs, "step": h.epoch_steps, "time": h.epoch_time}[x][:len(h.val_metric)]
+            bold = b == current
+            label = f"batch {b}" + (" (diverged)" if h.diverged else "")
+            ax.plot(xs, h.val_metric, color=colors(b), ls=style.linestyle(colors.index(b)),
+                    lw=3.2 if bold else 1.6, alpha=1.0 if bold or current is None else 0.7,
+                    label=label)
+            if h.diverged:
+                end = {"epoch": h.num_epochs or 1, "step": max(h.num_steps, 1),
+                       "time": h.wall_time}[x]
+                ax.plot([end], [0.5], marker="X", ms=13, color=colors(b), mec="black", ls="none")
+        ax.set_xlabel({"epoch": "epoch", "step": "optimizer steps (log)", "time": "seconds"}[x])
+        ax.set_title({"epoch": "per epoch", "step": "per step", "time": "per second"}[x])
         if x == "step":
             ax.set_xscale("log")
-    axes[0].set_ylabel("training loss")
-    axes[0].get_legend().remove()
-    fig.legend(*axes[0].get_legend_handles_labels(), fontsize=8, loc="outside right upper")
-    if current in runs:
-        h = runs[current]
-        fig.suptitle(f"{current}: {h.num_steps} steps in {h.wall_time:.2f} s, "
-                     f"val accuracy {h.final():.3f}", fontsize=12)
+    axes[0].set_ylabel("validation accuracy")
+    axes[0].set_ylim(0, 1.0)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 4))
+    if title:
+        fig.suptitle(title)
     return fig
 
 
@@ -153,18 +218,20 @@ def gradient_noise(model: nn.Module, X, y, batch_sizes=(4, 8, 16, 32, 64, 128, 2
 def plot_gradient_noise(result: GradientNoise, ax=None):
     """Noise against batch size on log-log axes, with the 1/B theory and the signal ‖g‖²."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.5, 3.8))
-    ax.loglog(result.batch_sizes, result.noise, "o-", label="measured E‖g_B − g‖²")
-    ax.loglog(result.batch_sizes, result.theory, "--", color="0.4", label="theory tr(Σ)/B·(N−B)/(N−1)")
-    ax.axhline(result.full_norm_sq, color="C3", lw=1.2, label="signal ‖g‖² (full-batch gradient)")
+        _, ax = plt.subplots(figsize=style.figsize(4.2))
+    ax.loglog(result.batch_sizes, result.noise, "o-", color=style.color(0), label="measured E‖g_B − g‖²")
+    ax.loglog(result.batch_sizes, result.theory, "--", color="0.35", label="theory tr(Σ)/B·(N−B)/(N−1)")
+    ax.axhline(result.full_norm_sq, color=style.color(1), ls="-.", lw=2,
+               label="signal ‖g‖² (full-batch gradient)")
     cross = noise_crossing(result)
     if cross is not None:
-        ax.axvline(cross, color="C3", ls=":", lw=1)
-        ax.annotate(f"noise < signal\nfrom B = {cross}", (cross, result.full_norm_sq), xytext=(8, 12),
-                    textcoords="offset points", fontsize=9, color="C3")
+        ax.axvline(cross, color=style.color(1), ls=":", lw=1.5)
+        ax.annotate(f"noise < signal\nfrom B = {cross}", (cross, result.full_norm_sq), xytext=(10, 14),
+                    textcoords="offset points", fontsize=style.MIN_FONT_PT + 1, color=style.color(1))
     ax.set_xlabel("batch size B")
     ax.set_ylabel("squared gradient size")
-    ax.legend(fontsize=9, loc="lower left")
+    ax.set_title("gradient noise against batch size")
+    style.legend_outside(ax, "right")
     return ax
 
 
@@ -215,7 +282,10 @@ def equal_epochs_vs_steps(data: Split, *, small: int = 16, large: int = 512, num
 
     def run(batch_size, seed, **budget):
         model = build_mlp(data, hidden=hidden, seed=seed)
-        h = fit(model, data, optimizer="sgd", lr=lr, batch_size=batch_size, seed=seed, **budget)
+        per_epoch = steps_per_epoch(len(data.X_train), batch_size)
+        epochs = budget.get("num_epochs") or budget["num_steps"] / per_epoch
+        h = fit(model, data, optimizer="sgd", lr=lr, batch_size=batch_size, seed=seed,
+                eval_every=max(1, int(epochs)), **budget)  # only the final accuracy is compared
         return h, h.final()
 
     for seed in seeds:
@@ -290,18 +360,23 @@ def steps_per_epoch(num_samples: int, batch_size: int) -> int:
 
 @checked
 def plot_budget_comparison(result: BudgetComparison, small: int = 16, large: int = 512, ax=None):
-    """Bars of mean validation accuracy: small batch, large batch at equal epochs, at equal steps."""
+    """Bars of mean validation accuracy (with every seed as a dot): small batch, large batch at equal
+    epochs, at equal steps."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.6))
+        _, ax = plt.subplots(figsize=style.figsize(4.0))
     means = result.means()
     labels = [f"batch {small}\n{result.steps['small']} steps",
-              f"batch {large}\nsame epochs\n{result.steps['large_equal_epochs']} steps",
-              f"batch {large}\nsame steps\n{result.steps['large_equal_steps']} steps"]
-    bars = ax.bar(labels, list(means.values()), color=["C0", "C3", "C2"])
-    for bar, value in zip(bars, means.values(), strict=True):
-        ax.text(bar.get_x() + bar.get_width() / 2, value + 0.01, f"{value:.3f}", ha="center")
-    ax.set_ylim(0, 1.08)
+              f"batch {large}, same epochs\n{result.steps['large_equal_epochs']} steps",
+              f"batch {large}, same steps\n{result.steps['large_equal_steps']} steps"]
+    per_seed = [result.small, result.large_equal_epochs, result.large_equal_steps]
+    bars = ax.bar(labels, list(means.values()), color=[style.color(0), style.color(1), style.color(2)],
+                  alpha=0.85)
+    for i, (bar, value) in enumerate(zip(bars, means.values(), strict=True)):
+        ax.plot([i] * len(per_seed[i]), per_seed[i], "o", color="black", ms=6)
+        ax.text(bar.get_x() + bar.get_width() / 2, value / 2, f"{value:.2f}", ha="center",
+                color="white", fontweight="bold", fontsize=style.MIN_FONT_PT + 3)
+    ax.set_ylim(0, 1.05)
     seeds = len(result.small)
     ax.set_ylabel("validation accuracy")
-    ax.set_title(f"mean of {seeds} seed{'s' if seeds > 1 else ''}", fontsize=10)
+    ax.set_title(f"mean of {seeds} seed{'s' if seeds > 1 else ''} (dots: each seed)")
     return ax

@@ -8,19 +8,19 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 from torch import nn
 
+from . import style
 from .checks import check_positive, check_range, check_type, checked
 from .data import Split
 from .models import MLP
-from .plots import plot_history
+from .plots import plain_log_ticks
 from .training import History, fit
-from .widgets import Explorer
 
 
 class BatchNorm(nn.Module):
@@ -148,11 +148,21 @@ class Grid:
 
     lrs: tuple[float, ...]
     init_scales: tuple[float, ...]
-    accuracy: dict[str, np.ndarray]  # label -> (len(init_scales), len(lrs)); 0 where it diverged
+    accuracy: dict[str, np.ndarray]  # label -> (len(init_scales), len(lrs)); nan where it diverged
 
     def wins(self, label: str, threshold: float = 0.8) -> int:
-        """How many settings reach ``threshold`` validation accuracy."""
-        return int((self.accuracy[label] >= threshold).sum())
+        """How many settings reach ``threshold`` validation accuracy (a diverged run never does)."""
+        return int((np.nan_to_num(self.accuracy[label], nan=-1.0) >= threshold).sum())
+
+    def diverged(self, label: str) -> int:
+        """How many settings diverged."""
+        return int(np.isnan(self.accuracy[label]).sum())
+
+    def summary(self, threshold: float = 0.8) -> str:
+        """One line per label: settings that reach ``threshold``, and settings that diverged."""
+        return "\n".join(f"{label:<11} {self.wins(label, threshold):>2}/{acc.size} settings reach "
+                         f"{threshold:g} validation accuracy, {self.diverged(label):>2}/{acc.size} diverged"
+                         for label, acc in self.accuracy.items())
 
 
 @checked
@@ -176,47 +186,41 @@ def lr_init_grid(data: Split, lrs: Sequence[float], init_scales: Sequence[float]
                                seed=seed)
                 h = fit(model, data, optimizer=optimizer, lr=lr, num_epochs=num_epochs,
                         batch_size=batch_size, seed=seed)
-                grid[i, j] = 0.0 if h.diverged else h.final("val_metric")
+                grid[i, j] = np.nan if h.diverged else h.final("val_metric")
         accuracy[label] = grid
     return Grid(tuple(lrs), tuple(init_scales), accuracy)
 
 
 @checked(threshold="unit")
 def plot_grid(grid: Grid, *, threshold: float = 0.8):
-    """Side-by-side heatmaps of validation accuracy (rows: init scale, columns: learning rate)."""
+    """Side-by-side heatmaps of validation accuracy (rows: init scale, columns: learning rate).
+
+    A diverged run is a hatched grey cell labelled "diverged", not a low accuracy.
+    """
     labels = list(grid.accuracy)
-    fig, axes = plt.subplots(1, len(labels), figsize=(4.2 * len(labels) + 1, 3.6))
+    fig, axes = plt.subplots(1, len(labels), figsize=style.figsize(4.0), sharey=True)
     axes = np.atleast_1d(axes)
+    cmap = plt.get_cmap("viridis").with_extremes(bad="#DDDDDD")
     for ax, label in zip(axes, labels, strict=True):
         acc = grid.accuracy[label]
-        im = ax.imshow(acc, vmin=0, vmax=1, cmap="viridis", origin="lower", aspect="auto")
+        im = ax.imshow(np.ma.masked_invalid(acc), vmin=0, vmax=1, cmap=cmap, origin="lower", aspect="auto")
         for (i, j), v in np.ndenumerate(acc):
-            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=9,
-                    color="black" if v > 0.6 else "white")
+            if np.isnan(v):
+                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="//", edgecolor="grey",
+                                       lw=0))
+                ax.text(j, i, "diverged", ha="center", va="center", fontsize=style.MIN_FONT_PT, color="black",
+                        rotation=90)
+            else:
+                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=style.MIN_FONT_PT,
+                        color="black" if v > 0.6 else "white")
         ax.set_xticks(range(len(grid.lrs)), [f"{lr:g}" for lr in grid.lrs])
         ax.set_yticks(range(len(grid.init_scales)), [f"{s:g}" for s in grid.init_scales])
         ax.set_xlabel("learning rate")
-        ax.set_ylabel("init scale (× PyTorch default)")
-        ax.set_title(f"{label}: {grid.wins(label, threshold)}/{acc.size} reach {threshold}")
+        ax.set_title(f"{label}: {grid.wins(label, threshold)}/{acc.size} reach {threshold:g}")
         ax.grid(False)
-    fig.colorbar(im, ax=axes, label="validation accuracy", shrink=0.9)
+    axes[0].set_ylabel("init scale\n(× PyTorch default)")
+    fig.colorbar(im, ax=axes, label="validation accuracy", shrink=0.9, fraction=0.04, pad=0.02)
     return fig
-
-
-@checked
-def grid_explorer(grid: Grid, threshold: float = 0.8) -> Explorer:
-    """A "threshold" slider over the grid's heatmaps: redraws and recounts, never retrains."""
-    check_type("grid", grid, Grid, "a course_lib.batchnorm.Grid")
-    check_range("threshold", threshold, 0.0, 1.0)
-    slider = W.FloatSlider(value=threshold, min=0.5, max=0.95, step=0.05, description="threshold",
-                           continuous_update=True)
-
-    def draw(threshold: float):
-        fig = plot_grid(grid, threshold=threshold)
-        return fig, {label: grid.wins(label, threshold) for label in grid.accuracy}
-
-    return Explorer({"threshold": slider}, draw, min_height="300px",
-                    title="Settings that reach the validation-accuracy threshold")
 
 
 class InputMoments:
@@ -251,11 +255,15 @@ class InputMoments:
         return (change / s[:-1].mean(1).clamp_min(1e-12)).numpy()
 
 
+SHIFT_ARMS = ("without BN, He init", "with BN", "BN + injected shift")
+
+
 @checked
-def covariate_shift_experiment(data: Split, *, lr: float = 0.1, init_scale: float = 1.0,
+def covariate_shift_experiment(data: Split, *, lr: float = 0.02, init_scale: float = 1.0,
                                num_epochs: int = 5, batch_size: int = 64, depth: int = 8,
                                layer: int = 5, seed: int = 0) -> dict[str, tuple[History, np.ndarray]]:
-    """Train without BN, with BN, and with BN + injected shift; record the input shift of one layer.
+    """Train without BN (He init, so that it trains), with BN, and with BN + injected shift (both at
+    PyTorch's default init); record how far the input of hidden layer ``layer`` moves per step.
 
     Returns {label: (History, per-step change of the input moments of hidden layer ``layer``)}.
     """
@@ -263,10 +271,9 @@ def covariate_shift_experiment(data: Split, *, lr: float = 0.1, init_scale: floa
     if layer > depth:
         raise ValueError(f"layer must be <= depth={depth}, got {layer}")
     runs = {}
-    for label, batch_norm, noise in (("without BN", False, False), ("with BN", True, False),
-                                     ("BN + injected shift", True, True)):
+    for label, batch_norm, noise in zip(SHIFT_ARMS, (False, True, True), (False, False, True), strict=True):
         model = bn_mlp(data, depth=depth, batch_norm=batch_norm, noise=noise,
-                       init_scale=init_scale, seed=seed)
+                       init="default" if batch_norm else "he", init_scale=init_scale, seed=seed)
         recorder = InputMoments(model.body[layer - 1].linear)
         h = fit(model, data, optimizer="momentum", lr=lr, num_epochs=num_epochs,
                 batch_size=batch_size, seed=seed)
@@ -279,21 +286,29 @@ def covariate_shift_experiment(data: Split, *, lr: float = 0.1, init_scale: floa
 def plot_covariate_shift(runs: dict[str, tuple[History, np.ndarray]], *, smooth: int = 10):
     """Validation accuracy per epoch (left) and how far the layer's input moves per step (right)."""
     check_positive("smooth", smooth, integer=True)
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4))
-    plot_history({k: h for k, (h, _) in runs.items()}, axes[0], key="metric")
-    axes[0].set_ylim(0, 1)
-    axes[0].set_ylabel("accuracy")
-    axes[0].xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes[0].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)
+    colors = style.SeriesColors(runs)
+    fig, axes = plt.subplots(1, 2, figsize=style.figsize(4.4))
     kernel = np.ones(smooth) / smooth
-    for i, (label, (_, change)) in enumerate(runs.items()):
+    for label, (h, change) in runs.items():
+        line = colors.style(label)
+        axes[0].plot(h.epochs[:len(h.val_metric)], h.val_metric, label=label, **line)
+        if h.diverged:
+            style.mark_diverged(axes[0], h.epochs[-1] if h.epochs else 0, None, color=line["color"],
+                                text=f"{label}: diverged")
         if len(change) >= smooth:
-            axes[1].plot(np.convolve(change, kernel, mode="valid"), color=f"C{i}", label=label)
+            axes[1].plot(np.convolve(change, kernel, mode="valid"), color=line["color"], ls=line["ls"],
+                         label=label)
+    axes[0].set_ylim(0, 1)
+    axes[0].set_xlabel("epoch")
+    axes[0].set_ylabel("validation accuracy")
+    axes[0].set_title("validation accuracy")
+    axes[0].xaxis.set_major_locator(MaxNLocator(integer=True))
     axes[1].set_yscale("log")
+    plain_log_ticks(axes[1])
     axes[1].set_xlabel("optimizer step")
-    axes[1].set_ylabel("input shift per step (relative)")
-    axes[1].set_title(f"{smooth}-step moving average", fontsize=10)
-    axes[1].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)
+    axes[1].set_ylabel("relative change per step")
+    axes[1].set_title(f"how far the inputs move ({smooth}-step average)")
+    style.legend_outside(axes[1], "below", ncol=3)
     return fig
 
 

@@ -211,3 +211,32 @@ def _starts_like_zip(path: Path) -> bool:
     """True when the file begins with a zip header (what torch.save writes)."""
     with open(path, "rb") as f:
         return f.read(4) == b"PK\x03\x04"
+
+
+class _RunsCode:
+    """An object whose unpickling calls a function: exactly what ``weights_only=True`` refuses."""
+
+    def __reduce__(self):
+        return (print, ("this would have run while loading!",))
+
+
+def safety_demo(model: MLP, folder: str | os.PathLike) -> dict[str, str]:
+    """What ``load_checkpoint`` says about three broken files, written to ``folder`` from ``model``:
+    one holding pickled code, one cut short, and a good one loaded into a narrower architecture.
+
+    Returns {file name: the CheckpointError's message}, for notebook 05 to print.
+    """
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be a course_lib.models.MLP, got {type(model).__name__}")
+    folder = Path(folder)
+    good = save_checkpoint(model, folder / "backbone.pt", meta={"note": "a good file"})
+    torch.save({"state_dict": model.state_dict(), "gift": _RunsCode()}, folder / "pickled_code.pt")
+    (folder / "truncated.pt").write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    narrower = MLP(**{**model.config, "hidden": tuple(h // 2 for h in model.config["hidden"])})
+    messages = {}
+    for name, into in (("pickled_code.pt", None), ("truncated.pt", None), ("backbone.pt", narrower)):
+        try:
+            load_checkpoint(folder / name, into)
+        except CheckpointError as error:
+            messages[name] = str(error)
+    return messages

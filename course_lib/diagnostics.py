@@ -12,6 +12,7 @@ import torch
 from matplotlib.ticker import MaxNLocator
 from torch import nn
 
+from . import style
 from .activations import ACTIVATIONS, TRAINABLE_ACTIVATIONS, derivative
 from .checks import (
     as_float_tensor,
@@ -25,6 +26,7 @@ from .checks import (
 from .data import Split
 from .initialization import INITS
 from .models import MLP
+from .plots import plain_log_ticks
 from .resnet import residual_mlp
 from .training import fit, loss_function, task_of
 from .widgets import Cache, Explorer, selection_slider
@@ -71,27 +73,47 @@ def gradient_ratio(norms: dict[str, float] | Sequence[float]) -> float:
 
 @checked
 def deep_mlp(data: Split, depth: int, activation: str = "relu", init: str = "default", *,
-             width: int = 64, residual: bool = False, batch_norm: bool = False, seed: int = 0) -> MLP:
-    """An MLP of ``depth`` hidden layers of ``width`` units sized for ``data`` (residual: He blocks)."""
+             width: int = 64, residual: bool = False, pre_activation: bool = False,
+             batch_norm: bool = False, seed: int = 0) -> MLP:
+    """An MLP of ``depth`` hidden layers of ``width`` units sized for ``data`` (residual: He blocks).
+
+    ``pre_activation`` (with ``residual``) uses identity-mapping blocks x + F(x) instead of relu(x + F(x)).
+    """
     check_type("data", data, Split, "a course_lib.data.Split")
     check_positive("depth", depth, integer=True)
     check_positive("width", width, integer=True)
     check_choice("activation", activation, TRAINABLE_ACTIVATIONS)
     check_choice("init", init, INITS)
+    if pre_activation and not residual:
+        raise ValueError("pre_activation=True needs residual=True (it is a kind of residual block)")
+    extra = {"pre_activation": True} if pre_activation else {}
     build = residual_mlp if residual else MLP
     return build(data.in_features, data.out_features, hidden=(width,) * depth, activation=activation,
-                 task=data.task, init=init, batch_norm=batch_norm, seed=seed)
+                 task=data.task, init=init, batch_norm=batch_norm, seed=seed, **extra)
 
 
 @checked
 def gradient_flow(data: Split, depth: int, activation: str = "relu", init: str = "default", *,
-                  width: int = 64, residual: bool = False, batch_size: int = 256,
-                  seed: int = 0) -> list[float]:
+                  width: int = 64, residual: bool = False, pre_activation: bool = False,
+                  batch_size: int = 256, seed: int = 0) -> list[float]:
     """Per-layer weight-gradient norms at initialisation of a deep MLP on the first training batch."""
     check_positive("batch_size", batch_size, integer=True)
-    model = deep_mlp(data, depth, activation, init, width=width, residual=residual, seed=seed)
+    model = deep_mlp(data, depth, activation, init, width=width, residual=residual,
+                     pre_activation=pre_activation, seed=seed)
     norms = layer_grad_norms(model, data.X_train[:batch_size], data.y_train[:batch_size])
     return list(norms.values())
+
+
+def layer_factor(norms: Sequence[float]) -> float:
+    """The average factor by which the gradient norm shrinks per hidden layer, input side to last hidden.
+
+    The geometric mean of ‖∇W_k‖ / ‖∇W_k+1‖ over the hidden layers (the output layer left out):
+    about √(1/6) ≈ 0.41 for ReLU under PyTorch's default init, about 1 under He init.
+    """
+    values = np.asarray(norms, dtype=float)[:-1]
+    if len(values) < 2 or (values <= 0).any():
+        raise ValueError(f"norms must hold at least three positive values, got {list(norms)}")
+    return float((values[0] / values[-1]) ** (1 / (len(values) - 1)))
 
 
 VANISHES_BELOW, FLOWS_ABOVE = 1e-4, 1e-2  # gradient ratios: the verdicts' boundaries
@@ -119,6 +141,19 @@ def flow_ratios(data: Split, depth: int, activations: Sequence[str],
 
 
 @checked
+def flow_table(ratios: dict[str, Sequence[float]], inits: Sequence[str], *, depth: int) -> str:
+    """A text table of first/last ratios, each with its verdict word (flows, weakens, vanishes)."""
+    for act, r in ratios.items():
+        check_same_length("inits", inits, f"ratios[{act!r}]", r)
+    low, high = (f"{b:.0e}".replace("e-0", "e-") for b in (VANISHES_BELOW, FLOWS_ABOVE))
+    lines = [f"first/last: flows above {high}, weakens between {low} and {high}, vanishes below {low}", "",
+             f"{f'depth {depth}':<10}" + "".join(f"{init + ' init':<20}" for init in inits)]
+    for act, r in ratios.items():
+        lines.append(f"{act:<10}" + "".join(f"{f'{x:.0e} ' + flow_verdict(x).split()[0]:<20}" for x in r))
+    return "\n".join(lines)
+
+
+@checked
 def init_effect(ratios: dict[str, Sequence[float]]) -> dict[str, list[str]]:
     """Group activations: gradients vanish under every init, flow under every init, or the init decides."""
     groups: dict[str, list[str]] = {"vanishes under every init": [], "flows under every init": [],
@@ -131,22 +166,38 @@ def init_effect(ratios: dict[str, Sequence[float]]) -> dict[str, list[str]]:
 
 
 @checked
-def plot_gradient_flow(curves: dict[str, Sequence[float]], ax=None, *, title: str | None = None):
-    """Gradient norm against layer (1 = input side), log scale, one line per label."""
+def plot_gradient_flow(curves: dict[str, Sequence[float]], ax=None, *, title: str | None = None,
+                       colors: style.SeriesColors | None = None, legend: bool = True):
+    """Gradient norm against layer (1 = input side), log scale, one line (colour, style, marker) per label."""
     if ax is None:
-        _, ax = plt.subplots()
+        _, ax = plt.subplots(figsize=style.figsize(4.0))
+    colors = style.SeriesColors(curves) if colors is None else colors
     for label, norms in curves.items():
         norms = np.asarray(norms, dtype=float)
-        ax.plot(np.arange(1, len(norms) + 1), np.maximum(norms, 1e-30), marker="o", ms=3,
-                label=label)
+        ax.plot(np.arange(1, len(norms) + 1), np.maximum(norms, 1e-30), ms=5, label=label,
+                **colors.style(label))
     ax.set_yscale("log")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("layer (1 = input side, last = output layer)")
+    ax.set_xlabel("layer (1 = input side)")
     ax.set_ylabel("‖∂loss/∂W‖ at initialisation")
-    if title:
-        ax.set_title(title)
-    ax.legend(loc="best", fontsize=9)
+    ax.set_title(title or "gradient norm per layer")
+    if legend:
+        style.legend_outside(ax, "right")
     return ax
+
+
+@checked
+def plot_flow_panels(panels: dict[str, dict[str, Sequence[float]]]):
+    """One gradient-flow panel per title, side by side, sharing the y-axis and one legend."""
+    fig, axes = plt.subplots(1, len(panels), figsize=style.figsize(4.2), sharey=True, squeeze=False)
+    labels = list(dict.fromkeys(label for curves in panels.values() for label in curves))
+    colors = style.SeriesColors(labels)
+    for ax, (title, curves) in zip(axes[0], panels.items(), strict=True):
+        plot_gradient_flow(curves, ax, title=title, colors=colors, legend=False)
+    for ax in axes[0][1:]:
+        ax.set_ylabel("")
+    style.legend_outside(axes[0][-1], "right")
+    return fig
 
 
 @checked
@@ -255,18 +306,18 @@ def draw_gradient_flow(data: Split, depth: int, activation: str, init: str, resi
     """The gradient-flow chart of one setting; returns (figure, state with the norms and ratio)."""
     norms = gradient_flow(data, depth, activation, init, residual=residual)
     ratio = gradient_ratio(norms)
-    fig, ax = plt.subplots(figsize=(7.5, 3.6))
-    label = f"{activation}, {init} init" + (", residual" if residual else "")
-    plot_gradient_flow({label: norms}, ax,
-                       title=f"depth {depth} (+ output layer): ‖∇W first‖ / ‖∇W last‖ = {ratio:.1e}")
+    fig, ax = plt.subplots(figsize=style.figsize(4.0))
+    label = f"{activation}, {init} init" + (", skips" if residual else "")
+    plot_gradient_flow({label: norms}, ax, legend=False,
+                       title=f"{depth} hidden layers: first / last = {ratio:.1e}, {flow_verdict(ratio)}")
     low, high = flow_ylim(norms)
     values = np.asarray(norms, dtype=float)
     underflow = np.flatnonzero(values <= 0)
     if underflow.size:  # a norm of exactly 0 has no place on a log axis: mark it at the bottom
-        ax.plot(underflow + 1, np.full(underflow.size, low * 1.5), "v", color="C3", ms=7,
-                label="gradient exactly 0 (underflow)")
-        ax.legend(loc="best", fontsize=9)
+        ax.plot(underflow + 1, np.full(underflow.size, low * 1.5), "v", color=style.DIVERGED_COLOR, ms=8,
+                ls="none", label="exactly 0 (underflow)")
     ax.set_ylim(low, high)
+    style.legend_outside(ax, "right")
     return fig, {"norms": norms, "ratio": ratio, "depth": depth, "activation": activation,
                  "init": init, "residual": residual, "ylim": (low, high)}
 
@@ -307,20 +358,25 @@ def gradient_flow_explorer(data: Split, depth: int = 20, activation: str = "sigm
 @checked
 def plot_dead_units(result: DeadUnits):
     """Dead fraction (left) and validation accuracy (right) against learning rate, per activation."""
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
-    for i, name in enumerate(result.dead):
+    fig, axes = plt.subplots(1, 2, figsize=style.figsize(4.0))
+    colors = style.SeriesColors(result.dead)
+    for name in result.dead:
+        line = colors.style(name)
         for ax, values in zip(axes, (result.dead[name], result.val_accuracy[name]), strict=True):
-            mean = values.mean(0)
-            ax.plot(result.lrs, mean, "o-", color=f"C{i}", label=name)
-            ax.fill_between(result.lrs, values.min(0), values.max(0), color=f"C{i}", alpha=0.2)
+            ax.plot(result.lrs, np.nanmean(values, 0), label=name, **line)
+            if len(values) > 1:
+                ax.fill_between(result.lrs, np.nanmin(values, 0), np.nanmax(values, 0), color=line["color"],
+                                alpha=0.2)
     for ax in axes:
         ax.set_xscale("log")
+        plain_log_ticks(ax, "x")
         ax.set_xlabel("Adam learning rate")
-    axes[0].set_ylabel("fraction of dead units\n(last hidden layer)")
-    axes[0].set_title("dead: |f′| ≤ 1e-6 on every training input", fontsize=10)
+    axes[0].set_ylabel("fraction of dead units")
+    axes[0].set_title("dead units of the last hidden layer")
     axes[0].set_ylim(-0.02, 1)
     axes[1].set_ylabel("validation accuracy")
-    axes[0].legend()
+    axes[1].set_title("validation accuracy")
+    style.legend_outside(axes[1], "right")
     return fig
 
 
@@ -359,12 +415,18 @@ def dead_units_explorer(data: Split, lrs: Sequence[float] = (1e-3, 3e-3, 1e-2, 3
     def draw(lr: float, activation: str):
         activity = np.sort(cache((lr, activation)))
         dead = int((activity == 0).sum())
-        fig, ax = plt.subplots(figsize=(7.5, 3.4))
-        ax.bar(np.arange(len(activity)), activity, color=np.where(activity == 0, "C3", "C0"), width=1.0)
+        units = np.arange(1, len(activity) + 1)
+        fig, ax = plt.subplots(figsize=style.figsize(3.8))
+        ax.bar(units, activity, color=style.color(0), width=0.9, label="live unit: bar = its share")
+        if dead:  # a dead unit's bar has height 0: mark it, or it would be invisible
+            ax.plot(units[activity == 0], np.zeros(dead), "X", color=style.OKABE_ITO["vermillion"], ms=9,
+                    ls="none", clip_on=False, label="dead unit (share 0)")
         ax.set_ylim(0, 1.02)
-        ax.set_xlabel("unit of the last hidden layer (sorted)")
-        ax.set_ylabel("share of inputs that pass a gradient")
-        ax.set_title(f"{activation}, Adam lr {lr:g}: {dead}/{len(activity)} units dead")
+        ax.set_xlim(0, len(activity) + 1)
+        ax.set_xlabel("unit of the last hidden layer (sorted by share)")
+        ax.set_ylabel("share of training inputs\nthat pass a gradient")
+        ax.set_title(f"{activation}, Adam lr {lr:g}: {dead} of {len(activity)} units dead")
+        style.legend_outside(ax, "right")
         return fig, {"lr": lr, "activation": activation, "dead": dead, "activity": activity}
 
     controls = {
@@ -373,6 +435,6 @@ def dead_units_explorer(data: Split, lrs: Sequence[float] = (1e-3, 3e-3, 1e-2, 3
                                       description="activation"),
     }
     explorer = Explorer(controls, draw, min_height="300px",
-                        title="Dead units after training (red: no input passes a gradient)")
+                        title="Dead units after training (✕: no training input passes a gradient)")
     explorer.cache = cache
     return explorer

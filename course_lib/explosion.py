@@ -10,15 +10,16 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import style
 from .checks import check_choice, check_positive, checked
 from .initialization import INITS, initialize
 
 
 @checked
-def deep_stack(depth: int = 50, width: int = 256, scheme: str = "default", *, seed: int = 0
-               ) -> nn.Sequential:
-    """``depth`` Linear(width, width) + ReLU layers: weights by ``scheme`` (course_lib.initialization),
-    biases zero, so that only the weights' scale decides what happens to the signal."""
+def deep_stack(depth: int = 50, width: int = 256, scheme: str = "default", *, scale: float = 1.0,
+               seed: int = 0) -> nn.Sequential:
+    """``depth`` Linear(width, width) + ReLU layers: weights by ``scheme`` (course_lib.initialization)
+    times ``scale``, biases zero, so that only the weights' scale decides what happens to the signal."""
     check_positive("depth", depth, integer=True)
     check_positive("width", width, integer=True)
     check_choice("scheme", scheme, INITS)
@@ -26,7 +27,7 @@ def deep_stack(depth: int = 50, width: int = 256, scheme: str = "default", *, se
     layers: list[nn.Module] = []
     for _ in range(depth):
         layers += [nn.Linear(width, width), nn.ReLU()]
-    stack = initialize(nn.Sequential(*layers), scheme, seed=seed)
+    stack = initialize(nn.Sequential(*layers), scheme, scale=scale, seed=seed)
     with torch.no_grad():
         for layer in stack:
             if isinstance(layer, nn.Linear):
@@ -36,10 +37,11 @@ def deep_stack(depth: int = 50, width: int = 256, scheme: str = "default", *, se
 
 @checked
 @torch.no_grad()
-def activation_rms(depth: int = 50, width: int = 256, scheme: str = "default", *,
+def activation_rms(depth: int = 50, width: int = 256, scheme: str = "default", *, scale: float = 1.0,
                    num_samples: int = 256, seed: int = 0) -> np.ndarray:
-    """Root-mean-square activation after each of ``depth`` ReLU layers, for unit-variance input."""
-    stack = deep_stack(depth, width, scheme, seed=seed)
+    """Root-mean-square activation after each of ``depth`` ReLU layers, for unit-variance input
+    (weights of ``scheme`` multiplied by ``scale``)."""
+    stack = deep_stack(depth, width, scheme, scale=scale, seed=seed)
     check_positive("num_samples", num_samples, integer=True)
     x = torch.randn(num_samples, width, generator=torch.Generator().manual_seed(seed + 1),
                     dtype=torch.float64)
@@ -53,28 +55,33 @@ def activation_rms(depth: int = 50, width: int = 256, scheme: str = "default", *
 
 
 @checked
-def theory_rms(depth: int, scheme: str, width: int = 256) -> float:
+def theory_rms(depth: int, scheme: str, width: int = 256, *, scale: float = 1.0) -> float:
     """What variance propagation predicts for the RMS after ``depth`` ReLU layers (zero bias).
 
     Each layer multiplies the mean square by fan_in·Var(w)/2: 1 for He, 1/2 for Xavier with
-    fan_in = fan_out, 1/6 for PyTorch's default U(±1/√fan_in) (ignoring its small biases)."""
+    fan_in = fan_out, 1/6 for PyTorch's default U(±1/√fan_in) (ignoring its small biases);
+    weights times ``scale`` multiply it by scale² more (1.5 × He: 2.25 per layer)."""
     check_choice("scheme", scheme, ("he", "xavier", "default"))
-    gain = {"he": 1.0, "xavier": 0.5, "default": 1.0 / 6.0}[scheme]
+    check_positive("scale", scale)
+    gain = {"he": 1.0, "xavier": 0.5, "default": 1.0 / 6.0}[scheme] * scale**2
     return float(gain ** (depth / 2))
 
 
 @checked
 def plot_activation_rms(curves: dict[str, np.ndarray], ax=None):
-    """RMS activation against depth on a log axis, one line per initialisation."""
+    """RMS activation against depth on a log axis, one line (colour, style and marker) per
+    initialisation; the legend gives each one's value after the last layer."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.8))
+        _, ax = plt.subplots(figsize=style.figsize(4.6))
     for i, (name, rms) in enumerate(curves.items()):
-        ax.semilogy(np.arange(1, len(rms) + 1), np.maximum(rms, 1e-300), color=f"C{i}", lw=2,
-                    label=f"{name}: {rms[-1]:.2g} at layer {len(rms)}")
-    ax.axhline(1.0, color="0.5", ls=":", lw=1)
+        layers = np.arange(1, len(rms) + 1)
+        ax.semilogy(layers, np.maximum(rms, 1e-300), color=style.color(i), ls=style.linestyle(i),
+                    marker=style.MARKERS[i], markevery=10, lw=2.4, label=f"{name}: {rms[-1]:.1g}")
+    ax.axhline(1.0, color="0.5", ls=":", lw=1.2)
     ax.set_xlabel("layer")
     ax.set_ylabel("activation RMS")
-    ax.legend(fontsize=9, loc="lower left")
+    ax.set_title(f"signal size through {len(next(iter(curves.values())))} ReLU layers")
+    style.legend_outside(ax, "right", title="init: RMS at the end")
     return ax
 
 

@@ -40,11 +40,11 @@ def permute_features(s: Split, seed: int = 0) -> Split:
 @checked
 def train_and_score(s: Split, hidden=(256, 256), *, lr: float = 1e-3, batch_size: int = 64,
                     num_epochs: int = 30, seed: int = 0) -> dict[str, float]:
-    """Train an MLP with Adam and return its train and test accuracy."""
+    """Train an MLP with Adam and return its train and test accuracy, History and the model itself."""
     model = build_mlp(s, hidden=hidden, seed=seed)
     history = fit(model, s, lr=lr, batch_size=batch_size, num_epochs=num_epochs, seed=seed)
     return {"train": evaluate(model, s.X_train, s.y_train)[1],
-            "test": evaluate(model, s.X_test, s.y_test)[1], "history": history}
+            "test": evaluate(model, s.X_test, s.y_test)[1], "history": history, "model": model}
 
 
 @checked

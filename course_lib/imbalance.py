@@ -1,26 +1,27 @@
-"""Imbalanced classes: the always-negative baseline (C3), binormal scores (C5), retraining at a prevalence.
+"""Imbalanced classes: the always-negative baseline and one instant explorer of prevalence.
 
-The prevalence is the fraction of positives. To change only the prevalence, the data keep a fixed
-number of positives and add negatives: both classes are drawn from the same two distributions at
-every prevalence, so a model learns the same ranking and only the class ratio moves.
+The explorer's data are binormal: a score z ~ N(0, 1) for negatives and N(separation, 1) for
+positives, turned into the probability a model trained on *balanced* classes would output,
+sigmoid(separation·z − separation²/2) (the exact posterior at 50% prevalence). To change only
+the prevalence, the data keep a fixed set of positives and take more or fewer negatives from one
+fixed draw: the ranking quality is the same at every prevalence, only the class ratio moves.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import matplotlib.pyplot as plt
+import ipywidgets as W
 import numpy as np
-import torch
 
-from . import metric_plots, metrics
-from .checks import check_items, check_labels, check_member, check_positive, check_range, check_type, checked
-from .metrics import as_labels
-from .models import MLP
-from .training import fit, predict_scores
-from .widgets import Cache, Explorer, selection_slider
+from . import metric_plots, metrics, style
+from .checks import check_positive, check_range, check_type
+from .live_figure import LiveFigure, PngExplorer, new_figure
+from .widgets import selection_slider
 
-PREVALENCES = (0.5, 0.2, 0.1, 0.05, 0.02, 0.01)
+PREVALENCES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5)  # rare -> common, as the slider runs
+SEPARATIONS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
+MAX_CURVE_POINTS = 1500  # a drawn curve needs no more points than the figure has pixels
 
 
 def _check_prevalence(prevalence: Any) -> float:
@@ -29,7 +30,6 @@ def _check_prevalence(prevalence: Any) -> float:
     return float(prevalence)
 
 
-@checked
 def counts_at(prevalence: float, num_positives: int) -> tuple[int, int]:
     """(num_negatives, num_positives) giving ``prevalence`` with ``num_positives`` positives."""
     prevalence = _check_prevalence(prevalence)
@@ -37,15 +37,18 @@ def counts_at(prevalence: float, num_positives: int) -> tuple[int, int]:
     return round(num_positives * (1 - prevalence) / prevalence), num_positives
 
 
-@checked
 def always_negative(y_true: Any) -> dict[str, float]:
-    """Counts and metrics of the model that predicts "negative" for everyone (C3)."""
-    check_labels("y_true", as_labels("y_true", y_true), "binary")
+    """Counts and metrics of the model that predicts "negative" for everyone."""
     y_true = metrics.as_labels("y_true", y_true)
     return metrics.binary_report(y_true, np.zeros_like(y_true))
 
 
-@checked
+def balanced_probability(z: Any, separation: float) -> np.ndarray:
+    """P(positive | z) at 50% prevalence when negatives are N(0, 1) and positives N(separation, 1)."""
+    z = np.asarray(z, dtype=np.float64)
+    return 1.0 / (1.0 + np.exp(-(separation * z - separation ** 2 / 2)))
+
+
 def binormal_scores(prevalence: float, *, num_positives: int = 2000, separation: float = 1.5,
                     seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(y_true, y_score): positives score N(separation, 1), negatives N(0, 1), at ``prevalence``.
@@ -60,114 +63,215 @@ def binormal_scores(prevalence: float, *, num_positives: int = 2000, separation:
     return y_true, y_score
 
 
-@checked
-def make_data(prevalence: float, *, num_positives: int = 200, num_features: int = 8,
-              separation: float = 2.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """(X, y): Gaussian classes in ``num_features`` dimensions, the positives' mean shifted by
-    ``separation`` along a fixed direction, with ``num_positives`` positives at ``prevalence``."""
-    num_negatives, num_positives = counts_at(prevalence, num_positives)
-    check_positive("num_features", num_features, integer=True)
-    check_type("seed", seed, int, "an integer")
-    direction = np.random.default_rng(12345).normal(size=num_features)  # the same at every seed
-    direction /= np.linalg.norm(direction)
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(num_negatives + num_positives, num_features))
-    y = np.r_[np.zeros(num_negatives, np.int64), np.ones(num_positives, np.int64)]
-    X[y == 1] += separation * direction
-    order = rng.permutation(len(y))
-    return X[order].astype(np.float32), y[order]
+class BinormalSample:
+    """One fixed draw of positives and negatives; ``scores(separation, prevalence)`` reuses it.
 
-
-@checked
-def train_at_prevalence(prevalence: float, *, seed: int = 0, num_epochs: int = 25,
-                        num_train_positives: int = 200, num_test_positives: int = 500
-                        ) -> dict[str, Any]:
-    """Generate training and test data at ``prevalence``, train a small MLP, score the test set.
-
-    Returns y_test, y_score, roc_auc, average_precision, the always-negative baseline report and
-    the model's report at threshold 0.5.
+    The positives are always the same ``num_positives``; a prevalence takes the first
+    ``counts_at(prevalence, num_positives)[0]`` negatives. Scores are ``balanced_probability``.
     """
-    prevalence = _check_prevalence(prevalence)
-    X, y = make_data(prevalence, num_positives=num_train_positives, seed=seed)
-    X_test, y_test = make_data(prevalence, num_positives=num_test_positives, seed=seed + 1000)
-    model = MLP(X.shape[1], hidden=(16,), task="binary", seed=seed)
-    # Same number of optimizer steps at every prevalence: more data means bigger batches.
-    batch_size = max(32, len(y) // 16)
-    fit(model, (torch.from_numpy(X), torch.from_numpy(y)), lr=1e-2, batch_size=batch_size,
-        num_epochs=num_epochs, seed=seed)
-    y_score = predict_scores(model, X_test).numpy().astype(np.float64)
-    return {
-        "prevalence": prevalence, "y_test": y_test, "y_score": y_score,
-        "roc_auc": metrics.roc_auc_score(y_test, y_score),
-        "average_precision": metrics.average_precision_score(y_test, y_score),
-        "always_negative": always_negative(y_test),
-        "model_at_0.5": metrics.binary_report(y_test, metrics.apply_threshold(y_score, 0.5)),
-    }
+
+    def __init__(self, *, num_positives: int = 500, min_prevalence: float = min(PREVALENCES), seed: int = 0):
+        check_type("seed", seed, int, "an integer")
+        num_negatives, num_positives = counts_at(min_prevalence, num_positives)
+        rng = np.random.default_rng(seed)
+        self.num_positives = num_positives
+        self.z_negative = rng.normal(0.0, 1.0, num_negatives)
+        self.z_positive = rng.normal(0.0, 1.0, num_positives)  # shifted by the separation on use
+        self.min_prevalence = float(min_prevalence)
+
+    def scores(self, separation: float, prevalence: float) -> tuple[np.ndarray, np.ndarray]:
+        """(y_true, y_score) at ``separation`` and ``prevalence`` (>= the sample's smallest)."""
+        check_range("separation", separation, 0.0, 10.0)
+        prevalence = _check_prevalence(prevalence)
+        if prevalence < self.min_prevalence - 1e-12:
+            raise ValueError(f"prevalence must be >= {self.min_prevalence:g} for this sample, "
+                             f"got {prevalence:g}")
+        num_negatives, _ = counts_at(prevalence, self.num_positives)
+        z = np.r_[self.z_negative[:num_negatives], separation + self.z_positive]
+        y_true = np.r_[np.zeros(num_negatives, np.int64), np.ones(self.num_positives, np.int64)]
+        return y_true, balanced_probability(z, separation)
 
 
-@checked
-def plot_prevalence(result: dict[str, Any], axes=None):
-    """ROC curve, PR curve with its prevalence baseline, and the always-negative baseline's metrics."""
-    if axes is None:
-        _, axes = plt.subplots(1, 3, figsize=(12.5, 4.2), layout="constrained")
-    y, s, p = result["y_test"], result["y_score"], result["prevalence"]
-    fpr, tpr, _ = metrics.roc_curve(y, s)
-    metric_plots.plot_roc(fpr, tpr, axes[0], color="C0")
-    axes[0].set_title(f"ROC: AUC {result['roc_auc']:.3f}")
-    precision, recall, _ = metrics.precision_recall_curve(y, s)
-    metric_plots.plot_pr(precision, recall, axes[1], color="C0", prevalence=p)
-    axes[1].set_title(f"PR: AP {result['average_precision']:.3f}")
-    metric_plots.legend_below(axes[1], ncol=1, fontsize=9)
-    base = result["always_negative"]
-    names = ["accuracy", "recall", "f1"]
-    values = [base["accuracy"], base["recall"], 0.0 if np.isnan(base["f1"]) else base["f1"]]
-    bars = axes[2].bar(names, values, color=["0.45", "C3", "C4"])
-    axes[2].bar_label(bars, fmt="%.2f")
-    axes[2].set_ylim(0, 1.12)
-    axes[2].set_title('"always negative" baseline')
-    axes[0].figure.suptitle(f"prevalence {p:g}: {int(y.sum())} positives, "
-                            f"{int(len(y) - y.sum())} negatives in the test set")
-    return axes
+def _thin(*arrays: np.ndarray, max_points: int = MAX_CURVE_POINTS) -> list[np.ndarray]:
+    """Every array at the same at most ``max_points`` indices, ends kept (for drawing a curve)."""
+    n = len(arrays[0])
+    if n <= max_points:
+        return list(arrays)
+    keep = np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
+    return [a[keep] for a in arrays]
 
 
-@checked
-def plot_prevalence_sweep(results: list[dict[str, Any]], ax=None):
-    """ROC AUC and average precision of ``train_at_prevalence`` results against the prevalence."""
-    check_items("results", results, dict, "results of train_at_prevalence")
-    if not results:
-        raise ValueError("results must hold at least one result of train_at_prevalence, got none")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.5, 4.2), layout="constrained")
-    prevalences = [r["prevalence"] for r in results]
-    ax.plot(prevalences, [r["roc_auc"] for r in results], "o-", label="ROC AUC")
-    ax.plot(prevalences, [r["average_precision"] for r in results], "s-", label="average precision")
-    ax.plot(prevalences, prevalences, ":", color="0.5", label="AP of a random ranking (= prevalence)")
-    ax.set_xscale("log")
-    ax.set_xticks(prevalences, [f"{p:g}" for p in prevalences])
-    ax.minorticks_off()
-    ax.set_xlabel("prevalence (fraction of positives)")
-    ax.set_ylabel("score on the test set")
-    ax.set_ylim(0, 1.02)
-    ax.set_title("Same model and data, fewer positives: AUC stays, AP falls")
-    metric_plots.legend_below(ax, ncol=2, fontsize=10)
-    return ax
+def curves(y_true: np.ndarray, y_score: np.ndarray) -> dict[str, Any]:
+    """ROC and PR curves (thinned for drawing), ROC AUC, AP, and each class's sorted scores."""
+    fpr, tpr, _ = metrics.roc_curve(y_true, y_score)
+    precision, recall, _ = metrics.precision_recall_curve(y_true, y_score)
+    fpr, tpr = _thin(fpr, tpr)
+    precision, recall = _thin(precision, recall)
+    return {"fpr": fpr, "tpr": tpr, "precision": precision, "recall": recall,
+            "roc_auc": metrics.roc_auc_score(y_true, y_score),
+            "average_precision": metrics.average_precision_score(y_true, y_score),
+            "positive_scores": np.sort(y_score[y_true == 1]),
+            "negative_scores": np.sort(y_score[y_true == 0])}
 
 
-class PrevalenceExplorer(Explorer):
-    """A prevalence slider that regenerates the data and retrains (cached by value)."""
+def counts_from_sorted(positive_scores: np.ndarray, negative_scores: np.ndarray,
+                       threshold: float) -> tuple[int, int, int, int]:
+    """(tn, fp, fn, tp) of ``score >= threshold`` from each class's sorted scores (a binary search)."""
+    tp = len(positive_scores) - int(np.searchsorted(positive_scores, threshold, side="left"))
+    fp = len(negative_scores) - int(np.searchsorted(negative_scores, threshold, side="left"))
+    return len(negative_scores) - fp, fp, len(positive_scores) - tp, tp
 
-    @checked
-    def __init__(self, prevalences=PREVALENCES, *, seed: int = 0, value: float = 0.5):
-        check_member("value", value, prevalences, "prevalences")
-        self.results = Cache(lambda p: train_at_prevalence(p, seed=seed))
-        slider = selection_slider("prevalence", list(prevalences), value, continuous_update=False,
-                                  fmt=lambda p: f"{p:g}")
-        super().__init__({"prevalence": slider}, self._draw_prevalence, min_height="300px",
-                         title="Prevalence: the data are regenerated and the model retrained")
-        self.slider = slider
 
-    def _draw_prevalence(self, prevalence: float):
-        """Train (or reuse) and draw; the state is the result dict."""
-        result = self.results(prevalence)
-        axes = plot_prevalence(result)
-        return axes[0].figure, result
+def rates(tn: int, fp: int, fn: int, tp: int) -> dict[str, float]:
+    """Accuracy, precision, recall, F1 and FPR of four counts (NaN for 0/0)."""
+    def ratio(a: float, b: float) -> float:
+        return a / b if b else float("nan")
+
+    return {"tn": tn, "fp": fp, "fn": fn, "tp": tp, "accuracy": (tp + tn) / (tn + fp + fn + tp),
+            "precision": ratio(tp, tp + fp), "recall": ratio(tp, tp + fn),
+            "f1": ratio(2 * tp, 2 * tp + fp + fn), "fpr": ratio(fp, fp + tn)}
+
+
+BAR_METRICS = ("accuracy", "precision", "recall", "f1")
+
+
+class PrevalenceExplorer(PngExplorer):
+    """Separation, prevalence and threshold sliders over binormal scores; every redraw is instant.
+
+    Shows the ROC curve (the same at every prevalence), the PR curve and AP (falling with the
+    prevalence), the confusion matrix at the threshold, and accuracy, precision, recall and F1
+    against the always-negative model's accuracy. Curves are cached by (separation, prevalence).
+    """
+
+    def __init__(self, *, separation: float = 1.5, prevalence: float = 0.5, threshold: float = 0.5,
+                 num_positives: int = 500, seed: int = 0, title: str | None = None):
+        self.sample = BinormalSample(num_positives=num_positives, seed=seed)
+        self.cache: dict[tuple[float, float], dict[str, Any]] = {}
+        self.controls = {
+            "separation": selection_slider("separation", SEPARATIONS, separation, fmt=lambda s: f"{s:g}",
+                                           width="360px"),
+            "prevalence": selection_slider("prevalence", PREVALENCES, prevalence, fmt=lambda p: f"{p:g}",
+                                           width="360px"),
+            "threshold": W.FloatSlider(value=threshold, min=0.01, max=0.99, step=0.01,
+                                       description="threshold", continuous_update=True,
+                                       readout_format=".2f", style={"description_width": "initial"},
+                                       layout=W.Layout(width="360px")),
+        }
+        self.slider = self.controls["threshold"]
+        self._build_figure()
+        self._build_widget(title, int(self.figure.get_figheight() * style.DPI) + 8)
+        self.state = self.update(**self.values)
+
+    def curves(self, separation: float, prevalence: float) -> dict[str, Any]:
+        """Curves and sorted scores at (separation, prevalence), computed once."""
+        key = (float(separation), float(prevalence))
+        if key not in self.cache:
+            self.cache[key] = curves(*self.sample.scores(*key))
+        return self.cache[key]
+
+    def _build_figure(self) -> None:
+        """Fixed axes once; every curve, bar and number is a moving artist."""
+        fig = new_figure(6.8)
+        (ax_roc, ax_pr), (ax_cm, ax_bars) = fig.subplots(2, 2)
+        blue, grey = style.OKABE_ITO["blue"], "0.6"
+        a: dict[str, Any] = {}
+        for ax, (x, y) in ((ax_roc, ("FPR", "recall (TPR)")), (ax_pr, ("recall", "precision"))):
+            ax.set_xlim(-0.02, 1.02)
+            ax.set_ylim(-0.02, 1.02)
+            ax.set_xlabel(x)
+            ax.set_ylabel(y)
+        a["roc"] = ax_roc.plot([], [], color=blue, lw=2.4, label="this prevalence")[0]
+        a["roc_ref"] = ax_roc.plot([], [], color=grey, lw=6, alpha=0.6, label="prevalence 0.5")[0]
+        ax_roc.plot([0, 1], [0, 1], **metric_plots.CHANCE, label="random")
+        a["pr"] = ax_pr.plot([], [], color=blue, lw=2.4, drawstyle="steps-post", label="this prevalence")[0]
+        a["pr_ref"] = ax_pr.plot([], [], color=grey, lw=6, alpha=0.6, drawstyle="steps-post",
+                                 label="prevalence 0.5")[0]
+        a["pr_base"] = ax_pr.axhline(0.5, **metric_plots.CHANCE, label="random")
+        a["roc_point"] = ax_roc.plot([], [], **MARKER)[0]
+        a["pr_point"] = ax_pr.plot([], [], **MARKER)[0]
+        a["roc_title"] = ax_roc.set_title("ROC")
+        a["pr_title"] = ax_pr.set_title("PR")
+        metric_plots.legend_below(ax_roc, ncol=3, columnspacing=1.0, handlelength=1.6)
+        metric_plots.legend_below(ax_pr, ncol=3, columnspacing=1.0, handlelength=1.6)
+        # The confusion matrix: shading by row share (stable), counts as text.
+        a["cm_image"] = ax_cm.imshow(np.eye(2), cmap="Blues", vmin=0, vmax=1)
+        a["cm_texts"] = [[ax_cm.text(j, i, "", ha="center", va="center", fontsize=14) for j in range(2)]
+                         for i in range(2)]
+        ax_cm.set_xticks([0, 1], ["negative", "positive"])
+        ax_cm.set_yticks([0, 1], ["negative", "positive"])
+        ax_cm.set_xlabel("predicted class")
+        ax_cm.set_ylabel("true class")
+        ax_cm.grid(False)
+        ax_cm.set_title("confusion matrix (shade: share of the row)")
+        # The model's metrics at the threshold, against the always-negative accuracy.
+        colors = [metric_plots.METRIC_COLORS[m] for m in BAR_METRICS]
+        a["bars"] = list(ax_bars.bar(range(4), [0.5] * 4, color=colors, width=0.65))
+        a["bar_texts"] = [ax_bars.text(i, 0, "", ha="center", va="bottom", fontsize=13) for i in range(4)]
+        a["baseline"] = ax_bars.axhline(0.5, color="k", ls="--", lw=2, label="accuracy of always-negative")
+        ax_bars.set_xticks(range(4), ["accuracy", "precision", "recall", "F1"])
+        ax_bars.set_ylim(0, 1.15)
+        ax_bars.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+        ax_bars.set_title("the model at this threshold")
+        metric_plots.legend_below(ax_bars, ncol=1, offset_points=26)
+        a["readout"] = fig.suptitle("prevalence", fontsize=13, family="monospace", fontweight="normal")
+        self.artists = a
+        self.axes = {"roc": ax_roc, "pr": ax_pr, "cm": ax_cm, "bars": ax_bars}
+        moving = [v for k, v in a.items() if k not in ("cm_texts", "bars", "bar_texts")]
+        moving += [t for row in a["cm_texts"] for t in row] + a["bars"] + a["bar_texts"]
+        self.live = LiveFigure(fig, moving)
+        self.figure = fig
+
+    def measure(self, separation: float, prevalence: float, threshold: float) -> dict[str, Any]:
+        """Counts and metrics at (separation, prevalence, threshold), without drawing."""
+        c = self.curves(separation, prevalence)
+        r = rates(*counts_from_sorted(c["positive_scores"], c["negative_scores"], threshold))
+        base_accuracy = 1 - float(prevalence)
+        state = {"separation": float(separation), "prevalence": float(prevalence),
+                 "threshold": float(threshold), **r, "roc_auc": c["roc_auc"],
+                 "average_precision": c["average_precision"],
+                 "always_negative_accuracy": base_accuracy,
+                 "confusion_matrix": np.array([[r["tn"], r["fp"]], [r["fn"], r["tp"]]]),
+                 "num_positives": len(c["positive_scores"]), "num_negatives": len(c["negative_scores"])}
+        return state
+
+    def update(self, separation: float, prevalence: float, threshold: float) -> dict[str, Any]:
+        """Counts, metrics and curves at the controls' values; moves every artist. Returns the state."""
+        state = self.measure(separation, prevalence, threshold)
+        c, ref, r = self.curves(separation, prevalence), self.curves(separation, 0.5), state
+        a = self.artists
+        a["roc"].set_data(c["fpr"], c["tpr"])
+        a["roc_ref"].set_data(ref["fpr"], ref["tpr"])
+        a["pr"].set_data(c["recall"], c["precision"])
+        a["pr_ref"].set_data(ref["recall"], ref["precision"])
+        a["pr_base"].set_ydata([prevalence, prevalence])
+        a["roc_point"].set_data([r["fpr"]], [r["recall"]])
+        defined = not np.isnan(r["precision"])
+        a["pr_point"].set_data([r["recall"]] if defined else [], [r["precision"]] if defined else [])
+        a["roc_title"].set_text(f"ROC: AUC {c['roc_auc']:.3f}")
+        a["pr_title"].set_text(f"PR: AP {c['average_precision']:.3f} (random: {prevalence:g})")
+        cm = state["confusion_matrix"]
+        share = cm / cm.sum(axis=1, keepdims=True)
+        a["cm_image"].set_data(share)
+        names = (("TN", "FP"), ("FN", "TP"))
+        for i in range(2):
+            for j in range(2):
+                a["cm_texts"][i][j].set_text(f"{names[i][j]}\n{cm[i, j]:,}")
+                a["cm_texts"][i][j].set_color("white" if share[i, j] > 0.6 else "black")
+        for k, name in enumerate(BAR_METRICS):
+            value = r[name]
+            a["bars"][k].set_height(0.0 if np.isnan(value) else value)
+            a["bar_texts"][k].set_position((k, (0.0 if np.isnan(value) else value) + 0.02))
+            a["bar_texts"][k].set_text("0/0" if np.isnan(value) else f"{value:.2f}")
+        a["baseline"].set_ydata([state["always_negative_accuracy"]] * 2)
+        a["readout"].set_text(f"prevalence {prevalence:g}: {state['num_positives']:,} positives, "
+                              f"{state['num_negatives']:,} negatives · separation {separation:g} · "
+                              f"threshold {threshold:.2f}")
+        self.state = state
+        return state
+
+    def render(self) -> bytes:
+        """The picture at the current values."""
+        return self.live.png(self.compress_level)
+
+
+MARKER = {"marker": "o", "ms": 12, "color": "k", "mfc": style.OKABE_ITO["yellow"], "mew": 2, "zorder": 5}

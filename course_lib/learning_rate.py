@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import style
 from .checks import (
     as_array,
     as_float_tensor,
@@ -86,7 +87,7 @@ def plot_bowl_runs(runs: list[BowlRun], axes=None):
     """Paths over the bowl's contours (left) and the loss per step (right)."""
     check_items("runs", runs, BowlRun, "BowlRun results of gd_on_bowl")
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+        _, axes = plt.subplots(1, 2, figsize=style.figsize(4.4))
     lam = runs[0].eigenvalues
     span = max(1.5, min(2.5, float(np.abs(np.concatenate([r.path[:12] for r in runs])).max())))
     g = np.linspace(-span, span, 200)
@@ -96,27 +97,29 @@ def plot_bowl_runs(runs: list[BowlRun], axes=None):
     lam_max = float(lam.max())
     outside = False
     for i, run in enumerate(runs):
-        label = f"lr = {run.lr * lam_max:.1f}/λ_max"
+        label = f"lr = {run.lr * lam_max:.1f}/λ_max" + (" (diverges)" if run.diverged else "")
         p = np.clip(run.path[:12], -span, span)
-        axes[0].plot(p[:, 0], p[:, 1], "o-", ms=3, lw=1.2, color=f"C{i}", label=label)
+        axes[0].plot(p[:, 0], p[:, 1], marker=style.MARKERS[i], ls=style.linestyle(i), ms=5, lw=1.6,
+                     color=style.color(i), label=label)
         off = (np.abs(run.path[:12]) > span).any(axis=1)
         if off.any():  # points beyond the frame: drawn on its edge as hollow triangles
             outside = True
-            axes[0].plot(p[off, 0], p[off, 1], "^", ms=9, mfc="none", mew=1.5, color=f"C{i}")
-        axes[1].semilogy(run.loss, color=f"C{i}", label=label)
+            axes[0].plot(p[off, 0], p[off, 1], "^", ms=10, mfc="none", mew=1.8, color=style.color(i))
+        axes[1].semilogy(run.loss, color=style.color(i), ls=style.linestyle(i), label=label)
     if outside:
-        axes[0].plot([], [], "^", ms=9, mfc="none", mew=1.5, color="0.3",
-                     label="beyond the frame (drawn on its edge)")
+        axes[1].plot([], [], "^", ms=10, mfc="none", mew=1.8, color="0.3",
+                     label="left: beyond the frame\n(drawn on its edge)")
     axes[0].set_xlim(-span, span)
     axes[0].set_ylim(-span, span)
     axes[0].set_xlabel(f"x₁ (λ = {lam[0]:g})")
     axes[0].set_ylabel(f"x₂ (λ = {lam[1]:g})")
     axes[0].set_title("first 12 steps")
-    axes[0].legend(loc="lower left", fontsize=9)
-    axes[1].axhline(runs[0].loss[0], color="0.5", lw=1, ls=":")
+    axes[0].set_aspect("equal", adjustable="box")
+    axes[1].axhline(runs[0].loss[0], color="0.5", lw=1.2, ls=":", label="starting loss")
     axes[1].set_xlabel("step")
     axes[1].set_ylabel("loss")
     axes[1].set_title("loss per step")
+    style.legend_outside(axes[1], "right")
     return axes
 
 
@@ -206,16 +209,17 @@ def plot_update_sizes(results: dict[str, tuple[np.ndarray, np.ndarray]], ax=None
     """Scatter |update| against |gradient| for each optimizer (log-log); the legend gives each
     cloud's fitted log-log slope."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.5, 4))
+        _, ax = plt.subplots(figsize=style.figsize(4.2))
     for i, (label, (g, d)) in enumerate(results.items()):
         keep = (g > 0) & (d > 0)
-        ax.scatter(g[keep], d[keep], s=4, alpha=0.4, color=f"C{i}", rasterized=True,
-                   label=f"{label}: slope {update_slope(g, d):.2f}")
+        ax.scatter(g[keep], d[keep], s=6, alpha=0.4, color=style.color(i), marker=style.MARKERS[i],
+                   rasterized=True, label=f"{label}: slope {update_slope(g, d):.2f}")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("|gradient| of a weight")
     ax.set_ylabel("|update| of that weight")
-    ax.legend(loc="upper left", markerscale=4)
+    ax.set_title("every weight's step against its gradient")
+    style.legend_outside(ax, "right", markerscale=3)
     return ax
 
 
@@ -226,9 +230,13 @@ def _lr_key(lr: float) -> float:
     return float(f"{lr:.3g}")
 
 
+OPTIMIZERS = ("sgd", "adam")
+
+
 class LRExplorer(Explorer):
-    """A log-scale LR slider that retrains the same model at each value (cached) and overlays
-    the loss curve on every setting tried so far; a diverged run is drawn, never raised."""
+    """An optimizer switch (SGD/Adam) and a log-scale LR slider that retrain the same model at each
+    setting (cached) and overlay the loss curve of every LR tried with that optimizer; a run keeps
+    its colour when others are added, and a diverged run is drawn as diverged, never raised."""
 
     @checked
     def __init__(self, data: Split, *, hidden=(64, 64), optimizer: str = "sgd", batch_size: int = 32,
@@ -238,62 +246,77 @@ class LRExplorer(Explorer):
             raise ValueError(f"lr_range must be (low, high) with low < high, got {lr_range!r}")
         check_choice("optimizer", optimizer, ("sgd", "momentum", "adam", "adamw"))
         check_type("data", data, Split, "a course_lib.data.Split")
+        check_choice("optimizer", optimizer, OPTIMIZERS)
         check_positive("lr", lr)
         lo, hi = lr_range
         check_positive("lr_range[0]", lo)
         if not lo <= lr <= hi:
             raise ValueError(f"lr must lie in lr_range {lr_range}, got {lr}")
         self.data = data
-        self.settings = dict(hidden=tuple(hidden), optimizer=optimizer, batch_size=batch_size,
-                             num_epochs=num_epochs, seed=seed)
+        self.settings = dict(hidden=tuple(hidden), batch_size=batch_size, num_epochs=num_epochs, seed=seed)
         self.cache = Cache(self._train)
-        self.tried: list[float] = []
+        self.tried: dict[str, list[float]] = {name: [] for name in OPTIMIZERS}
+        self.colors = {name: style.SeriesColors([_lr_key(lr)]) for name in OPTIMIZERS}  # the start: blue
+        toggle = W.ToggleButtons(options=[("SGD", "sgd"), ("Adam", "adam")], value=optimizer,
+                                 description="optimizer", style={"description_width": "initial"})
         slider = W.FloatLogSlider(value=lr, base=10, min=math.log10(lo), max=math.log10(hi), step=0.25,
                                   description="lr", continuous_update=False,
                                   readout_format=".3g", style={"description_width": "initial"},
                                   layout=W.Layout(width="480px"))
-        super().__init__({"lr": slider}, self._draw_lr, min_height="340px",
-                         title=f"{optimizer.upper()}, batch {batch_size}, {num_epochs} epochs")
+        super().__init__({"optimizer": toggle, "lr": slider}, self._draw_lr, min_height="470px",
+                         title=f"batch {batch_size}, {num_epochs} epochs, the same initial weights")
 
-    def _train(self, lr: float) -> History:
-        """Train a fresh, identically initialised model at ``lr``."""
+    def _train(self, key: tuple[str, float]) -> History:
+        """Train a fresh, identically initialised model with this (optimizer, lr)."""
+        optimizer, lr = key
         s = self.settings
         model = build_mlp(self.data, hidden=s["hidden"], seed=s["seed"])
-        return fit(model, self.data, optimizer=s["optimizer"], lr=lr, batch_size=s["batch_size"],
+        return fit(model, self.data, optimizer=optimizer, lr=lr, batch_size=s["batch_size"],
                    num_epochs=s["num_epochs"], seed=s["seed"])
 
-    def preload(self, lrs) -> None:
-        """Train these LRs now (cached, no drawing), so the first figure already overlays them."""
-        for lr in lrs:
-            key = _lr_key(lr)
-            self.cache(key)
-            if key not in self.tried:
-                self.tried.append(key)
+    def run(self, lr: float, optimizer: str = "sgd") -> History:
+        """The (cached) History of this LR and optimizer."""
+        check_choice("optimizer", optimizer, OPTIMIZERS)
+        return self.cache((optimizer, _lr_key(lr)))
 
-    def edge(self, threshold: float = 0.5) -> tuple[float | None, float | None]:
+    def _remember(self, optimizer: str, key: float) -> None:
+        """Note that ``key`` was tried with ``optimizer`` (most recent last); fix its colour."""
+        tried = self.tried[optimizer]
+        if key in tried:
+            tried.remove(key)
+        tried.append(key)
+        self.colors[optimizer].index(key)
+
+    def preload(self, lrs, optimizer: str = "sgd") -> None:
+        """Train these LRs now (cached, no drawing), so the first figure already overlays them."""
+        check_choice("optimizer", optimizer, OPTIMIZERS)
+        for lr in sorted(_lr_key(v) for v in lrs):
+            self.cache((optimizer, lr))
+            self._remember(optimizer, lr)
+
+    def edge(self, threshold: float = 0.5, optimizer: str = "sgd") -> tuple[float | None, float | None]:
         """(largest LR tried that trains, smallest larger LR tried that does not): an LR "trains" when
         it does not diverge and ends above ``threshold`` validation accuracy."""
         check_positive("threshold", threshold)
-        ok = {lr: not h.diverged and h.final() > threshold for lr, h in self.cache.store.items()}
+        ok = {lr: not h.diverged and h.final() > threshold
+              for (name, lr), h in self.cache.store.items() if name == optimizer}
         good = [lr for lr, trains in ok.items() if trains]
         best = max(good) if good else None
         bad = [lr for lr, trains in ok.items() if not trains and (best is None or lr > best)]
         return best, (min(bad) if bad else None)
 
-    def _draw_lr(self, lr: float):
-        """Train (or recall) this LR, then draw every LR tried so far."""
+    def _draw_lr(self, optimizer: str, lr: float):
+        """Train (or recall) this LR, then draw every LR tried so far with this optimizer."""
         key = _lr_key(lr)
-        history = self.cache(key)
-        if key in self.tried:
-            self.tried.remove(key)
-        self.tried.append(key)
-        fig = plot_lr_runs({k: self.cache.store[k] for k in self.tried}, current=key)
-        return fig, {"lr": key, "history": history, "diverged": history.diverged,
-                     "tried": list(self.tried)}
-
-
-LR_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-             "#7f7f7f", "#bcbd22", "#000000")  # distinct and visible, no red (red marks divergence)
+        history = self.cache((optimizer, key))
+        self._remember(optimizer, key)
+        runs = {k: self.cache.store[(optimizer, k)] for k in self.tried[optimizer]}
+        others = {name: {k: self.cache.store[(name, k)] for k in self.tried[name]} for name in OPTIMIZERS}
+        fig = plot_lr_runs(runs, current=key, colors=self.colors[optimizer], optimizer=optimizer,
+                           all_runs=others)
+        return fig, {"optimizer": optimizer, "lr": key, "history": history, "diverged": history.diverged,
+                     "tried": list(self.tried[optimizer]),
+                     "colors": {k: self.colors[optimizer](k) for k in self.tried[optimizer]}}
 
 
 @checked
@@ -309,44 +332,59 @@ def smooth(values, beta: float = 0.9) -> np.ndarray:
 
 
 @checked
-def plot_lr_runs(runs: dict[float, History], current: float | None = None):
-    """Left: mini-batch loss per step for every LR (the current one bold); right: the final
-    validation accuracy against the LR, with diverged runs marked ✗ at the bottom."""
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 3.9), gridspec_kw={"width_ratios": [3, 2]})
-    order = sorted(runs)
-    for lr in order:
+def plot_lr_runs(runs: dict[float, History], current: float | None = None, *,
+                 colors: style.SeriesColors | None = None, optimizer: str = "sgd",
+                 all_runs: dict[str, dict[float, History]] | None = None):
+    """Left: mini-batch loss per step for every LR of one optimizer (the current one bold, a diverged
+    run ending in ✕); right: the final validation accuracy against the LR for every optimizer tried,
+    a diverged run as ✕ at the top, labelled diverged."""
+    colors = colors or style.SeriesColors(sorted(runs))
+    all_runs = all_runs if all_runs is not None else {optimizer: runs}
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=style.figsize(4.6), gridspec_kw={"width_ratios": [3, 2]})
+    name = {"sgd": "SGD", "adam": "Adam"}
+    for lr in sorted(runs):
         h = runs[lr]
-        color = LR_COLORS[order.index(lr) % len(LR_COLORS)]
         bold = lr == current
-        if h.step_loss:
-            y = smooth(h.step_loss)
-            ax.plot(np.arange(1, len(y) + 1), y, color=color, lw=2.8 if bold else 1.4,
-                    alpha=1.0 if bold else 0.8, label=f"lr {lr:g}" + (" (diverged)" if h.diverged else ""))
-            if h.diverged:
-                ax.plot(len(y), y[-1], "x", color="red", ms=12, mew=3)
-        elif h.diverged:
-            ax.plot(1, 1, "x", color="red", ms=12, mew=3)
+        label = f"lr {lr:g}" + (" ✕ diverged" if h.diverged else "")
+        y = smooth(h.step_loss) if h.step_loss else np.array([np.nan])
+        ax.plot(np.arange(1, len(y) + 1), y, color=colors(lr), lw=3.2 if bold else 1.6,
+                alpha=1.0 if bold else 0.75, label=label)
+        if h.diverged:
+            end = float(y[-1]) if np.isfinite(y[-1]) else 1.0
+            ax.plot([len(y)], [end], marker="X", ms=12, color=colors(lr), mec="black", ls="none")
     ax.set_yscale("log")
     ax.set_xlabel("optimizer step")
-    if any(runs[lr].diverged for lr in order):
-        ax.set_xlabel("optimizer step\n✗ = stopped: the curve ends at the last loss below the stop "
-                      "(smoothed);\nthe far larger loss that stopped it is in the run's message", fontsize=9)
     ax.set_ylabel("training loss (smoothed)")
-    ax.legend(loc="upper right", fontsize=8, ncol=1 + len(order) // 6)
     cur = runs.get(current) if current is not None else None
     if cur is not None and cur.diverged:
-        ax.set_title(f"lr {current:g}: DIVERGED at step {cur.num_steps + 1}", color="red")
+        ax.set_title(f"{name[optimizer]}, lr {current:g}: diverged at step {cur.num_steps + 1}")
     elif cur is not None:
-        ax.set_title(f"lr {current:g}: val accuracy {cur.final():.3f}")
-    for lr in order:
-        h = runs[lr]
-        if h.diverged:
-            ax2.plot(lr, 0, "x", color="red", ms=10, mew=2.5)
-        else:
-            ax2.plot(lr, h.final(), "o", color="k" if lr == current else "0.5", ms=9 if lr == current else 6)
+        ax.set_title(f"{name[optimizer]}, lr {current:g}: val accuracy {cur.final():.2f}")
+    else:
+        ax.set_title(f"{name[optimizer]}: loss per step")
+    style.legend_outside(ax, "below", ncol=3)
+    diverged_shown = False
+    for i, opt in enumerate(OPTIMIZERS):
+        opt_runs = all_runs.get(opt, {})
+        if not opt_runs:
+            continue
+        lrs = sorted(opt_runs)
+        ok = [lr for lr in lrs if not opt_runs[lr].diverged]
+        ax2.plot(ok, [opt_runs[lr].final() for lr in ok], marker=style.MARKERS[i], ls=style.linestyle(i),
+                 color=style.color(i), label=name[opt], ms=8)
+        bad = [lr for lr in lrs if opt_runs[lr].diverged]
+        if bad:
+            ax2.plot(bad, [1.1] * len(bad), marker="X", ls="none", ms=12, color=style.color(i),
+                     mec="black", label=f"{name[opt]} diverged")
+            diverged_shown = True
+        if opt == optimizer and current in opt_runs and not opt_runs[current].diverged:
+            ax2.plot([current], [opt_runs[current].final()], "o", ms=15, mfc="none", mec="black", mew=2)
+    ax2.axhline(0.1, color="0.5", ls=":", lw=1.2, label="chance (10%)")
     ax2.set_xscale("log")
-    ax2.set_ylim(-0.05, 1.02)
+    ax2.set_ylim(0, 1.18)
+    ax2.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     ax2.set_xlabel("learning rate")
-    ax2.set_ylabel("val accuracy (✗ = diverged)")
-    ax2.set_title("every LR you tried")
+    ax2.set_ylabel("val accuracy")
+    ax2.set_title("every LR tried" + (" (✕ = diverged)" if diverged_shown else ""))
+    style.legend_outside(ax2, "below", ncol=1)
     return fig

@@ -2,6 +2,9 @@
 
     y = W x + b + (alpha / r) * B A x,   A: (r, in_features),  B: (out_features, r),  B = 0 at start
 
+(rank-stabilised LoRA, Kalajdzievski 2023, scales by alpha / sqrt(r) instead: ``use_rslora=True``,
+as in peft's ``LoraConfig``.)
+
 B starts at zero, so the adapted model first equals the pretrained one; only A and B train, so a
 layer costs r * (in_features + out_features) trainable parameters instead of in * out; and the
 update can be merged back into the weight, W' = W + (alpha / r) * B A, for free inference.
@@ -21,10 +24,12 @@ from .checks import check_positive, check_type, checked
 
 
 class LoRALinear(nn.Module):
-    """A frozen ``nn.Linear`` plus a trainable rank-``rank`` update scaled by ``alpha / rank``."""
+    """A frozen ``nn.Linear`` plus a trainable rank-``rank`` update scaled by ``alpha / rank``
+    (or ``alpha / sqrt(rank)`` with ``use_rslora=True``)."""
 
     @checked
-    def __init__(self, base: nn.Linear, rank: int = 4, alpha: float | None = None, *, seed: int = 0):
+    def __init__(self, base: nn.Linear, rank: int = 4, alpha: float | None = None, *, seed: int = 0,
+                 use_rslora: bool = False):
         check_type("base", base, nn.Linear, "a torch.nn.Linear")
         check_positive("rank", rank, integer=True)
         if rank > max(base.in_features, base.out_features):
@@ -34,12 +39,14 @@ class LoRALinear(nn.Module):
         alpha = float(rank) if alpha is None else alpha
         check_positive("alpha", alpha)
         check_type("seed", seed, int, "an integer")
+        check_type("use_rslora", use_rslora, bool, "True or False")
         super().__init__()
         self.base = base
         self.base.requires_grad_(False)  # the pretrained weight stays as it is
         self.rank = rank
         self.alpha = float(alpha)
-        self.scaling = self.alpha / rank
+        self.use_rslora = use_rslora
+        self.scaling = self.alpha / (math.sqrt(rank) if use_rslora else rank)
         generator = torch.Generator().manual_seed(seed)
         A = torch.empty(rank, base.in_features)
         bound = 1 / math.sqrt(base.in_features)  # = kaiming_uniform_(a=sqrt(5)), like nn.Linear and peft
@@ -72,7 +79,7 @@ class LoRALinear(nn.Module):
         return layer.requires_grad_(True)
 
     def extra_repr(self) -> str:
-        return f"rank={self.rank}, alpha={self.alpha:g}"
+        return f"rank={self.rank}, alpha={self.alpha:g}" + (", rslora" if self.use_rslora else "")
 
 
 @checked
@@ -98,7 +105,7 @@ def _set_module(model: nn.Module, name: str, module: nn.Module) -> None:
 
 @checked
 def add_lora(model: nn.Module, rank: int = 4, alpha: float | None = None, *,
-             targets: Sequence[str] | None = None, seed: int = 0) -> nn.Module:
+             targets: Sequence[str] | None = None, seed: int = 0, use_rslora: bool = False) -> nn.Module:
     """Freeze ``model`` and wrap its nn.Linear layers named in ``targets`` (default: all) in LoRALinear.
 
     Works in place and returns the model. Only the adapters' A and B are left trainable; unfreeze
@@ -121,7 +128,8 @@ def add_lora(model: nn.Module, rank: int = 4, alpha: float | None = None, *,
         raise ValueError("model has no nn.Linear layer to adapt")
     model.requires_grad_(False)
     for i, name in enumerate(targets):
-        _set_module(model, name, LoRALinear(model.get_submodule(name), rank, alpha, seed=seed + i))
+        _set_module(model, name, LoRALinear(model.get_submodule(name), rank, alpha, seed=seed + i,
+                                                  use_rslora=use_rslora))
     return model
 
 

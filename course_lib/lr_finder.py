@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import style
 from .checks import check_positive, check_range, checked
 from .learning_rate import smooth
 from .training import fit
@@ -85,20 +86,23 @@ def lr_range_test(model: nn.Module, data, *, optimizer: str = "sgd", start_lr: f
 def plot_lr_range_test(result: LRRangeTest, ax=None):
     """The smoothed loss against the LR (log scale), with the minimum and the suggestion marked."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.8))
-    ax.plot(result.lrs, result.losses, color="0.75", lw=1, label="mini-batch loss")
-    ax.plot(result.lrs, result.smoothed, color="C0", label="smoothed")
-    ax.axvline(result.lr_at_minimum, color="C3", ls="--", lw=1.2,
+        _, ax = plt.subplots(figsize=style.figsize(4.2))
+    ax.plot(result.lrs, result.losses, color="0.7", lw=1.2, label="mini-batch loss")
+    ax.plot(result.lrs, result.smoothed, color=style.color(0), label="smoothed")
+    ax.axvline(result.lr_at_minimum, color=style.color(1), ls="--", lw=2,
                label=f"minimum, lr {result.lr_at_minimum:.2g}")
-    ax.axvline(result.suggestion, color="C2", lw=2, label=f"suggestion (÷10), lr {result.suggestion:.2g}")
+    ax.axvline(result.suggestion, color=style.color(2), ls="-.", lw=2.4,
+               label=f"suggestion (÷10), lr {result.suggestion:.2g}")
     ax.set_xscale("log")
     top = float(np.nanmax(result.smoothed[: max(3, len(result.smoothed) // 5)])) * 1.5
     finite = result.losses[np.isfinite(result.losses)]
     ax.set_ylim(max(0.0, float(finite.min()) * 0.8), top if math.isfinite(top) else None)
     if result.stopped_early:
-        ax.set_title(f"stopped at lr {result.lrs[-1]:.2g}: the next loss passed "
-                     f"{result.stop_factor:g}× the first ({result.losses[0]:.2f})", fontsize=10)
+        ax.set_title(f"stopped at lr {result.lrs[-1]:.2g}: a loss passed "
+                     f"{result.stop_factor:g}× the first ({result.losses[0]:.2f})")
+    else:
+        ax.set_title("LR range test")
     ax.set_xlabel("learning rate (grows every step)")
     ax.set_ylabel("training loss")
-    ax.legend(loc="lower left", fontsize=9)
+    style.legend_outside(ax, "right")
     return ax

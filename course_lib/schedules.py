@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from torch.optim import lr_scheduler as S
 
+from . import style
 from .checks import as_array, check_choice, check_kind, check_positive, check_range, check_type, checked
 from .training import SchedulerFactory
 
@@ -153,6 +154,15 @@ def formula(name: str, num_steps: int, lr: float = 1.0, *, warmup_steps: int = 0
 
 
 @checked
+def warmup_factor(step: int, warmup_steps: int) -> float:
+    """The LR factor of ``fit(warmup_steps=...)`` at optimizer step ``step`` (from 0): torch's
+    LinearLR from 1/(warmup_steps + 1) up to 1, reached at step ``warmup_steps`` and held there."""
+    check_positive("step", step, integer=True, allow_zero=True)
+    check_positive("warmup_steps", warmup_steps, integer=True)
+    return min(1.0, (step + 1) / (warmup_steps + 1))
+
+
+@checked
 def plot_schedules(num_steps: int, lr: float = 1.0, names=None, ax=None, *, highlight: str | None = None,
                    log: bool = False, legend: bool = True, **options):
     """Draw the LR curves of several schedules (all but "plateau") on one axis; ``log`` draws the
@@ -165,7 +175,7 @@ def plot_schedules(num_steps: int, lr: float = 1.0, names=None, ax=None, *, high
         check_choice("highlight", highlight, SCHEDULES)
     names = [n for n in (names or SCHEDULES) if n != "plateau"]
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 3.6))
+        _, ax = plt.subplots(figsize=style.figsize(4.0))
     for i, name in enumerate(names):
         opts = dict(options)
         if name == "warmup_cosine":
@@ -174,21 +184,33 @@ def plot_schedules(num_steps: int, lr: float = 1.0, names=None, ax=None, *, high
             opts.pop("warmup_steps", None)
         curve = schedule_curve(name, num_steps, lr, **opts)
         bold = highlight is None or name == highlight
-        ax.plot(curve, color=f"C{i}", lw=2.5 if bold else 1.2, alpha=1.0 if bold else 0.35, label=name,
-                ls="--" if name == "constant" else "-", zorder=3 if name == "constant" else 2)
+        ax.plot(curve, color=style.color(i), lw=3.0 if bold else 1.6, alpha=1.0 if bold else 0.4,
+                label=name, ls=style.linestyle(i), zorder=3 if name == "constant" else 2)
     ax.set_xlabel("optimizer step")
-    ax.set_ylabel("learning rate" + (" (log scale)" if log else ""))
+    ax.set_ylabel("learning rate" + (" (log)" if log else ""))
+    ax.set_title("LR per step" + (", log scale" if log else ""))
     if log:
         ax.set_yscale("log")
         ax.set_ylim(lr * 3e-4, lr * 1.5)
     else:
         ax.set_ylim(0, lr * 1.05)
     if legend:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)
+        style.legend_outside(ax)
     return ax
 
 
+def plot_schedule_panels(num_steps: int, lr: float = 0.1, **options):
+    """The schedules on a linear LR axis (left) and a log one (right), one legend beside them."""
+    fig, (ax_lin, ax_log) = plt.subplots(1, 2, figsize=style.figsize(4.0))
+    plot_schedules(num_steps, lr, ax=ax_lin, legend=False, **options)
+    plot_schedules(num_steps, lr, ax=ax_log, log=True, legend=True, **options)
+    return fig
+
+
 # --- explore: pick a schedule, see its LR curve and the training it gives --------------------------
+
+EXPLORER_SETTINGS = dict(lr=0.6, optimizer="sgd", batch_size=16, num_epochs=10)
+
 
 @checked
 def train_with_schedule(data, name: str, *, lr: float = 0.1, optimizer: str = "momentum",
@@ -210,20 +232,40 @@ def train_with_schedule(data, name: str, *, lr: float = 0.1, optimizer: str = "m
                seed=seed, scheduler=make_scheduler(name, num_steps, **options))
 
 
+def schedule_accuracies(data, names=SCHEDULES, *, seeds=(0, 1, 2), **settings) -> dict[str, list]:
+    """Final validation accuracy of every seed per schedule (None for a diverged run)."""
+    settings = {**EXPLORER_SETTINGS, **settings}
+    out = {}
+    for name in names:
+        runs = [train_with_schedule(data, name, seed=seed, **settings) for seed in seeds]
+        out[name] = [None if h.diverged else h.final() for h in runs]
+    return out
+
+
 class ScheduleExplorer:
-    """A "schedule" dropdown: the LR torch's scheduler gives every step, and the validation loss of
-    training with it next to the constant LR (each schedule trained once, then cached)."""
+    """A "schedule" dropdown: the LR torch's scheduler gives every step, and the validation accuracy
+    of every seed trained with it next to the constant LR (each schedule trained once, then cached).
+
+    It starts where decay visibly wins: plain SGD at lr 0.6, batches of 16, 10 epochs."""
 
     @checked
-    def __init__(self, data, *, schedule: str = "cosine", **train_options):
+    def __init__(self, data, *, schedule: str = "step", seeds=(0, 1, 2), **train_options):
         from .data import Split
         from .widgets import Cache, Explorer
 
         check_type("data", data, Split, "a course_lib.data.Split")
         check_choice("schedule", schedule, SCHEDULES)
-        self.cache = Cache(lambda name: train_with_schedule(data, name, **train_options))
+        self.seeds = tuple(seeds)
+        if not self.seeds:
+            raise ValueError("seeds must not be empty")
+        self.settings = {**EXPLORER_SETTINGS, **train_options}
+        self.cache = Cache(lambda name: [train_with_schedule(data, name, seed=s, **self.settings)
+                                         for s in self.seeds])
         dropdown = W.Dropdown(options=list(SCHEDULES), value=schedule, description="schedule")
-        self.explorer = Explorer({"schedule": dropdown}, self._draw, min_height="300px")
+        s = self.settings
+        title = (f"{s['optimizer'].upper()}, lr {s['lr']:g}, batch {s['batch_size']}, "
+                 f"{s['num_epochs']} epochs, {len(self.seeds)} seeds")
+        self.explorer = Explorer({"schedule": dropdown}, self._draw, min_height="440px", title=title)
         self.controls, self.widget = self.explorer.controls, self.explorer.widget
 
     @property
@@ -236,6 +278,16 @@ class ScheduleExplorer:
         """What was computed for the current schedule."""
         return self.explorer.state
 
+    def preload(self, names) -> None:
+        """Train these schedules now (cached), so choosing them answers at once."""
+        for name in names:
+            check_choice("schedule", name, SCHEDULES)
+            self.cache(name)
+
+    def final_accuracies(self, name: str) -> list[float | None]:
+        """Final validation accuracy of every seed with schedule ``name`` (None: diverged)."""
+        return [None if h.diverged else h.final() for h in self.cache(name)]
+
     def redraw(self) -> None:
         """Draw the current schedule."""
         self.explorer.redraw()
@@ -245,19 +297,47 @@ class ScheduleExplorer:
         self.explorer.show()
 
     def _draw(self, schedule: str):
-        """LR per step (left) and validation loss per epoch against the constant LR (right)."""
-        history, constant = self.cache(schedule), self.cache("constant")
-        fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 3.6))
-        ax.plot(np.arange(1, len(history.lr) + 1), history.lr, color="C0", lw=2)
-        ax.set_xlabel("optimizer step")
-        ax.set_ylabel("learning rate")
-        ax.set_title(f"{schedule}: {DESCRIPTIONS[schedule]}", fontsize=10)
-        epochs = np.arange(1, history.num_epochs + 1)
-        ax2.plot(np.arange(1, constant.num_epochs + 1), constant.val_loss, color="0.55", ls="--", lw=2.5,
-                 label="constant", zorder=3)
-        ax2.plot(epochs, history.val_loss, color="C0", lw=2, label=schedule)
-        ax2.set_xlabel("epoch")
-        ax2.set_ylabel("validation loss")
-        ax2.set_title(f"val accuracy {history.final():.3f} (constant {constant.final():.3f})")
-        ax2.legend(fontsize=9)
-        return fig, {"schedule": schedule, "history": history, "lr": np.array(history.lr)}
+        """LR per step (left) and validation accuracy per epoch against the constant LR (right)."""
+        runs, constant = self.cache(schedule), self.cache("constant")
+        fig = plot_schedule_runs(schedule, runs, constant)
+        accs = self.final_accuracies(schedule)
+        return fig, {"schedule": schedule, "histories": runs, "lr": np.array(runs[0].lr),
+                     "final": accs}
+
+
+def _mean_final(runs) -> float:
+    """Mean final validation accuracy of runs (a diverged run counts as nan)."""
+    return float(np.nanmean([np.nan if h.diverged else h.final() for h in runs]))
+
+
+def plot_schedule_runs(schedule: str, runs, constant):
+    """Left: the LR torch gave every step (the constant LR dashed, unless it is the one shown);
+    right: the validation accuracy of every seed per epoch, the constant LR's in grey."""
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=style.figsize(4.2))
+    lr = np.array(runs[0].lr)
+    steps = np.arange(1, len(lr) + 1)
+    if schedule != "constant":
+        ax.plot(steps, constant[0].lr, color="0.45", ls="--", lw=2, label="constant")
+    ax.plot(steps, lr, color=style.color(0), lw=2.8, label=schedule)
+    ax.set_ylim(0, max(max(lr), max(constant[0].lr)) * 1.08)
+    ax.set_xlabel("optimizer step")
+    ax.set_ylabel("learning rate")
+    ax.set_title(f"LR per step: {schedule}")
+    for i, h in enumerate(constant if schedule != "constant" else []):
+        ax2.plot(h.epochs, h.val_metric, color="0.55", ls="--", lw=1.8,
+                 label="constant" if i == 0 else None)
+    for i, h in enumerate(runs):
+        ax2.plot(h.epochs, h.val_metric, color=style.color(0), lw=2.4, marker=style.MARKERS[i], ms=5,
+                 label=f"{schedule}, seed {i}")
+        if h.diverged:
+            style.mark_diverged(ax2, len(h.epochs) or 1, text=f"seed {i} diverged")
+    ax2.set_ylim(0, 1.02)
+    ax2.set_xlabel("epoch")
+    ax2.set_ylabel("validation accuracy")
+    mean = _mean_final(runs)
+    if schedule == "constant":
+        ax2.set_title(f"constant: mean {mean:.2f}")
+    else:
+        ax2.set_title(f"{schedule}: mean {mean:.2f} (constant {_mean_final(constant):.2f})")
+    style.legend_outside(ax2, "below", ncol=2)
+    return fig

@@ -34,6 +34,7 @@ OKABE_ITO = {
 }
 # The order series get their colours in: the strongest contrasts first; yellow (weak on white) last.
 PALETTE = tuple(OKABE_ITO.values())
+LINE_COLORS = PALETTE[:7]  # series cycle through these: yellow is too faint for a line on white
 LINESTYLES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 CLASS_COLORS = (OKABE_ITO["blue"], OKABE_ITO["vermillion"])  # class 0, class 1
@@ -64,7 +65,7 @@ STYLE = {
     "figure.titlesize": 15,
     "lines.linewidth": 2.4,
     "lines.markersize": 7,
-    "axes.prop_cycle": cycler(color=PALETTE),
+    "axes.prop_cycle": cycler(color=LINE_COLORS),
     "image.cmap": "viridis",
     "axes.grid": True,
     "grid.alpha": 0.3,
@@ -86,8 +87,8 @@ def figsize(height: float = 4.2, width: float = FIGURE_WIDTH_IN) -> tuple[float,
 
 
 def color(i: int) -> str:
-    """The ``i``-th colour of the palette (cycling)."""
-    return PALETTE[i % len(PALETTE)]
+    """The ``i``-th series colour (cycling over the palette without its yellow)."""
+    return LINE_COLORS[i % len(LINE_COLORS)]
 
 
 def linestyle(i: int) -> str:

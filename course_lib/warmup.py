@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import numpy as np
 
+from . import style
 from .checks import check_positive, check_type, checked
 from .data import Split
 from .models import build_mlp
@@ -47,7 +48,8 @@ def warmup_experiment(data: Split, *, warmup_steps: int = 100, lr: float = 1.0, 
         for seed in seeds:
             model = build_mlp(data, hidden=(width,) * depth, init="he", seed=seed)
             h = fit(model, data, optimizer="sgd", lr=lr, batch_size=len(data.X_train),
-                    num_steps=num_steps, warmup_steps=warm, seed=seed)
+                    num_steps=num_steps, warmup_steps=warm, seed=seed,
+                    eval_every=num_steps)  # one step per epoch: measure only at the end
             result.histories[label].append(h)
             result.accuracy[label].append(_val_accuracy(h))
     return result
@@ -72,18 +74,24 @@ def adam_warmup_comparison(data: Split, *, warmup_steps: int = 100, lr: float = 
 
 @checked
 def plot_warmup(result: WarmupResult, axes=None):
-    """Training loss per step of every seed, one panel per setting; diverged runs end in ✗."""
+    """Training loss per step of every seed, one panel per setting; a diverged run ends in ✕ and its
+    legend entry says so."""
     labels = list(result.histories)
     if axes is None:
-        _, axes = plt.subplots(1, len(labels), figsize=(11, 3.6), sharey=True)
+        _, axes = plt.subplots(1, len(labels), figsize=style.figsize(4.4), sharey=True)
     for ax, label in zip(axes, labels, strict=True):
         for i, h in enumerate(result.histories[label]):
             loss = np.array(h.step_loss)
-            ax.semilogy(np.arange(1, len(loss) + 1), loss, color=f"C{i}", lw=1.3)
+            acc = result.accuracy[label][i]
+            tag = f"seed {i}: " + ("diverged" if h.diverged else f"val acc {acc:.2f}")
+            ax.semilogy(np.arange(1, len(loss) + 1), loss, color=style.color(i), ls=style.linestyle(i),
+                        lw=1.8, label=tag)
             if h.diverged:
-                ax.plot(len(loss), loss[-1] if len(loss) else 1, "x", color="red", ms=11, mew=3)
+                end = float(loss[-1]) if len(loss) and np.isfinite(loss[-1]) else 1.0
+                ax.plot([len(loss)], [end], marker="X", ms=12, color=style.color(i), mec="black", ls="none")
         runs = len(result.histories[label])
-        ax.set_title(f"{label}: {result.successes(label)}/{runs} seeds > 0.9 val acc.")
+        ax.set_title(f"{label}: {result.successes(label)}/{runs} seeds > 0.9")
         ax.set_xlabel("step")
+        style.legend_outside(ax, "below", ncol=2)
     axes[0].set_ylabel("training loss")
     return axes

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import style
 from .checks import (
     check_choice,
     check_items,
@@ -44,14 +45,16 @@ def weight_norm_trajectory(data: Split, weight_decay: float, *, optimizer: str =
 
 @checked
 def plot_weight_norms(trajectories: dict[str, np.ndarray], ax=None):
-    """Weight norm against epoch, one line per setting."""
+    """Weight norm against epoch, one line (colour and style) per setting."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.5, 3.6))
+        _, ax = plt.subplots(figsize=style.figsize(4.0))
     for i, (label, norms) in enumerate(trajectories.items()):
-        ax.plot(np.arange(len(norms)), norms, color=f"C{i}", lw=2, label=label)
+        ax.plot(np.arange(len(norms)), norms, color=style.color(i), ls=style.linestyle(i), lw=2.4,
+                label=label)
     ax.set_xlabel("epoch")
     ax.set_ylabel("‖W‖ (all weight matrices)")
-    ax.legend(fontsize=9)
+    ax.set_title("weight norm during training")
+    style.legend_outside(ax, "right")
     return ax
 
 
@@ -94,7 +97,7 @@ def max_difference(a: list[torch.Tensor], b: list[torch.Tensor]) -> float:
 
 
 @checked
-def decay_without_gradient(values=(1.0, 10.0), *, lr: float = 1e-3, weight_decay: float = 0.1,
+def decay_without_gradient(values=(1.0, 100.0), *, lr: float = 1e-3, weight_decay: float = 0.1,
                            num_steps: int = 100) -> dict[str, np.ndarray]:
     """Parameters whose loss gradient is zero, after ``num_steps`` steps: how far Adam + L2
     (Adam's ``weight_decay``) and AdamW's decoupled decay move each of ``values``."""
@@ -111,3 +114,29 @@ def decay_without_gradient(values=(1.0, 10.0), *, lr: float = 1e-3, weight_decay
             opt.step()
         moved[name] = (torch.tensor(values, dtype=torch.float64) - theta.detach()).numpy()
     return moved
+
+
+def overfitting_comparison(data: Split, weight_decays=(0.0, 3.0), *, num_train: int = 50,
+                           hidden=(256, 256), lr: float = 1e-3, num_steps: int = 300,
+                           seeds=(0, 1)) -> dict[float, dict[str, list[float]]]:
+    """A case that overfits: a wide MLP trained full-batch with AdamW on ``num_train`` training
+    examples until it fits them. Per weight decay: final training loss, validation loss and
+    validation accuracy of every seed (validation: choosing a decay is tuning)."""
+    import dataclasses
+
+    check_type("data", data, Split, "a course_lib.data.Split")
+    check_positive("num_train", num_train, integer=True)
+    if num_train > len(data.X_train):
+        raise ValueError(f"num_train must be at most {len(data.X_train)} (the training set), got {num_train}")
+    out = {float(w): {"train_loss": [], "val_loss": [], "val_accuracy": []} for w in weight_decays}
+    for seed in seeds:
+        rows = torch.randperm(len(data.X_train), generator=torch.Generator().manual_seed(seed))[:num_train]
+        small = dataclasses.replace(data, X_train=data.X_train[rows], y_train=data.y_train[rows])
+        for w in weight_decays:
+            h = fit(build_mlp(small, hidden=hidden, seed=seed), small, optimizer="adamw", lr=lr,
+                    weight_decay=float(w), batch_size=num_train, num_steps=num_steps,
+                    eval_every=num_steps, seed=seed)
+            out[float(w)]["train_loss"].append(h.train_loss[-1])
+            out[float(w)]["val_loss"].append(h.val_loss[-1])
+            out[float(w)]["val_accuracy"].append(h.final())
+    return out

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib import accumulation, batch_size, clipping, explosion, learning_rate, warmup
+from course_lib import accumulation, batch_size, clipping, explosion, learning_rate, schedules, warmup
 from course_lib import weight_decay as wd
 from course_lib.models import build_mlp
 from course_lib.training import fit
@@ -133,13 +133,97 @@ def test_c22_adam_weight_decay_is_l2_but_adamw_is_not(digits):
 
 
 def test_c22_adam_l2_moves_big_and_small_weights_alike_adamw_shrinks_proportionally():
-    moved = wd.decay_without_gradient((1.0, 10.0), lr=1e-3, weight_decay=0.1, num_steps=100)
+    moved = wd.decay_without_gradient((1.0, 100.0), lr=1e-3, weight_decay=0.1, num_steps=100)
     adam, adamw = moved["Adam + L2"], moved["AdamW"]
     assert adam == pytest.approx([0.098, 0.1], abs=3e-3)  # ≈ lr per step, whatever the size
-    assert adamw[1] / adamw[0] == pytest.approx(10.0, rel=1e-6)  # θ ← θ(1 − lr·λ)
+    assert adamw[1] / adamw[0] == pytest.approx(100.0, rel=1e-6)  # θ ← θ(1 − lr·λ)
     assert adamw[0] == pytest.approx(1 - (1 - 1e-4) ** 100, rel=1e-6)
+    assert adamw[1] > 5 * adam[1] and adamw[0] < adam[0] / 5  # the two optimizers visibly differ
 
 
 def test_c22_weight_decay_shrinks_the_weight_norm(digits):
     final = [wd.weight_norm_trajectory(digits, decay, num_epochs=10)[0][-1] for decay in (0.0, 1.0)]
     assert final[1] < 0.8 * final[0]
+
+
+@pytest.mark.parametrize("seeds", [(0, 1, 2), (3, 4, 5)])
+def test_c15_at_a_large_lr_decay_wins_by_a_wide_margin(digits, seeds):
+    """The schedule explorer's setting (plain SGD, lr 0.6, batch 16, 10 epochs); fresh seeds too."""
+    accs = schedules.schedule_accuracies(digits, ("constant", "cosine", "step"), seeds=seeds)
+    constant = np.mean([a if a is not None else 0.1 for a in accs["constant"]])
+    for name in ("cosine", "step"):
+        assert all(a is not None and a > 0.9 for a in accs[name]), (name, accs[name])  # measured 0.94-0.96
+        assert np.mean(accs[name]) - constant > 0.1  # measured: constant 0.67 (0, 1, 2), 0.58 over 5 seeds
+
+
+def test_c15_at_a_comfortable_lr_schedules_barely_differ(digits):
+    accs = schedules.schedule_accuracies(digits, ("constant", "cosine"), seeds=(0, 1), lr=0.1,
+                                         optimizer="momentum", batch_size=64)
+    assert abs(np.mean(accs["constant"]) - np.mean(accs["cosine"])) < 0.03
+
+
+def test_c17_small_batches_are_slower_per_epoch_even_on_one_cpu_thread(digits):
+    """Every step has a fixed cost (E17): batch 8 takes far longer per epoch than batch 32 (measured ~3x)."""
+    times = {}
+    for b in (8, 32):
+        fit(build_mlp(digits, seed=0), digits, optimizer="sgd", lr=0.05, batch_size=b, num_epochs=1)  # warm
+        times[b] = min(fit(build_mlp(digits, seed=0), digits, optimizer="sgd", lr=0.05, batch_size=b,
+                           num_epochs=1).wall_time for _ in range(2))
+    assert times[8] > 1.5 * times[32]
+
+
+def test_c17_equal_steps_explorer_mode_closes_most_of_the_gap(digits):
+    ex = batch_size.BatchSizeExplorer(digits, num_epochs=5, batch_size=512)
+    epochs, steps = ex.run(512, "equal epochs"), ex.run(512, "equal steps")
+    small = ex.run(32, "equal epochs")
+    assert small.final() - epochs.final() > 0.2  # 25 steps vs 170
+    assert small.final() - steps.final() < 0.05
+    assert ex.cost(512, "equal steps") == (170, 170 / 3, round(170 / 3 * 1077))  # 3 steps per epoch
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_c17_a_scaled_lr_closes_the_gap_at_256_but_not_at_1024(digits, seed):
+    """The explorer's "scale lr with batch size" box (10 epochs, lr 0.1 × batch/32)."""
+    ex = batch_size.BatchSizeExplorer(digits, seed=seed)
+    assert ex.run(256, scale_lr=True).final() - ex.run(256).final() > 0.1  # measured 0.96 vs 0.66-0.79
+    assert ex.run(256, scale_lr=True).final() > 0.9
+    big = ex.run(1024, scale_lr=True)  # lr 3.2: too large without warm-up
+    assert big.diverged or big.final() < 0.4  # measured 0.10-0.18
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_c19_too_large_an_init_explodes_orthogonal_with_gain_root_two_acts_like_he(seed):
+    big = explosion.activation_rms(50, 256, "he", scale=1.5, seed=seed)[-1]
+    theory = explosion.theory_rms(50, "he", scale=1.5)  # 1.5**50 = 6e8
+    assert theory / 30 < big < theory * 30 and big > 1e6
+    ortho = explosion.activation_rms(50, 256, "orthogonal", scale=math.sqrt(2), seed=seed)[-1]
+    plain = explosion.activation_rms(50, 256, "orthogonal", seed=seed)[-1]
+    assert 0.3 < ortho < 3 and plain < 1e-6  # without the gain, the ReLU halves the mean square
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_c21_clipping_only_the_spikes_keeps_a_diverging_run_finite(regression, seed):
+    """The clipping explorer's setting: targets / 10, SGD lr 0.05, τ = 100 clips a minority of steps."""
+    mild = clipping.scale_targets(regression, 0.1)
+    off = clipping.train_regression(mild, None, lr=0.05, num_steps=300, seed=seed)
+    tau = clipping.train_regression(mild, 100.0, lr=0.05, num_steps=300, seed=seed)
+    assert off.diverged or off.final() < 0.2  # it fails: diverges (seed 0 at step 162) or dies (R² ~ 0)
+    assert not tau.diverged and 0.05 < clipping.clipped_fraction(tau) < 0.6  # measured 0.20-0.25
+    small = clipping.train_regression(mild, 3.0, lr=0.05, num_steps=300, seed=seed)
+    assert small.final() > 0.9 and clipping.clipped_fraction(small) > 0.9  # clipping every step fits best
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_c21_a_tiny_threshold_on_unscaled_targets_is_safe_but_slow(regression, seed):
+    """What exercise 3's feedback and the sweep's text say: τ = 1 ends with R² near 0.06."""
+    tiny = clipping.train_regression(regression, 1.0, num_steps=300, seed=seed)
+    assert not tiny.diverged and tiny.final() < 0.3
+
+
+def test_c22_weight_decay_regularises_a_model_that_overfits(digits):
+    result = wd.overfitting_comparison(digits, (0.0, 3.0), num_train=50, hidden=(128, 128), num_steps=200,
+                                       seeds=(0, 1, 2))
+    plain, decayed = result[0.0], result[3.0]
+    assert max(plain["train_loss"]) < 0.01  # it fits its 50 images
+    assert all(d < p for d, p in zip(decayed["val_loss"], plain["val_loss"], strict=True))  # every seed
+    assert np.mean(decayed["val_accuracy"]) > np.mean(plain["val_accuracy"])  # measured +0.02

@@ -166,3 +166,14 @@ def test_bad_keys_are_named():
         exercises.get("nonsense")
     with pytest.raises(ValueError, match="key"):
         exercises.get("01.nonsense")
+
+
+@pytest.mark.parametrize("key", CODE_KEYS)
+def test_a_skeleton_that_still_returns_ellipsis_counts_as_unanswered(key, capsys):
+    def skeleton(*args):
+        ...
+        return ...
+
+    assert not exercises.check(key, skeleton)
+    out = capsys.readouterr().out.strip()
+    assert "Not answered yet" in out and "Hint" not in out

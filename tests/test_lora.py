@@ -1,5 +1,6 @@
-"""The hand-written LoRA layer: zero start, merge equivalence, parameter counts, frozen base, and the
-same computation as the LoRA paper's formula (peft is not a dependency, so its math is the oracle)."""
+"""The hand-written LoRA layer: zero start, merge equivalence, parameter counts, frozen base, the
+LoRA paper's formula, and the same outputs and merge as Hugging Face's peft (a test dependency) for
+the same A and B, under both scalings (alpha / r and rsLoRA's alpha / sqrt(r))."""
 
 import pytest
 import torch
@@ -109,19 +110,29 @@ def test_bad_arguments_are_named():
         add_lora(nn.Sequential(nn.Tanh()))
 
 
-def test_same_outputs_and_merge_as_peft_when_it_is_installed():
-    """Optional oracle: peft is not a dependency, so this runs only where it is installed."""
-    peft = pytest.importorskip("peft")
+@pytest.mark.parametrize("use_rslora", [False, True])
+def test_same_outputs_and_merge_as_peft(use_rslora):
+    """The oracle: peft wraps the same layers; copied A and B give the same outputs and merge."""
+    import peft
+
     model = MLP(3, out_features=2, hidden=(8, 8), task="regression", seed=0)
-    ours = add_lora(MLP(3, out_features=2, hidden=(8, 8), task="regression", seed=0).body, rank=2, alpha=4.0)
-    theirs = peft.get_peft_model(model.body, peft.LoraConfig(r=2, lora_alpha=4, target_modules=["linear"]))
+    ours = add_lora(MLP(3, out_features=2, hidden=(8, 8), task="regression", seed=0).body, rank=2, alpha=4.0,
+                    use_rslora=use_rslora)
+    config = peft.LoraConfig(r=2, lora_alpha=4, target_modules=["linear"], use_rslora=use_rslora)
+    theirs = peft.get_peft_model(model.body, config)
     assert count_parameters(theirs) == count_parameters(ours) == 2 * (3 + 8) + 2 * (8 + 8)
     X = torch.randn(16, 3)
     with torch.no_grad():
         for name, layer in lora_layers(ours):
             _trained_like(layer)
             twin = theirs.base_model.model.get_submodule(name)
+            assert twin.scaling["default"] == pytest.approx(layer.scaling)
             twin.lora_A["default"].weight.copy_(layer.A)
             twin.lora_B["default"].weight.copy_(layer.B)
         assert torch.allclose(theirs(X), ours(X), atol=1e-6)
         assert torch.allclose(theirs.merge_and_unload()(X), merge_lora(ours)(X), atol=1e-5)
+
+
+def test_rslora_scales_by_alpha_over_sqrt_r():
+    assert LoRALinear(nn.Linear(4, 4), rank=16, alpha=8.0, use_rslora=True).scaling == 2.0
+    assert LoRALinear(nn.Linear(4, 4), rank=16, alpha=8.0).scaling == 0.5

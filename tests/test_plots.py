@@ -45,7 +45,7 @@ def test_history_plot_marks_divergence(trained):
     fig.canvas.draw()
     labels = [t.get_text() for t in ax.get_yticklabels() + ax.get_yticklabels(minor=True) if t.get_text()]
     assert labels and all("10^" not in t and "times" not in t and "×" not in t for t in labels)
-    assert any(t.get_text() == "diverged" for t in ax.texts)
+    assert any(t.get_text() == "bad diverged" for t in ax.texts)
     plt.close(fig)
 
 

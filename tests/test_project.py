@@ -46,6 +46,63 @@ def test_environment_yml_and_pyproject_list_the_same_packages_and_bounds():
     assert _conda_requirements() == _pyproject_requirements()
 
 
+def _parse_requirements(path) -> list:
+    """pip's own requirements-file parser, the one `pip install -r` runs."""
+    from pip._internal.network.session import PipSession
+    from pip._internal.req.req_file import parse_requirements
+
+    return list(parse_requirements(str(path), session=PipSession()))
+
+
+def _pip_parse_errors() -> tuple[type[BaseException], ...]:
+    from pip._internal.exceptions import RequirementsFileParseError
+    from pip._internal.req.req_file import OptionParsingError
+
+    return RequirementsFileParseError, OptionParsingError
+
+
+PIP_PARSE_ERRORS = _pip_parse_errors()
+
+
+def _conda_pip_section() -> list[str]:
+    """The lines of environment.yml's `- pip:` list, as conda writes them to a requirements file."""
+    lines = (ROOT / "environment.yml").read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if re.fullmatch(r"\s*- pip:\s*", line))
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    section = []
+    for line in lines[start + 1:]:
+        if line.strip() and not line.lstrip().startswith("#"):
+            if len(line) - len(line.lstrip()) <= indent:
+                break
+            section.append(re.fullmatch(r"\s*- (.+?)\s*", line).group(1))
+    return section
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # pip's vendored pkg_resources
+def test_environment_yml_pip_section_is_a_valid_requirements_file(tmp_path):
+    """conda runs `pip install -r` on the pip: section from environment.yml's folder: pip's own parser
+    must accept every line (an option such as --no-deps is refused there), and `-e .` is the course."""
+    lines = _conda_pip_section()
+    requirements = tmp_path / "condaenv.requirements.txt"
+    requirements.write_text("\n".join(lines) + "\n")
+    try:
+        parsed = _parse_requirements(requirements)
+    except PIP_PARSE_ERRORS as error:
+        pytest.fail(f"environment.yml's pip section is not a valid requirements file: {error}")
+    assert len(parsed) == len(lines), f"every line must be a requirement, got {lines}"
+    editable = [p for p in parsed if p.is_editable]
+    assert [p.requirement for p in editable] == ["."], "the pip section installs the course (-e .)"
+    assert (ROOT / "pyproject.toml").is_file()
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_the_pip_section_check_refuses_an_option_line(tmp_path):
+    requirements = tmp_path / "bad.txt"
+    requirements.write_text("--no-deps\n-e .\n")
+    with pytest.raises(PIP_PARSE_ERRORS, match="no-deps"):
+        _parse_requirements(requirements)
+
+
 def test_no_exact_pins_anywhere():
     text = (ROOT / "pyproject.toml").read_text() + (ROOT / "environment.yml").read_text()
     assert not re.search(r"[A-Za-z]==\d", text)

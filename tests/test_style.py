@@ -23,7 +23,8 @@ def test_the_style_is_sharp_column_wide_and_large():
     for key in ("font.size", "axes.titlesize", "axes.labelsize", "xtick.labelsize", "ytick.labelsize",
                 "legend.fontsize"):
         assert mpl.rcParams[key] >= style.MIN_FONT_PT, key
-    assert list(mpl.rcParams["axes.prop_cycle"].by_key()["color"]) == list(style.PALETTE)
+    assert list(mpl.rcParams["axes.prop_cycle"].by_key()["color"]) == list(style.LINE_COLORS)
+    assert style.OKABE_ITO["yellow"] not in {style.color(i) for i in range(20)}
 
 
 def test_a_well_made_figure_passes():

@@ -1,11 +1,12 @@
-"""Threshold explorer (widget without a browser), operating points, imbalance helpers, metric plots."""
+"""Notebook 02's widgets moved without a browser (threshold, prevalence, cost ratio), operating points,
+imbalance helpers and metric plots."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import sklearn.metrics as skm
 
-from course_lib import imbalance, metric_plots, metrics, operating_point
+from course_lib import imbalance, metric_choice, metric_plots, metrics, operating_point
 from course_lib.threshold_explorer import ThresholdExplorer
 
 
@@ -100,30 +101,6 @@ def test_operating_point_bad_input():
         operating_point.choose_threshold([0, 1], [0.1, 0.9], "cost", cost_fn=-1)
 
 
-def test_imbalance_data_have_the_asked_prevalence():
-    X, y = imbalance.make_data(0.05, num_positives=40, seed=0)
-    assert y.sum() == 40 and len(y) == 800 and X.shape == (800, 8)
-    y_true, y_score = imbalance.binormal_scores(0.2, num_positives=100, seed=0)
-    assert y_true.mean() == pytest.approx(0.2)
-    with pytest.raises(ValueError, match="prevalence"):
-        imbalance.make_data(0.0)
-    with pytest.raises(ValueError, match="num_positives"):
-        imbalance.binormal_scores(0.1, num_positives=0)
-
-
-def test_prevalence_explorer_retrains_once_per_value():
-    explorer = imbalance.PrevalenceExplorer(prevalences=(0.5, 0.05), value=0.5)
-    explorer.redraw()
-    assert explorer.controls["prevalence"].description == "prevalence"
-    assert explorer.controls["prevalence"].continuous_update is False
-    explorer.slider.value = 0.05
-    assert explorer.state["prevalence"] == 0.05 and explorer.results.misses == 2
-    assert explorer.state["always_negative"]["accuracy"] == pytest.approx(0.95)
-    explorer.slider.value = 0.5
-    assert explorer.results.misses == 2 and explorer.results.hits == 1 and not explorer.errors
-    plt.close("all")
-
-
 def test_metric_plots_draw_and_check_input(scores):
     y_true, y_score = scores
     cm = metrics.confusion_matrix(y_true, metrics.apply_threshold(y_score, 0.5))
@@ -174,20 +151,6 @@ def test_zoom_inset_magnifies_the_lines_and_checks_limits():
     plt.close(fig)
 
 
-def test_prevalence_sweep_plot_has_ticks_at_the_prevalences():
-    results = [{"prevalence": p, "roc_auc": 0.9, "average_precision": 0.9 * p ** 0.3}
-               for p in imbalance.PREVALENCES]
-    ax = imbalance.plot_prevalence_sweep(results)
-    np.testing.assert_allclose(sorted(ax.get_xticks()), sorted(imbalance.PREVALENCES))
-    assert ax.get_ylabel() and ax.get_title() and len(ax.get_legend().get_texts()) == 3
-    ax.figure.canvas.draw()
-    legend = ax.get_legend().get_window_extent()
-    assert legend.y1 < ax.get_window_extent().y0
-    with pytest.raises(ValueError, match="results"):
-        imbalance.plot_prevalence_sweep([])
-    plt.close("all")
-
-
 def test_hand_sweep_figure_puts_the_hand_points_on_the_library_curves():
     y = np.array([0, 0, 1, 1, 0, 1, 1, 0, 1, 1])
     s = np.array([0.1, 0.35, 0.4, 0.8, 0.2, 0.9, 0.7, 0.6, 0.65, 0.95])
@@ -200,18 +163,103 @@ def test_hand_sweep_figure_puts_the_hand_points_on_the_library_curves():
                for line in ax_roc.get_lines())
     assert (fp / 4, tp / 6) in {(x, yy) for x, yy in zip(fpr, tpr, strict=True)}
     assert ax_roc.get_title() == "ROC curve" and ax_pr.get_title() == "PR curve (a staircase)"
-    assert ax_roc.child_axes[0].get_title() == "zoom: FPR ≤ 0.5, recall ≥ 0.5"
+    assert ax_roc.child_axes[0].get_title() == "zoom: FPR ≤ 0.5"
     plt.close(fig)
 
 
-def test_curves_by_prevalence_draw_one_roc_and_one_pr_curve_per_prevalence():
-    scores = {p: imbalance.binormal_scores(p, num_positives=200, seed=0) for p in (0.5, 0.1)}
-    fig = metric_plots.plot_curves_by_prevalence(scores)
-    ax_roc, ax_pr = fig.axes[:2]
-    fpr, tpr, _ = metrics.roc_curve(*scores[0.1])
-    assert any(len(line.get_xdata()) == len(fpr) and np.allclose(line.get_xdata(), fpr)
-               for line in ax_roc.get_lines())
-    baselines = sorted(line.get_ydata()[0] for line in ax_pr.get_lines() if line.get_linestyle() == ":")
-    assert baselines == pytest.approx([0.1, 0.5])
-    assert ax_pr.get_title().startswith("PR: falls")
-    plt.close(fig)
+
+
+def test_binormal_data_have_the_asked_prevalence():
+    y_true, _ = imbalance.binormal_scores(0.2, num_positives=100, seed=0)
+    assert y_true.mean() == pytest.approx(0.2)
+    sample = imbalance.BinormalSample(num_positives=50, seed=0)
+    y, s = sample.scores(1.5, 0.1)
+    assert y.sum() == 50 and len(y) == 500 and 0 < s.min() and s.max() < 1
+    y2, s2 = sample.scores(1.5, 0.5)
+    np.testing.assert_array_equal(s2[y2 == 1], s[y == 1])  # the same positives at every prevalence
+    with pytest.raises(ValueError, match="prevalence"):
+        sample.scores(1.5, 0.001)
+    with pytest.raises(ValueError, match="num_positives"):
+        imbalance.binormal_scores(0.1, num_positives=0)
+
+
+def test_balanced_probability_is_the_posterior_at_fifty_percent():
+    z = np.array([-1.0, 0.75, 3.0])
+    pdf = lambda x, mu: np.exp(-(x - mu) ** 2 / 2)  # noqa: E731
+    expected = pdf(z, 1.5) / (pdf(z, 1.5) + pdf(z, 0.0))
+    np.testing.assert_allclose(imbalance.balanced_probability(z, 1.5), expected)
+
+
+@pytest.fixture(scope="module")
+def prevalence_explorer():
+    return imbalance.PrevalenceExplorer(num_positives=200)
+
+
+def test_prevalence_explorer_moves_its_three_controls(prevalence_explorer):
+    e = prevalence_explorer
+    assert [c.description for c in e.controls.values()] == ["separation", "prevalence", "threshold"]
+    options = [v for _, v in e.controls["prevalence"].options]
+    assert options == sorted(options) and options[0] == 0.01  # rare -> common, left to right
+    e.controls["prevalence"].value = 0.01
+    assert e.state["prevalence"] == 0.01 and e.state["num_negatives"] == 19800
+    assert e.artists["pr_base"].get_ydata()[0] == 0.01
+    e.controls["threshold"].value = 0.7
+    y, s = e.sample.scores(e.state["separation"], 0.01)
+    expected = skm.confusion_matrix(y, s >= 0.7, labels=[0, 1])
+    np.testing.assert_array_equal(e.state["confusion_matrix"], expected)
+    tn, fp, fn, tp = expected.ravel()
+    assert e.state["precision"] == pytest.approx(tp / (tp + fp))
+    assert e.artists["roc_point"].get_data()[0][0] == pytest.approx(fp / (fp + tn))
+    assert e.artists["cm_texts"][1][1].get_text() == f"TP\n{tp:,}"
+    e.controls["separation"].value = 3.0
+    assert e.state["roc_auc"] > 0.95 and (3.0, 0.01) in e.cache
+    assert e.state["roc_auc"] == pytest.approx(skm.roc_auc_score(*e.sample.scores(3.0, 0.01)))
+    e.controls["threshold"].value = 0.99
+    assert e.png.startswith(b"\x89PNG") and not e.errors
+    assert len(e.redraw_seconds) == len(e.redraw_cpu_seconds) >= 4
+
+
+def test_prevalence_explorer_reports_undefined_precision_when_nothing_is_flagged():
+    e = imbalance.PrevalenceExplorer(num_positives=20, separation=0.5)
+    e.controls["threshold"].value = 0.99  # sigmoid(0.5 z - 0.125) never reaches 0.99 here
+    assert e.state["tp"] + e.state["fp"] == 0 and np.isnan(e.state["precision"])
+    assert e.artists["bar_texts"][1].get_text() == "0/0" and len(e.artists["pr_point"].get_data()[0]) == 0
+    assert not e.errors
+
+
+def test_cost_explorer_picks_the_cheapest_validation_threshold(scores):
+    y_true, y_score = scores
+    e = operating_point.CostExplorer(y_true, y_score, ratios=(1, 10), value=1)
+    assert e.slider.description.startswith("cost ratio")
+    cheap = e.state["threshold"]
+    assert cheap == operating_point.choose_threshold(y_true, y_score, "cost", cost_fp=1, cost_fn=1)
+    e.slider.value = 10
+    assert e.state["cost_ratio"] == 10 and e.state["threshold"] < cheap  # expensive misses: lower
+    costs = operating_point.cost_curve(y_true, y_score, np.r_[np.unique(y_score), 2.0], cost_fn=10)
+    assert e.state["cost"] == pytest.approx(costs.min())
+    assert e.png == e.pictures[10][0] and not e.errors
+    with pytest.raises(ValueError, match="cost_ratio"):
+        operating_point.plot_cost_choice(y_true, y_score, 0)
+    plt.close("all")
+
+
+def test_metric_choice_checks_its_input():
+    with pytest.raises(ValueError, match="at least two"):
+        metric_choice.compare({"A": (1, 2, 3, 4)})
+    with pytest.raises(ValueError, match="same number"):
+        metric_choice.break_even_ratio((1, 2, 3, 4), (5, 6, 3, 7))
+    assert metric_choice.scores((855, 95, 5, 45), cost_ratio=20)["cost"] == 195
+
+
+def test_redraws_are_fast_enough_to_feel_instant(explorer, prevalence_explorer):
+    """CPU time per redraw (what an idle machine would wait), PNG included; printed, loosely bounded."""
+    p = prevalence_explorer
+    for e, control, values in ((explorer, explorer.slider, (0.2, 0.4, 0.6, 0.8)),
+                               (p, p.controls["threshold"], (0.3, 0.5, 0.7)),
+                               (p, p.controls["prevalence"], (0.05, 0.2, 0.5))):
+        e.redraw_cpu_seconds.clear()
+        for v in values:
+            control.value = v
+        median = float(np.median(e.redraw_cpu_seconds))
+        print(f"{type(e).__name__} {control.description}: median CPU {1000 * median:.0f} ms per redraw")
+        assert median < 0.3  # the target is 150 ms on an idle machine; this only catches regressions

@@ -56,11 +56,11 @@ def test_plateau_follows_the_validation_loss():
 
 
 def test_schedule_explorer_caches_and_draws(digits):
-    ex = schedules.ScheduleExplorer(digits, num_epochs=2)
+    ex = schedules.ScheduleExplorer(digits, num_epochs=1, seeds=(0,))
     ex.redraw()
-    assert ex.state["schedule"] == "cosine" and ex.cache.misses == 2  # cosine and the constant line
+    assert ex.state["schedule"] == "step" and ex.cache.misses == 2  # step and the constant line
     ex.controls["schedule"].value = "plateau"
-    ex.controls["schedule"].value = "cosine"
+    ex.controls["schedule"].value = "step"
     assert ex.cache.misses == 3 and ex.cache.hits >= 3
     assert len(ex.figure.axes) == 2
 
@@ -103,10 +103,27 @@ def test_lr_explorer_slider_retrains_caches_and_shows_divergence(digits):
     ex.redraw()
     assert not ex.state["diverged"] and ex.cache.misses == 1
     ex.controls["lr"].value = 10.0
-    assert ex.state["diverged"] and "DIVERGED" in ex.figure.axes[0].get_title()
+    assert ex.state["diverged"] and "diverged at step" in ex.figure.axes[0].get_title()
     assert "diverged" in " ".join(t.get_text() for t in ex.figure.axes[0].get_legend().get_texts())
     ex.controls["lr"].value = 0.1
     assert ex.cache.misses == 2 and ex.state["tried"] == [10.0, 0.1] and not ex.errors
+
+
+def test_lr_explorer_switches_to_adam_and_keeps_every_runs_colour(digits):
+    ex = learning_rate.LRExplorer(digits, num_epochs=1, hidden=(16,))
+    ex.preload([0.01, 1.0])
+    ex.redraw()
+    colours = dict(ex.state["colors"])
+    ex.controls["lr"].value = 0.316  # a new LR between the others: nobody changes colour
+    assert all(ex.state["colors"][lr] == c for lr, c in colours.items())
+    assert len(set(ex.state["colors"].values())) == 4  # 0.01, 1, the start 0.1, and 0.316
+    ex.controls["optimizer"].value = "adam"
+    assert ex.state["optimizer"] == "adam" and ex.cache.misses == 5 and ex.state["tried"] == [0.316]
+    right = ex.figure.axes[1]
+    assert {t.get_text() for t in right.get_legend().get_texts()} >= {"SGD", "Adam"}
+    ex.controls["optimizer"].value = "sgd"
+    assert ex.cache.misses == 5 and all(ex.state["colors"][lr] == c for lr, c in colours.items())
+    assert not ex.errors
 
 
 def test_lr_range_test_suggests_a_trainable_lr(digits):
@@ -134,7 +151,23 @@ def test_batch_size_explorer(digits):
     ex.controls["batch_size"].value = 256
     ex.controls["batch_size"].value = 32
     assert ex.cache.misses == 2 and ex.state["history"].num_steps == 2 * math.ceil(1077 / 32)
-    assert len(ex.figure.axes) == 3
+    assert len(ex.figure.axes) == 3 and ex.figure.axes[0].get_ylabel() == "validation accuracy"
+
+
+def test_batch_size_explorer_equal_steps_and_scaled_lr(digits):
+    ex = batch_size.BatchSizeExplorer(digits, num_epochs=1, hidden=(16,), batch_size=256)
+    ex.redraw()
+    assert ex.state["steps"] == 5 and ex.state["lr"] == 0.1
+    ex.controls["budget"].value = "equal steps"  # the 34 steps batch 32 takes in one epoch
+    assert ex.state["history"].num_steps == 34 == ex.state["steps"]
+    assert ex.state["epochs"] == pytest.approx(34 / 5) and ex.state["examples"] == round(34 / 5 * 1077)
+    assert "34 steps" in ex.figure._suptitle.get_text() and "epochs" in ex.figure._suptitle.get_text()
+    ex.controls["scale_lr"].value = True
+    assert ex.state["lr"] == pytest.approx(0.1 * 256 / 32) and ex.state["history"].lr[0] == pytest.approx(0.8)
+    ex.controls["batch_size"].value = 64
+    colour = ex.colors(64)
+    ex.controls["batch_size"].value = 512
+    assert ex.colors(64) == colour and ex.state["tried"] == [64, 256, 512] and not ex.errors
 
 
 def test_gradient_noise_falls_like_one_over_batch_size(digits):
@@ -194,8 +227,11 @@ def test_clipping_explorer_precomputes_and_shows_divergence(regression):
     assert ex.controls["threshold"].description == "threshold"
     ex.redraw()
     assert not ex.state["diverged"] and ex.state["clipped_fraction"] > 0.5
+    labels = " ".join(t.get_text() for t in ex.figure.axes[0].get_legend().get_texts())
+    assert "no clipping (diverged" in labels  # the unclipped run is overlaid on the clipped one
     ex.controls["threshold"].value = math.inf
-    assert ex.state["diverged"] and "DIVERGED" in ex.figure.axes[0].get_title() and not ex.errors
+    assert ex.state["diverged"] and "diverged" in ex.figure.axes[0].get_title() and not ex.errors
+    assert "%" not in ex.figure.axes[1].get_title()  # "off" clips nothing: no "0% of steps" title
 
 
 def test_weight_norm_is_the_norm_of_the_weight_matrices():
@@ -262,22 +298,22 @@ def test_lr_explorer_edge_separates_training_from_failing_lrs(digits):
         ex.edge(threshold=0.0)
 
 
-def test_lr_plot_uses_distinct_colours_and_explains_a_stopped_curve(digits):
+def test_lr_plot_uses_distinct_colours_and_labels_a_diverged_run(digits):
     ex = learning_rate.LRExplorer(digits, num_epochs=1)
     ex.preload([0.01, 0.1, 10.0])
     ex.redraw()
     lines = [line for line in ex.figure.axes[0].get_lines() if line.get_label().startswith("lr ")]
     colours = {line.get_color() for line in lines}
-    assert len(colours) == len(lines) == 3 and "red" not in colours
-    assert "last loss below the stop" in ex.figure.axes[0].get_xlabel()
+    assert len(colours) == len(lines) == 3
+    assert any("lr 10 ✕ diverged" in line.get_label() for line in lines)
 
 
 def test_bowl_plot_marks_points_beyond_the_frame():
     runs = [learning_rate.gd_on_bowl(f / 10, (1.0, 10.0), num_steps=30) for f in (1.9, 2.1)]
     axes = learning_rate.plot_bowl_runs(runs)
-    assert "beyond the frame" in " ".join(t.get_text() for t in axes[0].get_legend().get_texts())
+    assert "beyond the frame" in " ".join(t.get_text() for t in axes[1].get_legend().get_texts())
     inside = learning_rate.plot_bowl_runs(runs[:1])  # a converging run stays in the frame
-    assert "beyond" not in " ".join(t.get_text() for t in inside[0].get_legend().get_texts())
+    assert "beyond" not in " ".join(t.get_text() for t in inside[1].get_legend().get_texts())
 
 
 def test_update_size_legend_gives_the_fitted_slope():
@@ -290,6 +326,19 @@ def test_lr_range_test_records_its_stop_and_says_so(digits):
     result = lr_finder.lr_range_test(build_mlp(digits, seed=0), digits, stop_factor=4.0, seed=0)
     assert result.stopped_early and result.stop_factor == 4.0 and result.lrs[-1] < 10.0
     assert "4× the first" in lr_finder.plot_lr_range_test(result).get_title()
+
+
+def test_schedule_explorer_on_constant_has_a_zero_based_lr_axis_and_one_legend_entry(digits):
+    ex = schedules.ScheduleExplorer(digits, schedule="constant", seeds=(0,), num_epochs=1)
+    ex.redraw()
+    left, right = ex.figure.axes[:2]
+    assert left.get_ylim()[0] == 0 and left.get_ylim()[1] > 0.6
+    labels = [t.get_text() for t in right.get_legend().get_texts()]
+    assert sum("constant" in label for label in labels) == 1
+    ex.controls["schedule"].value = "cosine"
+    assert ex.state["schedule"] == "cosine" and ex.cache.misses == 2 and ex.state["lr"][-1] < 0.05
+    assert [line.get_label() for line in ex.figure.axes[0].get_lines()] == ["constant", "cosine"]
+    assert not ex.explorer.errors
 
 
 def test_schedule_plot_log_scale_shows_every_step_drop():
@@ -313,7 +362,7 @@ def test_budget_comparison_scores_on_validation_not_test(digits):
     h = fit(model, digits, optimizer="sgd", lr=0.1, batch_size=256, num_epochs=1, seed=0)
     assert result.small == [h.final()]
     labels = [t.get_text() for t in batch_size.plot_budget_comparison(result, 256, 512).get_xticklabels()]
-    assert all(len(line) <= 12 for label in labels for line in label.split("\n"))  # no overlap
+    assert all(len(line) <= 24 for label in labels for line in label.split("\n"))  # no overlap
 
 
 def test_clipping_threshold_sweep_draws_every_threshold(regression):

@@ -48,27 +48,6 @@ def test_selection_slider_validates():
         selection_slider("lr", [1, 2], value=3)
 
 
-def test_playground_retrains_once_per_setting_and_scrubs_epochs():
-    ex = playground.playground(n_samples=200, num_epochs=10, seed=0)
-    ex.redraw()
-    assert ex.state["val_accuracy"] > 0.8 and ex.cache.misses == 1
-    ex.controls["epoch"].value = 0
-    assert ex.state["val_accuracy"] is None and ex.cache.misses == 1  # redraw only
-    assert "untrained" in ex.figure.axes[1].get_title()
-    ex.controls["depth"].value = 0
-    ex.controls["dataset"].value = "circles"
-    assert ex.cache.misses == 3
-    ex.controls["epoch"].value = 10
-    assert ex.state["val_accuracy"] < 0.75  # a linear model cannot separate circles
-    assert ex.figure._suptitle.get_text() == "circles: no hidden layer (a linear model)"
-    ex.controls["depth"].value = 2
-    ex.controls["dataset"].value = "moons"
-    assert ex.cache.misses == 4 and ex.cache.hits >= 1  # (moons, 2, 8, relu) was cached
-    assert ex.figure._suptitle.get_text() == "moons: 2 hidden layers of 8 relu"
-    assert not ex.errors
-    plt.close("all")
-
-
 def test_snapshots_cover_every_epoch():
     from course_lib import data
     from course_lib.models import build_mlp

@@ -1,36 +1,60 @@
-"""Benchmark: notebook 05's comparison of four ways to adapt the shipped pretrained model.
+"""Benchmark: notebook 05's headline on the shipped backbone and on a fresh one, with timings.
 
-Median normalised test MSE over 8 seeds (10 labelled points, related and 1.5x-shifted sinusoid),
-1 - accuracy for the digits 0-4 -> 5-9 counter-example (5 seeds, 5 images per class), trainable
-parameters, and the wall time of one adaptation run (300 full-batch Adam steps).
+Median test error [25th-75th percentile] of five ways to adapt (each at its lr from
+data/transfer_lrs.json) on four target styles, 3 labelled images per class; the steps to reach a
+validation error of 0.15 on inverted digits (10 per class) from scratch and from the pretrained
+backbone; the wall time of one batched adaptation run (8 seeds, 200 steps) and of the rank
+explorer's redraw.
 
-    python tools/benchmark_transfer.py
+    python tools/benchmark_transfer.py [--seeds 0 1 2 ...] [--backbone-seed 1]
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from course_lib import runtime, transfer  # noqa: E402
+from course_lib import runtime, transfer, transfer_plots  # noqa: E402
 
 
 def main() -> None:
-    """Print the comparison table."""
+    """Print the headline table, the steps-to-target figures and the timings."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", type=int, nargs="+", default=list(transfer.SEEDS))
+    parser.add_argument("--backbone-seed", type=int, default=None, help="pretrain a fresh backbone")
+    args = parser.parse_args()
     runtime.setup(seed=0, verbose=False)
-    pretrained = transfer.load_pretrained()[0]
+    if args.backbone_seed is None:
+        pretrained = transfer.load_pretrained()[0]
+    else:
+        pretrained = transfer.pretrain(args.backbone_seed)[0]
+    lrs = transfer.load_lrs()["lr"]
     start = time.perf_counter()
-    results = transfer.compare(pretrained, transfer.sinusoid_targets(seeds=range(8)))
-    seconds = (time.perf_counter() - start) / (8 * 2 * len(transfer.METHODS))
-    digits = transfer.compare(transfer.pretrain_digits(), transfer.digits_targets(seeds=range(5)))
-    median, digits_median = transfer.median_errors(results), transfer.median_errors(digits)["digits 5-9"]
-    print(f"{'method':16s} {'trainable':>9s} {'related':>8s} {'shifted':>8s} {'digits 5-9':>10s}")
-    for m in transfer.METHODS:
-        print(f"{m:16s} {results['related'][m][0].trainable:9,d} {median['related'][m]:8.3f} "
-              f"{median['shifted'][m]:8.3f} {digits_median[m]:10.3f}")
-    print(f"one adaptation run (300 steps, 10 points): {seconds * 1000:.0f} ms")
+    results = transfer.compare(pretrained, transfer.target_tasks(seeds=args.seeds), lrs, seeds=args.seeds)
+    seconds = (time.perf_counter() - start) / (len(transfer.TARGETS) * len(transfer.METHODS))
+    print(transfer.table(results))
+    print(f"one batched run ({len(args.seeds)} seeds, {transfer.NUM_STEPS} steps): {seconds:.2f} s")
+    tasks = [transfer.target_task("inverted", shots=10, seed=s) for s in args.seeds]
+    race = transfer.steps_to_target(pretrained, tasks, 0.15)
+    for m, c in race.items():
+        print(f"{m:15s} lr {c['lr']:g}: median {np.median(c['steps']):.1f} steps to 0.15 "
+              f"(seeds {c['steps'].min():.0f}-{c['steps'].max():.0f})")
+    inverted = transfer.target_tasks(("inverted",), seeds=args.seeds)["inverted"]
+    sweep = transfer.rank_sweep(pretrained, inverted, (1, 4, 32), lrs["inverted"]["LoRA"], seeds=args.seeds)
+    explorer = transfer_plots.rank_explorer(sweep, {}, alpha=transfer.LORA_ALPHA, target="inverted")
+    explorer.redraw()
+    times = []
+    for rank, scaling in ((32, 0), (1, 1), (4, 0)):
+        start = time.perf_counter()
+        explorer.controls["scaling"].value = explorer.controls["scaling"].options[scaling]
+        explorer.controls["rank"].value = rank
+        times.append(time.perf_counter() - start)
+    print("rank explorer redraws (s):", ", ".join(f"{t:.2f}" for t in times))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ in the library, one call away (``solution(key)``), and out of the student's way.
 from __future__ import annotations
 
 import importlib
+import inspect
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -303,6 +304,14 @@ def _check_code(key: str, exercise: CodeExercise, func: Any) -> bool:
         print(f"[{key}] Pass your function itself (its name, no parentheses), got {type(func).__name__}.")
         return False
     inputs = _inputs(exercise)
+    first, error = _call(func, inputs[0])
+    if first is Ellipsis:  # a skeleton whose body is still `return ...`
+        print(f"[{key}] Not answered yet: write the body of your function (replace the ...).")
+        return False
+    if first is None and error is None and _call(exercise.reference, inputs[0])[0] is not None:
+        print(f"[{key}] Your function returned None: did you forget the `return`?"
+              f"{_next_hint(key, exercise.hints)}")
+        return False
     first_bad = None
     for args in inputs:
         got, error = _call(func, args)
@@ -320,9 +329,27 @@ def _check_code(key: str, exercise: CodeExercise, func: Any) -> bool:
     args, expected, got, error = first_bad
     outcome = f"raised {type(error).__name__}: {error}" if error is not None else f"returned {_show((got,))}"
     print(f"[{key}] Not quite. The smallest input where your function differs:\n"
-          f"  arguments: {_show(args)}\n  expected:  {_show((expected,))}\n  yours:     {outcome}"
+          f"{_named_arguments(exercise.reference, args)}\n"
+          f"  expected: {_indent(_show((expected,)))}\n  yours:    {_indent(outcome)}"
           f"{_next_hint(key, exercise.hints)}")
     return False
+
+
+def _indent(text: str, by: int = 12) -> str:
+    """``text`` with its continuation lines indented to line up after a label."""
+    return text.replace("\n", "\n" + " " * by)
+
+
+def _named_arguments(reference: Callable, args: tuple) -> str:
+    """One line per argument, named as the reference function names it."""
+    try:
+        names = list(inspect.signature(reference).parameters)[:len(args)]
+    except (TypeError, ValueError):
+        names = []
+    names += [f"argument {i + 1}" for i in range(len(names), len(args))]
+    width = max(len(n) for n in names)
+    lines = [f"  {n:<{width}} = {_indent(_show_one(a), width + 5)}" for n, a in zip(names, args, strict=True)]
+    return "\n".join(lines)
 
 
 def check(key: str, answer: Any) -> Verdict:

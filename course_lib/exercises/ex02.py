@@ -1,39 +1,169 @@
-"""Exercises of notebook 02: evaluating models."""
+"""Exercises of notebook 02: evaluating models.
 
-from . import Exercise, close_to
+Three predictions tied to the notebook's explorers (threshold, prevalence, cost ratio), one
+function to write (precision and recall at a threshold) and one number (the PR baseline).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sklearn.metrics as skm
+
+from . import CodeExercise, Exercise, Prediction, close_to
 
 
-def _between(low: float, high: float):
-    """A judge accepting numbers strictly between ``low`` and ``high``."""
+# ----------------------------------------------------------------------------- precision and recall
+def precision_recall_at(y_true, y_score, threshold):
+    """(precision, recall) of predicting positive when score >= threshold; 0 for 0/0 (reference)."""
+    y_pred = (np.asarray(y_score) >= threshold).astype(int)
+    return (skm.precision_score(y_true, y_pred, zero_division=0.0),
+            skm.recall_score(y_true, y_pred, zero_division=0.0))
 
-    def judge(answer) -> bool:
-        return low < float(answer) < high
 
-    return judge
+def _counts(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true) == 1, np.asarray(y_pred)
+    return int((y_pred & y_true).sum()), int((y_pred & ~y_true).sum()), int((~y_pred & y_true).sum())
+
+
+def _strict(y_true, y_score, threshold):
+    """Wrong: ``>`` instead of ``>=``."""
+    tp, fp, fn = _counts(y_true, np.asarray(y_score) > threshold)
+    return (tp / (tp + fp) if tp + fp else 0.0), (tp / (tp + fn) if tp + fn else 0.0)
+
+
+def _recall_over_flagged(y_true, y_score, threshold):
+    """Wrong: recall divided by the predicted positives, like precision."""
+    tp, fp, fn = _counts(y_true, np.asarray(y_score) >= threshold)
+    return (tp / (tp + fp) if tp + fp else 0.0), (tp / (tp + fp) if tp + fp else 0.0)
+
+
+def _nan_for_zero_over_zero(y_true, y_score, threshold):
+    """Wrong: 0/0 left as NaN."""
+    tp, fp, fn = _counts(y_true, np.asarray(y_score) >= threshold)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.float64(tp) / np.float64(tp + fp), np.float64(tp) / np.float64(tp + fn)
+
+
+def _swapped(y_true, y_score, threshold):
+    """Wrong: (recall, precision) instead of (precision, recall)."""
+    precision, recall = precision_recall_at(y_true, y_score, threshold)
+    return recall, precision
+
+
+def _random_case(rng: np.random.Generator, size: int) -> tuple:
+    """Labels, scores in steps of 0.1 (ties!) and a threshold that is one of the scores, or 1.0."""
+    y_true = rng.integers(0, 2, size)
+    y_score = rng.integers(0, 10, size) / 10
+    threshold = float(rng.choice(np.r_[y_score, 1.0]))
+    return y_true, y_score, threshold
 
 
 PERCENT = "give a fraction between 0 and 1 (0.25, not 25)."
 
 EXERCISES = {
-    "f1": Exercise(
-        question="A screening model gives TP = 30, FN = 20, FP = 10, TN = 940. What is its F1 score?",
-        is_correct=close_to(2 / 3, rel=1e-2),
-        answer=0.667,
-        hints=("F1 = 2TP / (2TP + FP + FN), the harmonic mean of precision TP/(TP+FP) and recall "
-        "TP/(TP+FN). TN does not appear.",),
-        solution="Precision = 30/40 = 0.75, recall = 30/50 = 0.6, F1 = 2 * 0.75 * 0.6 / 1.35 = "
-        "60/90 = 0.667. Accuracy would be 970/1000 = 0.97: the 940 true negatives flatter it.\n"
-        "Check: metrics.f1_score([1]*50 + [0]*950, [1]*30 + [0]*20 + [1]*10 + [0]*940).",
-        mistakes={
-            close_to(0.97, rel=1e-2): "0.97 is the accuracy, (TP + TN) / all: the 940 true "
-            "negatives flatter it. F1 leaves TN out.",
-            close_to(200 / 3, rel=1e-2): PERCENT,
-            close_to(0.75, rel=1e-3): "0.75 is the precision, TP / (TP + FP); F1 combines it with "
-            "the recall.",
-            close_to(0.6, rel=1e-3): "0.6 is the recall, TP / (TP + FN); F1 combines it with the "
-            "precision.",
-            close_to(0.675, rel=1e-3): "0.675 is the arithmetic mean of precision and recall; F1 is "
-            "their harmonic mean, pulled towards the smaller one.",
+    "top_threshold": Prediction(
+        question="Before you touch the threshold explorer: drag the threshold above the highest "
+        "score, so that no tumour is flagged. What will precision be?",
+        choices={"a": "1: every flag is right", "b": "0: no flag is right", "c": "undefined: 0/0",
+                 "d": "the prevalence"},
+        answer="c",
+        feedback={
+            "a": "Precision does climb towards 1 as the threshold rises (only the surest cases stay "
+            "flagged), but above the highest score nothing is flagged at all. Watch the table's "
+            "precision cell and the yellow dot on the PR curve at the far right of the slider.",
+            "b": "0 would mean flags that are all wrong; above the highest score there are no flags. "
+            "Watch the table's precision cell at the far right of the slider.",
+            "c": "precision = TP / (TP + FP) and nothing is flagged, so TP + FP = 0: the table says "
+            "'undefined (0/0)' and the PR point disappears. scikit-learn returns 0 there with a "
+            "warning, or whatever you pass as zero_division. Recall is 0 (TP = 0 of all positives).",
+            "d": "The prevalence is the precision of flagging *everyone* (threshold 0, the left end), "
+            "not of flagging no one. Compare both ends of the slider.",
+        },
+        hints=("Count the flagged tumours above the highest score, then write precision as a "
+               "fraction of counts.",),
+        solution="Undefined (0/0). Above the highest score no tumour is flagged: TP = FP = 0, so "
+        "precision = TP / (TP + FP) = 0/0. Below the top, only the surest cases are flagged and "
+        "precision is high. The 'Then try' questions: F1 peaks in the middle of the range (near "
+        "0.5 for these scores), where precision and recall are both fair, not where either one is "
+        "best. Precision dips and recovers because raising the threshold unflags one tumour at a "
+        "time: unflagging a benign one (a false positive) raises precision, unflagging a malignant "
+        "one (a true positive) lowers it; recall can only fall.",
+    ),
+    "prevalence": Prediction(
+        question="Before you move the prevalence slider: keep separation 1.5 and threshold 0.5 and "
+        "move the prevalence from 0.5 down to 0.01 (the same model, 50 times fewer positives per "
+        "negative). What happens to the ROC AUC and the average precision (AP)?",
+        choices={"a": "both fall", "b": "ROC AUC stays, AP falls", "c": "ROC AUC falls, AP stays",
+                 "d": "both stay"},
+        answer="b",
+        feedback={
+            "a": "Watch the ROC panel: the blue curve stays on the grey one of prevalence 0.5, and "
+            "the AUC in its title changes by less than 0.01 (sampling noise). TPR is "
+            "computed on the positives only and FPR on the negatives only, so their ratio cannot "
+            "move the ROC curve.",
+            "b": "The ROC curve (and its AUC) stays on the grey curve of prevalence 0.5, because TPR "
+            "and FPR each look at one class only. Precision mixes both classes, so with 99 "
+            "negatives per positive even a small FPR means many false alarms: the PR curve and AP "
+            "fall (but stay above the new baseline, the prevalence).",
+            "c": "The other way round: look at the PR panel's title and its blue staircase sinking "
+            "under the grey one, while the ROC curve does not move.",
+            "d": "Look at the PR panel: the staircase sinks as the prevalence falls. Precision = TP / "
+            "(TP + FP) depends on how many negatives there are per positive.",
+        },
+        hints=("Which of TPR, FPR and precision mixes the two classes in one ratio?",),
+        solution="ROC AUC stays (about 0.86 at separation 1.5, up to sampling noise of less than "
+        "0.01), AP falls (about 0.86 at prevalence 0.5, "
+        "about 0.13 at 0.01, still far above the random baseline 0.01). At threshold 0.5 the "
+        "model flags about 23% of the negatives at every prevalence; at 1% that is some 11,000 "
+        "false alarms for under 400 true positives: precision 0.03, and an accuracy of 0.77, far "
+        "below the 0.99 of answering 'negative' for everyone.",
+    ),
+    "cost": Prediction(
+        question="Before you move the cost-ratio slider: a missed tumour used to cost as much as a "
+        "false alarm (1 : 1); now it costs ten false alarms (10 : 1). Where does the cheapest "
+        "threshold on the validation data move?",
+        choices={"a": "higher", "b": "lower", "c": "it stays"},
+        answer="b",
+        feedback={
+            "a": "A higher threshold flags fewer tumours, so it misses more, and each miss now costs "
+            "ten. Watch the yellow point on the cost curve as you move the slider to the right.",
+            "b": "Misses have become expensive, so the rule accepts more false alarms to miss fewer "
+            "tumours: the threshold falls and recall rises (see the right panel's title).",
+            "c": "The total cost FP + ratio·FN changes its shape with the ratio; its minimum moves. "
+            "Watch the yellow point as you move the slider.",
+        },
+        hints=("Which error does a lower threshold make fewer of?",),
+        solution="Lower. Total cost = FP + 10·FN: every missed tumour (FN) now outweighs ten false "
+        "alarms, so the cheapest threshold flags more tumours, accepting more false alarms to "
+        "miss fewer. On this validation set the threshold falls and recall rises to 1.",
+    ),
+    "precision_recall": CodeExercise(
+        question="Write precision_recall_at(y_true, y_score, threshold) returning (precision, recall) "
+        "when a sample is predicted positive if its score reaches the threshold. Where a ratio is "
+        "0/0, return 0, as scikit-learn's zero_division=0 does.",
+        reference=precision_recall_at,
+        make_inputs=_random_case,
+        hints=("Build the predictions first, then count TP, FP and FN; precision and recall are "
+               "ratios of those counts with different denominators.",
+               "'Reaches' means score >= threshold. precision = TP / (TP + FP), recall = TP / (TP + FN); "
+               "when a denominator is 0, return 0.0."),
+        solution="def precision_recall_at(y_true, y_score, threshold):\n"
+        "    y_true = np.asarray(y_true) == 1\n"
+        "    y_pred = np.asarray(y_score) >= threshold      # >=: a score equal to the threshold is flagged\n"
+        "    tp = int((y_pred & y_true).sum())\n"
+        "    fp = int((y_pred & ~y_true).sum())\n"
+        "    fn = int((~y_pred & y_true).sum())\n"
+        "    precision = tp / (tp + fp) if tp + fp else 0.0   # of the flagged, how many are positive\n"
+        "    recall = tp / (tp + fn) if tp + fn else 0.0      # of the positives, how many are flagged\n"
+        "    return precision, recall\n"
+        "Check: sklearn.metrics.precision_score(y_true, y_score >= threshold, zero_division=0).",
+        wrong={
+            "a score equal to the threshold must count as predicted positive: use >=, not >.": _strict,
+            "recall divides by the actual positives, TP + FN, not by the flagged samples (TP + FP: "
+            "that is precision's denominator).": _recall_over_flagged,
+            "when nothing is flagged (or there is no positive) a ratio is 0/0: return 0.0 there, "
+            "not NaN.": _nan_for_zero_over_zero,
+            "your two numbers are right but swapped: return (precision, recall), in that order.": _swapped,
         },
     ),
     "pr_baseline": Exercise(
@@ -41,8 +171,9 @@ EXERCISES = {
         "ranks at random get?",
         is_correct=close_to(0.05, rel=0.05),
         answer=0.05,
-        hints=("A random ranking's precision is the fraction of positives among whatever it flags, at "
-        "every threshold. Where did the dotted line of the PR plots sit?",),
+        hints=("Where did the dotted 'random' line of the PR plots sit, and what did it depend on?",
+               "A random ranking flags positives and negatives in proportion to their numbers at "
+               "every threshold. What share of what it flags is positive?"),
         solution="0.05, the prevalence: a random ranking's precision equals the share of positives "
         "at every recall. (Its ROC AUC is 0.5 whatever the prevalence.) That is why an AP must be "
         "read against the prevalence, and why APs at different prevalences cannot be compared. "
@@ -51,33 +182,9 @@ EXERCISES = {
             close_to(0.5, rel=1e-3): "0.5 is the ROC baseline (the ROC AUC of a random ranking). "
             "The PR baseline is different.",
             close_to(5, rel=1e-3): PERCENT,
-        },
-    ),
-    "threshold": Exercise(
-        question="On validation, malignant tumours score 0.9, 0.8, 0.6 and 0.3; benign ones 0.7, 0.4, "
-        "0.2 and 0.1. A tumour is flagged when its score >= the threshold. What is the highest "
-        "threshold that flags at least 75% of the malignant tumours (recall >= 0.75)?",
-        is_correct=close_to(0.6, rel=1e-3),
-        answer=0.6,
-        hints=("Recall >= 0.75 means at least 3 of the 4 malignant tumours flagged. Sort their scores: "
-        "the threshold cannot be above the third highest.",),
-        solution="Malignant scores, sorted: 0.9, 0.8, 0.6, 0.3. Three of four must be flagged, so the "
-        "threshold can be at most 0.6. At 0.6 the flagged scores are 0.9, 0.8, 0.7 and 0.6: TP = 3, "
-        "FP = 1 (the benign 0.7), recall 0.75, precision 0.75. Any threshold in (0.4, 0.6] gives the "
-        "same counts; the highest is a score itself, which is why the library's candidates are the "
-        "unique scores.\nCheck: operating_point.choose_threshold([1, 1, 1, 1, 0, 0, 0, 0], "
-        "[0.9, 0.8, 0.6, 0.3, 0.7, 0.4, 0.2, 0.1], 'recall', target_recall=0.75).",
-        mistakes={
-            _between(0.6, 0.7): "above 0.6 the score 0.6 is no longer flagged: only 2 of 4 malignant "
-            "tumours, recall 0.5.",
-            close_to(0.7, rel=1e-3): "0.7 is a benign score; at 0.7 only 0.9 and 0.8 are flagged: "
-            "recall 2/4 = 0.5.",
-            close_to(0.8, rel=1e-3): "at 0.8 only 0.9 and 0.8 are flagged: recall 2/4 = 0.5.",
-            close_to(0.3, rel=1e-3): "0.3 flags all four malignant tumours (recall 1), and three benign "
-            "ones with them; a higher threshold still reaches 0.75.",
-            _between(0.3, 0.6): "that reaches recall 0.75, but it is not the highest such threshold.",
-            close_to(0.75, rel=1e-3): "0.75 is the recall target, not the threshold: the threshold is a "
-            "score, the cut-off for flagging.",
+            close_to(0.95, rel=1e-3): "0.95 is the share of negatives (the accuracy of answering "
+            "'negative' for everyone). AP averages precision: what share of the flagged samples "
+            "is positive?",
         },
     ),
 }

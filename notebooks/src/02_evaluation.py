@@ -9,16 +9,19 @@
 # the decisions needs the right **metric**. This notebook follows the lecture's evaluation half and
 # makes every number something you can touch:
 #
-# 1. The confusion matrix and accuracy, precision, recall, F1 (on a real model)
+# 1. The confusion matrix and accuracy, precision, recall, F1 (on a real model); which metric when
 # 2. More than two classes: per-class metrics and their macro, micro and weighted averages
 # 3. How to plot ROC and PR curves: sweep the threshold by hand, then use the library
-# 4. **Threshold explorer**: drag the threshold, watch every number and curve respond
+# 4. Comparing two models by their curves, and a **threshold explorer**
 # 5. AUC as ranking
-# 6. Imbalanced data: why accuracy misleads, and what ROC and PR curves do (and do not) tell you
-# 7. Choosing an operating point on validation data, reporting it once on test data
+# 6. Imbalanced data: one explorer of separation, prevalence and threshold
+# 7. Choosing an operating point by cost on validation data, reporting it once on test data
 #
 # Every metric here is written in `course_lib.metrics` from the four counts of the confusion
-# matrix, with scikit-learn's names and signatures, and tested against scikit-learn.
+# matrix, with scikit-learn's names and signatures (the tests check them against scikit-learn).
+# Where a lecture slide simplifies too much, a line starting **Slide check:** says what the slide
+# says and what the evidence shows. A few questions ask you to **predict** what an explorer will
+# show before you move its slider: answer them first, it is how the point sticks.
 # Run the cells from top to bottom (Shift+Enter); the whole notebook takes well under a minute.
 
 # %%
@@ -40,20 +43,29 @@ if "google.colab" in sys.modules:
     sys.path.insert(0, COURSE_DIR)  # an editable install is only seen after a restart
     os.chdir(os.path.join(COURSE_DIR, "notebooks"))
 
-# %%
-# NBVAL_IGNORE_OUTPUT  (library versions differ between machines)
+# %% tags=["nbval-ignore-output"]
+# Library versions differ between machines.
 import matplotlib.pyplot as plt
 import numpy as np
-import sklearn.metrics as skm
 from sklearn.datasets import load_breast_cancer, make_classification
 
-from course_lib import data, exercises, imbalance, metric_plots, metrics, operating_point, plots, runtime
+from course_lib import (
+    data,
+    exercises,
+    imbalance,
+    metric_choice,
+    metric_plots,
+    metrics,
+    operating_point,
+    runtime,
+)
 from course_lib.models import build_mlp
+from course_lib.style import use_style
 from course_lib.threshold_explorer import ThresholdExplorer
 from course_lib.training import fit, predict_scores
 
 runtime.setup(seed=0)  # seeds, one CPU thread (fastest for small models), prints versions
-plots.use_style()
+use_style()  # figures sized and lettered for a projector
 
 # %% [markdown]
 # ## 1. The confusion matrix on a real model
@@ -81,17 +93,18 @@ print(f"test set: {int(y_test.sum())} malignant, {int((1 - y_test).sum())} benig
 
 # %%
 y_pred = metrics.apply_threshold(y_score, 0.5)
-assert np.abs(y_score - 0.5).min() > 1e-4  # no score sits on the threshold: the counts are robust
-cm = metrics.confusion_matrix(y_test, y_pred)
-tn, fp, fn, tp = cm.ravel()
-print(cm)
+tn, fp, fn, tp = metrics.confusion_matrix(y_test, y_pred).ravel()
 print(f"TP={tp}  FN={fn}  FP={fp}  TN={tn}")
-print("same as sklearn.metrics.confusion_matrix:", np.array_equal(cm, skm.confusion_matrix(y_test, y_pred)))
-_ = metric_plots.plot_confusion_matrix(cm, ["benign", "malignant"], title="MLP at threshold 0.5")
+metric_plots.plot_scores_and_confusion(y_test, y_score, 0.5, class_names=("benign", "malignant"),
+                                       title="test set")
 plt.show()
 
 # %% [markdown]
-# Every metric of the lecture is a ratio of these counts:
+# Left, the scores of each class and the threshold; right, what the threshold makes of them. Most
+# tumours score near 0 or 1. The errors are not all borderline cases: the three missed malignant
+# tumours (hatched, far left) score near 0, so the model is confidently wrong about them, and no
+# threshold could catch them without flagging most benign tumours too. Every metric of the
+# lecture is a ratio of these four counts:
 #
 # | metric | formula | question it answers |
 # |---|---|---|
@@ -101,31 +114,47 @@ plt.show()
 # | F1 | 2·P·R / (P + R) = 2TP / (2TP + FP + FN) | a balance of precision and recall |
 # | FPR | FP / (FP + TN) | of all negatives, how many did we flag? |
 #
-# By hand, with `course_lib.metrics`, and with scikit-learn:
+# The same numbers from `course_lib.metrics`, next to the counts they come from:
 
 # %%
-by_hand = {
-    "accuracy": (tp + tn) / (tp + tn + fp + fn),
-    "precision": tp / (tp + fp),
-    "recall": tp / (tp + fn),
-    "f1": 2 * tp / (2 * tp + fp + fn),
-}
-ours = {name: f(y_test, y_pred) for name, f in [("accuracy", metrics.accuracy_score),
-        ("precision", metrics.precision_score), ("recall", metrics.recall_score), ("f1", metrics.f1_score)]}
-sklearns = {name: f(y_test, y_pred) for name, f in [("accuracy", skm.accuracy_score),
-            ("precision", skm.precision_score), ("recall", skm.recall_score), ("f1", skm.f1_score)]}
-print(f"{'metric':10s} {'by hand':>8s} {'course_lib':>11s} {'sklearn':>8s}")
-for name in by_hand:
-    print(f"{name:10s} {by_hand[name]:8.3f} {ours[name]:11.3f} {sklearns[name]:8.3f}")
-assert all(np.isclose(by_hand[k], ours[k]) and np.isclose(ours[k], sklearns[k]) for k in by_hand)
+rows = [("accuracy", "(TP + TN) / all", f"({tp} + {tn}) / {tp + tn + fp + fn}", metrics.accuracy_score),
+        ("precision", "TP / (TP + FP)", f"{tp} / ({tp} + {fp})", metrics.precision_score),
+        ("recall", "TP / (TP + FN)", f"{tp} / ({tp} + {fn})", metrics.recall_score),
+        ("F1", "2TP / (2TP + FP + FN)", f"{2 * tp} / ({2 * tp} + {fp} + {fn})", metrics.f1_score)]
+for name, formula, counts, score in rows:
+    print(f"{name:9s} = {formula:21s} = {counts:18s} = {score(y_test, y_pred):.3f}")
 
 # %% [markdown]
-# **Which metric when** (the lecture's examples):
-# - *accuracy* when the classes are balanced and both errors cost the same (cat vs dog);
-# - *precision* when false positives are costly (a spam filter must not bin important mail);
-# - *recall* when false negatives are dangerous (missing a malignant tumour is worse than a
-#   second look at a benign one);
-# - *F1* when you need one number that is low if either precision or recall is low.
+# ### Which metric when
+#
+# The lecture's rules of thumb: *accuracy* when the classes are balanced and both errors cost the
+# same (cat vs dog); *precision* when false positives are costly (a spam filter must not bin
+# important mail); *recall* when false negatives are dangerous (a missed malignant tumour); *F1*
+# when one number must be low if either precision or recall is low.
+#
+# Why it matters: the metric can decide which model wins. Two screening models see the same 1,000
+# patients, 50 of them ill. A flags generously, B sparingly. If a missed patient costs as much as
+# 20 false alarms (a second test is cheap, a missed disease is not), the total cost is
+# FP + 20·FN:
+
+# %%
+table = metric_choice.compare(metric_choice.SCREENING, cost_ratio=20)
+names = list(metric_choice.SCREENING)
+for name, (tn_m, fp_m, fn_m, tp_m) in metric_choice.SCREENING.items():
+    print(f"{name:22s} TP={tp_m:3d} FN={fn_m:3d} FP={fp_m:3d} TN={tn_m}")
+print(f"\n{'metric':10s} {'A':>7s} {'B':>7s}  winner")
+for metric, row in table.items():
+    digits = 0 if metric == "cost" else 3
+    print(f"{metric:10s} {row[names[0]]:7.{digits}f} {row[names[1]]:7.{digits}f}  {row['winner']}")
+ratio = metric_choice.break_even_ratio(*metric_choice.SCREENING.values())
+print(f"\nA is cheaper as soon as a miss costs more than {ratio:.1f} false alarms")
+metric_choice.plot_comparison(metric_choice.SCREENING, cost_ratio=20)
+plt.show()
+
+# %% [markdown]
+# Accuracy, precision and F1 crown B; recall and the cost crown A. Accuracy's 0.974 rests on 944
+# easy true negatives; B misses 20 of the 50 ill patients. Which model is "better" is a question
+# about the two errors' costs, and must be settled before looking at the numbers.
 #
 # ## 2. More than two classes
 #
@@ -142,25 +171,21 @@ digits = data.split(X_digits, digit, seed=0, name="digits")
 digit_model = build_mlp(digits, hidden=(32,), seed=0)
 _ = fit(digit_model, digits, lr=1e-2, batch_size=64, num_epochs=15, seed=0)
 P = predict_scores(digit_model, digits.X_test).numpy()  # one probability per class
-top2 = np.sort(P, axis=1)[:, -2:]
-assert (top2[:, 1] - top2[:, 0]).min() > 1e-4  # no near-tie between two classes: robust argmax
 y_digit_test, y_digit_pred = digits.y_test.numpy(), P.argmax(axis=1)
 print(metrics.classification_report(y_digit_test, y_digit_pred, digits=3))
 
 # %%
-for average in ("macro", "weighted", "micro"):
-    ours = metrics.precision_recall_fscore_support(y_digit_test, y_digit_pred, average=average)[:3]
-    theirs = skm.precision_recall_fscore_support(y_digit_test, y_digit_pred, average=average)[:3]
-    print(f"{average:8s} P/R/F1 equal to scikit-learn's: {np.allclose(ours, theirs)}")
-print("micro F1 equals accuracy:", np.isclose(metrics.f1_score(y_digit_test, y_digit_pred, average="micro"),
-                                              metrics.accuracy_score(y_digit_test, y_digit_pred)))
-fig, ax = plt.subplots(figsize=(6.2, 5.2))
-_ = metric_plots.plot_confusion_matrix(metrics.confusion_matrix(y_digit_test, y_digit_pred), ax=ax,
-                                       fontsize=10, title="digits: true (rows) vs predicted (columns)")
+micro = metrics.precision_recall_fscore_support(y_digit_test, y_digit_pred, average="micro")[:3]
+print("micro precision / recall / F1: " + " / ".join(f"{v:.3f}" for v in micro)
+      + f"; accuracy: {metrics.accuracy_score(y_digit_test, y_digit_pred):.3f}")
+metric_plots.plot_multiclass(y_digit_test, y_digit_pred, title="digits")
 plt.show()
 
 # %% [markdown]
-# The off-diagonal cells show *which* digits get confused, something no single number tells you.
+# Pooled over all classes, every mistake is one false positive (for the class predicted) and one
+# false negative (for the true class), so micro precision, micro recall, micro F1 and accuracy are
+# the same number. The off-diagonal cells show *which* digits get confused, and the right panel
+# which classes pay for it, something no single average tells you.
 #
 # ## 3. How to plot ROC and PR curves
 #
@@ -183,7 +208,6 @@ print(f"test set: {int(y9.sum())} nines among {len(y9)} digits (prevalence {y9.m
 
 # %%
 thresholds = np.round(np.arange(0.9, 0.0, -0.1), 1)
-assert min(np.abs(s9 - t).min() for t in thresholds) > 1e-4  # robust counts
 rows = []
 print(" t    TP  FN  FP   TN   TPR    FPR   precision")
 for t in thresholds:
@@ -192,9 +216,7 @@ for t in thresholds:
     rows.append((tpr, fpr, prec))
     print(f"{t:.1f}  {tp_t:3d} {fn_t:3d} {fp_t:3d}  {tn_t:3d}  {tpr:.3f}  {fpr:.3f}  {prec:.3f}")
 hand_tpr, hand_fpr, hand_precision = np.array(rows).T
-num_points = len(set(rows))
-assert num_points < len(thresholds)
-print(f"{len(thresholds)} thresholds, but only {num_points} different points: some rows repeat")
+print(f"{len(thresholds)} thresholds, but only {len(set(rows))} different points: some rows repeat")
 
 # %% [markdown]
 # Nine thresholds do **not** give nine points: where no score lies between two neighbouring
@@ -207,15 +229,15 @@ print(f"{len(thresholds)} thresholds, but only {num_points} different points: so
 # %%
 fpr, tpr, _ = metrics.roc_curve(y9, s9)
 precision, recall, pr_thresholds = metrics.precision_recall_curve(y9, s9)
-print("thresholds are the unique scores:", np.array_equal(np.sort(pr_thresholds), np.unique(s9)))
-print("ROC AUC", f"{metrics.roc_auc_score(y9, s9):.3f}", "· average precision",
-      f"{metrics.average_precision_score(y9, s9):.3f}")
+print(f"{len(s9)} test scores, {len(np.unique(s9))} of them different: the PR curve has "
+      f"{len(pr_thresholds)} thresholds, one per unique score")
+print(f"ROC AUC {metrics.roc_auc_score(y9, s9):.3f} · average precision {metrics.average_precision_score(y9, s9):.3f}")
 metric_plots.plot_hand_sweep(y9, s9, hand_fpr, hand_tpr, hand_precision,
                              hand_label="thresholds 0.9, 0.8, … (by hand)")
 plt.show()
 
 # %% [markdown]
-# What the slide leaves out (erratum E19):
+# **Slide check:** the slide sweeps a grid of thresholds and joins the points with straight lines.
 # - The thresholds that matter are the **unique scores**, not a grid from 0 to 1; a grid can miss
 #   every change between two of its values (the hand points sit on the library curve, but are few).
 # - A PR curve must **not be interpolated linearly** between points: precision does not change
@@ -223,10 +245,12 @@ plt.show()
 #   (a staircase), as scikit-learn does; the ROC AUC uses trapezoids, which is exact for ROC.
 # - The curves only use the **order** of the scores: they need scores, not calibrated probabilities.
 #
-# ## 4. Threshold explorer
+# ## 4. Comparing two models by their curves
 #
 # A harder question, so that the classes overlap: the same tumours, but the model sees only **two**
-# of the 30 measurements (mean texture and mean smoothness).
+# of the 30 measurements (mean texture and mean smoothness). Which model is better, and by how much?
+# Choosing between models is a decision, so we compare them on the **validation** set; the test
+# set waits until every choice is made.
 
 # %%
 feature_names = ("mean texture", "mean smoothness")
@@ -236,215 +260,274 @@ hard_model = build_mlp(hard, hidden=(16,), seed=0)
 _ = fit(hard_model, hard, lr=1e-2, batch_size=32, num_epochs=30, seed=0)
 y_hard_val, s_hard_val = hard.y_val.numpy(), predict_scores(hard_model, hard.X_val).numpy()
 y_hard, s_hard = hard.y_test.numpy(), predict_scores(hard_model, hard.X_test).numpy()
-explorer = ThresholdExplorer(y_hard, s_hard, threshold=0.5, bins=20,
-                             class_names=("benign", "malignant"),
-                             title="Two-feature tumour model: drag the threshold (no retraining)")
+y_val, s_val = cancer.y_val.numpy(), predict_scores(model, cancer.X_val).numpy()
+metric_plots.plot_model_comparison({"30 features": (y_val, s_val), "2 features": (y_hard_val, s_hard_val)},
+                                   title="validation set")
+plt.show()
 
 # %% [markdown]
-# Drag the **threshold** slider. The scores were computed once; each move only recounts the
-# confusion matrix and moves the black lines and the two gold points: on the ROC curve (FPR,
-# recall) and on the PR curve (recall, precision). When you run the cell, the live confusion matrix
-# (positives first, as on the slide) appears as a table left of the figure; the line above the
-# panels repeats its four counts and the metrics, so the picture alone tells the story (a saved
-# notebook keeps only the picture). In the histogram, the **grey band** right of the black line
-# covers the scores ≥ threshold: everything in it is predicted positive (red under it: true
-# positives; blue: false positives); left of the line, red is a missed tumour.
+# Both models score the same validation tumours (the split has the same seed), so their curves can
+# share a plot. The 30-feature curve hugs the top-left (ROC) and top-right (PR) corners; the
+# 2-feature one bends away from them: at most false positive rates it catches fewer tumours, and
+# at most recalls its flags are less often right. One number each summarises the gap: the AUC (area
+# under the ROC curve) and the AP (area under the PR staircase), in the legends.
 #
-# Try: where is F1 highest? What happens to precision at a very high threshold, and why does it
-# become "undefined" at the top?
+# ### Threshold explorer
+#
+# The 2-feature model's validation scores overlap enough to make the threshold matter. The
+# scores were computed once; moving the **threshold** slider only recounts the confusion matrix
+# (the table beside the slider, positives first as on the slide) and moves the black lines and the
+# two yellow points: on the ROC curve (FPR, recall) and on the PR curve (recall, precision). The
+# line above the panels repeats the four counts and the metrics, so the picture alone tells the
+# story. In the histogram each class's bars are scaled to the same area ("density"), so the 43
+# malignant tumours are as visible as the 71 benign ones; the **grey band** right of the black
+# line covers the scores ≥ threshold: everything in it is predicted positive (hatched under it:
+# true positives; filled: false positives); left of the line, hatched is a missed tumour.
+#
+# **Predict first.** Drag the threshold above the highest score, so that no tumour is flagged.
+# What will precision be? (a) 1: every flag is right, (b) 0: no flag is right, (c) undefined:
+# 0/0, (d) the prevalence.
 
 # %%
+answer = ...  # "a", "b", "c" or "d"
+exercises.check("02.top_threshold", answer)
+
+# %%
+explorer = ThresholdExplorer(y_hard_val, s_hard_val, threshold=0.5, bins=20, class_names=("benign", "malignant"),
+                             title="Two-feature tumour model, validation set: drag the threshold (no retraining)")
 explorer.show()
 
 # %% [markdown]
-# *Answers.* F1 peaks where the purple line of the lower-right panel does, between the extremes:
-# there precision and recall are both fair. As the threshold rises, only the surest cases stay
-# predicted positive, so precision tends to rise (with jumps: one false positive more or less
-# counts a lot among few predictions) while recall falls. Above the highest score **nobody** is
-# predicted positive: TP + FP = 0, so precision = TP / (TP + FP) = 0/0 has no value. The table
-# and the header say "undefined (0/0)" and the gold PR point disappears; scikit-learn returns 0
-# there with a warning, or whatever you pass as `zero_division`.
+# Then try: where is F1 (the black dash-dotted line, lower right) highest, and what are precision
+# and recall there? Raising the threshold only ever removes flags, yet precision (solid blue) does
+# not rise smoothly: it dips and recovers. Why? The explanations are one call away:
+# `exercises.solution("02.top_threshold")`. The explorer keeps what it shows in
+# `explorer.state` (counts, metrics, the two points), so code can read it too.
 #
-# The explorer keeps what it shows in `explorer.state`; `explorer.update(t)` computes it for any
-# threshold (this is what the slider calls), so code and tests can drive it without a browser:
-
-# %%
-assert all(np.abs(s_hard - t).min() > 1e-4 for t in (0.3, 0.5, 0.7))  # robust counts
-for t in (0.3, 0.5, 0.7):
-    state = explorer.update(t)
-    print(f"threshold {t}: TP={state['tp']:2d} FN={state['fn']:2d} FP={state['fp']:2d} TN={state['tn']:2d}"
-          f"  ROC point (FPR, TPR) = ({state['fpr']:.3f}, {state['recall']:.3f})")
-_ = explorer.update(explorer.slider.value)  # back to the slider's threshold
-
-# %% [markdown]
 # ## 5. AUC as ranking
 #
 # The lecture: AUC "measures how well the model ranks positives over negatives"; 1 is perfect,
-# 0.5 is random guessing. Precisely (claim C4): **the ROC AUC is the probability that a randomly
-# chosen positive scores higher than a randomly chosen negative** (ties count one half). Check it by
-# comparing every (positive, negative) pair:
+# 0.5 is random guessing. Precisely: **the ROC AUC is the probability that a randomly chosen
+# positive scores higher than a randomly chosen negative** (ties count one half). Check it on the
+# 2-feature model's validation scores by comparing every (positive, negative) pair:
 
 # %%
-pos, neg = s_hard[y_hard == 1], s_hard[y_hard == 0]
+pos, neg = s_hard_val[y_hard_val == 1], s_hard_val[y_hard_val == 0]
 pairs = (pos[:, None] > neg[None, :]) + 0.5 * (pos[:, None] == neg[None, :])
-print(f"{pos.size} x {neg.size} = {pairs.size} pairs; positive ranked higher in a fraction "
-      f"equal to the ROC AUC: {np.isclose(pairs.mean(), metrics.roc_auc_score(y_hard, s_hard))}")
-print("metrics.ranking_probability == roc_auc_score == sklearn:",
-      np.isclose(metrics.ranking_probability(y_hard, s_hard), skm.roc_auc_score(y_hard, s_hard)))
-s64 = s_hard.astype(np.float64)
-print("same AUC for scores, scores³ and logit(scores) (increasing transforms keep the order):",
-      np.isclose(metrics.roc_auc_score(y_hard, s64 ** 3), metrics.roc_auc_score(y_hard, s64))
-      and np.isclose(metrics.roc_auc_score(y_hard, np.log(s64 / (1 - s64))), metrics.roc_auc_score(y_hard, s64)))
+print(f"{pos.size} positives × {neg.size} negatives = {pairs.size} pairs; "
+      f"the positive scores higher in {pairs.mean():.4f} of them")
+print(f"area under the ROC curve:                     {metrics.roc_auc_score(y_hard_val, s_hard_val):.4f}")
+s64 = s_hard_val.astype(np.float64)
+for name, transformed in (("scores³", s64 ** 3), ("logit(scores)", np.log(s64 / (1 - s64)))):
+    print(f"area under the ROC curve of {name:14s}    {metrics.roc_auc_score(y_hard_val, transformed):.4f}")
 rng = np.random.default_rng(0)
 random_aucs = [metrics.roc_auc_score(rng.integers(0, 2, 2000), rng.random(2000)) for _ in range(5)]
-print("random scores give AUC", np.round(random_aucs, 3))
+print("five random rankings of 2,000 samples give AUC", ", ".join(f"{a:.3f}" for a in random_aucs))
 
 # %% [markdown]
 # So AUC does not depend on any threshold, and it is blind to what happens *after* ranking: any
 # increasing transformation of the scores (a logit instead of a probability, a cube) leaves it
-# unchanged, as the last line above checks.
+# unchanged, to the last digit printed.
 #
 # ## 6. Imbalanced data
 #
-# ### Accuracy misleads (C3)
-# With 99% negatives, a model that always answers "negative" is right 99% of the time, and useless:
+# ### Accuracy misleads
+# With 99% negatives, a model that always answers "negative" is right 99% of the time, and useless.
+# A data set of 5,000 samples with 1% positives (only its labels matter here):
 
 # %%
-for seed in range(3):
-    _, y_rare = make_classification(n_samples=5000, weights=[0.99, 0.01], flip_y=0, random_state=seed)
-    base = imbalance.always_negative(y_rare)
-    print(f"seed {seed}: {int(y_rare.sum())} positives; always-negative accuracy {base['accuracy']:.3f}, "
-          f"recall {base['recall']:.0f}, F1 {base['f1']:.0f}, precision undefined: {np.isnan(base['precision'])}")
+_, y_rare = make_classification(n_samples=5000, weights=[0.99, 0.01], flip_y=0, random_state=0)
+base = imbalance.always_negative(y_rare)
+print(f"{int(y_rare.sum())} positives among {len(y_rare):,}; the always-negative model: "
+      f"accuracy {base['accuracy']:.3f}, recall {base['recall']:.0f}, F1 {base['f1']:.0f}, "
+      f"precision {'0/0 (nothing flagged)' if np.isnan(base['precision']) else base['precision']}")
 
 # %% [markdown]
-# ### ROC vs PR under imbalance (C5, erratum E19)
-# The slide says the PR curve is "the correct metric" under imbalance. The truth has more nuance.
-# Take scores where positives ~ N(1.5, 1) and negatives ~ N(0, 1), i.e. **the same ranking
-# quality**, at prevalences of 50%, 10% and 1% (2000 positives each time, more negatives for a
-# lower prevalence):
+# ### ROC and PR when positives are rare
+#
+# One explorer for the whole story, on simulated scores instead of a trained network (so that every
+# slider answers at once). The data are **binormal**: a negative's raw measurement is drawn from
+# N(0, 1), a positive's from N(separation, 1). The model's score is the probability of "positive"
+# that a model trained on *balanced* classes (half positives) would output; for these data it can be
+# computed exactly instead of trained. Three sliders:
+# - **separation**: how far apart the two classes' raw measurements lie, in standard deviations
+#   (the larger, the better the model can tell them apart);
+# - **prevalence**, from rare (left) to common (right): the same 500 positives, with more
+#   negatives for a rarer class (the model itself does not change);
+# - **threshold** on the model's probability.
+#
+# The panels: the ROC and PR curves at this prevalence (blue) over those at prevalence 0.5 (thick
+# grey), the confusion matrix at the threshold, and the model's accuracy, precision, recall and F1
+# against the accuracy of answering "negative" for everyone (dashed line).
+#
+# **Predict first.** Keep separation 1.5 and threshold 0.5 and move the prevalence from 0.5 down
+# to 0.01. What happens to the ROC AUC and the average precision (AP)? (a) both fall, (b) ROC AUC
+# stays, AP falls, (c) ROC AUC falls, AP stays, (d) both stay.
 
 # %%
-print("prevalence  ROC AUC  average precision")
-binormal = {}
-for p in (0.5, 0.1, 0.01):
-    binormal[p] = imbalance.binormal_scores(p, num_positives=2000, seed=0)
-    print(f"{p:10g}  {metrics.roc_auc_score(*binormal[p]):7.3f}  {metrics.average_precision_score(*binormal[p]):17.3f}")
-metric_plots.plot_curves_by_prevalence(binormal)
-plt.show()
+answer = ...  # "a", "b", "c" or "d"
+exercises.check("02.prevalence", answer)
+
+# %%
+prevalence_explorer = imbalance.PrevalenceExplorer(
+    separation=1.5, prevalence=0.5, threshold=0.5,
+    title="Binormal scores: separation, prevalence (rare → common) and threshold")
+prevalence_explorer.show()
+
+# %% [markdown]
+# The same numbers, read off the explorer at three settings, all at separation 1.5
+# (`prevalence_explorer.measure` computes what the panels would show, without drawing):
+
+# %%
+print("prevalence  threshold  ROC AUC     AP  accuracy  always-negative  precision  recall    FPR  false alarms / hits")
+for p, t in ((0.5, 0.5), (0.01, 0.5), (0.01, 0.99)):
+    m = prevalence_explorer.measure(separation=1.5, prevalence=p, threshold=t)
+    alarms = f"{m['fp']:,} / {m['tp']:,}"
+    print(f"{p:10g}  {t:9.2f}  {m['roc_auc']:7.3f}  {m['average_precision']:5.3f}  {m['accuracy']:8.3f}  "
+          f"{m['always_negative_accuracy']:15.2f}  {m['precision']:9.3f}  {m['recall']:6.3f}  {m['fpr']:5.3f}  "
+          f"{alarms:>19s}")
 
 # %% [markdown]
 # - **ROC is prevalence-invariant**: TPR is computed on the positives only and FPR on the
-#   negatives only, so changing their ratio does not move the curve. That is a feature when you
-#   want to compare *rankings* across data sets; ROC is still valid under imbalance.
+#   negatives only, so changing their ratio does not move the curve (blue stays on grey). The
+#   AUC in the title wobbles only slightly (0.861 to 0.868 here), because each prevalence draws a
+#   different number of negatives at random; with endless data it would be exactly 0.856 at
+#   separation 1.5.
+#   That is a feature when you want to compare *rankings* across data sets; ROC is still valid
+#   under imbalance.
 # - **PR shows what a positive prediction is worth**: precision mixes both classes, so with 99
 #   negatives per positive even a small FPR means many false alarms. Its baseline (a random
 #   ranking) is the prevalence, not 0.5, so an AP must be read against the prevalence, and APs at
 #   different prevalences are not comparable.
+# - **A threshold of 0.5 collapses at 1% prevalence.** The model was calibrated for balanced
+#   classes; at 1% it still flags about a quarter of all negatives (FPR 0.23), some 11,000 false
+#   alarms for under 400 hits, about 30 per positive found: precision 0.03, and an accuracy of
+#   0.77 against 0.99 for answering "negative" to everyone. Nothing about the model changed, only
+#   the prevalence. Moving the threshold up (0.99, last row) trades recall for precision: half the
+#   flags are right, but 98% of the positives are missed; which trade is right depends on the
+#   costs of the two errors (section 7).
 # - Which to report depends on the question (McDermott et al. 2024 argue against "PR is always
 #   better"): ranking quality → ROC AUC; the usefulness of alerts at this prevalence → PR / AP.
-#   The slide's "FPR can look artificially low when negatives dominate" is the same point: a low
-#   FPR can still mean many false positives in absolute numbers.
 #
-# ### Retraining at each prevalence
-# Now with a model: the slider **regenerates the data and retrains** an MLP (200 positives in
-# training each time, more negatives for a lower prevalence), then shows ROC, PR and the
-# always-negative baseline. Results are cached by value; the loop below fills the cache once, so
-# the slider answers at once.
-
-# %%
-prevalence_explorer = imbalance.PrevalenceExplorer(value=0.5, seed=0)
-results = [prevalence_explorer.results(p) for p in imbalance.PREVALENCES]
-aucs = [r["roc_auc"] for r in results]
-aps = [r["average_precision"] for r in results]
-assert max(aucs) - min(aucs) < 0.06 and aps[0] > 0.8 and aps[-1] < 0.35
-print(f"over prevalences {imbalance.PREVALENCES}:")
-print("  ROC AUC stays within 0.06:", max(aucs) - min(aucs) < 0.06)
-print("  average precision falls as the prevalence falls:", bool(np.all(np.diff(aps) < 0)))
-print("  AP at 1% still far above its baseline 0.01:", aps[-1] > 5 * 0.01)
-_ = imbalance.plot_prevalence_sweep(results)
-plt.show()
-
-# %%
-prevalence_explorer.show()
-
-# %% [markdown]
+# **Slide check:** the slide calls the PR curve "the correct metric" under imbalance. The evidence
+# above is more nuanced: ROC stays valid (it measures the ranking, and the ranking did not change);
+# PR answers another question, what a flag is worth at this prevalence. The slide's other remark,
+# "FPR can look artificially low when negatives dominate", is the real point: an FPR of 0.23 sounds
+# moderate, yet at 1% prevalence it meant over 11,000 false alarms.
+#
 # ## 7. Choosing an operating point
 #
 # A deployed model needs one threshold. Choose it on the **validation** set, by a rule that fits
 # the problem, then report the result on the **test** set, touched once:
 # - *max F1*: the best balance of precision and recall;
 # - *a recall target*: the highest threshold that still catches, say, 90% of the malignant tumours;
-# - *a cost ratio*: minimise FP·cost_fp + FN·cost_fn, here a missed tumour costs 5 false alarms.
+# - *a cost ratio*: minimise FP·1 + FN·ratio, when a missed tumour costs as much as `ratio` false
+#   alarms.
+#
+# The explorer below applies the cost rule to the 2-feature model's **validation** scores: the
+# slider sets the ratio, the left panel shows the total cost of every threshold and its cheapest
+# point, the right panel where that threshold cuts the scores.
+#
+# **Predict first.** A missed tumour used to cost as much as a false alarm (1 : 1); now it costs
+# ten (10 : 1). Where does the cheapest threshold move? (a) higher, (b) lower, (c) it stays.
 
 # %%
-# NBVAL_IGNORE_OUTPUT  (thresholds and metrics of a trained model can differ in the last digits)
+answer = ...  # "a", "b" or "c"
+exercises.check("02.cost", answer)
+
+# %%
+cost_explorer = operating_point.CostExplorer(y_hard_val, s_hard_val, value=5, class_names=("benign", "malignant"),
+                                             title="Cost rule on the validation set: set the cost of a missed tumour")
+cost_explorer.show()
+
+# %% [markdown]
+# Moving the slider, the cheapest threshold jumps rather than glides, and neighbouring ratios
+# often share it: the total cost only changes where the threshold passes one of the 114 scores.
+#
+# Now the three rules, each choosing its threshold on validation, and each choice reported once on
+# the test set. The cost row uses the ratio the slider is set to (5 : 1 unless you moved it; rerun
+# this cell after moving it).
+
+# %% tags=["nbval-ignore-output"]
+# Thresholds and metrics of a trained model can differ in the last digits between machines.
+ratio = cost_explorer.slider.value
 rules = {"max F1": dict(rule="max_f1"), "recall ≥ 0.9": dict(rule="recall", target_recall=0.9),
-         "cost FN = 5 FP": dict(rule="cost", cost_fp=1.0, cost_fn=5.0)}
+         f"cost {ratio:g} : 1": dict(rule="cost", cost_fp=1.0, cost_fn=float(ratio))}
 print(f"{'rule':15s} {'threshold':>9s}   validation P / R / F1   test P / R / F1")
 chosen, on_val, on_test = {}, {}, {}
 for name, rule in rules.items():
     chosen[name] = t = operating_point.choose_threshold(y_hard_val, s_hard_val, **rule)
-    on_val[name], on_test[name] = (operating_point.report_at(y, s, t)
-                                   for y, s in ((y_hard_val, s_hard_val), (y_hard, s_hard)))
-    val, test = on_val[name], on_test[name]
+    on_val[name] = val = operating_point.report_at(y_hard_val, s_hard_val, t)
+    on_test[name] = test = operating_point.report_at(y_hard, s_hard, t)
     print(f"{name:15s} {t:9.3f}   {val['precision']:.2f} / {val['recall']:.2f} / {val['f1']:.2f}"
           f"      {test['precision']:.2f} / {test['recall']:.2f} / {test['f1']:.2f}")
-for name, other in [("max F1", "recall ≥ 0.9"), ("max F1", "cost FN = 5 FP"), ("recall ≥ 0.9", "cost FN = 5 FP")]:
-    if chosen[name] == chosen[other]:
-        print(f"note: '{name}' and '{other}' pick the same threshold, {chosen[name]:.3f}, so their rows agree")
+for i, a in enumerate(rules):
+    for b in list(rules)[i + 1:]:
+        if chosen[a] == chosen[b]:
+            print(f"('{a}' and '{b}' pick the same threshold here, so their rows agree)")
 print(f"recall ≥ 0.9 on validation ({on_val['recall ≥ 0.9']['recall']:.2f}) gave recall "
       f"{on_test['recall ≥ 0.9']['recall']:.2f} on test")
-assert on_val["recall ≥ 0.9"]["recall"] >= 0.9
-assert 0.5 < on_test["recall ≥ 0.9"]["recall"] < 0.9  # the target is missed on new data
-assert chosen["cost FN = 5 FP"] <= chosen["max F1"] + 1e-9  # expensive misses: a lower threshold
 
 # %% [markdown]
 # The numbers on the test set differ from validation, usually for the worse: the threshold was
 # tuned to the validation set's quirks. The recall rule shows it most: it met 0.9 on validation
-# by construction (it takes the highest threshold that does), yet fell well short of it on test
+# by construction (it takes the highest threshold that does), yet fell short of it on test
 # (last line above). How can one rule miss by that much? Count the tumours:
 
 # %%
+t_recall = chosen["recall ≥ 0.9"]
 num_val_positives, num_test_positives = int(y_hard_val.sum()), int(y_hard.sum())
-needed = int(np.ceil(0.9 * num_val_positives))
-print(f"validation: {num_val_positives} malignant tumours, so one tumour is {1 / num_val_positives:.1%} "
-      f"of recall; 'recall ≥ 0.9' means catching {needed} of them")
-print(f"test: {num_test_positives} malignant tumours; a recall near 0.9 measured on so few has a "
-      f"standard error of about {np.sqrt(0.9 * 0.1 / num_test_positives):.2f}")
+missed_val = int(((s_hard_val < t_recall) & (y_hard_val == 1)).sum())
+missed_test = int(((s_hard < t_recall) & (y_hard == 1)).sum())
+print(f"validation: {num_val_positives} malignant tumours (one is {1 / num_val_positives:.1%} of recall); "
+      f"{missed_val} of them score below the threshold {t_recall:.3f}")
+print(f"test:       {num_test_positives} malignant tumours; {missed_test} of them score below it")
+print(f"ROC AUC of the same model: validation {metrics.roc_auc_score(y_hard_val, s_hard_val):.3f}, "
+      f"test {metrics.roc_auc_score(y_hard, s_hard):.3f}")
+print(f"standard error of a recall near 0.9 measured on {num_test_positives} positives: about "
+      f"{np.sqrt(0.9 * 0.1 / num_test_positives):.2f}")
 
 # %% [markdown]
-# With about forty positives, recall moves in steps of more than 2%, and the rule stops at the
-# threshold where validation *just* reaches 0.9: it is tuned to the last few of those particular
-# tumours. On new tumours, the same threshold catches fewer, and the test recall is itself
-# uncertain by about ±0.05. Both errors add up, and with a weak two-feature model the scores of
-# new tumours spread more than validation suggested. Remedies: more validation positives, a
-# margin (aim above the recall you must keep), and an uncertainty with every reported number.
+# Two things add up. **This split:** the same model ranks the test tumours clearly worse than the
+# validation ones (its ROC AUC drops from 0.90 to 0.77), and far more malignant test tumours score
+# below the threshold. With about forty positives per set that is the luck of the draw: on other
+# random splits of the same data the gap is smaller, or goes the other way. **The rule:** it stops
+# at the threshold where validation *just* reaches 0.9, tuned to the last few of those particular
+# tumours, so on new tumours it lands below the target more often than above. Even without bad
+# luck, a recall measured on forty positives is uncertain by about ±0.05. Remedies: more
+# validation positives, a margin (aim above the recall you must keep), and an uncertainty with
+# every reported number.
 #
 # That is also why the test set is touched **once**, after every choice is made. Choosing the
 # threshold on the test set itself would report a number that no new patient will see:
 
-# %%
-# NBVAL_IGNORE_OUTPUT  (F1 of a trained model can differ in the last digits)
+# %% tags=["nbval-ignore-output"]
+# F1 of a trained model can differ in the last digits between machines.
 t_peek = operating_point.choose_threshold(y_hard, s_hard, "max_f1")
 honest = on_test["max F1"]["f1"]
 peeking = operating_point.report_at(y_hard, s_hard, t_peek)["f1"]
 print(f"test F1, threshold {chosen['max F1']:.3f} chosen on validation (honest): {honest:.3f}")
 print(f"test F1, threshold {t_peek:.3f} chosen on the test set (peeking):  {peeking:.3f}")
 print(f"peeking flatters F1 by {peeking - honest:.3f}")
-assert peeking >= honest  # the best threshold on the test set can only do better there
 
 # %% [markdown]
 # ## Exercises
 #
-# Replace the `...` and run the cell: a wrong answer gets a hint, and the classic mistakes (a
-# percentage, the accuracy instead of F1, …) get told what they are. Stuck?
-# `exercises.solution("02.f1")` prints a worked solution.
+# Replace the `...` and run the cell: a wrong answer gets feedback, and a hint that gets more
+# specific with each further try. Stuck? `exercises.solution("02.precision_recall")` prints a
+# worked solution (and likewise for every other key).
 #
-# **1.** A screening model gives TP = 30, FN = 20, FP = 10, TN = 940. What is its F1 score?
+# **1.** Write `precision_recall_at(y_true, y_score, threshold)` returning `(precision, recall)`
+# when a sample is predicted positive if its score reaches the threshold. Where a ratio is 0/0,
+# return 0, as scikit-learn's `zero_division=0` does. The check runs it against scikit-learn on
+# random inputs and shows the smallest input where they differ.
 
 # %%
-answer = ...
-exercises.check("02.f1", answer)
+# def precision_recall_at(y_true, y_score, threshold):
+#     ...
+#     return precision, recall
+answer = ...  # your function itself, e.g. answer = precision_recall_at
+exercises.check("02.precision_recall", answer)
 
 # %% [markdown]
 # **2.** 5% of a large test set is positive. What average precision does a model that ranks at
@@ -455,29 +538,21 @@ answer = ...
 exercises.check("02.pr_baseline", answer)
 
 # %% [markdown]
-# **3.** On validation, malignant tumours score 0.9, 0.8, 0.6 and 0.3; benign ones 0.7, 0.4, 0.2
-# and 0.1. A tumour is flagged when its score ≥ the threshold. What is the highest threshold that
-# flags at least 75% of the malignant tumours (recall ≥ 0.75)? (This is the recall rule of
-# section 7; check with `operating_point.choose_threshold`.)
-
-# %%
-answer = ...
-exercises.check("02.threshold", answer)
-
-# %% [markdown]
 # ## Takeaways
 #
 # - Every classification metric is a ratio of the confusion matrix's four counts; learn which
 #   question each answers (precision: are the alarms right? recall: are the positives caught?).
+#   The metric can decide which model wins: settle it (and the costs of the two errors) first.
 # - Scores and a threshold make the decisions: the threshold is a choice, made on validation data,
 #   by a rule that fits the costs; the test set is touched once to report it. With few positives
 #   a recall target met on validation is not a guarantee: leave a margin.
 # - ROC and PR curves sweep the threshold over the unique scores; PR curves are staircases, never
-#   straight lines between points.
+#   straight lines between points. Two models on one ROC and one PR plot show where one is better.
 # - ROC AUC is the probability that a positive outranks a negative: 0.5 is random, and it does
 #   not change with the prevalence.
-# - Under imbalance accuracy misleads (always-negative: 99% accuracy, 0 recall). ROC stays valid
-#   for ranking; PR and average precision show what a positive prediction is worth, against a
+# - Under imbalance accuracy misleads (always-negative: 99% accuracy, 0 recall), and a threshold
+#   of 0.5 tuned for balanced classes floods the rare class with false alarms. ROC stays valid for
+#   ranking; PR and average precision show what a positive prediction is worth, against a
 #   baseline equal to the prevalence. Report both, and the prevalence.
 # - With several classes, say which average you report: macro treats classes equally, weighted
 #   follows their frequency, micro equals accuracy.

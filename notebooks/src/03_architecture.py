@@ -8,12 +8,19 @@
 # The lecture's architecture section, where every statement becomes a measurement you can run on
 # a laptop CPU in seconds:
 #
-# 1. Layers and neurons: depth × width, parameters, and overfitting on little data
+# 1. Layers and neurons: depth × width, parameters, and how much data a big net needs
 # 2. Activation functions: plots, derivatives by autograd, and the table generated from code
-# 3. Vanishing gradients: gradient flow for sigmoid, tanh, ReLU and GELU
+# 3. Vanishing gradients: at initialisation and during training, and why the initialisation decides
 # 4. Sparse and dead ReLUs, and Leaky ReLU
 # 5. Residual connections
-# 6. Batch normalization, written out and tested; is it "internal covariate shift"?
+# 6. Batch normalization: written out and tested; is it "internal covariate shift"? And an
+#    explorer that puts plain, residual and BatchNorm nets side by side at every depth
+#
+# Where the lecture's slides say something the evidence does not support, a paragraph starts with
+# **Slide check:** it quotes the slide and shows what the measurement (or the paper) says instead.
+#
+# Some questions ask you to **predict** what an interactive figure will show *before* you move its
+# control: answer in the cell, run it, then check with the figure.
 #
 # Run the cells from top to bottom (Shift+Enter). The whole notebook takes well under a minute.
 
@@ -36,8 +43,9 @@ if "google.colab" in sys.modules:
     sys.path.insert(0, COURSE_DIR)  # an editable install is only seen after a restart
     os.chdir(os.path.join(COURSE_DIR, "notebooks"))
 
-# %%
-# NBVAL_IGNORE_OUTPUT  (library versions differ between machines)
+
+# %% tags=["nbval-ignore-output"]
+# Library versions differ between machines, so this cell's output is not compared by the tests.
 import matplotlib.pyplot as plt
 import torch
 
@@ -49,13 +57,16 @@ from course_lib import (
     data,
     diagnostics,
     exercises,
-    plots,
     residual,
     runtime,
+    standardization,
+    style,
+    trainability,
+    trainability_plots,
 )
 
 runtime.setup(seed=0)  # seeds, one CPU thread (fastest for small models), prints versions
-plots.use_style()
+style.use_style()
 
 # %% [markdown]
 # ## 1. Layers and neurons: depth × width
@@ -67,8 +78,8 @@ plots.use_style()
 #
 # We train nine MLPs (1, 2 or 4 hidden layers of 2, 16 or 128 ReLU neurons) on only 100 noisy
 # two-moons points, each for 400 Adam steps on mini-batches of 30. To *measure* generalisation
-# precisely we keep 800 points for validation (one point is 0.00125 of accuracy; with 30 points
-# it would be 0.033, more than the differences we look at).
+# precisely we keep 800 points for validation (one point is 0.00125 of accuracy; with a validation
+# set of only 30 points one point would be 0.033, more than the differences we look at).
 
 # %%
 moons = data.load("moons", n_samples=1000, noise=0.35, val_size=0.8, test_size=0.1, seed=0)
@@ -84,30 +95,45 @@ plt.show()
 
 # %% [markdown]
 # Read the grid from the top-left corner (dots: the 100 training points; black line: the decision
-# boundary). Two neurons in one layer can only draw a nearly straight line (train 0.89, val 0.82).
-# The six smaller nets (up to 2×16 and 1×128) validate at 0.82–0.84: with noise this large no
-# boundary gets much above 0.85 on new points, so the simplest nets are not far behind (a difference of
-# 0.01 is 8 of the 800 validation points, within the noise). The bigger nets (4×16, 2×128, 4×128:
-# up to 50,049 parameters for 100 points) bend their boundary around individual noisy points:
-# **training** accuracy rises to 0.93–0.98 while **validation** accuracy *falls* to 0.78–0.80:
-# they *overfit*. Capacity beyond what the problem needs buys training accuracy, not validation
-# accuracy.
+# boundary). Two neurons in one layer can only draw a nearly straight line. The smaller nets
+# validate at 0.82–0.84: from 100 points this noisy, no net here gets much above 0.85 on new points,
+# so the simplest nets are not far behind (a difference of 0.01 is 8 of the 800 validation points,
+# within the noise). The bigger nets (4×16, 2×128, 4×128: up to 50,049 parameters for 100 points)
+# bend their boundary around individual noisy points: **training** accuracy rises to 0.93–0.98
+# while **validation** accuracy *falls* to about 0.78–0.80: they *overfit*.
 
-# %%
-fig, ax = plt.subplots(figsize=(7, 3.6))
+# %% tags=["nbval-ignore-output"]
+fig, ax = plt.subplots(figsize=style.figsize(4.0))
 capacity.plot_accuracy(sweep, ax)
 plt.show()
 small, big = (0, 0), (2, 2)
-print("the biggest net fits its training points better than the smallest:",
-      bool(sweep.train_accuracy[big] > sweep.train_accuracy[small]))
-print("... and its train-validation gap is larger:", bool(sweep.gap[big] > sweep.gap[small]))
-best_16 = sweep.val_accuracy[:, 1].max()
-print("... and it validates worse than the best 16-neuron net, by more than 0.02 (16 of 800 points):",
-      bool(sweep.val_accuracy[big] < best_16 - 0.02))
+print(f"smallest net (1×2):   train {sweep.train_accuracy[small]:.2f}, validation {sweep.val_accuracy[small]:.2f}")
+print(f"biggest net (4×128):  train {sweep.train_accuracy[big]:.2f}, validation {sweep.val_accuracy[big]:.2f}")
+print(f"best 16-neuron net:   validation {sweep.val_accuracy[:, 1].max():.2f}")
 
 # %% [markdown]
-# Depth and width are hyperparameters to *tune against validation data* (notebook 04), not "the
-# more the better". The rest of this notebook is about what makes *deep* networks trainable at all.
+# ### Balance width with dataset size
+#
+# The lecture says the number of neurons "should be balanced with dataset size". So far we used one
+# size, 100 points. Here 2-layer nets of 8, 32 and 128 neurons train on 100 and on 1,000 points of
+# a larger draw of the same noisy moons, and are validated on the same 811 other points:
+
+# %% tags=["nbval-ignore-output"]
+big_moons = data.load("moons", n_samples=3000, noise=0.35, val_size=0.27, test_size=0.06, seed=0)
+sizes = capacity.data_size_sweep(big_moons, sizes=(100, 1000), widths=(8, 32, 128), seed=0)
+fig = capacity.plot_size_sweep(sizes)
+plt.show()
+for i, n in enumerate(sizes.sizes):
+    print(f"{n:>5} training points: train − validation = "
+          + ", ".join(f"{round(g, 2) + 0.0:+.2f} ({w} neurons)"  # + 0.0 turns −0.00 into +0.00
+                      for w, g in zip(sizes.widths, sizes.gap[i], strict=True)))
+
+# %% [markdown]
+# On 100 points the 128-neuron net fits its training set almost perfectly and validates worse than
+# it trains by well over 0.1; on 1,000 points the same net has no such gap and validates as well as
+# the best. How wide a net your data can support grows with the data. Depth and width are
+# hyperparameters to *tune against validation data* (notebook 04), not "the more the better". The
+# rest of this notebook is about what makes *deep* networks trainable at all.
 #
 # ## 2. Activation functions
 #
@@ -133,85 +159,121 @@ rows = activations.activation_table()
 print(activations.format_table(rows))
 
 # %% [markdown]
-# The slide's derivative formulas are all right ("formula ok"), but three ranges in its table are
-# wrong (errata E1–E3), and one entry (E4) needs a comment:
+# **Slide check:** the slide's derivative formulas are all right ("formula ok"), but three ranges in
+# its table are wrong:
 #
-# - **E1, Softplus** ln(1 + eˣ) has range **(0, ∞)**, not (0, 1): it is a smooth ReLU. Its
+# - **Softplus** ln(1 + eˣ) has range **(0, ∞)**, not (0, 1): it is a smooth ReLU. Its
 #   *derivative*, the sigmoid, is what lies in (0, 1).
-# - **E2, Leaky ReLU** has range **(−∞, ∞)**, not (−1, 1): 0.01·x is unbounded below.
-# - **E3, ELU** α(eˣ − 1) has range **(−α, ∞)**, i.e. (−1, ∞) for α = 1, not [0, ∞): its negative
+# - **Leaky ReLU** has range **(−∞, ∞)**, not (−1, 1): 0.01·x is unbounded below.
+# - **ELU** α(eˣ − 1) has range **(−α, ∞)**, i.e. (−1, ∞) for α = 1, not [0, ∞): its negative
 #   outputs are the point of ELU (they push the mean activation toward 0).
-# - **E4, ReLU′(0)**: the slide's "undefined" is mathematically **right** (ReLU has a kink at 0).
-#   A framework must still return *a* number: PyTorch's autograd returns **0** (the measured f′(0)
-#   above), a convention, not a correction of the slide.
 #
-# The same holds at the other two points where a derivative is not defined: step′(0) (the slide
-# says "undefined", PyTorch returns 0) and Leaky ReLU′(0) (the slide writes 1, PyTorch gives the
-# left slope 0.01). Neither is an error: at a kink or a jump the value is a convention.
+# One entry needs a comment but is not an error: **ReLU′(0)** is "undefined" on the slide, which is
+# mathematically right (ReLU has a kink at 0). A framework must still return *a* number: PyTorch's
+# autograd returns **0** (the measured f′(0) above), a convention. The same holds for step′(0)
+# (PyTorch: 0) and Leaky ReLU′(0) (the slide writes 1, PyTorch gives the left slope 0.01).
 #
-# Note also sigmoid's largest derivative: **0.25**. Remember it for section 3.
+# Note sigmoid's largest derivative: **0.25**. Remember it for section 3.
 #
-# Pick a function and move the point `x` to read f and f′ there (the dotted line is the slide's
-# formula for f′, drawn over autograd's):
-
-# %%
-activation_explorer = activation_plots.activation_explorer("sigmoid", x0=0.0)
-activation_explorer.show()
-
-# %% [markdown]
-# ## 3. Vanishing gradients (claim C9)
+# ## 3. Vanishing gradients
 #
 # Backpropagation multiplies, layer after layer, by the weights and by the activation's derivative.
 # Sigmoid's derivative is at most 0.25, so through many sigmoid layers the gradient reaching the
 # first layers shrinks geometrically: those layers barely learn. ReLU's derivative is 1 wherever a
-# unit is active, so "ReLU avoids vanishing gradients" — **if the weights are initialised to
+# unit is active, so "ReLU avoids vanishing gradients", **if the weights are initialised to
 # match** (He et al. 2015). We measure it: the norm of ∂loss/∂W for every weight matrix of an MLP
 # with 10 hidden layers (width 64) at initialisation, on one batch of 256 digits. The 10 hidden
-# layers plus the output layer make **11 weight matrices, so 11 points** per curve (the 11th is
-# the output layer).
+# layers plus the output layer make **11 weight matrices, so 11 points** per curve.
 
 # %%
 digits = data.load("digits")
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
-for ax, init in zip(axes, ["default", "he"], strict=True):
-    curves = {a: diagnostics.gradient_flow(digits, 10, a, init) for a in ("sigmoid", "tanh", "relu", "gelu")}
-    diagnostics.plot_gradient_flow(curves, ax, title=f"depth 10, {init} init")
+acts = ("sigmoid", "tanh", "relu", "gelu")
+fig = diagnostics.plot_flow_panels({
+    f"10 hidden layers, {name} init": {a: diagnostics.gradient_flow(digits, 10, a, init) for a in acts}
+    for init, name in (("default", "default"), ("he", "He"))})
 plt.show()
 
 # %% [markdown]
-# The ratio ‖∇W_first‖ / ‖∇W_last‖ summarises each line: near 1, every layer gets a gradient of the
-# same size; far below 1, the gradient vanishes on its way to the input.
+# The ratio ‖∇W_first‖ / ‖∇W_last‖ (layer 1 over layer 11) summarises each line: near 1, every layer
+# gets a gradient of the same size; far below 1, the gradient vanishes on its way to the input. The
+# table gives the ratio for three initialisations (Xavier init, designed for tanh, draws w with
+# variance 2/(fan_in + fan_out)) and names its order of magnitude:
 
 # %%
 inits = ("default", "xavier", "he")
-ratios = diagnostics.flow_ratios(digits, 10, ("sigmoid", "tanh", "relu", "gelu"), inits)
-print(f"{'depth 10':<10}" + "".join(f"{init + ' init':<20}" for init in inits))
-for act, r in ratios.items():
-    print(f"{act:<10}" + "".join(f"{diagnostics.flow_verdict(x):<20}" for x in r))
-effect = diagnostics.init_effect(ratios)
-print("\n" + " | ".join(f"{k}: {v}" for k, v in effect.items()))
-relu_30 = dict(zip(("default", "he"), diagnostics.flow_ratios(digits, 30, ["relu"], ("default", "he"))["relu"],
-                   strict=True))
-print(f"ReLU at depth 30: default init {diagnostics.flow_verdict(relu_30['default'])}, "
-      f"He init {diagnostics.flow_verdict(relu_30['he'])}")
-assert effect == {"vanishes under every init": ["sigmoid"], "flows under every init": ["tanh"],
-                  "the init decides": ["relu", "gelu"]}
-assert relu_30["default"] < 1e-4 < 1e-2 < relu_30["he"]
+ratios = diagnostics.flow_ratios(digits, 10, acts, inits)
+print(diagnostics.flow_table(ratios, inits, depth=10))
+relu_30 = {init: diagnostics.gradient_flow(digits, 30, "relu", init) for init in ("default", "he")}
+print("\nReLU at depth 30: first/last = "
+      + ", ".join(f"{diagnostics.gradient_ratio(n):.2g} ({init} init)" for init, n in relu_30.items()))
 
 # %% [markdown]
 # Sigmoid's gradient vanishes under every initialisation. Tanh's flows at depth 10 under all three
 # (its derivative is 1 at 0, not 0.25). For ReLU (and GELU) the **initialisation** decides:
-# PyTorch's default `nn.Linear` init (uniform ±1/√fan_in, *not* He init) shrinks ReLU signals
-# layer after layer, so the gradient already weakens at depth 10 and vanishes at depth 30, while
-# He init keeps it flowing (notebook 04 covers initialisation). Explore depth, activation,
-# initialisation, and skip connections (section 5); the y-axis widens to show every layer:
+# PyTorch's default `nn.Linear` init is *not* He init, and with it the gradient already weakens at
+# depth 10 and vanishes at depth 30, while He init keeps it flowing.
+#
+# ### Why the default init shrinks the signal and He init keeps it
+#
+# One line of variance bookkeeping. Going back through a layer of n units (here every hidden layer
+# has n = 64 inputs and outputs), each unit's gradient is f′ times a sum of n terms
+# weight × gradient, so its variance is multiplied by **n · Var(w) · E[f′²]**. For ReLU, f′ is 1
+# on about half the inputs and 0 on the rest, so E[f′²] = ½.
+#
+# - PyTorch's default draws w from U(−1/√n, 1/√n), whose variance is 1/(3n):
+#   the factor is n · 1/(3n) · ½ = **1/6** per layer, so the gradient's size (its standard
+#   deviation) shrinks by √(1/6) ≈ **0.41** per layer, and 0.41³⁰ ≈ 10⁻¹².
+# - He init draws w from N(0, 2/n): the factor is n · 2/n · ½ = **1**: nothing shrinks.
+#
+# The measured average factor per layer of the two 30-layer nets above:
+
+# %%
+for init, norms in relu_30.items():
+    print(f"ReLU, {init} init: the gradient norm changes by × {diagnostics.layer_factor(norms):.2f} per layer")
+
+# %% [markdown]
+# Close to the predicted 0.41 and 1. (The one-line argument leaves out the biases, and the size of
+# each layer's input, which also enters ‖∂loss/∂W‖: hence 0.47 rather than 0.41.)
+#
+# ### What a vanishing gradient does to training
+#
+# A gradient measured at initialisation is a prediction. Here is what it predicts: 10 hidden layers
+# of width 64 trained for 8 epochs (SGD with momentum 0.9, lr 0.02, batches of 32) with sigmoid,
+# tanh and ReLU under PyTorch's default init, and ReLU under He init:
+
+# %% tags=["nbval-ignore-output"]
+act_runs = trainability.activation_runs(digits, depth=10, num_epochs=8, seed=0)
+fig = trainability_plots.plot_activation_runs(act_runs, chance=1 / digits.num_classes, depth=10)
+plt.show()
+print("final validation accuracy: "
+      + "; ".join(f"{label}: {h.final('val_metric'):.2f}" for label, h in act_runs.items()))
+
+# %% [markdown]
+# The curves follow the gradients. Sigmoid and default-init ReLU never leave chance (0.1 for ten
+# digits): their first layers receive almost no gradient, and the loss stays flat at ln 10 ≈ 2.3.
+# Tanh learns, slowly, after a few flat epochs. ReLU with He init learns from the first epoch (its
+# curve is bumpy: for it, lr 0.02 with momentum is a large step).
+#
+# **Predict before you explore.** The explorer below draws the gradient flow of one setting. At
+# depth 10 tanh's gradient flowed under every initialisation. At depth 30, tanh, default init, the
+# gradient on its way to the first layer... **a)** flows as at depth 10: first/last above 1e-2;
+# **b)** weakens: first/last between 1e-4 and 1e-2; **c)** vanishes: first/last below 1e-4.
+# Put the letter of your prediction in place of the `...` and run the cell.
+
+# %%
+answer = ...  # "a", "b" or "c"
+exercises.check("03.tanh_depth30", answer)
+
+# %% [markdown]
+# Then set the explorer to depth 30, tanh, default, and move the other controls: activation,
+# initialisation, and skip connections (section 5). The y-axis widens to show every layer.
 
 # %%
 flow_explorer = diagnostics.gradient_flow_explorer(digits, depth=20, activation="sigmoid", init="default")
 flow_explorer.show()
 
 # %% [markdown]
-# ## 4. Sparse and dead ReLUs (claim C10)
+# ## 4. Sparse and dead ReLUs
 #
 # A ReLU outputs exactly 0 for negative inputs. At He initialisation about half the units are
 # off for any given input: the representation is **sparse**.
@@ -219,7 +281,7 @@ flow_explorer.show()
 # %%
 model = diagnostics.deep_mlp(digits, 2, "relu", "he", seed=0)
 zeros = diagnostics.zero_fraction(model, digits.X_train)
-print("fraction of exact zeros after each ReLU layer is about 0.5:", [round(z, 1) for z in zeros])
+print("fraction of exact zeros after each ReLU layer:", [round(z, 1) for z in zeros])
 
 # %% [markdown]
 # A unit whose input is negative for **every** training example is **dead**: its gradient is 0
@@ -228,22 +290,30 @@ print("fraction of exact zeros after each ReLU layer is about 0.5:", [round(z, 1
 # 0.001 to 0.1 and count the units of its last hidden layer that are dead, for ReLU, Leaky ReLU
 # and GELU. **Dead** is measured as |f′(input)| ≤ 10⁻⁶ on *every* training input: for ReLU that
 # is f′ = 0 exactly, but GELU's derivative is never exactly 0, only vanishingly small.
+#
+# **Predict first.** Leaky ReLU cannot die (its slope is 0.01 for negative inputs). GELU is also
+# said to avoid dead neurons. At lr 0.1, what share of the GELU units will be dead? **a)** none,
+# like Leaky ReLU; **b)** a few, under 20%; **c)** a large share, like ReLU.
 
 # %%
+answer = ...  # "a", "b" or "c"
+exercises.check("03.gelu_dead", answer)
+
+# %% tags=["nbval-ignore-output"]
 dead = diagnostics.dead_units_vs_lr(digits, (1e-3, 3e-3, 1e-2, 3e-2, 1e-1), ("relu", "leaky_relu", "gelu"),
                                     num_epochs=5, seeds=(0,))
 fig = diagnostics.plot_dead_units(dead)
 plt.show()
-relu, leaky, gelu = (dead.dead[a][0] for a in ("relu", "leaky_relu", "gelu"))
-print("the fraction of dead ReLUs never falls as the lr grows, and rises by more than 0.5:",
-      dead.rises_with_lr("relu", min_rise=0.5))
-print("Leaky ReLU units never die:", bool((leaky == 0).all()))
-print("GELU units die too at lr 0.1:", bool(gelu[-1] > 0.4))
+print("dead fraction at lr " + ", ".join(f"{lr:g}" for lr in dead.lrs))
+for act, fractions in dead.dead.items():
+    print(f"{act:<11} " + ", ".join(f"{d:.2f}" for d in fractions[0]))
 
 # %% [markdown]
 # Look inside one layer: each bar is a unit, its height the share of training inputs that let a
-# gradient through it. Move the learning rate (each value trains once, in well under a second,
-# then is remembered) and switch the activation:
+# gradient through it; a dead unit has no bar and is marked ✕ (a bar too short to see, like the
+# first one at lr 0.001, is a unit that passes a gradient on a handful of inputs: nearly dead, not
+# dead). Move the learning rate (each value trains once, in about a second, then is remembered) and
+# switch the activation:
 
 # %%
 dead_explorer = diagnostics.dead_units_explorer(digits, lrs=(1e-3, 3e-3, 1e-2, 3e-2, 1e-1), activation="relu")
@@ -251,41 +321,62 @@ dead_explorer.show()
 
 # %% [markdown]
 # Leaky ReLU's slope 0.01 for negative inputs means its gradient is **never** zero, so no unit can
-# die. GELU is often said to "avoid dead neurons" too, but its derivative also tends to 0 for
-# very negative inputs (|f′| is below our 10⁻⁶ threshold beyond about −5.5): at lr 0.1 most GELU
-# units ended up there on every training input as well (erratum E22).
+# die. GELU's derivative also tends to 0 for very negative inputs (|f′| is below our 10⁻⁶
+# threshold beyond about −5.5): at lr 0.1 most GELU units ended up there on every training input.
 #
-# Two more corrections to the slide (E22): ReLU networks learn faster mainly because ReLU does not
-# **saturate** (its derivative does not fade for large inputs, Krizhevsky et al. 2012), not
-# because of sparsity; and a sparse layer is not a dead one: a dead unit is off for *every* input.
+# **Slide check:** the slide says GELU helps "avoid dead neurons"; at a too-large learning rate
+# GELU units die as well. The slide also says ReLU's sparsity means "faster learning": ReLU
+# networks learn faster mainly because ReLU does not **saturate** (its derivative does not fade for
+# large inputs, Krizhevsky et al. 2012). And a sparse layer is not a dead one: a dead unit is off
+# for *every* input.
 #
-# ## 5. Residual connections (claim C11)
+# ## 5. Residual connections
 #
 # A **residual block** adds its input to the output of its layers: it outputs H(x) = F(x) + x, so
-# its layers learn the **residual F(x) = H(x) − x**, not "a residual F(x) + x" as the slide
-# says (erratum E7; He et al. 2016, eq. 1). If the best thing a block can do is nothing, its layers
-# only have to learn F = 0, and the identity path lets the gradient through unchanged
-# (∂(x + F(x))/∂x = 1 + ∂F/∂x).
+# its layers learn the **residual F(x) = H(x) − x** (He et al. 2016, eq. 1). If the best thing a
+# block can do is nothing, its layers only have to learn F = 0.
+#
+# **Slide check:** the slide says the model "learns a residual F(x) + x". F(x) + x is what the
+# block *outputs*; the residual it learns is F(x) = H(x) − x.
 #
 # Our `resnet.residual_mlp` follows the paper's basic block: two layers, then the skip, then the
 # activation, H(x) = relu(x + F(x)). It has exactly the same layers and parameters as the plain
-# MLP. We compare 30 hidden layers of 64 units on digits, SGD with momentum 0.9, lr 0.02,
-# 10 epochs:
+# MLP. We train plain and residual ReLU nets (PyTorch's default init; SGD with momentum, lr 0.05,
+# 4 epochs, batches of 64) at 2, 5, 10, 20 and 30 hidden layers of 64 units, and a third kind of
+# net that section 6 introduces (15 trainings, a few seconds):
 
 # %%
-runs = residual.compare(digits, depth=30, width=64, lr=0.02, num_epochs=10, seed=0)
-fig = residual.plot_compare(runs)
+depth_runs = trainability.depth_sweep(digits, depths=(2, 5, 10, 20, 30), seed=0)
+fig = trainability_plots.plot_depth(depth_runs, 30, arms=("plain", "residual"))
 plt.show()
-acc = {label: run.history.final("val_metric") for label, run in runs.items()}
-print("plain 30-layer net stuck at chance (val accuracy < 0.2):", acc["plain"] < 0.2)
-print("same depth with skip connections trains (val accuracy > 0.85):", acc["residual"] > 0.85)
 
 # %% [markdown]
-# With PyTorch's default initialisation the plain net's first layers receive gradients about
-# 10⁻¹⁰ times smaller than its last layer's, and it stays at chance (10 % for ten digits). The
-# residual net, with the same layers, trains to over 90 %. He init alone also restores the gradient
-# flow of the plain net (right), and the plain net starts to learn, but at this learning rate its
-# training is erratic: the skips make the deep net much easier to optimise.
+# Left: the two nets with 30 hidden layers, epoch by epoch; right: where each net ends at every
+# depth (the grey line marks 30). The plain net drops to about half-trained at 5 layers and stays
+# at chance (0.10, dotted) from 10 layers on: its gradient vanishes (section 3). The residual net,
+# with the same layers, ends above 0.9 at every depth.
+#
+# ### Does the gradient pass the skip "unchanged"?
+#
+# The usual argument: the derivative of x + F(x) is 1 + ∂F/∂x, so even when ∂F/∂x vanishes the
+# gradient passes the identity path unchanged. That is exact only for a block that *outputs*
+# x + F(x). He et al.'s original block outputs **relu(x + F(x))**: the ReLU after the sum multiplies
+# the gradient by 0 for every unit whose sum is negative, so it gates the identity path. The
+# **pre-activation** block of their follow-up paper ("Identity mappings in deep residual networks",
+# He et al. 2016) moves the activations inside F and outputs x + F(x): there the identity path is
+# exact. Both, measured at initialisation, 30 hidden layers:
+
+# %%
+flows = residual.identity_flow(digits, depth=30, init="default", seed=0)
+fig = residual.plot_identity_flow(flows, depth=30)
+plt.show()
+
+# %% [markdown]
+# Both skips rescue the gradient from the plain net's × 0.47 per layer: on this log scale their two
+# lines lie almost on top of each other. The legend's factors tell them apart: the gated block loses
+# a little at every layer (× 0.96, a bit below 1); the pre-activation block keeps the gradient's
+# size almost exactly (× 0.99), as the 1 + ∂F/∂x argument says. In practice both train; the pre-activation
+# block was what let He et al. train a 1001-layer network.
 #
 # **The paper's own nuance.** He et al. trained their plain nets *with batch normalization* and
 # found that their gradients did not vanish; they wrote that the *degradation* of deep plain nets
@@ -295,15 +386,42 @@ print("same depth with skip connections trains (val accuracy > 0.85):", acc["res
 # Why exactly skips help is still studied (an ensemble of shallow paths, Veit et al. 2016; less
 # "shattered" gradients, Balduzzi et al. 2017).
 #
-# ## 6. Batch normalization (claim C12)
+# ## 6. Batch normalization
 #
-# ### What BN computes
+# ### First, input standardisation
 #
-# The slide's formula X = (X − mean)/std is **input standardisation**: done once, on the input
-# features, with statistics of the whole training set (`data.load` does that for every dataset of
-# this course). **Batch normalization** (Ioffe & Szegedy 2015) is a *layer* inside the network
-# (erratum E8). For each unit, in **training** mode it uses the current mini-batch's mean μ_B and
-# variance σ²_B, then a learned scale γ and shift β:
+# **Slide check:** the slide's formula X = (X − mean)/std and its "loss landscape before/after
+# normalisation" pictures are **input standardisation**: done once, on the input features, with the
+# statistics of the whole training set (`data.load` does it for every dataset of this course).
+# Batch normalization is something else (next). The picture the slide should have had: gradient
+# descent on a linear regression with two features, one measured in units ten times larger than
+# the other, and the same features standardised. Both runs take 25 steps, each with a learning
+# rate of 1.5 / (the bowl's steepest curvature): large, but below 2 / curvature, where gradient
+# descent would diverge.
+
+# %%
+paths = standardization.bowls(num_steps=25, seed=0)
+fig = standardization.plot_bowls(paths)
+plt.show()
+for label, path in paths.items():
+    print(f"{label:<22} loss {path.losses[0]:.2f} → {path.losses[-1]:.4f} in 25 steps, "
+          f"{100 * standardization.distance_left(path):.0f}% of the distance to the minimum left")
+
+# %% [markdown]
+# On raw features the bowl is a long narrow valley (left): the learning rate that is safe across the
+# steep direction (w₂) is tiny along the shallow one (w₁), so gradient descent first zig-zags across
+# the valley and then crawls along it: the loss drops fast (the steep direction is settled first),
+# yet much of the way along w₁ is still ahead. Standardised, the bowl is round (right): one learning
+# rate suits every direction and the path goes straight to the minimum (★; ■ is the start).
+# (The target is y = x₁ + x₂/10 plus noise, so the best weights are (1, 0.1) on the raw features and
+# about (1, 1) once x₂ is divided by its spread of 10. Both runs start at w = (−1, −1), which is a
+# worse model on the raw features: hence the different starting losses.)
+#
+# ### What BatchNorm computes
+#
+# **Batch normalization** (Ioffe & Szegedy 2015) is a *layer* inside the network. For each unit, in
+# **training** mode it uses the current mini-batch's mean μ_B and variance σ²_B, then a learned
+# scale γ and shift β:
 #
 # y = γ · (x − μ_B) / √(σ²_B + ε) + β
 #
@@ -322,15 +440,16 @@ for what, d in diff.items():
 # ### `train()` vs `eval()`
 #
 # In training mode an example's output depends on its batch companions; in evaluation mode it does
-# not. Feed the same digit with two different sets of companions:
+# not. Feed the same image (example 0 of the training set) with two different sets of 32
+# companions:
 
 # %%
 bn = batchnorm.BatchNorm(digits.in_features)
 for _ in range(20):  # a few training batches fill the running statistics
     bn.train()(digits.X_train[torch.randperm(len(digits.X_train))[:64]])
 dependence = batchnorm.batch_dependence(bn, digits.X_train[:65], seed=0)
-print("train(): the output for digit 0 changes with its batch:", dependence["train"] > 1e-3)
-print("eval():  the output for digit 0 is the same in any batch:", dependence["eval"] == 0.0)
+print(f"train(): the output for example 0 changes by up to {dependence['train']:.2f} with its batch")
+print(f"eval():  the output for example 0 changes by {dependence['eval']:.2f} (it ignores the batch)")
 print("parameters (γ, β):", [n for n, _ in bn.named_parameters()],
       "| buffers:", [n for n, _ in bn.named_buffers()])
 
@@ -340,114 +459,132 @@ print("parameters (γ, β):", [n for n, _ in bn.named_parameters()],
 #
 # ### Less sensitive to learning rate and initialisation
 #
-# An 8-layer ReLU MLP (width 64), SGD for 3 epochs on digits, at six learning rates and three
-# initialisation scales (PyTorch's default weights multiplied by 0.5, 1 or 3), without and with a
-# BN layer after every linear layer: 36 trainings, about two seconds.
+# An 8-layer ReLU MLP (width 64), SGD with momentum for 3 epochs on digits, at six learning rates
+# and three initialisation scales (PyTorch's default weights multiplied by 0.5, 1 or 3), without
+# and with a BN layer after every linear layer: 36 trainings, a few seconds.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 grid = batchnorm.lr_init_grid(digits, lrs=(0.003, 0.01, 0.03, 0.1, 0.3, 1.0), init_scales=(0.5, 1.0, 3.0),
                               depth=8, num_epochs=3, seed=0)
-print("with BN, more settings reach 0.8 validation accuracy than without:",
-      grid.wins("with BN", 0.8) > grid.wins("without BN", 0.8) + 5)
+fig = batchnorm.plot_grid(grid, threshold=0.8)
+plt.show()
+print(grid.summary(threshold=0.8))
 
 # %% [markdown]
-# Move the threshold to count the settings that reach it (nothing is retrained):
-
-# %%
-grid_explorer = batchnorm.grid_explorer(grid, threshold=0.8)
-grid_explorer.show()
-
-# %% [markdown]
-# Without BN, only the large initialisation trains at all in 3 epochs, and only at small learning
-# rates (0.00 marks a run that diverged and was stopped); with BN most of the grid works. The benefit is real (Santurkar et al. 2018 and many
-# others).
+# Without BN, this net learns only from the large initialisation, only at small learning rates, and
+# not to 0.8 in 3 epochs; at large learning rates it diverges (hatched cells). With BN most of the grid works, from every
+# initialisation. The benefit is real (Santurkar et al. 2018 and many others).
 #
 # ### Is it "internal covariate shift"?
 #
-# The slide's explanation: the distribution of each layer's inputs keeps shifting as the earlier
-# layers learn, and BN helps by removing this shift. Santurkar et al. (2018) tested it: they
-# **injected** covariate shift right after every BN layer — a fresh random scale and offset per
-# unit at every training step — so the next layer's inputs shift *more* than without BN. If removing
-# the shift were why BN helps, this network should train as badly as the one without BN.
+# **Slide check:** the slide explains BN's benefit by *internal covariate shift*: the distribution
+# of each layer's inputs keeps shifting as the earlier layers learn, and BN helps by removing this
+# shift. Santurkar et al. (2018) tested this explanation and found it does not hold. Here is their
+# test.
 #
-# We train the 8-layer net (SGD, lr 0.1, PyTorch's default init, 5 epochs) three ways and measure,
-# at every step, how far the input distribution of layer 5 moved (change in per-unit mean and std,
-# relative to the std; the right panel shows a 10-step moving average):
+# They **injected** covariate shift right after every BN layer: a fresh random scale and offset per
+# unit at every training step, so the next layer's inputs shift *more* than without BN. If removing
+# the shift were why BN helps, this network should train no better than one without BN.
+#
+# We train three 8-layer nets for 5 epochs (SGD with momentum, lr 0.02) and measure, at every step,
+# how far the input distribution of layer 5 moves (the change in its per-unit mean and standard
+# deviation, relative to the standard deviation):
+#
+# - **without BN**, with He init so that it trains (section 3: with the default init it would not);
+# - **with BN** (default init);
+# - **BN + injected shift** (default init).
 
-# %%
-shift_runs = batchnorm.covariate_shift_experiment(digits, lr=0.1, num_epochs=5, depth=8, layer=5, seed=0)
+# %% tags=["nbval-ignore-output"]
+shift_runs = batchnorm.covariate_shift_experiment(digits, lr=0.02, num_epochs=5, depth=8, layer=5, seed=0)
 fig = batchnorm.plot_covariate_shift(shift_runs)
 plt.show()
-acc = {k: h.final("val_metric") for k, (h, _) in shift_runs.items()}
-moved = {k: change.mean() for k, (_, change) in shift_runs.items()}
-print("BN + injected shift: the inputs move more than without BN:", moved["BN + injected shift"] > moved["without BN"])
-print("... yet it trains (val accuracy > 0.6), though below plain BN:",
-      acc["with BN"] > acc["BN + injected shift"] > 0.6)
-print("without BN, at this init (scale 1) no learning rate of the grid above trains (all < 0.2):",
-      bool((grid.accuracy["without BN"][grid.init_scales.index(1.0)] < 0.2).all()))
-assert 0.7 < acc["BN + injected shift"] < 0.9 < acc["with BN"]  # measured about 0.80 and 0.95
-assert moved["BN + injected shift"] > 5 * moved["with BN"]  # measured about 12 times
+for label, (h, change) in shift_runs.items():
+    print(f"{label:<20} validation accuracy {h.final('val_metric'):.2f}, "
+          f"inputs of layer 5 move {change.mean():.2f} per step (relative)")
 
 # %% [markdown]
-# Read the three runs with care. Injecting shift does cost something: the BN net with injected
-# shift ends around 0.80 validation accuracy against about 0.95 for plain BN (left). The net
-# without BN ends at chance (0.10), but **not because of covariate shift**: its inputs move
-# *less* than the injected-shift net's (right), and at this initialisation and depth it does not
-# train at any learning rate of the grid above (its gradient vanishes, section 3). So it is no
-# baseline for the shift question; the informative comparison is between the two BN nets. The
-# net whose layer inputs shift ten times more than plain BN's still trains to about 0.80, far from
-# the failure the covariate-shift explanation predicts. So BN's benefit does not come from
-# reducing internal covariate shift; Santurkar et al. found instead that BN makes the loss
-# **smoother** (gradients change less from step to step), which allows larger learning rates
-# (Bjorck et al. 2018 agree). The slide's "loss landscape before/after normalisation" picture
-# illustrates *input standardisation* making a loss bowl round; BN's smoothing is a related but
-# different, measured effect. Its mild regularisation comes from the noise of batch statistics.
+# BN does remove most of the shift: with BN the inputs of layer 5 move about four times less per
+# step than without it. But the injected-shift net's inputs move about three times *more* than
+# without BN (right), and it still trains about as well as the net without BN (left). Injecting
+# shift costs something against plain BN, but nothing like the failure the covariate-shift
+# explanation predicts.
+#
+# So BN's benefit does not come from reducing internal covariate shift. Santurkar et al. found
+# instead that BN makes the loss **smoother** (gradients change less from step to step), which
+# allows larger learning rates, as in the grid above (Bjorck et al. 2018 agree). Its mild
+# regularisation comes from the noise of batch statistics.
+#
+# ### Putting it together: plain, residual and BatchNorm nets at every depth
+#
+# Section 5 trained a third kind of net alongside the plain and residual ones: the plain net with a
+# BN layer after every linear layer (no skips). The explorer below shows all three at each depth
+# (precomputed, so every depth appears at once).
+#
+# **Predict first.** You have seen the plain net stuck at chance from 10 layers on and the residual
+# net above 0.9 at every depth (section 5), and BN making an 8-layer net train from every
+# initialisation (the grid above). Now the BatchNorm net with 30 hidden layers, trained for the same
+# 4 epochs: **a)** it reaches 0.8 validation accuracy or more, like the residual net; **b)** it ends
+# well below 0.8, far behind the residual net; **c)** it diverges (its loss turns NaN). Answer, then
+# run the explorer and move its slider to 30.
+
+# %%
+answer = ...  # "a", "b" or "c"
+exercises.check("03.depth30_trains", answer)
+
+# %%
+depth_explorer = trainability_plots.depth_explorer(depth_runs, depth=10)
+depth_explorer.show()
+
+# %% [markdown]
+# Skips keep the gradient alive at every depth. BatchNorm rescues the plain net at 10 layers, but a
+# deep chain of normalised layers still trains more and more slowly as it grows: normalising every
+# layer's inputs is not an identity path. This is what He et al. saw with their plain BN nets, and
+# why modern deep networks combine the two: residual blocks *with* normalisation inside.
 #
 # ## Takeaways
 #
 # - Depth and width set the capacity. On little data, more parameters fit the training set better
-#   and generalise no better: choose the size on validation data.
+#   and generalise no better; on ten times more data the same wide net no longer overfits. Choose
+#   the size on validation data.
 # - Compute derivatives with autograd and measure ranges: the slide's table has three wrong ranges
-#   (Softplus, Leaky ReLU, ELU); at ReLU's kink "undefined" is right, and PyTorch's 0 (like its
-#   step′(0) = 0 and Leaky ReLU′(0) = 0.01) is a convention.
-# - Sigmoid gradients vanish with depth under every initialisation (its derivative is ≤ 0.25);
-#   tanh's flow at depth 10 under all three we tried; for ReLU the initialisation decides
-#   (default init vanishes at depth 30, He init does not).
+#   (Softplus, Leaky ReLU, ELU); at ReLU's kink "undefined" is right, and PyTorch's 0 is a
+#   convention.
+# - Sigmoid gradients vanish with depth under every initialisation (its derivative is ≤ 0.25), and
+#   a 10-layer sigmoid net does not train. For tanh and ReLU the initialisation decides: PyTorch's default
+#   multiplies a ReLU net's backward variance by 1/6 per layer, He init by 1.
 # - ReLUs are sparse; a large learning rate kills them for good. Leaky ReLU cannot die; GELU can.
-# - A residual block learns F(x) = H(x) − x and outputs F(x) + x; with the same layers, a 30-layer
-#   MLP trains with skips and is stuck without them (with default init).
-# - BN normalises with batch statistics in `train()` and running statistics in `eval()`, with a
-#   learned γ, β; it makes training far less sensitive to learning rate and initialisation, but not
-#   by removing internal covariate shift (with ten times more shift injected, it still trains).
+# - A residual block learns F(x) = H(x) − x and outputs F(x) + x (or relu of it, which gates the
+#   identity path a little); with the same layers, a 30-layer MLP trains with skips and is stuck
+#   without them.
+# - Standardise the inputs (a round loss bowl); BatchNorm is a different thing: it normalises with
+#   batch statistics in `train()` and running statistics in `eval()`, with a learned γ, β. It makes
+#   training far less sensitive to learning rate and initialisation, but not by removing internal
+#   covariate shift (with more shift injected, it still trains).
 #
 # ## Exercises
 #
-# Replace each `...` with your answer and run the cell: it tells you whether you are right and
-# gives a hint if not. Stuck? `exercises.solution("03.sigmoid_chain")` prints a worked solution.
+# Besides the three predictions above, two more. Replace each `...` with your answer and run the
+# cell: it tells you whether you are right, and gives a hint after a wrong attempt. Stuck?
+# `exercises.solution("03.gated_skip")` prints a worked solution.
 #
-# **1.** Sigmoid's derivative is at most 0.25. At most how large is the product of the activation
-# derivatives through 10 sigmoid layers? (About 1e-6 is precise enough: within 10 %.)
-#
-# This bounds the product of the *activation derivatives* only. The backward pass also multiplies
-# by every weight matrix, so a measured gradient ratio can lie above the bound (sigmoid with He
-# init, about 1e-5 in section 3) or below it (default init, about 1e-8).
+# **1.** Our residual block outputs H = relu(x + F(x)). Take one unit whose branch gradient ∂F/∂x
+# has vanished to 0 and whose sum x + F(x) is negative. What is ∂H/∂x for that unit?
 
 # %%
 answer = ...
-exercises.check("03.sigmoid_chain", answer)
+exercises.check("03.gated_skip", answer)
 
 # %% [markdown]
-# **2.** How many trainable parameters has `nn.BatchNorm1d(64)`? (Its running statistics are
-# buffers, not parameters.)
+# **2.** Write BatchNorm's forward pass in training mode: `batch_norm(x, gamma, beta)` for a batch
+# `x` of shape (n, features), with γ = `gamma` and β = `beta` of shape (features,) and ε = 1e-5.
+# The check runs your function and `nn.BatchNorm1d` on random batches and shows the smallest one
+# where they differ. Fill in the function, then set `answer = batch_norm`.
 
 # %%
-answer = ...
-exercises.check("03.bn_params", answer)
+def batch_norm(x, gamma, beta, eps=1e-5):
+    """BatchNorm's output in training mode."""
+    ...  # your code here
 
-# %% [markdown]
-# **3.** A skip connection outputs x + F(x). If the branch's gradient ∂F/∂x has vanished to 0, what
-# is ∂(x + F(x))/∂x for a scalar x?
 
-# %%
-answer = ...
-exercises.check("03.skip_gradient", answer)
+answer = ...  # then: answer = batch_norm
+exercises.check("03.batchnorm_forward", answer)

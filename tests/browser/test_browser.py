@@ -1,17 +1,27 @@
-"""Every notebook as a student sees it: JupyterLab in headless Chromium.
+"""Every notebook as a student sees it: JupyterLab in headless Chromium, started as `make lab`
+starts it (on the working copies in my-notebooks/, autosave on).
 
 For each notebook: run all cells, wait for the kernel, assert no error output and that every
-widget rendered, move every slider with the keyboard and assert that what is drawn changes, and
-save a full-page screenshot to artifacts/screenshots/. Run with `make test-browser`.
+widget rendered, move every slider with the keyboard, assert that what is drawn changes and record
+the time from the key press to the new figure on the page (printed as a table at the end: a
+measurement, not a timed assertion), add a cell as a student would and let autosave write the
+copy, and save a full-page screenshot to artifacts/screenshots/. Then the whole session must have
+left the course pristine: `git status` clean, nbval passing on the tracked notebooks, the student's
+edits kept by the next `make lab`. Run with `make test-browser`.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tools import lab as course_lab
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +37,11 @@ OPEN_TIMEOUT_S = 180
 RUN_TIMEOUT_S = 900
 SLIDER_TIMEOUT_S = 180
 WIDGET_TIMEOUT_S = 60
+SAVE_TIMEOUT_S = 90  # autosave runs every few seconds in this test (conftest.py, LAB_SETTINGS)
+MOVES = {"threshold": 5}  # key presses per slider (a median needs several); others: MOVES_DEFAULT
+MOVES_DEFAULT = 3
+NBVAL = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
+         "--nbval-cell-timeout=600"]
 
 # State of the open notebook: kernel status, code cells not yet run, error outputs, widget outputs.
 NOTEBOOK_STATE = """() => {
@@ -66,6 +81,44 @@ DISPLAY_OF_SLIDER = """(i) => {
 }"""
 
 
+# Before a key press: remember the slider's display; from the keydown on, watch every frame for the
+# new figure: when the display had pictures, different pictures, all decoded (an HTML table or a
+# line of text beside them may change sooner); otherwise any change. The milliseconds in between.
+WATCH = """(i) => {
+  const display = (i) => {
+    const slider = document.querySelectorAll('.jp-Notebook .widget-slider')[i];
+    const area = slider.closest('.jp-Cell').querySelector('.jp-Cell-outputArea');
+    const copy = area.cloneNode(true);
+    for (const s of copy.querySelectorAll('.widget-slider, .jupyter-widget-slider')) s.remove();
+    const images = Array.from(copy.querySelectorAll('img')).map(img => img.src)
+      .concat(Array.from(copy.querySelectorAll('svg')).map(svg => svg.outerHTML));
+    const ready = Array.from(area.querySelectorAll('img')).every(img => img.complete && img.naturalWidth > 0);
+    return {text: copy.textContent, images: images.join('\\n'), count: images.length, ready};
+  };
+  const before = display(i);
+  const watch = window.__latency = {t0: null, ms: null, anyMs: null, waited: 0};
+  document.addEventListener('keydown', () => { watch.t0 = performance.now(); }, {capture: true, once: true});
+  const tick = () => {
+    if (window.__latency !== watch) return;  // a newer watch took over
+    if (watch.t0 !== null) {
+      const now = display(i);
+      watch.waited = performance.now() - watch.t0;
+      if (watch.anyMs === null && (now.text !== before.text || now.images !== before.images)) {
+        watch.anyMs = watch.waited;
+      }
+      const changed = before.count > 0
+        ? now.images !== before.images && now.count >= before.count && now.ready
+        : now.text !== before.text || now.images !== before.images;
+      if (changed) { watch.ms = performance.now() - watch.t0; return; }
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}"""
+READOUT_CHANGED = """([i, r]) => (document.querySelectorAll('.jp-Notebook .widget-slider')[i]
+  .querySelector('.widget-readout') || {}).textContent !== r"""
+
+
 def _state(page):
     return page.evaluate(NOTEBOOK_STATE)
 
@@ -90,9 +143,10 @@ def _idle(page):
     return None
 
 
-def _open(page, lab: str, name: str):
+def _open(page, lab, name: str):
     # A workspace of its own, reset: Lab would otherwise reopen the previous notebook as well.
-    page.goto(f"{lab}/lab/workspaces/{Path(name).stem}/tree/notebooks/{name}?reset")
+    # JupyterLab serves my-notebooks/ (as `make lab` does): the student's copy of the notebook.
+    page.goto(f"{lab.base}/lab/workspaces/{Path(name).stem}/tree/{name}?reset")
     page.wait_for_function("""(name) => {
       const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
       return w && w.context && w.context.path.endsWith(name);
@@ -136,33 +190,67 @@ def _assert_widgets_rendered(page, state: dict) -> None:
         f"{state['widgetViews']} widget outputs, but {views.count()} rendered as widgets"
 
 
-def _move_sliders(page) -> list[str]:
-    """Move every slider one step with the keyboard; assert its cell's display changed. Their labels."""
+def _move_sliders(page, notebook: str, latencies: list[dict]) -> list[str]:
+    """Move every slider with the keyboard, a few steps one way (the other way at its end); assert
+    its cell's display changes each time and record how long that took. The moves, as text."""
     sliders = page.evaluate(SLIDERS)
     moved = []
     for i, slider in enumerate(sliders):
         label = slider["label"].strip()
-        before = page.evaluate(DISPLAY_OF_SLIDER, i)
         handle = page.locator(".jp-Notebook .widget-slider").nth(i).locator(HANDLE).first
         handle.scroll_into_view_if_needed()
-        handle.focus()
-        for key in ("ArrowRight", "ArrowLeft", "ArrowLeft"):  # at the maximum, step down instead
-            page.keyboard.press(key)
-            page.wait_for_timeout(300)
-            if page.evaluate(SLIDERS)[i]["readout"] != slider["readout"]:
-                break
-        readout = page.evaluate(SLIDERS)[i]["readout"]
-        assert readout != slider["readout"], f"slider {label!r} did not move with the keyboard"
-        _wait(page, lambda p, i=i, before=before: p.evaluate(DISPLAY_OF_SLIDER, i) != before,
-              SLIDER_TIMEOUT_S, f"the display to change after moving slider {label!r} "
-              f"from {slider['readout']} to {readout}")
-        _wait(page, _idle, SLIDER_TIMEOUT_S, f"the kernel after moving slider {label!r}")
-        _assert_no_errors(page, _state(page))
-        shown = page.evaluate(DISPLAY_OF_SLIDER, i)
-        for failure in DRAW_FAILURES:  # an explorer shows a failed redraw as a message, not an error
-            assert failure not in shown, f"moving slider {label!r} to {readout}: {failure!r} is displayed"
+        seen, key, readout = {slider["readout"]}, "ArrowRight", slider["readout"]
+        for _ in range(MOVES.get(label, MOVES_DEFAULT)):
+            before_readout = readout
+            for attempt in (key, "ArrowLeft"):  # at the maximum, step down instead
+                key = attempt
+                page.evaluate(WATCH, i)
+                handle.focus()
+                page.keyboard.press(key)
+                try:
+                    page.wait_for_function(READOUT_CHANGED, arg=[i, before_readout], timeout=2000)
+                    break
+                except Exception:
+                    continue
+            readout = page.evaluate(SLIDERS)[i]["readout"]
+            assert readout != before_readout, f"slider {label!r} did not move with the keyboard"
+            watch = _wait(page, _new_figure, SLIDER_TIMEOUT_S,
+                          f"the display to change after moving {label!r} from {before_readout} to {readout}")
+            ms = watch["ms"] if watch["ms"] is not None else watch["anyMs"]
+            _wait(page, _idle, SLIDER_TIMEOUT_S, f"the kernel after moving slider {label!r}")
+            _assert_no_errors(page, _state(page))
+            shown = page.evaluate(DISPLAY_OF_SLIDER, i)
+            for failure in DRAW_FAILURES:  # an explorer shows a failed redraw as a message, not an error
+                assert failure not in shown, f"moving slider {label!r} to {readout}: {failure!r} is displayed"
+            latencies.append({"notebook": notebook, "index": i, "label": label, "from": before_readout,
+                              "to": readout, "ms": round(ms, 1), "new": readout not in seen,
+                              "figure": watch["ms"] is not None})
+            seen.add(readout)
         moved.append(f"{label} {slider['readout']}->{readout}")
     return moved
+
+
+def _new_figure(page):
+    """The watch once the new figure is shown, or once only text changed and no figure followed."""
+    watch = page.evaluate("() => window.__latency")
+    if watch["ms"] is not None or (watch["anyMs"] is not None and watch["waited"] - watch["anyMs"] > 15_000):
+        return watch
+    return None
+
+
+def _edit_and_autosave(page, lab, name: str) -> str:
+    """Add a cell at the end as a student would; wait for autosave to write the copy. Its source."""
+    source = f"my_note = 'written in the browser test, {name}'"
+    page.evaluate("""async (source) => {
+      const app = window.jupyterapp, nb = app.shell.currentWidget.content;
+      nb.activeCellIndex = nb.widgets.length - 1;
+      await app.commands.execute('notebook:insert-cell-below');
+      nb.activeCell.model.sharedModel.setSource(source);
+    }""", source)
+    copy = lab.copies / name
+    _wait(page, lambda p: not p.evaluate("() => window.jupyterapp.shell.currentWidget.context.model.dirty")
+          and source in copy.read_text(), SAVE_TIMEOUT_S, f"autosave to write {copy}")
+    return source
 
 
 def _screenshot(page, name: str) -> Path:
@@ -195,7 +283,7 @@ def test_notebook_in_jupyterlab(notebook, lab, browser):
         _assert_no_errors(page, state)
         assert state["pending"] == 0, "some cells did not run"
         _assert_widgets_rendered(page, state)
-        moved = _move_sliders(page)
+        moved = _move_sliders(page, notebook.name, lab.latencies)
         expected = json.loads((notebook).read_text())
         conventional = [m for m in moved if m.split(" ")[0] in CONVENTION]
         print(f"{notebook.name}: {state['cells']} code cells, {state['widgetViews']} widget outputs, "
@@ -204,6 +292,7 @@ def test_notebook_in_jupyterlab(notebook, lab, browser):
             assert state["widgetViews"] > 0, "the stored notebook shows widgets but the browser run has none"
         widget_errors = [m for m in console_errors if "widget" in m.lower()]
         assert not widget_errors, "widget errors in the browser console:\n" + "\n".join(widget_errors)
+        lab.edited[notebook.name] = _edit_and_autosave(page, lab, notebook.name)
     finally:
         try:  # the screenshot shows what went wrong, if anything; never hide the test's own failure
             shot = _screenshot(page, notebook.name)
@@ -213,3 +302,25 @@ def test_notebook_in_jupyterlab(notebook, lab, browser):
         except Exception as exc:
             print(f"no screenshot of {notebook.name}: {exc}")
         page.close()
+
+
+def test_the_session_left_the_course_pristine_and_the_students_work_saved(lab):
+    """After every notebook was run, its sliders moved, a cell added and autosaved in the copies:
+    git sees no change, nbval passes on the tracked notebooks, and the next `make lab` keeps the edits."""
+    if not lab.edited:
+        pytest.skip("no notebook was opened in this session")
+    assert lab.git("status", "--porcelain", "--untracked-files=all") == "", "the session changed the course"
+    for name, source in lab.edited.items():
+        assert source in (lab.copies / name).read_text(), f"the student's cell in {name} was not saved"
+        assert (lab.course / "notebooks" / name).read_bytes() == (ROOT / "notebooks" / name).read_bytes()
+    report = course_lab.sync(lab.course)  # the next `make lab`
+    for name, source in lab.edited.items():
+        assert f"{name}: yours (edited), kept" in report
+        assert source in (lab.copies / name).read_text(), f"the next `make lab` lost the edit in {name}"
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env["PYTHONPATH"] = str(lab.course)
+    tracked = [f"notebooks/{name}" for name in sorted(lab.edited)]
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *NBVAL, *tracked],
+                          cwd=lab.course, env=env, capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, f"nbval fails on the tracked notebooks afterwards:\n{done.stdout[-3000:]}"
+    print(done.stdout.strip().splitlines()[-1])
