@@ -479,6 +479,8 @@ def checked(_fn: Callable | None = None, /, **kinds: str | None) -> Callable:
             if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
                 continue
             kind = kinds[p.name] if p.name in kinds else ARG_KINDS.get(p.name)
+            if p.name not in kinds and kind is not None and not _name_kind_fits(fn, p, kind):
+                kind = None  # the annotation says otherwise (lrs: dict, s: Settings): trust it
             if kind is not None:
                 plan[p.name] = (kind, p.default is None or "None" in _split_union(str(p.annotation)))
             elif p.name not in kinds:
@@ -514,6 +516,27 @@ def checked(_fn: Callable | None = None, /, **kinds: str | None) -> Callable:
         return wrapper
 
     return decorate(_fn) if _fn is not None else decorate
+
+
+def _name_kind_fits(fn: Callable, p: inspect.Parameter, kind: str) -> bool:
+    """False when a parameter's annotation contradicts its name's kind (a dict, another class)."""
+    text = p.annotation if isinstance(p.annotation, str) else getattr(p.annotation, "__name__", "")
+    if not text or p.annotation is inspect.Parameter.empty:
+        return True
+    parts = [t for t in _split_union(text) if t != "None"]
+    if len(parts) != 1:
+        return True
+    base = parts[0].split("[")[0]
+    if base in ("dict", "Mapping"):
+        return False
+    cls = fn.__globals__.get(base)
+    if not (isinstance(cls, type) and cls.__module__.startswith("course_lib")):
+        return True
+    if kind == "split":
+        return cls.__name__ == "Split"
+    if kind == "model":
+        return issubclass(cls, torch.nn.Module)
+    return False
 
 
 def _split_union(text: str) -> list[str]:

@@ -134,5 +134,5 @@ def test_same_outputs_and_merge_as_peft(use_rslora):
 
 
 def test_rslora_scales_by_alpha_over_sqrt_r():
-    assert LoRALinear(nn.Linear(4, 4), rank=16, alpha=8.0, use_rslora=True).scaling == 2.0
-    assert LoRALinear(nn.Linear(4, 4), rank=16, alpha=8.0).scaling == 0.5
+    assert LoRALinear(nn.Linear(32, 32), rank=16, alpha=8.0, use_rslora=True).scaling == 2.0
+    assert LoRALinear(nn.Linear(32, 32), rank=16, alpha=8.0).scaling == 0.5
