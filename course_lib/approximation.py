@@ -88,6 +88,7 @@ def _grid(fn: Callable[[np.ndarray], np.ndarray], low: float, high: float, n_poi
     return x, np.asarray(fn(x), dtype=float)
 
 
+@checked
 def fit_hinges(fn: Callable[[np.ndarray], np.ndarray], width: int, *, kinks: str = "even",
                low: float = -math.pi, high: float = math.pi, n_points: int = 400,
                seed: int = 0) -> HingeNet:
@@ -121,6 +122,7 @@ class TrainedHingeNet(HingeNet):
     losses: tuple[float, ...] = ()
 
 
+@checked
 def train_hinges(fn: Callable[[np.ndarray], np.ndarray], width: int, *, num_steps: int = 3000,
                  lr: float = 0.01, low: float = -math.pi, high: float = math.pi, n_points: int = 400,
                  record_every: int = 20, seed: int = 0) -> TrainedHingeNet:

@@ -11,7 +11,7 @@ from matplotlib import ticker
 
 from . import style
 from .approximation import HingeNet, TrainedHingeNet, fit_hinges, tent_network
-from .checks import check_positive
+from .checks import check_positive, checked
 from .widgets import Cache, Explorer, selection_slider
 
 TARGET_STYLE = {"color": style.OKABE_ITO["black"], "ls": "--", "lw": 1.8}
@@ -26,6 +26,7 @@ def _kink_ticks(ax, kinks: np.ndarray, color: str, row: float, label: str) -> No
             transform=ax.get_xaxis_transform(), clip_on=False, label=label)
 
 
+@checked(hinge_limit="float+")
 def plot_hinges(net: HingeNet, axes: Sequence | None = None, *, hinge_limit: float = 6.0):
     """Top: every hidden unit's hinge, scaled by its output weight. Bottom: their sum vs the target."""
     if axes is None:  # fixed margins: a third faster to redraw than constrained layout, for the slider
@@ -59,6 +60,7 @@ def plot_hinges(net: HingeNet, axes: Sequence | None = None, *, hinge_limit: flo
     return fig
 
 
+@checked
 def hinge_explorer(fn: Callable[[np.ndarray], np.ndarray], widths: Sequence[int] = (1, 2, 3, 4, 6, 8, 12, 16,
                                                                               20, 24, 32, 48, 64),
                    value: int = 4) -> Explorer:
@@ -83,6 +85,7 @@ def hinge_explorer(fn: Callable[[np.ndarray], np.ndarray], widths: Sequence[int]
     return explorer
 
 
+@checked
 def plot_existence_vs_learnability(built: HingeNet, trained: TrainedHingeNet):
     """Left: the target, the built network and the trained one (same width), kinks as ticks.
 
@@ -110,6 +113,7 @@ def plot_existence_vs_learnability(built: HingeNet, trained: TrainedHingeNet):
     return fig
 
 
+@checked(ks="ints+")
 def plot_tent_maps(ks: Sequence[int] = (1, 2, 3, 5), resolution: int = 2001):
     """The tent map composed k times on [0, 1], one panel per k, titled with its 2**k linear pieces."""
     z = torch.linspace(0, 1, resolution, dtype=torch.float64).reshape(-1, 1)

@@ -110,6 +110,7 @@ def plot_accuracy(sweep: Sweep, ax=None):
     return ax
 
 
+@checked
 def subsample(data: Split, n_train: int, *, seed: int = 0) -> Split:
     """``data`` with ``n_train`` random training points (validation and test sets unchanged)."""
     check_type("data", data, Split, "a course_lib.data.Split")
@@ -136,6 +137,7 @@ class SizeSweep:
         return self.train_accuracy - self.val_accuracy
 
 
+@checked
 def data_size_sweep(data: Split, sizes: Sequence[int], widths: Sequence[int], *, depth: int = 2,
                     num_steps: int = 400, batch_size: int = 30, seed: int = 0) -> SizeSweep:
     """The same nets (``depth`` layers of each width) trained on growing random subsets of ``data``."""
@@ -147,6 +149,7 @@ def data_size_sweep(data: Split, sizes: Sequence[int], widths: Sequence[int], *,
                      np.vstack([r.val_accuracy for r in rows]))
 
 
+@checked
 def plot_size_sweep(sweep: SizeSweep):
     """Validation accuracy (left) and train − validation gap (right) against width, one line per size."""
     fig, axes = plt.subplots(1, 2, figsize=style.figsize(4.2))

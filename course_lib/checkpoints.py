@@ -220,12 +220,15 @@ class _RunsCode:
         return (print, ("this would have run while loading!",))
 
 
+@checked
 def safety_demo(model: MLP, folder: str | os.PathLike) -> dict[str, str]:
     """What ``load_checkpoint`` says about three broken files, written to ``folder`` from ``model``:
     one holding pickled code, one cut short, and a good one loaded into a narrower architecture.
 
     Returns {file name: the CheckpointError's message}, for notebook 05 to print.
     """
+    if isinstance(folder, bool) or not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"folder must be a path (str or os.PathLike), got {type(folder).__name__} {folder!r}")
     if not isinstance(model, MLP):
         raise TypeError(f"model must be a course_lib.models.MLP, got {type(model).__name__}")
     folder = Path(folder)

@@ -434,6 +434,9 @@ def check_kind(name: str, value: Any, kind: str) -> Any:
     if kind == "names":
         check_sequence(name, value, "a sequence of names", item=lambda n, x: check_kind(n, x, "str"))
         return value
+    if kind == "X_np":  # a feature matrix the function takes as a NumPy array: checked, kept NumPy
+        check_kind(name, value, "X")
+        return _to_numpy(name, value)
     if kind == "X":
         T = as_float_tensor(name, value)
         if len(T) == 0:
@@ -479,8 +482,8 @@ def checked(_fn: Callable | None = None, /, **kinds: str | None) -> Callable:
             if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
                 continue
             kind = kinds[p.name] if p.name in kinds else ARG_KINDS.get(p.name)
-            if p.name not in kinds and kind is not None and not _name_kind_fits(fn, p, kind):
-                kind = None  # the annotation says otherwise (lrs: dict, s: Settings): trust it
+            if p.name not in kinds and kind is not None:
+                kind = _name_kind_fits(fn, p, kind)  # the annotation may say otherwise (lrs: dict)
             if kind is not None:
                 plan[p.name] = (kind, p.default is None or "None" in _split_union(str(p.annotation)))
             elif p.name not in kinds:
@@ -518,25 +521,50 @@ def checked(_fn: Callable | None = None, /, **kinds: str | None) -> Callable:
     return decorate(_fn) if _fn is not None else decorate
 
 
-def _name_kind_fits(fn: Callable, p: inspect.Parameter, kind: str) -> bool:
-    """False when a parameter's annotation contradicts its name's kind (a dict, another class)."""
+_SEQUENCE_OF = {"int+": "ints+", "int0": "ints0", "float+": "floats+", "float0": "floats0",
+                "finite": "finites", "seed": "seeds", "str": "names"}
+
+
+def _name_kind_fits(fn: Callable, p: inspect.Parameter, kind: str) -> str | None:
+    """The name's kind adapted to the parameter's annotation and default, or None when they
+    contradict it (``lrs: dict``, ``s: Settings``, ``epoch: int = -1``): then the annotation rules."""
+    kind = _adapt_kind(fn, p, kind)
+    if kind is not None and p.default is not inspect.Parameter.empty and p.default is not None \
+            and kind not in ("X", "y", "X_np"):
+        try:
+            check_kind(p.name, p.default, kind)
+        except (TypeError, ValueError):
+            return None
+    return kind
+
+
+def _adapt_kind(fn: Callable, p: inspect.Parameter, kind: str) -> str | None:
+    """``kind`` adapted to the parameter's annotation (float, a sequence, np.ndarray), or None."""
     text = p.annotation if isinstance(p.annotation, str) else getattr(p.annotation, "__name__", "")
     if not text or p.annotation is inspect.Parameter.empty:
-        return True
+        return kind
     parts = [t for t in _split_union(text) if t != "None"]
     if len(parts) != 1:
-        return True
+        return kind
     base = parts[0].split("[")[0]
     if base in ("dict", "Mapping"):
-        return False
+        return None
+    if base == "float" and kind in ("int+", "int0"):
+        return "float+" if kind == "int+" else "float0"
+    if base == "int" and kind in ("unit", "open_unit"):
+        return "int+"
+    if base in ("Sequence", "list", "tuple") and kind in _SEQUENCE_OF:
+        return _SEQUENCE_OF[kind]
+    if base == "np.ndarray" and kind == "X":
+        return "X_np"
     cls = fn.__globals__.get(base)
     if not (isinstance(cls, type) and cls.__module__.startswith("course_lib")):
-        return True
+        return kind
     if kind == "split":
-        return cls.__name__ == "Split"
+        return kind if cls.__name__ == "Split" else None
     if kind == "model":
-        return issubclass(cls, torch.nn.Module)
-    return False
+        return kind if issubclass(cls, torch.nn.Module) else None
+    return None
 
 
 def _split_union(text: str) -> list[str]:

@@ -51,7 +51,7 @@ def train_regression(data: Split, clip: float | None, *, lr: float = 0.01, num_s
                clip_grad_norm=clip, record_grad_norms=True, seed=seed)
 
 
-@checked
+@checked(factor="float+")
 def scale_targets(data: Split, factor: float) -> Split:
     """The same Split with every target multiplied by ``factor`` (e.g. 0.1: ten times smaller)."""
     check_type("data", data, Split, "a course_lib.data.Split")

@@ -15,6 +15,7 @@ from torch import nn
 from . import style
 from .activations import ACTIVATIONS, TRAINABLE_ACTIVATIONS, derivative
 from .checks import (
+    as_array,
     as_float_tensor,
     check_choice,
     check_kind,
@@ -104,12 +105,14 @@ def gradient_flow(data: Split, depth: int, activation: str = "relu", init: str =
     return list(norms.values())
 
 
+@checked
 def layer_factor(norms: Sequence[float]) -> float:
     """The average factor by which the gradient norm shrinks per hidden layer, input side to last hidden.
 
     The geometric mean of ‖∇W_k‖ / ‖∇W_k+1‖ over the hidden layers (the output layer left out):
     about √(1/6) ≈ 0.41 for ReLU under PyTorch's default init, about 1 under He init.
     """
+    as_array("norms", norms)
     values = np.asarray(norms, dtype=float)[:-1]
     if len(values) < 2 or (values <= 0).any():
         raise ValueError(f"norms must hold at least three positive values, got {list(norms)}")

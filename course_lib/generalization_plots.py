@@ -69,6 +69,7 @@ def plot_scrambled_pixels(plain: Split, scrambled: Split, plain_acc: float, scra
     return fig
 
 
+@checked
 def plot_tabular_baseline(scores: Mapping[str, float], n_test: int, data_name: str = "breast cancer"):
     """Test accuracy of each model (one bar each, value at its end); how many test samples apart they are."""
     fig, ax = plt.subplots(figsize=style.figsize(2.6))
@@ -84,6 +85,7 @@ def plot_tabular_baseline(scores: Mapping[str, float], n_test: int, data_name: s
     return fig
 
 
+@checked(n_units="int+", side="int+")
 def plot_hidden_units(weight: torch.Tensor, n_units: int = 8, side: int | None = None):
     """The first ``n_units`` rows of a first-layer weight matrix as images: what each hidden unit weighs.
 

@@ -15,7 +15,7 @@ import ipywidgets as W
 import numpy as np
 
 from . import metric_plots, metrics, style
-from .checks import check_positive, check_range, check_type
+from .checks import as_array, check_labels, check_positive, check_range, check_type, checked
 from .live_figure import LiveFigure, PngExplorer, new_figure
 from .widgets import selection_slider
 
@@ -30,6 +30,7 @@ def _check_prevalence(prevalence: Any) -> float:
     return float(prevalence)
 
 
+@checked
 def counts_at(prevalence: float, num_positives: int) -> tuple[int, int]:
     """(num_negatives, num_positives) giving ``prevalence`` with ``num_positives`` positives."""
     prevalence = _check_prevalence(prevalence)
@@ -37,18 +38,23 @@ def counts_at(prevalence: float, num_positives: int) -> tuple[int, int]:
     return round(num_positives * (1 - prevalence) / prevalence), num_positives
 
 
+@checked
 def always_negative(y_true: Any) -> dict[str, float]:
     """Counts and metrics of the model that predicts "negative" for everyone."""
+    check_labels("y_true", metrics.as_labels("y_true", y_true), "binary")
     y_true = metrics.as_labels("y_true", y_true)
     return metrics.binary_report(y_true, np.zeros_like(y_true))
 
 
+@checked
 def balanced_probability(z: Any, separation: float) -> np.ndarray:
     """P(positive | z) at 50% prevalence when negatives are N(0, 1) and positives N(separation, 1)."""
+    as_array("z", z, ndim=None, min_len=0)
     z = np.asarray(z, dtype=np.float64)
     return 1.0 / (1.0 + np.exp(-(separation * z - separation ** 2 / 2)))
 
 
+@checked
 def binormal_scores(prevalence: float, *, num_positives: int = 2000, separation: float = 1.5,
                     seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(y_true, y_score): positives score N(separation, 1), negatives N(0, 1), at ``prevalence``.
@@ -70,6 +76,7 @@ class BinormalSample:
     ``counts_at(prevalence, num_positives)[0]`` negatives. Scores are ``balanced_probability``.
     """
 
+    @checked(min_prevalence="open_unit")
     def __init__(self, *, num_positives: int = 500, min_prevalence: float = min(PREVALENCES), seed: int = 0):
         check_type("seed", seed, int, "an integer")
         num_negatives, num_positives = counts_at(min_prevalence, num_positives)
@@ -101,6 +108,7 @@ def _thin(*arrays: np.ndarray, max_points: int = MAX_CURVE_POINTS) -> list[np.nd
     return [a[keep] for a in arrays]
 
 
+@checked
 def curves(y_true: np.ndarray, y_score: np.ndarray) -> dict[str, Any]:
     """ROC and PR curves (thinned for drawing), ROC AUC, AP, and each class's sorted scores."""
     fpr, tpr, _ = metrics.roc_curve(y_true, y_score)
@@ -114,6 +122,7 @@ def curves(y_true: np.ndarray, y_score: np.ndarray) -> dict[str, Any]:
             "negative_scores": np.sort(y_score[y_true == 0])}
 
 
+@checked
 def counts_from_sorted(positive_scores: np.ndarray, negative_scores: np.ndarray,
                        threshold: float) -> tuple[int, int, int, int]:
     """(tn, fp, fn, tp) of ``score >= threshold`` from each class's sorted scores (a binary search)."""
@@ -122,6 +131,7 @@ def counts_from_sorted(positive_scores: np.ndarray, negative_scores: np.ndarray,
     return len(negative_scores) - fp, fp, len(positive_scores) - tp, tp
 
 
+@checked(tn="int0", fp="int0", fn="int0", tp="int0")
 def rates(tn: int, fp: int, fn: int, tp: int) -> dict[str, float]:
     """Accuracy, precision, recall, F1 and FPR of four counts (NaN for 0/0)."""
     def ratio(a: float, b: float) -> float:
@@ -143,8 +153,10 @@ class PrevalenceExplorer(PngExplorer):
     against the always-negative model's accuracy. Curves are cached by (separation, prevalence).
     """
 
+    @checked
     def __init__(self, *, separation: float = 1.5, prevalence: float = 0.5, threshold: float = 0.5,
                  num_positives: int = 500, seed: int = 0, title: str | None = None):
+        check_range("threshold", threshold, 0.01, 0.99)  # the slider's range
         self.sample = BinormalSample(num_positives=num_positives, seed=seed)
         self.cache: dict[tuple[float, float], dict[str, Any]] = {}
         self.controls = {

@@ -338,6 +338,7 @@ def plot_lr_runs(runs: dict[float, History], current: float | None = None, *,
     """Left: mini-batch loss per step for every LR of one optimizer (the current one bold, a diverged
     run ending in ✕); right: the final validation accuracy against the LR for every optimizer tried,
     a diverged run as ✕ at the top, labelled diverged."""
+    check_choice("optimizer", optimizer, ("sgd", "adam"))
     colors = colors or style.SeriesColors(sorted(runs))
     all_runs = all_runs if all_runs is not None else {optimizer: runs}
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=style.figsize(4.6), gridspec_kw={"width_ratios": [3, 2]})

@@ -23,9 +23,11 @@ from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
 from . import style
+from .checks import check_instance, check_int, checked
 from .widgets import display_widget
 
 
+@checked(height="float+", width="float+")
 def new_figure(height: float, width: float = style.FIGURE_WIDTH_IN) -> Figure:
     """A column-wide figure in the course style, with its own Agg canvas (no pyplot state)."""
     style.use_style()
@@ -37,8 +39,11 @@ def new_figure(height: float, width: float = style.FIGURE_WIDTH_IN) -> Figure:
 FAST, SMALL = 1, 6  # PNG compression levels: a slider move wants speed, a stored picture size
 
 
+@checked
 def encode_png(fig: Figure, compress_level: int = FAST) -> bytes:
     """The canvas of ``fig`` as PNG bytes (fast compression by default: speed matters more than size)."""
+    check_instance("fig", fig, Figure, "a matplotlib Figure")
+    check_int("compress_level", compress_level, low=0, high=9)
     rgb = np.asarray(fig.canvas.buffer_rgba())[..., :3]
     buffer = io.BytesIO()
     PILImage.fromarray(rgb).save(buffer, format="png", compress_level=compress_level)
@@ -48,7 +53,9 @@ def encode_png(fig: Figure, compress_level: int = FAST) -> bytes:
 class LiveFigure:
     """A figure whose ``moving`` artists are redrawn over a stored picture of everything else."""
 
+    @checked
     def __init__(self, fig: Figure, moving: Iterable[Any]):
+        check_instance("fig", fig, Figure, "a matplotlib Figure")
         self.figure = fig
         self.moving = list(moving)
         fig.canvas.draw()  # lays out once (constrained layout), then the layout is frozen

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import style
-from .checks import check_positive
+from .checks import check_positive, checked
 from .imbalance import rates
 
 # (TN, FP, FN, TP) of each model on the same 1,000 patients, 50 of them ill.
@@ -25,6 +25,7 @@ METRICS = ("accuracy", "precision", "recall", "f1")
 HIGHER_IS_BETTER = {"accuracy": True, "precision": True, "recall": True, "f1": True, "cost": False}
 
 
+@checked
 def scores(counts: tuple[int, int, int, int], *, cost_ratio: float = 20.0) -> dict[str, float]:
     """Accuracy, precision, recall, F1 and the total cost (a false alarm = 1, a miss = ``cost_ratio``)."""
     check_positive("cost_ratio", cost_ratio)
@@ -32,6 +33,7 @@ def scores(counts: tuple[int, int, int, int], *, cost_ratio: float = 20.0) -> di
     return {**{m: rates(tn, fp, fn, tp)[m] for m in METRICS}, "cost": fp + cost_ratio * fn}
 
 
+@checked
 def compare(models: Mapping[str, tuple[int, int, int, int]] = SCREENING, *,
             cost_ratio: float = 20.0) -> dict[str, dict[str, float | str]]:
     """For each metric: every model's value and the winner's name."""
@@ -46,6 +48,7 @@ def compare(models: Mapping[str, tuple[int, int, int, int]] = SCREENING, *,
     return table
 
 
+@checked
 def break_even_ratio(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
     """The cost ratio at which two models cost the same: FP_a + r·FN_a = FP_b + r·FN_b."""
     (_, fp_a, fn_a, _), (_, fp_b, fn_b, _) = a, b
@@ -54,6 +57,7 @@ def break_even_ratio(a: tuple[int, int, int, int], b: tuple[int, int, int, int])
     return (fp_b - fp_a) / (fn_a - fn_b)
 
 
+@checked
 def plot_comparison(models: Mapping[str, tuple[int, int, int, int]] = SCREENING, *,
                     cost_ratio: float = 20.0):
     """The four rates of each model (left) and their total cost (right), the winner of each marked."""

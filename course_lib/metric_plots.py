@@ -17,7 +17,15 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
 from . import metrics, style
-from .checks import as_array, check_choice, check_labels, check_positive, check_same_length, checked
+from .checks import (
+    as_array,
+    check_choice,
+    check_labels,
+    check_positive,
+    check_range,
+    check_same_length,
+    checked,
+)
 from .metrics import as_labels, as_scores
 from .style import CLASS_COLORS, OKABE_ITO
 
@@ -219,6 +227,7 @@ def plot_scores_and_confusion(y_true: Any, y_score: Any, threshold: float = 0.5,
                               class_names: Sequence[str] = ("negative", "positive"), bins: int = 20,
                               title: str = ""):
     """Each class's scores with the threshold (left) and the confusion matrix it gives (right)."""
+    check_range("threshold", threshold, 0.0, 1.0)
     y_true = metrics.as_labels("y_true", y_true)
     y_pred = metrics.apply_threshold(y_score, threshold)
     fig, (ax_hist, ax_cm) = plt.subplots(1, 2, figsize=style.figsize(4.4), layout="constrained",

@@ -17,7 +17,8 @@ import torch
 from torch import nn
 
 from . import style, toy_data
-from .checks import check_positive
+from .checks import as_array, check_positive, checked
+from .metrics import as_labels
 from .style import CLASS_COLORS, SURFACE_CMAP
 
 EXTENT = 1.6  # the square [-EXTENT, EXTENT]² that toy_data's sets live in
@@ -38,6 +39,7 @@ class NetworkMaps:
         return [m.shape[0] for m in self.layers]
 
 
+@checked
 def plane(resolution: int = 50, extent: float = EXTENT) -> torch.Tensor:
     """The grid points (resolution², 2) of the square [-extent, extent]², row by row from the top."""
     check_positive("resolution", resolution, integer=True)
@@ -47,6 +49,7 @@ def plane(resolution: int = 50, extent: float = EXTENT) -> torch.Tensor:
     return torch.stack([xx.ravel(), yy.ravel()], dim=1)
 
 
+@checked(map_resolution="int+")
 @torch.no_grad()
 def network_maps(model: nn.Module, resolution: int = 50, extent: float = EXTENT,
                  map_resolution: int | None = None, features=("x1", "x2")) -> NetworkMaps:
@@ -83,6 +86,7 @@ def network_maps(model: nn.Module, resolution: int = 50, extent: float = EXTENT,
     return NetworkMaps(small(grid), [small(out) for out in captured], P.reshape(r, r).numpy(), extent)
 
 
+@checked(gap="int0")
 def mosaic(maps: NetworkMaps, gap: int = 3) -> tuple[np.ndarray, list[float], list[str]]:
     """All maps in one image (a row per layer, inputs first), each scaled to [-1, 1] by its largest |value|.
 
@@ -103,6 +107,7 @@ def mosaic(maps: NetworkMaps, gap: int = 3) -> tuple[np.ndarray, list[float], li
     return image, centres, names
 
 
+@checked
 def plot_neuron_maps(maps: NetworkMaps, ax=None, *, title: str = "what each neuron computes"):
     """The mosaic of ``maps``: one small map per input and per hidden neuron (blue < 0 < vermillion)."""
     if ax is None:
@@ -124,6 +129,7 @@ def plot_neuron_maps(maps: NetworkMaps, ax=None, *, title: str = "what each neur
     return ax
 
 
+@checked(s="float+")
 def plot_output(maps: NetworkMaps, X=None, y=None, ax=None, *, title: str = "output: P(class 1)",
                 s: float = 14):
     """The output P(class 1) over the plane (decision boundary P = 0.5 in black), with points (X, y)."""
@@ -136,7 +142,10 @@ def plot_output(maps: NetworkMaps, X=None, y=None, ax=None, *, title: str = "out
         xs = np.linspace(-e, e, maps.output.shape[0])
         ax.contour(xs, xs[::-1], maps.output, levels=[0.5], colors="k", linewidths=1.5)
     if X is not None:
-        X, y = np.asarray(X), np.asarray(y)
+        X = as_array("X", X, ndim=2)
+        y = as_labels("y", y)
+        if len(y) != len(X):
+            raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}")
         for c, color in enumerate(CLASS_COLORS):
             ax.scatter(*X[y == c].T, s=s, c=color, edgecolors="white", linewidths=0.4, label=f"class {c}")
     ax.set_xlim(-e, e)
@@ -148,6 +157,7 @@ def plot_output(maps: NetworkMaps, X=None, y=None, ax=None, *, title: str = "out
     return ax
 
 
+@checked
 def plot_network(model: nn.Module, X=None, y=None, *, resolution: int = 60, features=("x1", "x2")):
     """Neuron maps (left) next to the network's output with the points (X, y) (right)."""
     maps = network_maps(model, resolution, features=features)

@@ -15,7 +15,15 @@ from typing import Any
 import numpy as np
 
 from . import metric_plots, metrics, style
-from .checks import check_choice, check_positive, check_range, check_same_length, checked
+from .checks import (
+    check_choice,
+    check_kind,
+    check_member,
+    check_positive,
+    check_range,
+    check_same_length,
+    checked,
+)
 from .live_figure import SMALL, PngExplorer, encode_png, new_figure
 from .metrics import as_labels, as_scores
 from .widgets import selection_slider
@@ -66,6 +74,7 @@ def report_at(y_true: Any, y_score: Any, threshold: float) -> dict[str, float]:
 COST_RATIOS = (1, 2, 5, 10, 20, 50)  # cost of a missed positive, in false alarms
 
 
+@checked
 def cost_curve(y_true: Any, y_score: Any, thresholds: Any, *, cost_fp: float = 1.0,
                cost_fn: float = 1.0) -> np.ndarray:
     """cost_fp * FP + cost_fn * FN of ``y_score >= t`` at each of ``thresholds``."""
@@ -75,6 +84,7 @@ def cost_curve(y_true: Any, y_score: Any, thresholds: Any, *, cost_fp: float = 1
     return cost_fp * sweep["fp"] + cost_fn * sweep["fn"]
 
 
+@checked
 def plot_cost_choice(y_true: Any, y_score: Any, cost_ratio: float, *,
                      class_names: tuple[str, str] = ("negative", "positive"), fig=None):
     """Total cost against the threshold (left) and the scores with the cheapest threshold (right).
@@ -120,10 +130,14 @@ class CostExplorer(PngExplorer):
     pictures.
     """
 
+    @checked
     def __init__(self, y_val: Any, s_val: Any, *, ratios=COST_RATIOS, value: float = 5,
                  class_names: tuple[str, str] = ("negative", "positive"), title: str | None = None):
+        check_kind("ratios", ratios, "floats+")
+        check_member("value", value, ratios, "ratios")
         self.y_val = metrics.as_labels("y_val", y_val)
         self.s_val = metrics.as_scores("s_val", s_val)
+        check_same_length("y_val", self.y_val, "s_val", self.s_val)
         self.pictures: dict[float, tuple[bytes, dict[str, Any]]] = {}
         for ratio in ratios:
             fig, state = plot_cost_choice(self.y_val, self.s_val, ratio, class_names=class_names)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .checks import check_choice, check_positive
+from .checks import check_choice, check_positive, checked
 
 PENALTIES = ("l1", "l2")
 
 
+@checked
 def penalty(model: nn.Module, kind: str) -> torch.Tensor:
     """Sum of |w| (l1) or of w² (l2) over the weight matrices of every nn.Linear (biases excluded)."""
     check_choice("kind", kind, PENALTIES)
@@ -23,6 +24,7 @@ def penalty(model: nn.Module, kind: str) -> torch.Tensor:
     return sum((w.abs().sum() if kind == "l1" else (w**2).sum()) for w in weights)
 
 
+@checked
 def add_penalty(model: nn.Module, kind: str, rate: float) -> list:
     """Train ``model`` with ``rate * penalty(model, kind)`` added to its loss; the hooks' handles.
 

@@ -23,7 +23,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from . import metrics, neuron_maps, penalties, style, toy_data
-from .checks import check_choice, check_positive, check_range, checked
+from .checks import check_callable, check_choice, check_positive, check_range, checked
 from .data import Split
 from .initialization import INITS
 from .metric_plots import plot_confusion_matrix
@@ -179,12 +179,14 @@ class Run:
         return max(0, int(np.searchsorted(self.epochs, epoch, side="right")) - 1)
 
 
+@checked
 def steps_per_epoch(s: Settings) -> int:
     """Optimizer steps in one epoch of ``s``."""
     n_train = len(make_data(s).X_train)
     return math.ceil(n_train / s.batch_size)
 
 
+@checked
 def make_data(s: Settings) -> toy_data.ToyData:
     """The data of a setting (the draw is its seed)."""
     return toy_data.make_split(s.data, s.points, s.noise, train_fraction=s.train_pct / 100,
@@ -192,6 +194,7 @@ def make_data(s: Settings) -> toy_data.ToyData:
                                seed=s.draw)
 
 
+@checked
 def make_model(s: Settings) -> MLP:
     """The network of a setting, with its L1/L2 penalty attached when it has one."""
     model = MLP(len(s.features.split(",")), hidden=(s.neurons,) * s.layers, activation=s.activation,
@@ -201,6 +204,7 @@ def make_model(s: Settings) -> MLP:
     return model
 
 
+@checked
 def fit_options(s: Settings, n_train: int) -> dict:
     """The keyword arguments of ``training.fit`` for a setting."""
     total = s.epochs * math.ceil(n_train / s.batch_size)
@@ -218,11 +222,15 @@ class StopTraining(Exception):
     """Raised inside fit's callback when the student presses stop."""
 
 
+@checked
 def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch=None) -> Run:
     """Train setting ``s`` with ``training.fit``, snapshotting the network on up to MAX_SNAPSHOTS epochs.
 
     Never raises for a setting: a diverged, stopped or failed run comes back with its ``message``.
     """
+    for name, fn in (("should_stop", should_stop), ("on_epoch", on_epoch)):
+        if fn is not None:
+            check_callable(name, fn, "a function")
     start = time.perf_counter()
     data = make_data(s)
     model = make_model(s)
@@ -272,6 +280,7 @@ def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch
     return run
 
 
+@checked
 def code_for(s: Settings) -> str:
     """The course_lib calls that reproduce setting ``s`` in a notebook cell."""
     n_train = len(make_data(s).X_train)
@@ -323,6 +332,7 @@ def _surface_rgb(P: np.ndarray, discretize: bool = False) -> np.ndarray:
     return 0.55 * rgb + 0.45
 
 
+@checked
 def draw_run(run: Run, epoch: int = -1, *, show_test: bool = False, discretize: bool = False, fig=None):
     """Neuron maps and output surface at ``epoch`` (top); loss and per-layer gradient norms (bottom).
 
@@ -448,8 +458,11 @@ def _changing_artists(fig) -> list:
     return out
 
 
+@checked
 def render_png(fig) -> bytes:
     """PNG bytes of a playground figure: the first call draws it all, later ones only its changing artists."""
+    if not hasattr(fig, "canvas") or not hasattr(fig, "bbox"):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
     from PIL import Image
 
     canvas = fig.canvas
@@ -523,8 +536,10 @@ def _draw_grad_norms(run: Run, ax):
     return ax.axvline(0, color="0.3", lw=1.2)
 
 
+@checked
 def draw_evaluation(run: Run, threshold: float = 0.5, fig=None):
     """On the test points of the trained model: confusion matrix at ``threshold``, ROC and PR curves."""
+    check_range("threshold", threshold, 0.0, 1.0)
     if fig is None or not hasattr(fig, "_evaluation"):
         fig = _evaluation_figure(run)
     parts = fig._evaluation
@@ -736,6 +751,7 @@ class Playground:
     short string restoring every control: paste it into the state box, or pass it here.
     """
 
+    @checked(cache_size="int+")
     def __init__(self, state: str | Settings | None = None, *, cache_size: int = 12):
         style.use_style()
         s = state if isinstance(state, Settings) else Settings.from_string(state or "v1:")
@@ -1010,6 +1026,7 @@ def _running_loop():
         return None
 
 
+@checked
 def playground(state: str | None = None, **kwargs) -> Playground:
     """The course playground, optionally restored from a state string."""
     return Playground(state, **kwargs)

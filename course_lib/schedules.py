@@ -17,8 +17,17 @@ import torch
 from torch.optim import lr_scheduler as S
 
 from . import style
-from .checks import as_array, check_choice, check_kind, check_positive, check_range, check_type, checked
-from .training import SchedulerFactory
+from .checks import (
+    as_array,
+    check_choice,
+    check_items,
+    check_kind,
+    check_positive,
+    check_range,
+    check_type,
+    checked,
+)
+from .training import History, SchedulerFactory
 
 SCHEDULES = ("constant", "step", "exponential", "linear", "cosine", "warmup_cosine", "plateau")
 DESCRIPTIONS = {
@@ -199,6 +208,7 @@ def plot_schedules(num_steps: int, lr: float = 1.0, names=None, ax=None, *, high
     return ax
 
 
+@checked
 def plot_schedule_panels(num_steps: int, lr: float = 0.1, **options):
     """The schedules on a linear LR axis (left) and a log one (right), one legend beside them."""
     fig, (ax_lin, ax_log) = plt.subplots(1, 2, figsize=style.figsize(4.0))
@@ -232,8 +242,12 @@ def train_with_schedule(data, name: str, *, lr: float = 0.1, optimizer: str = "m
                seed=seed, scheduler=make_scheduler(name, num_steps, **options))
 
 
+@checked
 def schedule_accuracies(data, names=SCHEDULES, *, seeds=(0, 1, 2), **settings) -> dict[str, list]:
     """Final validation accuracy of every seed per schedule (None for a diverged run)."""
+    check_kind("names", names, "names")
+    for n in names:
+        check_choice("names", n, SCHEDULES)
     settings = {**EXPLORER_SETTINGS, **settings}
     out = {}
     for name in names:
@@ -310,9 +324,13 @@ def _mean_final(runs) -> float:
     return float(np.nanmean([np.nan if h.diverged else h.final() for h in runs]))
 
 
+@checked
 def plot_schedule_runs(schedule: str, runs, constant):
     """Left: the LR torch gave every step (the constant LR dashed, unless it is the one shown);
     right: the validation accuracy of every seed per epoch, the constant LR's in grey."""
+    check_choice("schedule", schedule, SCHEDULES)
+    for name, histories in (("runs", runs), ("constant", constant)):
+        check_items(name, histories, History, "Histories (one per seed)")
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=style.figsize(4.2))
     lr = np.array(runs[0].lr)
     steps = np.arange(1, len(lr) + 1)

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from . import style
-from .checks import check_positive
+from .checks import check_positive, checked
 
 
 @dataclass
@@ -34,9 +34,12 @@ class Path:
         return ((pred - self.y) ** 2).mean(-1)
 
 
+@checked(n="int+", scales="floats+")
 def make_features(n: int = 200, scales: tuple[float, float] = (1.0, 10.0), noise: float = 0.1,
                   seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two independent features of standard deviation ``scales`` and a centred target y = x₁ + x₂/scale₂."""
+    if len(scales) != 2:
+        raise ValueError(f"scales must hold two feature scales, got {list(scales)}")
     check_positive("n", n, integer=True)
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, 2)) * np.asarray(scales, dtype=float)
@@ -45,16 +48,19 @@ def make_features(n: int = 200, scales: tuple[float, float] = (1.0, 10.0), noise
     return X, y - y.mean()
 
 
+@checked
 def standardize(X: np.ndarray) -> np.ndarray:
     """(X − mean) / std per feature, with the statistics of X itself."""
     return (X - X.mean(0)) / X.std(0)
 
 
+@checked
 def largest_curvature(X: np.ndarray) -> float:
     """The largest eigenvalue of the MSE loss's Hessian 2XᵀX/n: the steepest direction of the bowl."""
     return float(np.linalg.eigvalsh(2 * X.T @ X / len(X)).max())
 
 
+@checked(lr_factor="float+")
 def descend(X: np.ndarray, y: np.ndarray, *, lr: float | None = None, lr_factor: float = 1.5,
             num_steps: int = 25, start: tuple[float, float] = (-1.0, -1.0)) -> Path:
     """Full-batch gradient descent (torch.optim.SGD) on the MSE of y ≈ Xw from ``start``.
@@ -79,6 +85,7 @@ def descend(X: np.ndarray, y: np.ndarray, *, lr: float | None = None, lr_factor:
     return Path(np.asarray(X), np.asarray(y), np.array(weights), np.array(losses), lr)
 
 
+@checked
 def bowls(n: int = 200, scales: tuple[float, float] = (1.0, 10.0), num_steps: int = 25,
           seed: int = 0) -> dict[str, Path]:
     """Gradient descent on the raw features and on the same features standardised."""
@@ -87,12 +94,14 @@ def bowls(n: int = 200, scales: tuple[float, float] = (1.0, 10.0), num_steps: in
             "standardised features": descend(standardize(X), y, num_steps=num_steps)}
 
 
+@checked
 def distance_left(path: Path) -> float:
     """How far the last step still is from the optimum, as a fraction of the starting distance."""
     opt = path.optimum
     return float(np.linalg.norm(path.weights[-1] - opt) / np.linalg.norm(path.weights[0] - opt))
 
 
+@checked
 def plot_bowls(paths: dict[str, Path]):
     """Loss contours and the gradient-descent path, one panel per Path, equal axes."""
     fig, axes = plt.subplots(1, len(paths), figsize=style.figsize(4.6))

@@ -15,7 +15,10 @@ enforces (the tests run it on every figure function):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable
+from numbers import Integral, Real
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
@@ -81,18 +84,33 @@ def use_style() -> None:
     mpl.rcParams.update(STYLE)
 
 
+def _check_index(i: Any) -> None:
+    """TypeError/ValueError naming ``i`` unless it is an integer >= 0 (a series' position)."""
+    if isinstance(i, bool) or not isinstance(i, Integral):
+        raise TypeError(f"i must be an integer >= 0 (a series' position), got {type(i).__name__} {i!r}")
+    if i < 0:
+        raise ValueError(f"i must be an integer >= 0 (a series' position), got {i}")
+
+
 def figsize(height: float = 4.2, width: float = FIGURE_WIDTH_IN) -> tuple[float, float]:
     """A column-wide figure size in inches, ``height`` tall."""
+    for name, value in (("height", height), ("width", width)):
+        if isinstance(value, bool) or not isinstance(value, Real):
+            raise TypeError(f"{name} must be a number of inches > 0, got {type(value).__name__} {value!r}")
+        if not math.isfinite(value) or value <= 0:
+            raise ValueError(f"{name} must be a number of inches > 0, got {value!r}")
     return (width, height)
 
 
 def color(i: int) -> str:
     """The ``i``-th series colour (cycling over the palette without its yellow)."""
+    _check_index(i)
     return LINE_COLORS[i % len(LINE_COLORS)]
 
 
 def linestyle(i: int) -> str:
     """The ``i``-th line style (cycling): pairs with ``color(i)`` so series differ without colour too."""
+    _check_index(i)
     return LINESTYLES[i % len(LINESTYLES)]
 
 

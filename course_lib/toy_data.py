@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from sklearn import datasets as skd
 
-from .checks import check_choice, check_positive, check_range, check_type
+from .checks import check_choice, check_positive, check_range, check_type, checked
 
 DATASETS = ("circle", "xor", "gauss", "spiral", "moons")
 EXTENT = 1.6  # the plane the playground shades: [-EXTENT, EXTENT]²
@@ -96,6 +96,7 @@ _MAKERS = {"circle": _circle, "xor": _xor, "gauss": _gauss, "spiral": _spiral, "
 _NOISE_SCALE = {"circle": 0.35, "xor": 0.35, "gauss": 0.4, "spiral": 0.12, "moons": 0.25}
 
 
+@checked
 def make_dataset(name: str, n_samples: int = 400, noise: float = 0.1, *, positive_fraction: float = 0.5,
                  seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """X of shape (n, 2) in about [-1, 1]², y in {0, 1} with a share ``positive_fraction`` of class 1.
@@ -118,20 +119,25 @@ def make_dataset(name: str, n_samples: int = 400, noise: float = 0.1, *, positiv
     return X[order].astype(np.float32), y[order].astype(np.int64)
 
 
+@checked
 def feature_columns(X: torch.Tensor, features=("x1", "x2")) -> torch.Tensor:
     """The input features (names of FEATURES) of the points X (n, 2), one column each."""
+    check_features(features)
     check_features(features)
     return torch.stack([FEATURES[f](X) for f in features], dim=1)
 
 
+@checked
 def check_features(features) -> None:
     """Raise unless ``features`` is a non-empty sequence of distinct names of FEATURES."""
-    if isinstance(features, str) or not features or not all(f in FEATURES for f in features) \
+    if isinstance(features, (str, bytes)) or not isinstance(features, (list, tuple)) or not features \
+            or not all(isinstance(f, str) and f in FEATURES for f in features) \
             or len(set(features)) != len(features):
         raise ValueError(f"features must be a non-empty sequence of distinct names from {list(FEATURES)}, "
                          f"got {features!r}")
 
 
+@checked
 def make_split(name: str, n_samples: int = 400, noise: float = 0.1, *, train_fraction: float = 0.5,
                positive_fraction: float = 0.5, features=("x1", "x2"), seed: int = 0) -> ToyData:
     """One draw of a set, split into train and test points (stratified: both keep the class shares).

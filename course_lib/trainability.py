@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm.auto import tqdm
 
-from .activations import TRAINABLE_ACTIVATIONS
-from .checks import check_choice, check_positive, check_type
+from .activations import ACTIVATIONS, TRAINABLE_ACTIVATIONS
+from .checks import check_choice, check_positive, check_type, checked
 from .data import Split
 from .diagnostics import deep_mlp
 from .initialization import INITS
@@ -22,11 +22,15 @@ ACTIVATION_CONFIGS: tuple[tuple[str, str], ...] = (
 ARMS = ("plain", "residual", "BatchNorm")
 
 
+@checked
 def config_label(activation: str, init: str) -> str:
     """The legend label of an (activation, init) run, e.g. "relu, He init"."""
+    check_choice("activation", activation, ACTIVATIONS)
+    check_choice("init", init, INITS)
     return f"{activation}, {'He' if init == 'he' else init} init"
 
 
+@checked
 def train_deep(data: Split, depth: int, activation: str = "relu", init: str = "default", *,
                arm: str = "plain", lr: float = 0.02, num_epochs: int = 8, batch_size: int = 32,
                width: int = 64, seed: int = 0) -> History:
@@ -38,6 +42,7 @@ def train_deep(data: Split, depth: int, activation: str = "relu", init: str = "d
                batch_size=batch_size, seed=seed)
 
 
+@checked
 def activation_runs(data: Split, depth: int = 10,
                     configs: Sequence[tuple[str, str]] = ACTIVATION_CONFIGS, *, lr: float = 0.02,
                     num_epochs: int = 8, batch_size: int = 32, seed: int = 0) -> dict[str, History]:
@@ -75,6 +80,7 @@ class DepthSweep:
         return [arm for arm in self.arms if self.final(arm)[i] >= threshold]
 
 
+@checked
 def depth_sweep(data: Split, depths: Sequence[int] = (2, 5, 10, 20, 30), arms: Sequence[str] = ARMS, *,
                 lr: float = 0.05, num_epochs: int = 4, batch_size: int = 64, seed: int = 0,
                 progress: bool = False) -> DepthSweep:

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from . import style
-from .checks import check_type
+from .checks import check_type, checked
 from .plots import plain_log_ticks
 from .trainability import ARMS, DepthSweep
 from .training import History
@@ -27,6 +27,7 @@ def _curve(ax, h: History, key: str, label: str, line: dict) -> None:
                             color=line["color"], text=f"{label}: diverged")
 
 
+@checked(chance="unit")
 def plot_activation_runs(runs: Mapping[str, History], *, chance: float = 0.1, depth: int = 10):
     """Training loss (left, log) and validation accuracy (right) per epoch, one line per run."""
     colors = style.SeriesColors(runs)
@@ -51,6 +52,7 @@ def plot_activation_runs(runs: Mapping[str, History], *, chance: float = 0.1, de
 ARM_ORDER = style.SeriesColors(ARMS)  # plain, residual, BatchNorm keep their colours in every figure
 
 
+@checked
 def plot_depth(sweep: DepthSweep, depth: int, arms=None):
     """Validation accuracy per epoch of each arm at ``depth`` (left); final accuracy by depth (right)."""
     check_type("sweep", sweep, DepthSweep, "a course_lib.trainability.DepthSweep")
@@ -80,6 +82,7 @@ def plot_depth(sweep: DepthSweep, depth: int, arms=None):
     return fig
 
 
+@checked
 def draw_depth(sweep: DepthSweep, depth: int):
     """The explorer's figure for one depth; returns (figure, state with each arm's final accuracy)."""
     fig = plot_depth(sweep, depth)
@@ -88,6 +91,7 @@ def draw_depth(sweep: DepthSweep, depth: int):
     return fig, {"depth": depth, "final": final, "trains": sweep.trains(depth)}
 
 
+@checked
 def depth_explorer(sweep: DepthSweep, depth: int | None = None) -> Explorer:
     """A "depth" slider over a precomputed DepthSweep: every value redraws at once, nothing retrains."""
     check_type("sweep", sweep, DepthSweep, "a course_lib.trainability.DepthSweep")
@@ -97,6 +101,7 @@ def depth_explorer(sweep: DepthSweep, depth: int | None = None) -> Explorer:
                     title="Plain, residual and BatchNorm nets (ReLU, PyTorch's default init) by depth")
 
 
+@checked
 def final_table(sweep: DepthSweep) -> str:
     """The final validation accuracies as a small text table (rows: arms, columns: depths)."""
     head = f"{'hidden layers':<14}" + "".join(f"{d:>7}" for d in sweep.depths)

@@ -28,7 +28,7 @@ from torch.func import functional_call, stack_module_state, vmap
 from torch.nn import functional as F
 
 from .checkpoints import data_path, load_checkpoint
-from .checks import check_choice, check_positive, check_type, checked
+from .checks import check_choice, check_kind, check_positive, check_type, checked
 from .data import load_tabular
 from .lora import LoRALinear, add_lora
 from .models import MLP, count_parameters
@@ -134,6 +134,9 @@ def target_task(target: str, shots: int = SHOTS, seed: int = 0, val_size: int = 
 def target_tasks(targets: Sequence[str] = TARGETS, shots: int = SHOTS, seeds: Sequence[int] = SEEDS
                  ) -> dict[str, list[Task]]:
     """tasks[target] = one Task per seed."""
+    check_kind("targets", targets, "names")
+    for t in targets:
+        check_choice("targets", t, TARGETS)
     return {t: [target_task(t, shots, s) for s in seeds] for t in targets}
 
 
@@ -236,7 +239,7 @@ def _stacked_forward(template: nn.Module, params: dict[str, torch.Tensor]):
     return forward
 
 
-@checked
+@checked(eval_every="int+")
 def train_together(models: Sequence[nn.Module], tasks: Sequence[Task], lr: float, num_steps: int, *,
                    eval_every: int | None = None) -> np.ndarray | None:
     """Train each model on its task's training images (full-batch Adam, ``num_steps`` steps), all at
@@ -317,10 +320,13 @@ def run(method: str, pretrained: MLP, tasks: Sequence[Task], lr: float, *, num_s
                    count_parameters(m), m) for m, t in zip(models, tasks, strict=True)]
 
 
-@checked
+@checked(grid="floats+")
 def tune_lrs(pretrained: MLP, tasks: dict[str, Sequence[Task]], methods: Sequence[str] = METHODS,
              grid: Sequence[float] = LR_GRID, **kwargs) -> dict[str, dict[str, dict[float, float]]]:
     """val[target][method][lr]: median validation error over seeds, for every lr of ``grid``."""
+    check_kind("methods", methods, "names")
+    for m in methods:
+        check_choice("methods", m, METHODS)
     return {name: {m: {lr: float(np.median([r.val_error for r in run(m, pretrained, ts, lr, **kwargs)]))
                        for lr in grid} for m in methods} for name, ts in tasks.items()}
 
@@ -347,6 +353,9 @@ def load_lrs() -> dict:
 def compare(pretrained: MLP, tasks: dict[str, Sequence[Task]], lrs: dict[str, dict[str, float]],
             methods: Sequence[str] = METHODS, **kwargs) -> dict[str, dict[str, list[Result]]]:
     """results[target][method] = one Result per seed, each method at its own lr ``lrs[target][method]``."""
+    check_kind("methods", methods, "names")
+    for m in methods:
+        check_choice("methods", m, METHODS)
     check_type("tasks", tasks, dict, "a dict {target: list of Task}")
     return {name: {m: run(m, pretrained, ts, lrs[name][m], **kwargs) for m in methods}
             for name, ts in tasks.items()}
@@ -408,7 +417,7 @@ def wins_table(results: dict[str, dict[str, list[Result]]]) -> str:
 
 # --- Compute: steps to a target error, and when pretraining pays for itself -------------------------
 
-@checked
+@checked(eval_every="int+", target_error="unit", lr_grid="floats+")
 def steps_to_target(pretrained: MLP, tasks: Sequence[Task], target_error: float, *,
                     methods: Sequence[str] = ("scratch", "full fine-tune"),
                     lr_grid: Sequence[float] = (1e-3, 3e-3, 1e-2, 3e-2), num_steps: int = 100,
@@ -416,6 +425,9 @@ def steps_to_target(pretrained: MLP, tasks: Sequence[Task], target_error: float,
     """Per method, at the lr of ``lr_grid`` that gets there fastest (lowest median step): the
     validation-error curves (steps x seeds), the first step each seed reaches ``target_error``
     (inf if never), the lr, and the seconds per step of that run."""
+    check_kind("methods", methods, "names")
+    for m in methods:
+        check_choice("methods", m, METHODS)
     check_positive("target_error", target_error)
     out = {}
     for m in methods:
@@ -433,7 +445,7 @@ def steps_to_target(pretrained: MLP, tasks: Sequence[Task], target_error: float,
     return out
 
 
-@checked
+@checked(pretrain_images="int+", steps_scratch="float+", steps_pretrained="float+", train_size="int+")
 def amortisation(pretrain_images: int, steps_scratch: float, steps_pretrained: float, train_size: int
                  ) -> float:
     """How many fine-tunes repay pretraining, counting images processed (a forward and backward pass
@@ -449,6 +461,9 @@ def sample_efficiency(pretrained: MLP, target: str, shots: Sequence[int], lrs: d
                       methods: Sequence[str] = ("scratch", "linear probe", "full fine-tune"),
                       seeds: Sequence[int] = SEEDS, **kwargs) -> dict[str, np.ndarray]:
     """errors[method] of shape (len(shots), len(seeds)): test error against labelled images per class."""
+    check_kind("methods", methods, "names")
+    for m in methods:
+        check_choice("methods", m, METHODS)
     if not shots or not seeds:
         raise ValueError("shots and seeds must not be empty")
     out = {m: np.zeros((len(shots), len(seeds))) for m in methods}

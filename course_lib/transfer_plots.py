@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from . import style
+from .checks import check_kind, checked
 from .transfer import METHOD_STYLE, TARGETS, Result, errors, median_error, restyle
 
 SCALING_COLOR = {False: METHOD_STYLE["LoRA"]["color"], True: style.OKABE_ITO["orange"]}  # alpha/r, rsLoRA
@@ -17,8 +18,11 @@ SHORT = {"scratch": "scratch", "linear probe": "probe", "full fine-tune": "full 
          "LP-FT": "LP-FT"}
 
 
+@checked(per_target="int+")
 def plot_targets(X: np.ndarray, per_target: int = 4):
     """The same ``per_target`` source-pool images in each target style, one panel per target."""
+    if per_target > len(X):
+        raise ValueError(f"per_target must be at most the {len(X)} images in X, got {per_target}")
     fig, axes = plt.subplots(1, len(TARGETS), figsize=style.figsize(3.4))
     for ax, target in zip(axes, TARGETS, strict=True):
         styled = restyle(X[:per_target], target).reshape(-1, 8, 8)
@@ -33,6 +37,7 @@ def plot_targets(X: np.ndarray, per_target: int = 4):
     return fig
 
 
+@checked
 def plot_headline(results: dict[str, dict[str, list[Result]]]):
     """Test error of every seed (a dot each) per method and target; a bar behind the dots marks each
     median."""
@@ -61,6 +66,7 @@ def plot_headline(results: dict[str, dict[str, list[Result]]]):
     return fig
 
 
+@checked(target_error="unit")
 def plot_steps_to_target(curves: dict[str, dict], target_error: float, title: str):
     """Validation error against training steps: one thin line per seed, the median thick on top;
     the target error dashed, and the median step that reaches it marked."""
@@ -81,9 +87,15 @@ def plot_steps_to_target(curves: dict[str, dict], target_error: float, title: st
     return fig
 
 
+@checked
 def plot_sample_efficiency(shots: Sequence[int], errs: dict[str, np.ndarray], title: str):
     """Median test error (whiskers: 25th to 75th percentile over seeds) against labelled images per
     class; the methods are set side by side at each size so that no whisker hides another."""
+    check_kind("shots", shots, "ints+")
+    for m, e in errs.items():
+        if len(e) != len(shots):
+            raise ValueError(f"shots and errs[{m!r}] must have the same length, "
+                             f"got {len(shots)} and {len(e)}")
     fig, ax = plt.subplots(figsize=style.figsize(4.2))
     offsets = np.linspace(-0.035, 0.035, len(errs))
     for off, (m, e) in zip(offsets, errs.items(), strict=True):
@@ -107,6 +119,7 @@ def _update_norm(result: Result) -> float:
         return float(sum(torch.linalg.norm(layer.delta_weight()) for _, layer in lora_layers(result.model)))
 
 
+@checked
 def rank_explorer(sweep: dict[tuple[int, bool], list[Result]], references: dict[str, list[Result]],
                   alpha: float, target: str):
     """An Explorer over a precomputed rank sweep: a "rank" slider and a "scaling" toggle

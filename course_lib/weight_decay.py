@@ -116,6 +116,7 @@ def decay_without_gradient(values=(1.0, 100.0), *, lr: float = 1e-3, weight_deca
     return moved
 
 
+@checked(weight_decays="floats0")
 def overfitting_comparison(data: Split, weight_decays=(0.0, 3.0), *, num_train: int = 50,
                            hidden=(256, 256), lr: float = 1e-3, num_steps: int = 300,
                            seeds=(0, 1)) -> dict[float, dict[str, list[float]]]:

@@ -105,7 +105,7 @@ class Cache:
         return self.store[key]
 
 
-@checked(width=None)
+@checked(width="str")
 def selection_slider(description: str, options: Sequence, value=None, *,
                      continuous_update: bool = False, fmt: Callable[[Any], str] = str,
                      width: str = "420px") -> W.SelectionSlider:

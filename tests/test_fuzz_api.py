@@ -38,6 +38,7 @@ import importlib
 import inspect
 import math
 import pkgutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -312,6 +313,49 @@ def _history():
     return fit(_mlp(), _moons(), num_epochs=2, batch_size=64)
 
 
+def _drawn_figure():
+    from course_lib import live_figure
+
+    fig = live_figure.new_figure(2.0)
+    fig.canvas.draw()
+    return fig
+
+
+@functools.cache
+def _size_sweep():
+    from course_lib import capacity
+
+    return capacity.data_size_sweep(_moons(), (10, 20), (2,), num_steps=2)
+
+
+@functools.cache
+def _run():
+    from course_lib import playground
+
+    return playground.train_run(playground.Settings.from_string("v1:points=100&epochs=1&layers=1&neurons=2"))
+
+
+@functools.cache
+def _depth_sweep():
+    from course_lib import trainability
+
+    return trainability.depth_sweep(_moons(), depths=(2,), arms=("plain",), num_epochs=1)
+
+
+@functools.cache
+def _target_task():
+    from course_lib import transfer
+
+    return transfer.target_task("inverted", shots=1, val_size=20)
+
+
+@functools.cache
+def _race():
+    from course_lib import transfer
+
+    return transfer.steps_to_target(transfer.backbone(), [_target_task()], 0.5, lr_grid=(0.01,), num_steps=2)
+
+
 # ----------------------------------------------------------------------------- registrations
 # One block per module. `M` builds a fresh small MLP(2) for each example; `S` is a small moons Split.
 from course_lib import (  # noqa: E402
@@ -319,6 +363,7 @@ from course_lib import (  # noqa: E402
     activation_plots,
     activations,
     approximation,
+    approximation_plots,
     batch_size,
     batchnorm,
     capacity,
@@ -335,22 +380,31 @@ from course_lib import (  # noqa: E402
     imbalance,
     initialization,
     learning_rate,
+    live_figure,
     lora,
     lr_finder,
+    metric_choice,
     metric_plots,
     metrics,
     models,
+    neuron_maps,
     operating_point,
+    penalties,
     playground,
     plots,
     residual,
     resnet,
     runtime,
     schedules,
+    standardization,
     style,
     threshold_explorer,
+    toy_data,
+    trainability,
+    trainability_plots,
     training,
     transfer,
+    transfer_plots,
     warmup,
     weight_decay,
     widgets,
@@ -370,8 +424,6 @@ reg(accumulation.accumulation_check, data=S, batch_size=8, num_micro=2, hidden=(
 # activation_plots
 reg(activation_plots.curves, name="relu", kinds={"name": "choice"})
 reg(activation_plots.plot_activations, names=("relu",))
-reg(activation_plots.draw_activation, name="relu", x0=0.0, kinds={"name": "choice"})
-reg(activation_plots.activation_explorer, kinds={"name": "choice"})
 # activations
 reg(activations.BinaryStep)
 reg(activations.get_activation, name="relu", kinds={"name": "choice", "trainable": "bool"})
@@ -383,15 +435,24 @@ reg(activations.format_table, rows=[], kinds={"rows": "object"})
 # approximation
 reg(approximation.collapse_linear, layers=lambda: [nn.Linear(2, 3), nn.Linear(3, 1)],
     kinds={"layers": "object"})
-reg(approximation.random_relu_features, x=T, width=4, kinds={"x": "array"})
-reg(approximation.fit_one_hidden_layer, fn=np.sin, width=4, n_points=50,
-    kinds={"fn": "callable", "n_points": "int+"})
-reg(approximation.train_one_hidden_layer, fn=np.sin, width=4, n_samples=20, num_steps=2,
-    kinds={"fn": "callable"})
+record(approximation.HingeNet, approximation.TrainedHingeNet)
+reg(approximation.fit_hinges, fn=np.sin, width=4, n_points=20,
+    kinds={"fn": "callable", "kinks": "choice", "n_points": "int+"})
+reg(approximation.train_hinges, fn=np.sin, width=4, num_steps=2, n_points=20,
+    kinds={"fn": "callable", "n_points": "int+", "record_every": "int+"})
 reg(approximation.tent_network, k=2)
 reg(approximation.count_linear_pieces, model=lambda: approximation.tent_network(2),
     kinds={"resolution_bits": "int+"})
 reg(approximation.shallow_relu_net, width=4)
+# approximation_plots
+_HINGES = lambda: approximation.fit_hinges(np.sin, 4, n_points=20)  # noqa: E731
+reg(approximation_plots.plot_hinges, net=_HINGES, kinds={"net": "object", "hinge_limit": "float+"})
+reg(approximation_plots.hinge_explorer, fn=np.sin, widths=(2, 4), value=4,
+    kinds={"fn": "callable", "widths": "ints+", "value": "int+"})
+reg(approximation_plots.plot_existence_vs_learnability, built=_HINGES,
+    trained=lambda: approximation.train_hinges(np.sin, 4, num_steps=2, n_points=20),
+    kinds={"built": "object", "trained": "object"})
+reg(approximation_plots.plot_tent_maps, ks=(1, 2), resolution=65, kinds={"ks": "ints+"})
 # batch_size
 reg(batch_size.BatchSizeExplorer, data=S, hidden=(4,), num_epochs=1, batch_size=8, batch_sizes=(8, 16))
 reg(batch_size.plot_batch_runs, runs=lambda: {"8": _history()}, kinds={"runs": "mapping"})
@@ -422,7 +483,6 @@ record(batchnorm.Grid)
 reg(batchnorm.lr_init_grid, data=S, lrs=[0.1], init_scales=[1.0], depth=2, num_epochs=1,
     kinds={"init_scales": "floats+"})
 reg(batchnorm.plot_grid, grid=_GRID, kinds={"grid": "object", "threshold": "unit"})
-reg(batchnorm.grid_explorer, grid=_GRID, kinds={"grid": "object", "threshold": "unit"})
 reg(batchnorm.InputMoments, module=lambda: nn.Linear(2, 2), kinds={"module": "model"})
 reg(batchnorm.covariate_shift_experiment, data=S, num_epochs=1, depth=2, layer=1)
 reg(batchnorm.plot_covariate_shift, runs=lambda: {"a": (_history(), np.zeros((2, 2)))},
@@ -438,6 +498,10 @@ _SWEEP = lambda: capacity.Sweep((1,), (2,), np.ones((1, 1)), np.ones((1, 1)), np
                                 {(1, 2): _mlp()})
 reg(capacity.plot_boundaries, sweep=_SWEEP, data=S, kinds={"sweep": "object"})
 reg(capacity.plot_accuracy, sweep=_SWEEP, kinds={"sweep": "object"})
+record(capacity.SizeSweep)
+reg(capacity.subsample, data=S, n_train=10)
+reg(capacity.data_size_sweep, data=S, sizes=(10,), widths=(2,), num_steps=2, kinds={"widths": "ints+"})
+reg(capacity.plot_size_sweep, sweep=lambda: _size_sweep(), kinds={"sweep": "object"})
 # checkpoints
 unfuzzed(checkpoints.CheckpointError, "an exception class")
 reg(checkpoints.data_dir)
@@ -448,6 +512,7 @@ reg(checkpoints.read_checkpoint, path="x.pt", kinds={"path": "path"}, allowed=(F
 reg(checkpoints.check_architecture, model=M, state_dict=lambda: _mlp().state_dict(),
     kinds={"state_dict": "mapping", "name": "str"})
 reg(checkpoints.load_checkpoint, path="x.pt", kinds={"path": "path"}, allowed=(FileNotFoundError,))
+reg(checkpoints.safety_demo, model=M, folder=lambda: tempfile.mkdtemp(), kinds={"folder": "path"})
 # checks: the validators themselves raise by design; tests/test_checks.py tests them
 for _name, _fn in vars(checks).items():
     if callable(_fn) and not _name.startswith("_") and getattr(_fn, "__module__", "") == checks.__name__:
@@ -456,6 +521,7 @@ for _name, _fn in vars(checks).items():
 reg(clipping.clip_by_global_norm, grads=lambda: [torch.ones(2)], max_norm=1.0, kinds={"grads": "object"})
 reg(clipping.train_regression, data=lambda: _sine(), clip=1.0, num_steps=2, hidden=(4,))
 reg(clipping.standardize_targets, data=lambda: _sine())
+reg(clipping.scale_targets, data=lambda: _sine(), factor=0.1, kinds={"factor": "float+"})
 reg(clipping.clipped_fraction, history=HIST, kinds={"history": "object"})
 reg(clipping.plot_clipping, history=HIST, threshold=1.0,
     kinds={"history": "object", "threshold": "limit"})
@@ -492,14 +558,24 @@ reg(diagnostics.gradient_flow_explorer, data=S, depth=2)
 reg(diagnostics.plot_dead_units, result=lambda: diagnostics.DeadUnits(
     (0.1,), {"relu": np.zeros(1)}, {"relu": np.ones(1)}), kinds={"result": "object"})
 reg(diagnostics.unit_activity, model=M, X=X12)
+reg(diagnostics.layer_factor, norms=[1.0, 2.0], kinds={"norms": "floats+"})
+reg(diagnostics.flow_table, ratios={"relu": [1.0]}, inits=["default"], depth=2, kinds={"ratios": "mapping"})
+reg(diagnostics.plot_flow_panels, panels={"a": {"x": [1.0, 2.0]}}, kinds={"panels": "mapping"})
 reg(diagnostics.dead_units_explorer, data=S, lrs=(0.1,), hidden=(4,), num_epochs=1)
-# exercises: framework code owned by another engineer (do not edit); its own tests check keys and
-# answers. Found by this test and left to its owner: between()/close_to() accept NaN, strings, None.
+# exercises: framework code owned by another engineer; its own tests check keys and answers. The judge
+# builders close_to() and between() check their numbers (they once accepted NaN, strings, None).
 for _fn in (exercises.Exercise, exercises.Prediction, exercises.CodeExercise, exercises.Verdict):
     record(_fn)
-for _fn in (exercises.close_to, exercises.between, exercises.one_of, exercises.get, exercises.keys,
+reg(exercises.close_to, expected=0.5, kinds={"expected": "finite", "rel": "float0", "abs_": "float0"})
+reg(exercises.between, low=0.0, high=1.0)
+for _fn in (exercises.one_of, exercises.get, exercises.keys,
             exercises.reset, exercises.check, exercises.solution):
     unfuzzed(_fn, "course_lib/exercises is owned by another engineer (tests/test_exercises.py)")
+for _module in ("ex02", "ex03", "ex04", "ex05"):
+    _mod = importlib.import_module(f"course_lib.exercises.{_module}")
+    for _name, _fn in vars(_mod).items():
+        if callable(_fn) and not _name.startswith("_") and getattr(_fn, "__module__", "") == _mod.__name__:
+            unfuzzed(_fn, "an exercise's reference answer: checked against students' code on random inputs")
 # explosion
 reg(explosion.deep_stack, depth=2, width=4)
 reg(explosion.activation_rms, depth=2, width=4)
@@ -520,6 +596,10 @@ reg(generalization_plots.plot_scrambled_pixels, plain=lambda: _digits(), scrambl
     plain_acc=0.9,
     scrambled_acc=0.9, kinds={"plain": "split", "scrambled": "split", "plain_acc": "unit",
                               "scrambled_acc": "unit"})
+reg(generalization_plots.plot_tabular_baseline, scores={"MLP": 0.9, "boosting": 0.95}, n_test=100,
+    kinds={"scores": "mapping", "data_name": "str"})
+reg(generalization_plots.plot_hidden_units, weight=lambda: torch.randn(8, 64), n_units=4,
+    kinds={"weight": "object", "n_units": "int+", "side": "int+"})
 # hyperparameters
 unfuzzed(hyperparameters.fit_hyperparameters, "takes **settings only")
 reg(hyperparameters.model_hyperparameters, model=M)
@@ -527,12 +607,13 @@ reg(hyperparameters.model_hyperparameters, model=M)
 reg(imbalance.counts_at, prevalence=0.5, num_positives=10)
 reg(imbalance.always_negative, y_true=Y01, kinds={"y_true": "labels01"})
 reg(imbalance.binormal_scores, prevalence=0.5, num_positives=10)
-reg(imbalance.make_data, prevalence=0.5, num_positives=10)
-reg(imbalance.train_at_prevalence, prevalence=0.5, num_epochs=1, num_train_positives=10,
-    num_test_positives=10)
-reg(imbalance.plot_prevalence, result={}, kinds={"result": "mapping"})
-reg(imbalance.plot_prevalence_sweep, results=[{}], kinds={"results": "object"})
-reg(imbalance.PrevalenceExplorer, prevalences=(0.5,), kinds={"prevalences": "floats+", "value": "open_unit"})
+reg(imbalance.balanced_probability, z=[0.0, 1.0], separation=1.0, kinds={"z": "values"})
+reg(imbalance.BinormalSample, num_positives=10, kinds={"min_prevalence": "open_unit"})
+reg(imbalance.curves, y_true=Y01, y_score=SCORES, kinds={"y_true": "labels01"})
+reg(imbalance.counts_from_sorted, positive_scores=np.sort(SCORES[:6]), negative_scores=np.sort(SCORES[6:]),
+    threshold=0.5, kinds={"positive_scores": "object", "negative_scores": "object", "threshold": "real"})
+reg(imbalance.rates, tn=1, fp=1, fn=1, tp=1, kinds={"tn": "int0", "fp": "int0", "fn": "int0", "tp": "int0"})
+reg(imbalance.PrevalenceExplorer, num_positives=10, kinds={"threshold": "unit", "title": "str"})
 # initialization
 reg(initialization.initialize, model=M, kinds={"seed": "seed"})
 # learning_rate
@@ -550,6 +631,13 @@ reg(learning_rate.plot_update_sizes, results=lambda: {"sgd": (np.ones(3), np.one
 reg(learning_rate.LRExplorer, data=S, hidden=(4,), num_epochs=1, kinds={"lr_range": "floats+"})
 reg(learning_rate.smooth, values=[1.0, 2.0], kinds={"values": "values"})
 reg(learning_rate.plot_lr_runs, runs=lambda: {0.1: _history()}, kinds={"runs": "mapping"})
+# live_figure
+reg(live_figure.new_figure, height=3.0, kinds={"height": "float+", "width": "float+"})
+_DRAWN = lambda: _drawn_figure()  # noqa: E731
+reg(live_figure.encode_png, fig=_DRAWN, kinds={"fig": "object", "compress_level": "int0"})
+reg(live_figure.LiveFigure, fig=_DRAWN, moving=[], kinds={"fig": "object"})
+unfuzzed(live_figure.PngExplorer,
+    "a base class; its subclasses (PrevalenceExplorer, CostExplorer...) are fuzzed")
 # lora
 reg(lora.LoRALinear, base=lambda: nn.Linear(4, 4), rank=2, kinds={"base": "model"})
 reg(lora.lora_parameter_count, in_features=4, out_features=4, rank=2)
@@ -577,7 +665,16 @@ reg(metric_plots.zoom_inset, ax=lambda: plt.subplots()[1], xlim=(0, 1), ylim=(0,
 reg(metric_plots.plot_hand_sweep, y_true=Y01, y_score=SCORES, hand_fpr=[0.1], hand_tpr=[0.5],
     hand_precision=[0.5], kinds={"y_true": "labels01", "hand_fpr": "values", "hand_tpr": "values",
                                  "hand_precision": "values"})
-reg(metric_plots.plot_curves_by_prevalence, scores={0.5: (Y01, SCORES)}, kinds={"scores": "mapping"})
+reg(metric_plots.plot_scores_and_confusion, y_true=Y01, y_score=SCORES,
+    kinds={"y_true": "labels01", "threshold": "unit", "title": "str"})
+reg(metric_plots.plot_multiclass, y_true=np.array([0, 1, 2] * 4), y_pred=np.array([0, 1, 2] * 4))
+reg(metric_plots.plot_model_comparison, models={"a": (Y01, SCORES)}, kinds={"models": "mapping"})
+# metric_choice
+reg(metric_choice.scores, counts=(90, 10, 5, 45), kinds={"counts": "object", "cost_ratio": "float+"})
+reg(metric_choice.compare, kinds={"models": "mapping", "cost_ratio": "float+"})
+reg(metric_choice.break_even_ratio, a=(855, 95, 5, 45), b=(944, 6, 20, 30), kinds={"a": "object",
+    "b": "object"})
+reg(metric_choice.plot_comparison, kinds={"models": "mapping", "cost_ratio": "float+"})
 # metrics
 reg(metrics.as_labels, name="y", y=Y01, kinds={"y": "labels"})
 reg(metrics.as_scores, name="y_score", y_score=SCORES)
@@ -603,16 +700,48 @@ reg(models.MLP, in_features=2, kinds={"init_scale": "float+", "dropout": "unit"}
 reg(models.build_mlp, split_or_features=S, kinds={"split_or_features": "features"})
 reg(models.count_parameters, model=M)
 reg(models.parameter_table, model=M)
+# neuron_maps
+record(neuron_maps.NetworkMaps)
+_MAPS = lambda: neuron_maps.network_maps(_mlp(), resolution=5)  # noqa: E731
+reg(neuron_maps.plane, resolution=5, kinds={"extent": "float+"})
+reg(neuron_maps.network_maps, model=M, resolution=5, kinds={"extent": "float+", "map_resolution": "int+"})
+reg(neuron_maps.mosaic, maps=_MAPS, kinds={"maps": "object", "gap": "int0"})
+reg(neuron_maps.plot_neuron_maps, maps=_MAPS, kinds={"maps": "object", "title": "str"})
+reg(neuron_maps.plot_output, maps=_MAPS, X=X12, y=Y01, kinds={"maps": "object", "y": "labels01",
+    "s": "float+"})
+reg(neuron_maps.plot_network, model=M, X=X12, y=Y01, resolution=5, kinds={"y": "labels01"})
 # operating_point
 reg(operating_point.choose_threshold, y_true=Y01, y_score=SCORES)
 reg(operating_point.total_cost, y_true=Y01, y_pred=Y01)
 reg(operating_point.report_at, y_true=Y01, y_score=SCORES, threshold=0.5, kinds={"threshold": "real"})
+reg(operating_point.cost_curve, y_true=Y01, y_score=SCORES, thresholds=[0.5],
+    kinds={"thresholds": "thresholds", "y_true": "labels01"})
+reg(operating_point.plot_cost_choice, y_true=Y01, y_score=SCORES, cost_ratio=5.0,
+    kinds={"y_true": "labels01", "cost_ratio": "float+"})
+reg(operating_point.CostExplorer, y_val=Y01, s_val=SCORES, ratios=(1, 5), value=1,
+    kinds={"y_val": "labels01", "s_val": "scores", "ratios": "floats+", "value": "float+"})
+# penalties
+reg(penalties.penalty, model=M, kind="l2", kinds={"kind": "choice"})
+reg(penalties.add_penalty, model=M, kind="l2", rate=0.01, kinds={"kind": "choice", "rate": "float0"})
 # playground
 record(playground.Snapshots)
 reg(playground.train_with_snapshots, model=M, s=S, num_epochs=1, resolution=4)
 reg(playground.draw_snapshot, snaps=lambda: playground.train_with_snapshots(_mlp(), _moons(),
     num_epochs=1, resolution=4), s=S, epoch=0, kinds={"snaps": "object"})
-reg(playground.playground, n_samples=40, num_epochs=1)
+record(playground.Settings, playground.Run)
+unfuzzed(playground.StopTraining, "an exception class")
+_SET = lambda: playground.Settings.from_string("v1:points=100&epochs=1&layers=1&neurons=2")  # noqa: E731
+for _fn in (playground.steps_per_epoch, playground.make_data, playground.make_model, playground.code_for):
+    reg(_fn, s=_SET, kinds={"s": "object"})
+reg(playground.fit_options, s=_SET, n_train=50, kinds={"s": "object"})
+reg(playground.train_run, s=_SET, kinds={"s": "object", "progress": "bool", "should_stop": "callable",
+                                          "on_epoch": "callable"})
+reg(playground.draw_run, run=lambda: _run(), kinds={"run": "object", "epoch": "int", "show_test": "bool",
+                                                    "discretize": "bool"})
+reg(playground.render_png, fig=lambda: plt.figure(), kinds={"fig": "object"})
+reg(playground.draw_evaluation, run=lambda: _run(), kinds={"run": "object", "threshold": "unit"})
+reg(playground.Playground, kinds={"state": "str", "cache_size": "int+"})
+reg(playground.playground, kinds={"state": "str"})
 # plots
 reg(plots.decision_grid, model=M, X=X12)
 reg(plots.plot_decision_boundary, model=M, X=X12, y=Y01, resolution=4,
@@ -625,13 +754,12 @@ reg(plots.plain_log_ticks, ax=lambda: plt.subplots()[1], kinds={"axis": "choice"
 unfuzzed(plots.add_probability_colorbar, "takes matplotlib objects only")
 reg(plots.plot_history, histories=HIST, kinds={"histories": "object", "key": "choice", "x": "choice"})
 # residual
-record(residual.Run)
-reg(residual.compare, data=S, depth=2, width=4, num_epochs=1)
-reg(residual.plot_compare, runs=lambda: {"plain": residual.Run(_history(), [1.0, 2.0])},
-    kinds={"runs": "mapping"})
+reg(residual.identity_flow, data=S, depth=2, kinds={"init": "choice"})
+reg(residual.plot_identity_flow, flows={"plain": [1.0, 2.0]}, kinds={"flows": "mapping"})
 # resnet
 reg(resnet.ResidualBlock, width=4)
 reg(resnet.residual_mlp, in_features=2)
+reg(resnet.PreActivationBlock, width=4)
 # runtime
 reg(runtime.seed_everything, seed=0)
 reg(runtime.choose_device, kinds={"prefer": "choice"})
@@ -649,9 +777,28 @@ reg(schedules.plot_schedules, num_steps=10, kinds={"names": "names", "highlight"
 reg(schedules.train_with_schedule, data=S, name="cosine", num_epochs=1, hidden=(4,),
     kinds={"name": "choice"})
 reg(schedules.ScheduleExplorer, data=S, kinds={"schedule": "choice"})
-# style: course_lib/style.py is owned by another engineer (do not edit). Found by this test and left
-# to its owner: figsize() accepts 0, NaN and non-numbers; color()/linestyle() accept negative indices.
-for _fn in (style.use_style, style.figsize, style.color, style.linestyle, style.SeriesColors,
+reg(schedules.warmup_factor, step=0, warmup_steps=2, kinds={"step": "int0", "warmup_steps": "int+"})
+reg(schedules.plot_schedule_panels, num_steps=10)
+reg(schedules.schedule_accuracies, data=S, names=("constant",), seeds=(0,), num_epochs=1, hidden=(4,))
+reg(schedules.plot_schedule_runs, schedule="cosine", runs=lambda: [_history()], constant=lambda: [_history()],
+    kinds={"schedule": "choice", "runs": "object", "constant": "object"})
+# standardization
+record(standardization.Path)
+reg(standardization.make_features, n=20, kinds={"n": "int+", "scales": "floats+"})
+reg(standardization.standardize, X=X12)
+reg(standardization.largest_curvature, X=X12)
+reg(standardization.descend, X=X12, y=np.ones(12), num_steps=2, kinds={"y": "target", "lr_factor": "float+"})
+reg(standardization.bowls, n=20, num_steps=2, kinds={"n": "int+"})
+reg(standardization.distance_left, path=lambda: standardization.descend(X12, np.ones(12), num_steps=2),
+    kinds={"path": "object"})
+reg(standardization.plot_bowls, paths=lambda: standardization.bowls(n=20, num_steps=2),
+    kinds={"paths": "mapping"})
+# style: course_lib/style.py is owned by another engineer; figsize(), color() and linestyle() check
+# their arguments (they once accepted 0, NaN, non-numbers and negative indices).
+reg(style.figsize, kinds={"height": "float+", "width": "float+"})
+reg(style.color, i=0, kinds={"i": "int0"})
+reg(style.linestyle, i=0, kinds={"i": "int0"})
+for _fn in (style.use_style, style.SeriesColors,
             style.legend_outside, style.mark_diverged, style.check_figure):
     unfuzzed(_fn, "course_lib/style.py is owned by another engineer (tests/test_style.py)")
 # threshold_explorer
@@ -661,6 +808,31 @@ reg(threshold_explorer.readout_text, report=_REPORT, threshold=0.5,
     kinds={"report": "mapping", "threshold": "real"})
 reg(threshold_explorer.ThresholdExplorer, y_true=Y01, y_score=SCORES,
     kinds={"y_true": "labels01", "threshold": "unit"})
+# toy_data
+record(toy_data.ToyData)
+reg(toy_data.make_dataset, name="circle", n_samples=20, kinds={"name": "choice",
+    "positive_fraction": "open_unit"})
+reg(toy_data.feature_columns, X=lambda: torch.zeros(4, 2), kinds={"features": "names"})
+reg(toy_data.check_features, features=("x1", "x2"), kinds={"features": "names"})
+reg(toy_data.make_split, name="circle", n_samples=20, kinds={"name": "choice", "train_fraction": "open_unit",
+                                                            "positive_fraction": "open_unit",
+                                                                "features": "names"})
+# trainability
+reg(trainability.config_label, activation="relu", init="he")
+reg(trainability.train_deep, data=S, depth=2, width=4, num_epochs=1, kinds={"arm": "choice"})
+reg(trainability.activation_runs, data=S, depth=2, configs=(("relu", "he"),), num_epochs=1,
+    kinds={"configs": "object"})
+record(trainability.DepthSweep)
+reg(trainability.depth_sweep, data=S, depths=(2,), arms=("plain",), num_epochs=1,
+    kinds={"depths": "ints+", "arms": "names", "progress": "bool"})
+# trainability_plots
+_DEPTH = lambda: _depth_sweep()  # noqa: E731
+reg(trainability_plots.plot_activation_runs, runs=lambda: {"relu": _history()},
+    kinds={"runs": "mapping", "chance": "unit"})
+reg(trainability_plots.plot_depth, sweep=_DEPTH, depth=2, kinds={"sweep": "object"})
+reg(trainability_plots.draw_depth, sweep=_DEPTH, depth=2, kinds={"sweep": "object"})
+reg(trainability_plots.depth_explorer, sweep=_DEPTH, kinds={"sweep": "object"})
+reg(trainability_plots.final_table, sweep=_DEPTH, kinds={"sweep": "object"})
 # training
 record(training.History)
 reg(training.task_of, model=M)
@@ -681,45 +853,62 @@ reg(training.fit, model=M, data=S, num_epochs=1, kinds={
     "progress": "bool", "callback": "callable"}, skip=("num_steps",))
 # transfer
 record(transfer.Task, transfer.Result)
-_TASK = lambda: transfer.sinusoid_target(n_train=4, n_test=8)  # noqa: E731
 _PRE = lambda: transfer.backbone()  # noqa: E731
-_RES = lambda: transfer.Result("scratch", 0.5, 10, _mlp())  # noqa: E731
-reg(transfer.sinusoid_source, num_functions=2, num_points=10)
-reg(transfer.sinusoid_target, n_train=4, n_test=8)
+_TASK = lambda: _target_task()  # noqa: E731
+_RES = lambda: transfer.Result("scratch", 0.01, 0.5, 0.5, 10, _mlp())  # noqa: E731
+_RESULTS = lambda: {"inverted": {"scratch": [_RES()]}}  # noqa: E731
+reg(transfer.source_data)
+reg(transfer.restyle, X=lambda: np.zeros((2, 64), np.float32), target="inverted", kinds={"target": "choice"})
+reg(transfer.target_task, target="inverted", shots=1, val_size=20, kinds={"target": "choice",
+    "val_size": "int+"})
+reg(transfer.target_tasks, targets=("inverted",), shots=1, seeds=(0,), kinds={"targets": "names"})
 reg(transfer.backbone)
-reg(transfer.pretrain_sinusoids, num_steps=2)
+reg(transfer.pretrain)
 reg(transfer.load_pretrained)
 reg(transfer.source_loss, model=_PRE)
-reg(transfer.digits_backbone)
-reg(transfer.pretrain_digits, classes=(0, 1), num_epochs=1, kinds={"classes": "digits"})
-reg(transfer.digits_target, shots=1, kinds={"classes": "digits"})
-reg(transfer.sinusoid_targets, n_train=4, seeds=(0,))
-reg(transfer.digits_targets, shots=1, seeds=(0,))
+reg(transfer.error, model=_PRE, X=lambda: _TASK().X_test, y=lambda: _TASK().y_test, kinds={"y": "labels"})
 reg(transfer.adapt, method="scratch", pretrained=_PRE)
-reg(transfer.target_error, model=_PRE, X=lambda: torch.zeros(4, 1), y=lambda: torch.zeros(4),
-    kinds={"y": "target"})
-reg(transfer.finetune, method="scratch", pretrained=_PRE, target=_TASK, num_steps=2,
-    kinds={"target": "object"})
-reg(transfer.compare, pretrained=_PRE, targets=lambda: {"near": [_TASK()]}, methods=("scratch",),
-    kinds={"targets": "mapping", "methods": "names"})
-reg(transfer.median_errors, results=lambda: {"near": {"scratch": [_RES()]}}, kinds={"results": "mapping"})
+reg(transfer.train_together, models=lambda: [transfer.adapt("scratch", transfer.backbone())],
+    tasks=lambda: [_TASK()],
+    lr=0.01, num_steps=1, kinds={"models": "object", "tasks": "object", "eval_every": "int+"})
+reg(transfer.run, method="scratch", pretrained=_PRE, tasks=lambda: [_TASK()], lr=0.01, num_steps=1,
+    kinds={"tasks": "object"})
+reg(transfer.tune_lrs, pretrained=_PRE, tasks=lambda: {"inverted": [_TASK()]}, methods=("scratch",),
+    grid=(0.01,),
+    num_steps=1, kinds={"tasks": "mapping", "methods": "names", "grid": "floats+"})
+reg(transfer.best_lrs, val={"inverted": {"scratch": {0.01: 0.5}}}, kinds={"val": "mapping"})
+reg(transfer.load_lrs)
+reg(transfer.compare, pretrained=_PRE, tasks=lambda: {"inverted": [_TASK()]},
+    lrs={"inverted": {"scratch": 0.01}},
+    methods=("scratch",), num_steps=1, kinds={"tasks": "mapping", "lrs": "mapping", "methods": "names"})
+reg(transfer.errors, results=lambda: [_RES()], kinds={"results": "object"})
 reg(transfer.median_error, results=lambda: [_RES()], kinds={"results": "object"})
 reg(transfer.error_quartiles, results=lambda: [_RES()], kinds={"results": "object"})
 reg(transfer.wins, results=lambda: [_RES()], baseline=lambda: [_RES()],
     kinds={"results": "object", "baseline": "object"})
-reg(transfer.costs, results=lambda: {"scratch": [_RES()]}, kinds={"results": "mapping"})
-reg(transfer.sample_efficiency, pretrained=_PRE, sizes=[4], seeds=[0], methods=("scratch",),
-    kinds={"methods": "names"})
-reg(transfer.rank_sweep, pretrained=_PRE, ranks=[1], targets=lambda: [_TASK()],
-    kinds={"targets": "object"})
-reg(transfer.plot_comparison, results=lambda: {"near": {"scratch": [_RES()]}}, kinds={"results": "mapping"})
-reg(transfer.plot_fits, results=lambda: {"scratch": [_RES()]}, target=_TASK,
-    kinds={"results": "mapping", "target": "object"})
-reg(transfer.plot_costs, cost={"scratch": {"trainable": 1.0}}, kinds={"cost": "mapping"})
-reg(transfer.plot_sample_efficiency, sizes=[4], errors={"scratch": np.ones((1, 1))},
-    kinds={"errors": "mapping"})
-reg(transfer.rank_explorer, sweeps=lambda: {"near": {1: [_RES()]}}, targets=lambda: {"near": [_TASK()]},
-    kinds={"sweeps": "mapping", "targets": "mapping"})
+reg(transfer.table, results=_RESULTS, kinds={"results": "mapping"})
+reg(transfer.wins_table, results=_RESULTS, kinds={"results": "mapping"})
+reg(transfer.steps_to_target, pretrained=_PRE, tasks=lambda: [_TASK()], target_error=0.5, lr_grid=(0.01,),
+    num_steps=2, kinds={"tasks": "object", "target_error": "unit", "methods": "names", "lr_grid": "floats+",
+                        "eval_every": "int+"})
+reg(transfer.amortisation, pretrain_images=100, steps_scratch=10.0, steps_pretrained=5.0, train_size=10,
+    kinds={"pretrain_images": "int+", "steps_scratch": "float+", "steps_pretrained": "float+",
+        "train_size": "int+"})
+reg(transfer.sample_efficiency, pretrained=_PRE, target="inverted", shots=[1], lrs={"scratch": 0.01},
+    methods=("scratch",), seeds=(0,), num_steps=1, kinds={"target": "choice", "lrs": "mapping",
+        "methods": "names"})
+reg(transfer.rank_sweep, pretrained=_PRE, tasks=lambda: [_TASK()], ranks=[1], lr=0.01, num_steps=1,
+    kinds={"tasks": "object"})
+# transfer_plots
+reg(transfer_plots.plot_targets, X=lambda: _TASK().X_test.numpy(), kinds={"per_target": "int+"})
+reg(transfer_plots.plot_headline, results=_RESULTS, kinds={"results": "mapping"})
+reg(transfer_plots.plot_steps_to_target, curves=lambda: _race(), target_error=0.5, title="t",
+    kinds={"curves": "mapping", "target_error": "unit", "title": "str"})
+reg(transfer_plots.plot_sample_efficiency, shots=[1, 3], errs={"scratch": np.ones((2, 1))}, title="t",
+    kinds={"errs": "mapping", "title": "str"})
+reg(transfer_plots.rank_explorer, sweep=lambda: {(1, False): [_RES()], (1, True): [_RES()]},
+    references=lambda: {"scratch": [_RES()]}, alpha=4.0, target="inverted",
+    kinds={"sweep": "mapping", "references": "mapping", "target": "str"})
 # warmup
 record(warmup.WarmupResult)
 reg(warmup.warmup_experiment, data=S, warmup_steps=1, num_steps=2, depth=2, width=4, seeds=(0,))
@@ -733,6 +922,8 @@ reg(weight_decay.plot_weight_norms, trajectories={"adamw": np.ones(3)}, kinds={"
 reg(weight_decay.train_with_penalty, data=S, optimizer="sgd", lr=0.1, num_steps=2, hidden=(4,))
 reg(weight_decay.max_difference, a=[torch.zeros(2)], b=[torch.zeros(2)],
     kinds={"a": "object", "b": "object"})
+reg(weight_decay.overfitting_comparison, data=S, weight_decays=(0.0,), num_train=10, hidden=(4,), num_steps=2,
+    seeds=(0,), kinds={"weight_decays": "floats0", "num_train": "int+"})
 reg(weight_decay.decay_without_gradient, num_steps=2, kinds={"values": "finites"})
 # widgets
 unfuzzed(widgets.display_widget, "takes an ipywidgets Widget")

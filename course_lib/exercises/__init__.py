@@ -22,6 +22,7 @@ import inspect
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -94,8 +95,20 @@ class CodeExercise:
 AnyExercise = Exercise | Prediction | CodeExercise
 
 
+def _finite(name: str, value: Any, *, nonnegative: bool = False) -> float:
+    """``value`` as a float; TypeError/ValueError naming ``name`` unless a finite (>= 0) number."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    if not math.isfinite(value) or (nonnegative and value < 0):
+        raise ValueError(f"{name} must be a finite number{' >= 0' if nonnegative else ''}, got {value!r}")
+    return float(value)
+
+
 def close_to(expected: float, rel: float = 1e-3, abs_: float = 1e-9) -> Callable[[Any], bool]:
     """A judge accepting numbers within a relative tolerance of ``expected``."""
+    _finite("expected", expected)
+    _finite("rel", rel, nonnegative=True)
+    _finite("abs_", abs_, nonnegative=True)
 
     def judge(answer: Any) -> bool:
         try:
@@ -110,6 +123,8 @@ def close_to(expected: float, rel: float = 1e-3, abs_: float = 1e-9) -> Callable
 
 def between(low: float, high: float) -> Callable[[Any], bool]:
     """A judge accepting numbers strictly between ``low`` and ``high``."""
+    if _finite("low", low) >= _finite("high", high):
+        raise ValueError(f"low must be below high, got low={low!r}, high={high!r}")
 
     def judge(answer: Any) -> bool:
         try:
