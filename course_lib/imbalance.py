@@ -15,7 +15,7 @@ import ipywidgets as W
 import numpy as np
 
 from . import metric_plots, metrics, style
-from .checks import as_array, check_labels, check_positive, check_range, check_type, checked
+from .checks import as_array, check_labels, check_member, check_positive, check_range, check_type, checked
 from .live_figure import LiveFigure, PngExplorer, new_figure
 from .widgets import selection_slider
 
@@ -157,6 +157,8 @@ class PrevalenceExplorer(PngExplorer):
     def __init__(self, *, separation: float = 1.5, prevalence: float = 0.5, threshold: float = 0.5,
                  num_positives: int = 500, seed: int = 0, title: str | None = None):
         check_range("threshold", threshold, 0.01, 0.99)  # the slider's range
+        check_member("separation", separation, SEPARATIONS, "SEPARATIONS")
+        check_member("prevalence", prevalence, PREVALENCES, "PREVALENCES")
         self.sample = BinormalSample(num_positives=num_positives, seed=seed)
         self.cache: dict[tuple[float, float], dict[str, Any]] = {}
         self.controls = {
