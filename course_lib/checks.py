@@ -555,7 +555,7 @@ def _adapt_kind(fn: Callable, p: inspect.Parameter, kind: str) -> str | None:
         return "int+"
     if base in ("Sequence", "list", "tuple") and kind in _SEQUENCE_OF:
         return _SEQUENCE_OF[kind]
-    if base == "np.ndarray" and kind == "X":
+    if base in ("np.ndarray", "ndarray") and kind == "X":
         return "X_np"
     cls = fn.__globals__.get(base)
     if not (isinstance(cls, type) and cls.__module__.startswith("course_lib")):

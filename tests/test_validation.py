@@ -171,3 +171,23 @@ def test_checked_converts_array_likes_and_lets_none_through_where_it_is_the_defa
     assert f(MLP(2), np.zeros((1, 2)))[1] is None
     with pytest.raises(ValueError, match=r"lr must be a number > 0"):
         f(MLP(2), np.zeros((1, 2)), lr=-1.0)
+
+
+def test_an_annotation_that_contradicts_a_names_kind_wins():
+    """A name's kind (lrs: positive numbers, epoch: >= 0, width: integer) yields to what the function
+    says it takes: a dict of lrs, an epoch of -1 for "the last", a float width, a NumPy X."""
+
+    @checks.checked
+    def f(lrs: dict[str, float], epoch: int = -1, width: float = 10.0, shots: list[int] = (1,),
+          X: np.ndarray = None):
+        return lrs, epoch, width, shots, X
+
+    assert f({"sgd": 0.1}, width=9.5, X=[[1.0, 2.0]])[4].__class__ is np.ndarray
+    with pytest.raises(TypeError, match="lrs must be a dict"):
+        f([0.1])
+    with pytest.raises(TypeError, match="epoch"):
+        f({}, epoch=1.5)
+    with pytest.raises(ValueError, match="shots"):
+        f({}, shots=[0])
+    with pytest.raises(ValueError, match="X must be finite"):
+        f({}, X=[[np.nan, 1.0]])
