@@ -470,6 +470,8 @@ def checked(_fn: Callable | None = None, /, **kinds: str | None) -> Callable:
     """Decorator: check every argument whose name (or ``kinds`` entry) is a course argument kind.
 
     ``kinds`` corrects or adds kinds (``noise="bool"``) or switches a check off (``width=None``).
+    A name's kind adapts to the annotation (``width: float``, ``shots: Sequence[int]``, ``X: np.ndarray``)
+    and yields to one that contradicts it (``lrs: dict``, ``s: Settings``) or to a default it refuses.
     An argument whose default is None may be None. ``X`` becomes a float tensor with the model's
     feature count when the function also takes ``model``; ``y`` becomes a label tensor (or a float
     tensor for regression) of X's length, checked against the model's task.
