@@ -41,7 +41,8 @@ EXERCISES = {
             "d": "Adam's good learning rates are not SGD's. Switch the explorer to Adam, try lr 1 and "
             "then 0.01, and compare their points in the right panel with SGD's best.",
         },
-        hints=("Section 2 showed Adam's step: about lr for every weight, whatever its gradient. "
+        hints=("Read on in section 2 (Adam adapts the step size): Adam's step is about lr for every "
+               "weight, whatever its gradient. "
                "How large are the weights of a freshly initialised 64-unit layer?",
                "Diverging means the loss grows without bound. Can it, when every step has size "
                "about lr? Then ask what a step of 1 on every weight does to the network."),
