@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import style
+from . import plots, style
 from .checks import (
     as_float_tensor,
     check_choice,
@@ -61,7 +61,7 @@ class BatchSizeExplorer(Explorer):
         self.reference_steps = num_epochs * steps_per_epoch(len(data.X_train), reference_batch)
         self.cache = Cache(self._train)
         self.tried: list[tuple[int, str, bool]] = []
-        self.colors = style.SeriesColors(order=[int(b) for b in batch_sizes])
+        self.colors = plots.StrongSeriesColors(order=[int(b) for b in batch_sizes])  # no yellow
         slider = selection_slider("batch_size", list(batch_sizes), batch_size)
         toggle = W.ToggleButtons(options=list(BUDGETS), value=budget, description="budget",
                                  style={"description_width": "initial"})
@@ -138,7 +138,7 @@ def plot_batch_runs(runs: dict[int, History], current: int | None = None, *,
                     colors: style.SeriesColors | None = None, title: str | None = None):
     """Validation accuracy of each batch size against epochs, optimizer steps and seconds (three
     panels); the current one bold, a diverged run marked and labelled diverged."""
-    colors = colors or style.SeriesColors(order=sorted(runs))
+    colors = colors or plots.StrongSeriesColors(order=sorted(runs))
     fig, axes = plt.subplots(1, 3, figsize=style.figsize(4.6), sharey=True)
     for ax, x in zip(axes, ("epoch", "step", "time"), strict=True):
         for b in sorted(runs):

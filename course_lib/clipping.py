@@ -91,7 +91,7 @@ def _clip_title(history: History, threshold: float) -> str:
     if math.isinf(threshold):
         return "gradient norm (clipping off)"
     n = len(history.clipped)
-    return f"τ = {threshold:g}: {sum(history.clipped)} of {n} steps clipped ({clipped_fraction(history):.0%})"
+    return f"τ = {threshold:g}: {sum(history.clipped)} of {n} steps clipped"
 
 
 @checked(threshold="limit")
@@ -123,7 +123,7 @@ def plot_clipping(history: History, threshold: float, unclipped: History | None 
     if history.diverged:
         axes[0].set_title(f"{_label(threshold)}: diverged at step {history.num_steps + 1}")
     else:
-        axes[0].set_title(f"τ {_label(threshold)}: validation R² {history.final():.2f}")
+        axes[0].set_title(f"τ = {_label(threshold)}: validation R² {history.final():.2f}")
     axes[1].set_title(_clip_title(history, threshold))
     style.legend_outside(axes[0], "below")
     return axes

@@ -59,11 +59,12 @@ def theory_rms(depth: int, scheme: str, width: int = 256, *, scale: float = 1.0)
     """What variance propagation predicts for the RMS after ``depth`` ReLU layers (zero bias).
 
     Each layer multiplies the mean square by fan_in·Var(w)/2: 1 for He, 1/2 for Xavier with
-    fan_in = fan_out, 1/6 for PyTorch's default U(±1/√fan_in) (ignoring its small biases);
-    weights times ``scale`` multiply it by scale² more (1.5 × He: 2.25 per layer)."""
-    check_choice("scheme", scheme, ("he", "xavier", "default"))
+    fan_in = fan_out, 1/6 for PyTorch's default U(±1/√fan_in) (ignoring its small biases), 1/2
+    for an orthogonal matrix (it keeps lengths; the ReLU halves the mean square); weights times
+    ``scale`` multiply it by scale² more (1.5 × He: 2.25 per layer; orthogonal × √2: 1)."""
+    check_choice("scheme", scheme, ("he", "xavier", "default", "orthogonal"))
     check_positive("scale", scale)
-    gain = {"he": 1.0, "xavier": 0.5, "default": 1.0 / 6.0}[scheme] * scale**2
+    gain = {"he": 1.0, "xavier": 0.5, "default": 1.0 / 6.0, "orthogonal": 0.5}[scheme] * scale**2
     return float(gain ** (depth / 2))
 
 

@@ -14,6 +14,8 @@ _NOT_HYPER = {"model", "data", "task", "progress", "callback", "seed",  # not ch
 
 
 CONDITIONS = {  # options of fit that only act together with another choice
+    "num_epochs": "give num_epochs or num_steps; neither: 10 epochs",
+    "weight_decay": "None = the optimizer's own default",
     "momentum": "used only with optimizer='momentum'",
     "scheduler_interval": "used only with a scheduler",
     "patience": "early stopping; None = off",

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import style
+from . import plots, style
 from .checks import (
     as_array,
     as_float_tensor,
@@ -256,7 +256,7 @@ class LRExplorer(Explorer):
         self.settings = dict(hidden=tuple(hidden), batch_size=batch_size, num_epochs=num_epochs, seed=seed)
         self.cache = Cache(self._train)
         self.tried: dict[str, list[float]] = {name: [] for name in OPTIMIZERS}
-        self.colors = {name: style.SeriesColors([_lr_key(lr)]) for name in OPTIMIZERS}  # the start: blue
+        self.colors = {name: plots.StrongSeriesColors([_lr_key(lr)]) for name in OPTIMIZERS}  # start: blue
         toggle = W.ToggleButtons(options=[("SGD", "sgd"), ("Adam", "adam")], value=optimizer,
                                  description="optimizer", style={"description_width": "initial"})
         slider = W.FloatLogSlider(value=lr, base=10, min=math.log10(lo), max=math.log10(hi), step=0.25,
@@ -333,13 +333,13 @@ def smooth(values, beta: float = 0.9) -> np.ndarray:
 
 @checked
 def plot_lr_runs(runs: dict[float, History], current: float | None = None, *,
-                 colors: style.SeriesColors | None = None, optimizer: str = "sgd",
+                 colors: plots.StrongSeriesColors | None = None, optimizer: str = "sgd",
                  all_runs: dict[str, dict[float, History]] | None = None):
     """Left: mini-batch loss per step for every LR of one optimizer (the current one bold, a diverged
     run ending in ✕); right: the final validation accuracy against the LR for every optimizer tried,
     a diverged run as ✕ at the top, labelled diverged."""
     check_choice("optimizer", optimizer, ("sgd", "adam"))
-    colors = colors or style.SeriesColors(sorted(runs))
+    colors = colors or plots.StrongSeriesColors(sorted(runs))
     all_runs = all_runs if all_runs is not None else {optimizer: runs}
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=style.figsize(4.6), gridspec_kw={"width_ratios": [3, 2]})
     name = {"sgd": "SGD", "adam": "Adam"}
@@ -348,12 +348,13 @@ def plot_lr_runs(runs: dict[float, History], current: float | None = None, *,
         bold = lr == current
         label = f"lr {lr:g}" + (" ✕ diverged" if h.diverged else "")
         y = smooth(h.step_loss) if h.step_loss else np.array([np.nan])
-        ax.plot(np.arange(1, len(y) + 1), y, color=colors(lr), lw=3.2 if bold else 1.6,
-                alpha=1.0 if bold else 0.75, label=label)
+        ax.plot(np.arange(1, len(y) + 1), y, color=colors(lr), ls=colors.linestyle(lr),
+                lw=3.2 if bold else 1.6, alpha=1.0 if bold else 0.75, label=label)
         if h.diverged:
             end = float(y[-1]) if np.isfinite(y[-1]) else 1.0
             ax.plot([len(y)], [end], marker="X", ms=12, color=colors(lr), mec="black", ls="none")
     ax.set_yscale("log")
+    plots.plain_log_ticks(ax)  # 2, 3, 4 rather than 2×10⁰ when one run spans less than a decade
     ax.set_xlabel("optimizer step")
     ax.set_ylabel("training loss (smoothed)")
     cur = runs.get(current) if current is not None else None

@@ -808,7 +808,12 @@ class Playground:
         self.load_button.on_click(lambda _: self.load(self.state_box.value))
         self.show_code.observe(lambda _: self._show_code(), names="value")
         self.replay_button.on_click(lambda _: self._start_replay())
+        self._sync_enabled()
         self._retrain()
+
+    def _sync_enabled(self) -> None:
+        """Grey out a control that changes nothing now: the penalty's rate without a regularization."""
+        self.controls["rate"].disabled = self.controls["regularization"].value == "none"
 
     # -- state --
     @property
@@ -847,6 +852,7 @@ class Playground:
             self._draw, self._seed = s.draw, s.seed
         finally:
             self._loading = False
+        self._sync_enabled()
         self._retrain()
 
     # -- events --
@@ -854,6 +860,7 @@ class Playground:
         """Retrain for a data/network/training control; only redraw for a view control."""
         if self._loading:
             return
+        self._sync_enabled()
         if name == "threshold":
             self._redraw_evaluation()
         elif name in VIEW_FIELDS:

@@ -167,3 +167,25 @@ def _metric_label(histories: Mapping) -> str:
     """The metric name shared by the histories."""
     names = {h.metric_name for h in histories.values()}
     return names.pop() if len(names) == 1 else "metric"
+
+
+# Colours for explorers that add series one by one (an LR or a batch-size slider): the Okabe–Ito
+# palette without its yellow, which is weak on white; a mid grey takes the eighth place.
+STRONG_COLORS = tuple(c for c in style.PALETTE if c != style.OKABE_ITO["yellow"]) + ("#8C8C8C",)
+
+
+class StrongSeriesColors(style.SeriesColors):
+    """``style.SeriesColors`` without yellow: every series keeps its colour, the eighth is grey, and
+    from the ninth on the colours repeat with the next line style, so no two series look alike."""
+
+    def __call__(self, key) -> str:
+        """The colour of ``key``."""
+        return STRONG_COLORS[self.index(key) % len(STRONG_COLORS)]
+
+    def linestyle(self, key) -> str:
+        """The line style of ``key``: solid for the first eight series, then the next style."""
+        return style.LINESTYLES[(self.index(key) // len(STRONG_COLORS)) % len(style.LINESTYLES)]
+
+    def style(self, key) -> dict:
+        """``color``, ``ls`` and ``marker`` keyword arguments for ``key``'s line."""
+        return {**super().style(key), "color": self(key), "ls": self.linestyle(key)}

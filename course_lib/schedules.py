@@ -340,7 +340,8 @@ def plot_schedule_runs(schedule: str, runs, constant):
     ax.set_ylim(0, max(max(lr), max(constant[0].lr)) * 1.08)
     ax.set_xlabel("optimizer step")
     ax.set_ylabel("learning rate")
-    ax.set_title(f"LR per step: {schedule}")
+    # reduce-on-plateau reacts to each run's validation loss: every seed gets its own LR curve
+    ax.set_title(f"LR per step: {schedule}" + (" (seed 0)" if schedule == "plateau" else ""))
     for i, h in enumerate(constant if schedule != "constant" else []):
         ax2.plot(h.epochs, h.val_metric, color="0.55", ls="--", lw=1.8,
                  label="constant" if i == 0 else None)

@@ -305,3 +305,14 @@ def test_three_tanh_layers_learn_the_spiral(seed):
     deep = MLP(2, hidden=(8, 8, 8), activation="tanh", seed=seed)
     history = fit(deep, spiral.fit_data, lr=0.03, batch_size=16, num_epochs=80, seed=seed)
     assert history.final("val_metric") >= 0.9
+
+
+def test_the_penalty_rate_is_greyed_out_without_a_regularization():
+    from course_lib import playground
+
+    pg = playground.Playground("v1:epochs=5")
+    assert pg.controls["rate"].disabled
+    pg.controls["regularization"].value = "l2"
+    assert not pg.controls["rate"].disabled
+    pg.load("v1:epochs=5")
+    assert pg.controls["rate"].disabled

@@ -16,7 +16,9 @@ from course_lib import (
     hyperparameters,
     learning_rate,
     lr_finder,
+    plots,
     schedules,
+    style,
     weight_decay,
 )
 from course_lib.models import build_mlp
@@ -126,6 +128,31 @@ def test_lr_explorer_switches_to_adam_and_keeps_every_runs_colour(digits):
     assert not ex.errors
 
 
+def test_strong_series_colours_skip_yellow_and_no_two_series_look_alike():
+    colors = plots.StrongSeriesColors()
+    looks = [(colors(k), colors.linestyle(k)) for k in range(20)]
+    assert style.OKABE_ITO["yellow"] not in {c for c, _ in looks}
+    assert len(set(looks)) == len(looks)  # the 9th series repeats a colour with another line style
+    assert colors.style(3)["color"] == colors(3) and colors.linestyle(0) == "-"
+
+
+def test_lr_explorer_gives_its_eighth_run_no_yellow_and_its_ninth_a_new_look(digits):
+    ex = learning_rate.LRExplorer(digits, num_epochs=1, hidden=(8,))
+    ex.preload([0.001, 0.01, 1.0, 1.78, 3.16, 5.62, 10.0])
+    ex.redraw()  # with the start 0.1: eight runs
+    ex.controls["lr"].value = 0.316  # a ninth
+    assert style.OKABE_ITO["yellow"] not in ex.state["colors"].values()
+    lines = [line for line in ex.figure.axes[0].get_lines() if line.get_linestyle() != "None"]
+    assert len(lines) == 9 and len({(ln.get_color(), ln.get_linestyle()) for ln in lines}) == 9
+    assert not ex.errors
+
+
+def test_batch_size_explorer_gives_no_batch_size_yellow(digits):
+    ex = batch_size.BatchSizeExplorer(digits, num_epochs=1, hidden=(8,))
+    colours = [ex.colors(b) for b in batch_size.BATCH_SIZES]
+    assert style.OKABE_ITO["yellow"] not in colours and len(set(colours)) == len(colours)
+
+
 def test_lr_range_test_suggests_a_trainable_lr(digits):
     result = lr_finder.lr_range_test(build_mlp(digits, seed=0), digits, seed=0)
     assert 1e-3 < result.suggestion < result.lr_at_minimum
@@ -232,6 +259,11 @@ def test_clipping_explorer_precomputes_and_shows_divergence(regression):
     ex.controls["threshold"].value = math.inf
     assert ex.state["diverged"] and "diverged" in ex.figure.axes[0].get_title() and not ex.errors
     assert "%" not in ex.figure.axes[1].get_title()  # "off" clips nothing: no "0% of steps" title
+
+
+def test_theory_of_orthogonal_init_halves_the_mean_square_and_gain_root_two_restores_it():
+    assert explosion.theory_rms(50, "orthogonal") == pytest.approx(explosion.theory_rms(50, "xavier"))
+    assert explosion.theory_rms(50, "orthogonal", scale=math.sqrt(2)) == pytest.approx(1.0)
 
 
 def test_weight_norm_is_the_norm_of_the_weight_matrices():

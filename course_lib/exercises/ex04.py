@@ -1,5 +1,5 @@
-"""Exercises of notebook 04: training tricks (three predictions tied to its explorers, one function
-to write)."""
+"""Exercises of notebook 04: training tricks (three predictions, two of them asked before an explorer
+is moved, and one function to write)."""
 
 from . import CodeExercise, Prediction
 
@@ -29,20 +29,20 @@ EXERCISES = {
         },
         answer="c",
         feedback={
-            "a": "look at Adam's curve at lr 1 and its point in the right panel: it ends near 10% "
-            "accuracy. Adam's step is about lr for every weight, whatever its gradient, so lr 1 moves "
-            "every weight by about 1 per step, a huge change for weights of size 0.1.",
-            "b": "it is not marked as diverged: the loss stays finite. Every weight moves by about lr "
-            "per step, so the loss cannot grow without bound the way SGD's can; instead the first "
-            "steps wreck the network (dead ReLUs, saturated outputs) and it stays at chance level. "
-            "Adam does diverge at lr 3.16 here.",
+            "a": "SGD's step is lr × gradient, and this network's gradients are small; Adam's step "
+            "is not (the next part of section 2 shows how large it is). Switch the explorer to Adam, "
+            "set lr 1 and read its point in the right panel.",
+            "b": "switch the explorer to Adam and set lr 1: is its curve marked ✕ diverged, or does "
+            "its loss stay finite? Diverging means the loss grows without bound; ask whether it can "
+            "when every weight moves by about the same amount per step.",
             "c": "Adam moves every weight by about lr per step, whatever its gradient: at lr 1 that "
             "wrecks the network in its first steps and it stays near 10% accuracy without the loss "
             "blowing up. Adam's usable range is about 100x lower than SGD's (1e-3 to 1e-2 here).",
-            "d": "compare the right panel's points for Adam: lr 1 ends near 10% accuracy, and Adam's "
-            "best values sit around 1e-3 to 1e-2, not at SGD's.",
+            "d": "Adam's good learning rates are not SGD's. Switch the explorer to Adam, try lr 1 and "
+            "then 0.01, and compare their points in the right panel with SGD's best.",
         },
-        hints=("Section 2 showed Adam's step: about lr for every weight, whatever its gradient. "
+        hints=("Read on in section 2 (Adam adapts the step size): Adam's step is about lr for every "
+               "weight, whatever its gradient. "
                "How large are the weights of a freshly initialised 64-unit layer?",
                "Diverging means the loss grows without bound. Can it, when every step has size "
                "about lr? Then ask what a step of 1 on every weight does to the network."),
@@ -53,9 +53,9 @@ EXERCISES = {
         "good range here is 1e-3 to 1e-2: about 100x below SGD's.",
     ),
     "schedule": Prediction(
-        question="The schedule explorer trains plain SGD at lr 0.6 with batches of 16 for 10 "
-        "epochs (three seeds). Before you pick a schedule: which ends with the best validation "
-        "accuracy?",
+        question="The schedule explorer trains plain SGD at lr 0.6 (a large LR that does not "
+        "diverge) with batches of 16 for 10 epochs, three seeds. Before you pick a schedule: which "
+        "ends with the best validation accuracy?",
         choices={
             "a": "the constant LR: decaying it only slows learning down",
             "b": "a decaying schedule (step or cosine), by a wide margin",
@@ -63,14 +63,14 @@ EXERCISES = {
         },
         answer="b",
         feedback={
-            "a": "pick 'constant' and then 'cosine': at lr 0.6 the constant LR keeps bouncing "
-            "around (its seeds end far apart, some near chance level), while the decaying schedules "
-            "settle once their LR has come down.",
+            "a": "pick 'constant' and then 'cosine', and compare the three seeds of each in the "
+            "right panel: where do the constant LR's seeds end, and do they agree with each other?",
             "b": "an LR that is too large to settle with is fine early, when the steps make progress, "
             "and harmful late, when they only bounce around the minimum. Decay keeps the early "
             "progress and removes the late bouncing.",
-            "c": "that is what happens at a comfortable LR (0.1 with momentum gave nearly equal "
-            "results). At lr 0.6 compare 'constant' with 'step' or 'cosine' in the right panel.",
+            "c": "that is what happens at a comfortable LR (SGD with momentum at lr 0.1: the "
+            "schedules end within 0.03 of each other). Is 0.6 comfortable? Compare 'constant' with "
+            "'step' or 'cosine' in the right panel.",
         },
         hints=("What does a large LR do late in training, when the network is near a minimum?",
                "Compare the constant LR's three seeds in the right panel: do they agree?"),
@@ -78,12 +78,13 @@ EXERCISES = {
         "(its seeds end at 0.95, 0.42 and 0.65), about 0.95 for step and cosine (every seed). A "
         "large LR makes quick progress early but cannot settle; a schedule lowers it once the "
         "progress is made. At a "
-        "comfortable LR (the 0.1 the notebook uses elsewhere) the schedules barely differ: decay "
-        "pays off where the LR is large for the end of training.",
+        "comfortable LR (SGD with momentum at lr 0.1) the schedules barely differ: decay "
+        "pays off where the LR is too large for the end of training.",
     ),
     "nan_first": Prediction(
-        question="A regression network's loss turns NaN at step 5 (plain SGD, lr 0.01, the "
-        "unscaled targets of section 7). What do you try first?",
+        question="A regression network's loss explodes within its first ten steps (to 1e21, then "
+        "NaN): plain SGD, lr 0.01, targets with a variance of about 2 × 10⁴, as in section 7. "
+        "What do you try first?",
         choices={
             "a": "train for more epochs",
             "b": "clip the gradient norm at a very small threshold, such as 1",
@@ -92,11 +93,11 @@ EXERCISES = {
         },
         answer="c",
         feedback={
-            "a": "training stopped at step 5: more epochs only repeat the same explosion. Find why the "
-            "first steps are so large.",
+            "a": "training stopped within ten steps: more epochs only repeat the same explosion. "
+            "Find why the first steps are so large.",
             "b": "clipping keeps training finite, but a τ that small caps every step at lr·τ = 0.01: "
-            "on these targets 300 steps end with R² near 0.06. And it treats the symptom: the "
-            "gradients are huge because the targets are.",
+            "on these targets 300 steps end with R² near 0.06 (section 7's sweep says so). And it "
+            "treats the symptom: ask why the gradients are so large in the first place.",
             "c": "targets with a variance of about 2 × 10⁴ give gradients in the thousands, so the "
             "first steps are huge. Standardised targets train without any clipping (R² above 0.9): "
             "fix the cause, then clip as a seat belt if spikes remain.",
@@ -104,8 +105,8 @@ EXERCISES = {
             "not with the width.",
         },
         hints=("How large is the gradient of a squared error when the targets are in the hundreds?",
-               "Compare the section's runs: no clipping, clipping at 10, and standardised targets "
-               "without any clipping."),
+               "Read on in section 7 and compare its runs: no clipping, clipping at 10, and "
+               "standardised targets without any clipping."),
         solution="c. The loss is a squared error on targets with a variance of ~2 × 10⁴: gradients "
         "are in the thousands and the first steps at lr 0.01 throw the weights far away. "
         "Standardising the targets (clipping.standardize_targets) lets plain SGD train without "
@@ -116,17 +117,17 @@ EXERCISES = {
     "warmup_lambda": CodeExercise(
         question="Write warmup_factor(step, warmup_steps): the factor that torch's LambdaLR multiplies "
         "the LR by at optimizer step `step` (counted from 0), for the linear warm-up that "
-        "fit(warmup_steps=...) uses: it grows linearly and reaches the full LR at step "
-        "warmup_steps. Then LambdaLR(optimizer, lambda step: warmup_factor(step, 100)) warms up "
-        "over 100 steps.",
+        "fit(warmup_steps=...) uses (torch's LinearLR): at step 0 it is 1/(warmup_steps + 1), "
+        "never 0, since a step at LR 0 would be wasted; it grows by the same amount every step, is "
+        "exactly 1 at step warmup_steps, and stays 1 after that. Then LambdaLR(optimizer, lambda "
+        "step: warmup_factor(step, 100)) warms up over 100 steps.",
         reference=warmup_factor,
         make_inputs=_warmup_inputs,
-        hints=("The factor must never be 0 (a step with LR 0 is wasted), it grows by the same amount "
-               "every step, and it must not pass 1. Check your function at step 0, at step "
-               "warmup_steps, and at a step after it.",
-               "fit's warm-up is torch's LinearLR from start_factor 1/(warmup_steps + 1) to 1: at "
-               "step 0 the factor is 1/(warmup_steps + 1), it grows by 1/(warmup_steps + 1) per step, "
-               "is exactly 1 at step warmup_steps, and stays 1 after that."),
+        hints=("Check your function by hand with warmup_steps = 3 at three steps: step 0 (is it "
+               "1/4?), step 3 (exactly 1?) and step 10 (still 1?).",
+               "From 1/(warmup_steps + 1) at step 0 to 1 at step warmup_steps in equal increments: "
+               "each step adds 1/(warmup_steps + 1) too. Write the factor at step s, then cap it "
+               "with min(1.0, ...)."),
         solution="def warmup_factor(step, warmup_steps):\n"
         "    return min(1.0, (step + 1) / (warmup_steps + 1))\n\n"
         "Step 0 gets 1/(warmup_steps + 1), never 0; the factor reaches 1 at step warmup_steps and "

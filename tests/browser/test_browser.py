@@ -69,6 +69,7 @@ NOTEBOOK_STATE = """() => {
 SLIDERS = """() => Array.from(document.querySelectorAll('.jp-Notebook .widget-slider')).map(s => ({
   label: (s.querySelector('.widget-label') || {}).textContent || '',
   readout: (s.querySelector('.widget-readout') || {}).textContent || '',
+  disabled: !!s.querySelector('[disabled]') || s.classList.contains('mod-disabled'),
 }))"""
 DISPLAY_OF_SLIDER = """(i) => {
   const slider = document.querySelectorAll('.jp-Notebook .widget-slider')[i];
@@ -197,6 +198,8 @@ def _move_sliders(page, notebook: str, latencies: list[dict]) -> list[str]:
     moved = []
     for i, slider in enumerate(sliders):
         label = slider["label"].strip()
+        if slider["disabled"]:  # greyed out: it changes nothing in the current setting
+            continue
         handle = page.locator(".jp-Notebook .widget-slider").nth(i).locator(HANDLE).first
         handle.scroll_into_view_if_needed()
         seen, key, readout = {slider["readout"]}, "ArrowRight", slider["readout"]
