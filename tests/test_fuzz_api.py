@@ -752,7 +752,8 @@ reg(plots.plot_surface, xx=_XX, yy=_YY, P=np.ones((3, 3)) / 2, X=X12, y=Y01,
 unfuzzed(plots.PlainLogFormatter, "a matplotlib formatter: matplotlib checks its arguments")
 reg(plots.plain_log_ticks, ax=lambda: plt.subplots()[1], kinds={"axis": "choice"})
 unfuzzed(plots.add_probability_colorbar, "takes matplotlib objects only")
-unfuzzed(plots.StrongSeriesColors, "style.SeriesColors without yellow: takes any hashable keys (tests/test_style.py)")
+unfuzzed(plots.StrongSeriesColors,
+         "style.SeriesColors without yellow: takes any hashable keys (tests/test_style.py)")
 reg(plots.plot_history, histories=HIST, kinds={"histories": "object", "key": "choice", "x": "choice"})
 # residual
 reg(residual.identity_flow, data=S, depth=2, kinds={"init": "choice"})
