@@ -34,3 +34,16 @@ def regression():
     from course_lib import data
 
     return data.load("regression", seed=0)
+
+
+@pytest.fixture
+def course_style():
+    """The course's figure style for one test, restored afterwards; its figures closed."""
+    import matplotlib.pyplot as plt
+
+    from course_lib import style
+
+    with matplotlib.rc_context():
+        style.use_style()
+        yield
+    plt.close("all")

@@ -1,6 +1,5 @@
 """Every figure notebook 01 draws meets the projector rules of course_lib.style (check_figure)."""
 
-import matplotlib.pyplot as plt
 import pytest
 
 from course_lib import (
@@ -15,11 +14,7 @@ from course_lib import (
 WIGGLY = data.FUNCTIONS_1D["wiggly"]
 
 
-@pytest.fixture(autouse=True)
-def projector_style():
-    style.use_style()
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("course_style")  # conftest: the style, then figures closed
 
 
 @pytest.fixture(scope="module")

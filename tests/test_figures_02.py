@@ -4,7 +4,6 @@ legends off the data (``style.check_figure``), and stays column-wide once croppe
 import io
 import struct
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -32,11 +31,7 @@ def scores():
     return y_true, 1 / (1 + np.exp(-(1.2 * rng.normal(size=200) + 2.0 * y_true - 1.0)))
 
 
-@pytest.fixture(autouse=True)
-def projector_style():
-    style.use_style()
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("course_style")  # conftest: the style, then figures closed
 
 
 def _figures(scores):

@@ -1,7 +1,6 @@
 """Every figure notebook 03 shows obeys the projector style (style.check_figure): column-wide, 110 dpi,
 text >= 11 pt, a title on every panel, legends off the data, diverged runs drawn as diverged."""
 
-import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -20,13 +19,7 @@ from course_lib import (
 )
 from course_lib.training import History
 
-
-@pytest.fixture(autouse=True)
-def styled():
-    with mpl.rc_context():
-        style.use_style()
-        yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("course_style")  # conftest: the style, then figures closed
 
 
 def ok(fig):

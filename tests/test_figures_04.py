@@ -2,7 +2,6 @@
 
 import math
 
-import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pytest
 
@@ -19,13 +18,7 @@ from course_lib import (
 )
 from course_lib.models import build_mlp
 
-
-@pytest.fixture(autouse=True)
-def styled():
-    with mpl.rc_context():
-        style.use_style()
-        yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("course_style")  # conftest: the style, then figures closed
 
 
 def _ok(fig):

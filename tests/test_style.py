@@ -8,13 +8,7 @@ import pytest
 from course_lib import plots, style
 from course_lib.training import History
 
-
-@pytest.fixture(autouse=True)
-def styled():
-    with mpl.rc_context():
-        style.use_style()
-        yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("course_style")  # conftest: the style, then figures closed
 
 
 def test_the_style_is_sharp_column_wide_and_large():
