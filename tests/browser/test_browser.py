@@ -70,7 +70,12 @@ SLIDERS = """() => Array.from(document.querySelectorAll('.jp-Notebook .widget-sl
   label: (s.querySelector('.widget-label') || {}).textContent || '',
   readout: (s.querySelector('.widget-readout') || {}).textContent || '',
   disabled: !!s.querySelector('[disabled]') || s.classList.contains('mod-disabled'),
+  playground: (s.closest('.jp-Cell').textContent || '').includes('Course playground'),
 }))"""
+RUN_FINISHED = """(i) => {
+  const cell = document.querySelectorAll('.jp-Notebook .widget-slider')[i].closest('.jp-Cell');
+  return !cell.querySelector('.widget-button.mod-warning, .jupyter-button.mod-warning');
+}"""
 DISPLAY_OF_SLIDER = """(i) => {
   const slider = document.querySelectorAll('.jp-Notebook .widget-slider')[i];
   const area = slider.closest('.jp-Cell').querySelector('.jp-Cell-outputArea').cloneNode(true);
@@ -200,6 +205,8 @@ def _move_sliders(page, notebook: str, latencies: list[dict]) -> list[str]:
         label = slider["label"].strip()
         if slider["disabled"]:  # greyed out: it changes nothing in the current setting
             continue
+        if slider["playground"]:  # it trains in a background thread, so the kernel's idle state says
+            continue  # nothing of it here; tests/browser/test_playground_page.py drives it on its page
         handle = page.locator(".jp-Notebook .widget-slider").nth(i).locator(HANDLE).first
         handle.scroll_into_view_if_needed()
         seen, key, readout = {slider["readout"]}, "ArrowRight", slider["readout"]
@@ -221,6 +228,9 @@ def _move_sliders(page, notebook: str, latencies: list[dict]) -> list[str]:
                           f"the display to change after moving {label!r} from {before_readout} to {readout}")
             ms = watch["ms"] if watch["ms"] is not None else watch["anyMs"]
             _wait(page, _idle, SLIDER_TIMEOUT_S, f"the kernel after moving slider {label!r}")
+            # A widget that trains in a background thread (the playground) leaves the kernel idle while
+            # it runs: wait until its stop button is off again before the next move.
+            page.wait_for_function(RUN_FINISHED, arg=i, timeout=SLIDER_TIMEOUT_S * 1000)
             _assert_no_errors(page, _state(page))
             shown = page.evaluate(DISPLAY_OF_SLIDER, i)
             for failure in DRAW_FAILURES:  # an explorer shows a failed redraw as a message, not an error
