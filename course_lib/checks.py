@@ -361,6 +361,16 @@ ARG_KINDS: dict[str, str] = {
 }
 
 
+# Sequence kinds: what the message says is expected, and the kind each item is checked as.
+SEQUENCE_KINDS = {
+    "ints0": ("a sequence of integers >= 0", "int0"),
+    "probs": ("a sequence of numbers in (0, 1)", "open_unit"),
+    "limits": ("a sequence of positive numbers (inf: no limit)", "limit"),
+    "floats0": ("a sequence of numbers >= 0", "float0"),
+    "floats+": ("a sequence of positive numbers", "float+"),
+}
+
+
 def check_kind(name: str, value: Any, kind: str) -> Any:
     """Check ``value`` against one of the course's argument kinds; return it (arrays converted)."""
     if kind in ("int+", "int0"):
@@ -406,24 +416,9 @@ def check_kind(name: str, value: Any, kind: str) -> Any:
         check_sequence(name, value, "a sequence of positive integers (layer widths)", min_len=0,
                        item=lambda n, x: check_kind(n, x, "int+"))
         return value
-    if kind == "ints0":
-        check_sequence(name, value, "a sequence of integers >= 0", item=lambda n, x: check_kind(n, x, "int0"))
-        return value
-    if kind == "probs":
-        check_sequence(name, value, "a sequence of numbers in (0, 1)",
-                       item=lambda n, x: check_kind(n, x, "open_unit"))
-        return value
-    if kind == "limits":
-        check_sequence(name, value, "a sequence of positive numbers (inf: no limit)",
-                       item=lambda n, x: check_kind(n, x, "limit"))
-        return value
-    if kind == "floats0":
-        check_sequence(name, value, "a sequence of numbers >= 0",
-                       item=lambda n, x: check_kind(n, x, "float0"))
-        return value
-    if kind == "floats+":
-        check_sequence(name, value, "a sequence of positive numbers",
-                       item=lambda n, x: check_kind(n, x, "float+"))
+    if kind in SEQUENCE_KINDS:
+        expected, item_kind = SEQUENCE_KINDS[kind]
+        check_sequence(name, value, expected, item=lambda n, x: check_kind(n, x, item_kind))
         return value
     if kind == "finites":
         check_sequence(name, value, "a sequence of finite numbers", item=lambda n, x: check_finite(n, x))

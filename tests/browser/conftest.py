@@ -97,6 +97,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
+def free_port():
+    """A function that finds a free port of 127.0.0.1 (for the servers the browser tests start)."""
+    return _free_port
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium driven by playwright."""
     executable = _ensure_chromium()

@@ -10,7 +10,6 @@ Run with `make test-browser`.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,16 +34,10 @@ SLIDER_INDEX = """(label) => Array.from(document.querySelectorAll('.widget-slide
 IMAGE_SOURCES = f"""() => Array.from(document.querySelectorAll('{FIGURES}')).map(img => img.src)"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def voila_page():
+def voila_page(free_port):
     """Voilà on a free port of 127.0.0.1 serving the playground page; its URL."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     with tempfile.TemporaryDirectory(prefix="course-voila-") as tmp:
