@@ -11,6 +11,8 @@ import torch
 from torch import nn
 
 from .checks import check_choice, check_positive, check_type, checked
+from .models import build_mlp
+from .training import fit
 
 
 @checked
@@ -209,3 +211,14 @@ def shallow_relu_net(width: int, seed: int = 0) -> nn.Sequential:
         net[0].weight.copy_(torch.randn(width, 1, dtype=torch.float64))
         net[0].bias.copy_(-net[0].weight[:, 0] * torch.rand(width, dtype=torch.float64))
     return net
+
+
+@checked
+def linear_vs_nonlinear(data, activations: Sequence[str] = ("linear", "relu"), *, hidden=(16, 16, 16),
+                        num_epochs: int = 30, seed: int = 0) -> dict:
+    """The same network trained with each activation: ``{activation: (model, history)}``."""
+    runs = {}
+    for activation in activations:
+        model = build_mlp(data, hidden=hidden, activation=activation, seed=seed)
+        runs[activation] = (model, fit(model, data, lr=0.01, batch_size=32, num_epochs=num_epochs, seed=seed))
+    return runs

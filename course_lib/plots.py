@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -189,3 +189,46 @@ class StrongSeriesColors(style.SeriesColors):
     def style(self, key) -> dict:
         """``color``, ``ls`` and ``marker`` keyword arguments for ``key``'s line."""
         return {**super().style(key), "color": self(key), "ls": self.linestyle(key)}
+
+
+@checked
+def plot_regression_fit(model: nn.Module, data, history: History, fn: Callable = np.sin, *,
+                        fn_name: str = "sin(x)"):
+    """A 1-D regression: the training points, the model's prediction and the true function ``fn``."""
+    x_grid = torch.linspace(float(data.X_train.min()), float(data.X_train.max()), 200).reshape(-1, 1)
+    with torch.no_grad():
+        was_training = model.training
+        model.eval()
+        y_hat = model(x_grid.to(next(model.parameters()).device)).cpu()[:, 0].numpy()
+        model.train(was_training)
+    fig, ax = plt.subplots(figsize=style.figsize(3.8))
+    ax.scatter(np.asarray(data.X_train)[:, 0], np.asarray(data.y_train), s=14, color="gray",
+               label="training data")
+    ax.plot(x_grid[:, 0], y_hat, color=style.color(1), label="MLP prediction")
+    ax.plot(x_grid[:, 0], fn(x_grid[:, 0].numpy()), "k--", lw=1.8, label=f"true function {fn_name}")
+    ax.set(title=f"regression: validation R² = {history.final('val_metric'):.2f}", xlabel="x", ylabel="y")
+    style.legend_outside(ax)
+    return fig
+
+
+@checked
+def plot_surfaces(surfaces: Mapping, xx, yy, X, y, *, s: float = 8):
+    """Decision surfaces side by side, one panel per ``{title: P}`` entry, with one colour bar."""
+    if not surfaces:
+        raise ValueError("surfaces must hold at least one {title: surface} entry, got none")
+    fig, axes = plt.subplots(1, len(surfaces), figsize=style.figsize(3.2 if len(surfaces) > 2 else 4.2),
+                             squeeze=False)
+    for ax, (title, P) in zip(axes[0], surfaces.items(), strict=True):
+        plot_surface(xx, yy, P, X, y, ax, title=title, s=s)
+    add_probability_colorbar(fig, list(axes[0]))
+    return fig
+
+
+@checked
+def plot_boundaries(models: Mapping, X, y, *, resolution: int = 120, s: float = 12):
+    """The decision surfaces of several 2-D classifiers side by side, one panel per ``{title: model}``."""
+    grids = {title: decision_grid(model, X, resolution) for title, model in models.items()}
+    if not grids:
+        raise ValueError("models must hold at least one {title: model} entry, got none")
+    xx, yy, _ = next(iter(grids.values()))
+    return plot_surfaces({title: P for title, (_, _, P) in grids.items()}, xx, yy, X, y, s=s)

@@ -100,3 +100,31 @@ def test_hinge_explorer_answers_every_width_from_its_cache():
 def test_hinge_explorer_rejects_bad_widths():
     with pytest.raises(ValueError, match="widths"):
         approximation_plots.hinge_explorer(WIGGLY, widths=(0, 4))
+
+
+def test_regression_snapshot_and_activation_figures():
+    from course_lib import approximation, data, models, playground, plots
+    from course_lib.training import fit
+
+    wave = data.load("sin", n_samples=60, noise=0.1, seed=0)
+    regressor = models.build_mlp(wave, hidden=(8,), activation="tanh", seed=0)
+    history = fit(regressor, wave, lr=0.01, batch_size=16, num_epochs=2, seed=0)
+    fig = plots.plot_regression_fit(regressor, wave, history)
+    assert style.check_figure(fig) == [] and len(fig.axes[0].lines) == 2
+
+    moons = data.load("moons", n_samples=120, noise=0.2, seed=0)
+    snaps = playground.train_with_snapshots(models.build_mlp(moons, hidden=(8,), seed=0), moons,
+                                            num_epochs=3, lr=0.01, seed=0)
+    fig = plots.plot_surfaces({f"after {e} epochs": snaps.grids[e] for e in (0, 3)}, snaps.xx, snaps.yy,
+                              moons.X_train, moons.y_train)
+    assert style.check_figure(fig) == [] and [ax.get_title() for ax in fig.axes[:2]] == \
+        ["after 0 epochs", "after 3 epochs"]
+
+    runs = approximation.linear_vs_nonlinear(moons, ["linear", "relu"], hidden=(8,), num_epochs=2)
+    assert set(runs) == {"linear", "relu"}
+    fig = plots.plot_boundaries({a: m for a, (m, _) in runs.items()}, moons.X_train, moons.y_train)
+    assert style.check_figure(fig) == []
+    with pytest.raises(ValueError, match="models"):
+        plots.plot_boundaries({}, moons.X_train, moons.y_train)
+    with pytest.raises(ValueError, match="surfaces"):
+        plots.plot_surfaces({}, snaps.xx, snaps.yy, moons.X_train, moons.y_train)

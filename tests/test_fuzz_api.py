@@ -279,6 +279,13 @@ def _moons():
 
 
 @functools.cache
+def _wave():
+    from course_lib import data
+
+    return data.load("sin", n_samples=40)
+
+
+@functools.cache
 def _digits():
     from course_lib import data
 
@@ -444,6 +451,7 @@ reg(approximation.tent_network, k=2)
 reg(approximation.count_linear_pieces, model=lambda: approximation.tent_network(2),
     kinds={"resolution_bits": "int+"})
 reg(approximation.shallow_relu_net, width=4)
+reg(approximation.linear_vs_nonlinear, data=S, hidden=(4,), num_epochs=1)
 # approximation_plots
 _HINGES = lambda: approximation.fit_hinges(np.sin, 4, n_points=20)  # noqa: E731
 reg(approximation_plots.plot_hinges, net=_HINGES, kinds={"net": "object", "hinge_limit": "float+"})
@@ -755,6 +763,12 @@ unfuzzed(plots.add_probability_colorbar, "takes matplotlib objects only")
 unfuzzed(plots.StrongSeriesColors,
          "style.SeriesColors without yellow: takes any hashable keys (tests/test_style.py)")
 reg(plots.plot_history, histories=HIST, kinds={"histories": "object", "key": "choice", "x": "choice"})
+reg(plots.plot_surfaces, surfaces={"a": np.ones((3, 3)) / 2}, xx=_XX, yy=_YY, X=X12, y=Y01,
+    kinds={"surfaces": "mapping", "xx": "object", "yy": "object", "y": "labels01", "s": "float+"})
+reg(plots.plot_boundaries, models=lambda: {"a": _mlp()}, X=X12, y=Y01, resolution=4,
+    kinds={"models": "mapping", "y": "labels01", "s": "float+"})
+reg(plots.plot_regression_fit, model=lambda: _mlp(1, task="regression"), data=lambda: _wave(), history=HIST,
+    kinds={"data": "object", "history": "object", "fn": "object", "fn_name": "str"})
 # residual
 reg(residual.identity_flow, data=S, depth=2, kinds={"init": "choice"})
 reg(residual.plot_identity_flow, flows={"plain": [1.0, 2.0]}, kinds={"flows": "mapping"})

@@ -47,7 +47,6 @@ if "google.colab" in sys.modules:
 # %% tags=["nbval-ignore-output"]
 # Library versions differ between machines: this cell's output is not compared by the tests.
 import matplotlib.pyplot as plt
-import numpy as np
 import torch
 
 from course_lib import (
@@ -61,10 +60,9 @@ from course_lib import (
     playground,
     plots,
     runtime,
-    style,
 )
 from course_lib.models import MLP, count_parameters, parameter_table
-from course_lib.training import fit, predict_scores
+from course_lib.training import fit
 
 runtime.setup(seed=0)  # seeds, one CPU thread (fastest for small models), prints versions
 plots.use_style()
@@ -174,13 +172,7 @@ print("task:", wave.task)
 regressor = models.build_mlp(wave, hidden=(32, 32), activation="tanh", seed=0)
 wave_history = fit(regressor, wave, lr=0.01, batch_size=16, num_epochs=60, seed=0)
 
-x_grid = torch.linspace(-np.pi, np.pi, 200).reshape(-1, 1)
-fig, ax = plt.subplots(figsize=style.figsize(3.8))
-ax.scatter(wave.X_train[:, 0], wave.y_train, s=14, color="gray", label="training data")
-ax.plot(x_grid[:, 0], predict_scores(regressor, x_grid), color=style.color(1), label="MLP prediction")
-ax.plot(x_grid[:, 0], np.sin(x_grid[:, 0].numpy()), "k--", lw=1.8, label="true function sin(x)")
-ax.set(title=f"regression: validation R² = {wave_history.final('val_metric'):.2f}", xlabel="x", ylabel="y")
-style.legend_outside(ax)
+fig = plots.plot_regression_fit(regressor, wave, wave_history)
 plt.show()
 
 # %% [markdown]
@@ -200,11 +192,8 @@ print(moons)
 snaps = playground.train_with_snapshots(
     models.build_mlp(moons, hidden=(16, 16), seed=0), moons, num_epochs=30, lr=0.01, seed=0
 )
-fig, axes = plt.subplots(1, 4, figsize=style.figsize(3.2))
-for ax, epoch in zip(axes, [0, 2, 8, 30], strict=True):
-    plots.plot_surface(snaps.xx, snaps.yy, snaps.grids[epoch], moons.X_train, moons.y_train, ax,
-                       title=f"after {epoch} epochs", s=8)
-plots.add_probability_colorbar(fig, axes)
+fig = plots.plot_surfaces({f"after {epoch} epochs": snaps.grids[epoch] for epoch in (0, 2, 8, 30)},
+                         snaps.xx, snaps.yy, moons.X_train, moons.y_train)
 plt.show()
 
 # %% tags=["nbval-ignore-output"]
@@ -307,13 +296,9 @@ print(f"outputs on 1,000 random inputs that differ by more than 0.00001: {differ
 # the same network with ReLUs bends its boundary around the moons:
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=style.figsize(4.2))
-for ax, activation in zip(axes, ["linear", "relu"], strict=True):
-    m = models.build_mlp(moons, hidden=(16, 16, 16), activation=activation, seed=0)
-    h = fit(m, moons, lr=0.01, batch_size=32, num_epochs=30, seed=0)
-    plots.plot_decision_boundary(m, moons.X_train, moons.y_train, ax=ax,
-                                 title=f"3 hidden layers, {activation}: val acc {h.final():.2f}")
-plots.add_probability_colorbar(fig, axes)
+runs = approximation.linear_vs_nonlinear(moons, ["linear", "relu"], hidden=(16, 16, 16))
+fig = plots.plot_boundaries({f"3 hidden layers, {a}: val acc {h.final():.2f}": m for a, (m, h) in runs.items()},
+                           moons.X_train, moons.y_train)
 plt.show()
 
 # %% [markdown]
