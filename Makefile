@@ -49,15 +49,15 @@ test: venv lint
 	$(PY) -m pytest $(NBVAL) $(PYTEST_ARGS)
 
 lint: venv
-	$(VENV)/bin/ruff check course_lib tests tools notebooks/src
+	$(VENV)/bin/ruff check course_lib tests tools benchmarks data/scripts notebooks/src
 
 # Re-execute every notebook headless and store its outputs (what nbval compares against).
 notebooks: venv
 	$(PY) tools/build_notebooks.py $(NB)
 
-# Every tools/benchmark_*.py: timings printed as tables (benchmarks, not timed tests).
+# Every benchmarks/*.py: timings printed as tables (benchmarks, not timed tests).
 benchmark: venv
-	for b in tools/benchmark_*.py; do $(PY) $$b || exit 1; done
+	for b in benchmarks/*.py; do $(PY) $$b || exit 1; done
 
 # Point every Colab badge and setup cell at a fork: make repoint REPO=https://github.com/you/fork
 repoint: venv

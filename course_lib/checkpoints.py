@@ -94,7 +94,7 @@ def read_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
     if size == 0 or (not zipfile.is_zipfile(path) and _starts_like_zip(path)):
         raise CheckpointError(
             f"{path.name} is truncated or corrupted ({size} bytes, the zip archive that torch.save "
-            "writes is incomplete): download or regenerate it (python tools/pretrain.py)"
+            "writes is incomplete): download or regenerate it (python data/scripts/pretrain.py)"
         )
     kind = _foreign_kind(path)
     if kind is not None:

@@ -7,7 +7,7 @@ alike and converted, text or None inside arrays, NaN and infinity, out-of-range 
 types, empty sequences, feature counts that do not match the model and labels that do not match
 its task get a ValueError or TypeError saying which argument, what was expected and what was
 given. The helpers (check_int, check_finite, as_array, check_labels, check_split_sizes,
-check_callable, check_member ...) cover what a decorator cannot know; tests/test_fuzz_api.py
+check_callable, check_member ...) cover what a decorator cannot know; tests/validation/test_fuzz_api.py
 checks every public function of course_lib against bad input.
 """
 

@@ -8,7 +8,9 @@ import matplotlib
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # `tools` is importable from the tests
+# The repository's scripts are tested as modules: tools/ (lab, course_repo, build_notebooks) and
+# data/scripts/ (pretrain, tune_transfer) are on the path by their file names.
+sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "data" / "scripts")]
 
 # nbval's kernels inherit this process's environment: a set MPLBACKEND would remove their figures.
 os.environ.pop("MPLBACKEND", None)

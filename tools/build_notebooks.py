@@ -18,7 +18,7 @@ import nbformat
 from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tools.colab import NOTEBOOKS, SOURCES, badge, setup_cell  # noqa: E402
+from course_repo import NOTEBOOKS, SOURCES, badge, setup_cell  # noqa: E402
 
 TIMEOUT_S = 600
 
@@ -39,7 +39,7 @@ def check_header(nb: nbformat.NotebookNode, notebook_name: str) -> None:
         raise SystemExit(f"{notebook_name}: the first markdown cell must contain\n{badge(notebook_name)}")
     if first_code.source.strip() != setup_cell().strip():
         raise SystemExit(f"{notebook_name}: the first code cell must be the setup cell of "
-                         "tools/colab.py (run `make repoint` after changing the setting)")
+                         "tools/course_repo.py (run `make repoint` after changing the setting)")
 
 
 def build(source: Path) -> float:

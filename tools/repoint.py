@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tools.colab import BADGE_RE, NOTEBOOKS, ROOT, SOURCES, setting, setup_cell, slug  # noqa: E402
+from course_repo import BADGE_RE, NOTEBOOKS, ROOT, SOURCES, setting, setup_cell, slug  # noqa: E402
 
 
 def _rewrite_text(text: str, old: dict[str, str], new: dict[str, str]) -> str:

@@ -6,7 +6,7 @@ from . import CodeExercise, Prediction
 
 def warmup_factor(step: int, warmup_steps: int) -> float:
     """The reference: the LR factor of ``fit(warmup_steps=...)`` (torch's LinearLR from 1/(w+1) to 1)."""
-    from ..schedules import warmup_factor as library_warmup_factor
+    from ..training_tricks.schedules import warmup_factor as library_warmup_factor
 
     return library_warmup_factor(step, warmup_steps)
 

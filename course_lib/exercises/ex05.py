@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..lora import LoRALinear
+from ..fine_tuning.lora import LoRALinear
 from . import CodeExercise, Exercise, Prediction
 
 
@@ -55,7 +55,7 @@ _not_a_method.example = 0.05
 
 def lora_forward_reference(x: torch.Tensor, W: torch.Tensor, b: torch.Tensor, A: torch.Tensor,
                            B: torch.Tensor, alpha: float) -> torch.Tensor:
-    """The reference: course_lib.lora.LoRALinear with weight W, bias b and adapter A, B."""
+    """The reference: course_lib.fine_tuning.lora.LoRALinear with weight W, bias b and adapter A, B."""
     d_out, d_in = W.shape
     base = nn.Linear(d_in, d_out, dtype=W.dtype)
     layer = LoRALinear(base, rank=A.shape[0], alpha=alpha)

@@ -49,18 +49,8 @@ if "google.colab" in sys.modules:
 import matplotlib.pyplot as plt
 import torch
 
-from course_lib import (
-    approximation,
-    approximation_plots,
-    data,
-    exercises,
-    generalization,
-    generalization_plots,
-    models,
-    playground,
-    plots,
-    runtime,
-)
+from course_lib import data, exercises, models, playground, plots, runtime
+from course_lib.mlp import approximation, approximation_plots, generalization, generalization_plots
 from course_lib.models import MLP, count_parameters, parameter_table
 from course_lib.training import fit
 
@@ -239,7 +229,7 @@ pg.show()
 # where it is 0; right: the network's output).
 
 # %% tags=["nbval-ignore-output"]
-from course_lib import neuron_maps, toy_data
+from course_lib.playground import neuron_maps, toy_data
 
 circle = toy_data.make_split("circle", 400, noise=0.1, seed=0)
 net = MLP(2, hidden=(6,), activation="relu", init="he", seed=0)

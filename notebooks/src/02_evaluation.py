@@ -49,19 +49,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_breast_cancer, make_classification
 
-from course_lib import (
-    data,
-    exercises,
-    imbalance,
-    metric_choice,
-    metric_plots,
-    metrics,
-    operating_point,
-    runtime,
-)
+from course_lib import data, exercises, metrics, runtime
+from course_lib.evaluation import imbalance, metric_choice, metric_plots, operating_point
+from course_lib.evaluation.threshold_explorer import ThresholdExplorer
 from course_lib.models import build_mlp
 from course_lib.style import use_style
-from course_lib.threshold_explorer import ThresholdExplorer
 from course_lib.training import fit, predict_scores
 
 runtime.setup(seed=0)  # seeds, one CPU thread (fastest for small models), prints versions

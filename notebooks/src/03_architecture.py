@@ -49,18 +49,14 @@ if "google.colab" in sys.modules:
 import matplotlib.pyplot as plt
 import torch
 
-from course_lib import (
+from course_lib import activations, data, exercises, runtime, style
+from course_lib.architecture import (
     activation_plots,
-    activations,
     batchnorm,
     capacity,
-    data,
     diagnostics,
-    exercises,
     residual,
-    runtime,
     standardization,
-    style,
     trainability,
     trainability_plots,
 )

@@ -51,24 +51,21 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from course_lib import (
+from course_lib import data, exercises, plots, runtime
+from course_lib.models import build_mlp, count_parameters
+from course_lib.training import fit
+from course_lib.training_tricks import (
     accumulation,
     batch_size,
     clipping,
-    data,
-    exercises,
     explosion,
     hyperparameters,
     learning_rate,
     lr_finder,
-    plots,
-    runtime,
     schedules,
     warmup,
     weight_decay,
 )
-from course_lib.models import build_mlp, count_parameters
-from course_lib.training import fit
 
 runtime.setup(seed=0)  # seeds, one CPU thread (fastest for small models), prints versions
 plots.use_style()

@@ -54,9 +54,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from course_lib import checkpoints, exercises, runtime, style, transfer
-from course_lib import transfer_plots as plots
-from course_lib.lora import LoRALinear, lora_layers, merge_lora
+from course_lib import checkpoints, exercises, runtime, style
+from course_lib.fine_tuning import transfer
+from course_lib.fine_tuning import transfer_plots as plots
+from course_lib.fine_tuning.lora import LoRALinear, lora_layers, merge_lora
 from course_lib.models import count_parameters
 
 runtime.setup(seed=0)  # seeds, one CPU thread (fastest for small models), prints versions
@@ -70,7 +71,7 @@ style.use_style()
 # units, 10 class scores out) trained on a **source task**: classify 900 of scikit-learn's 8×8
 # handwritten digits (all ten classes). To do that, its two hidden layers learned *features* of
 # the images: which strokes sit where. The checkpoint lives in `data/digits_backbone.pt`;
-# `tools/pretrain.py` regenerates it deterministically.
+# `data/scripts/pretrain.py` regenerates it deterministically.
 
 # %%
 pretrained, meta = transfer.load_pretrained()
@@ -141,7 +142,7 @@ for method in transfer.METHODS:
 # small steps; training from scratch tolerates larger ones. So for every target and method we
 # trained at each learning rate of a small grid, on the same 8 seeds, and kept the one with the
 # lowest median error on the **validation images** (never on the test images). That search
-# takes a few minutes, longer than this whole notebook, so `tools/tune_transfer.py` ran it once and
+# takes a few minutes, longer than this whole notebook, so `data/scripts/tune_transfer.py` ran it once and
 # `data/transfer_lrs.json` holds the result. The learning rates chosen:
 
 # %%
@@ -318,11 +319,11 @@ for m, e in efficiency.items():
 # - The scale s is **α/r** in the LoRA paper (α is a fixed constant, so that changing r needs little
 #   retuning of the learning rate: a heuristic, not a law). Kalajdzievski 2023 (rank-stabilised LoRA,
 #   **rsLoRA**) shows that α/r shrinks the update too much at large r, so high ranks learn slower,
-#   and uses **α/√r** instead (`use_rslora=True`, in `course_lib.lora` as in `peft`).
+#   and uses **α/√r** instead (`use_rslora=True`, in `course_lib.fine_tuning.lora` as in `peft`).
 # - After training, s·BA can be **merged** into W: one ordinary `nn.Linear`, no extra cost at
 #   inference.
 #
-# `course_lib.lora.LoRALinear` is about 15 lines; its `forward` is `W x + b + s·B(A x)`. Each
+# `course_lib.fine_tuning.lora.LoRALinear` is about 15 lines; its `forward` is `W x + b + s·B(A x)`. Each
 # property on one 64→64 layer with r = 4, α = 4:
 
 # %%
@@ -420,7 +421,7 @@ for rslora, label in ((False, "α/r  "), (True, "α/√r ")):
 # ```
 #
 # `LoraConfig(r, lora_alpha, use_rslora, target_modules)` is our `add_lora(model, rank, alpha,
-# use_rslora=..., targets=...)`; the course's tests check that `peft` and `course_lib.lora` give the
+# use_rslora=..., targets=...)`; the course's tests check that `peft` and `course_lib.fine_tuning.lora` give the
 # same outputs and the same merged weights for the same A and B.
 #
 # What the papers report:
@@ -460,7 +461,7 @@ for rslora, label in ((False, "α/r  "), (True, "α/√r ")):
 # **1.** Write `lora_forward(x, W, b, A, B, alpha)`: the output of a LoRA layer with frozen weight
 # `W` (d_out × d_in), bias `b`, adapter `A` (r × d_in) and `B` (d_out × r), for inputs `x`
 # (n × d_in), all torch tensors, with the LoRA paper's scaling (not rsLoRA's). The check compares it
-# with `course_lib.lora.LoRALinear` on random inputs.
+# with `course_lib.fine_tuning.lora.LoRALinear` on random inputs.
 
 # %%
 def lora_forward(x, W, b, A, B, alpha):

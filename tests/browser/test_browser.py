@@ -19,9 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+import lab as course_lab
 import pytest
-
-from tools import lab as course_lab
 
 pytestmark = pytest.mark.browser
 

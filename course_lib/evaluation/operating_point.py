@@ -1,0 +1,161 @@
+"""Choosing an operating point (a threshold) on validation data, to report once on test data.
+
+``CostExplorer`` is the interactive version of the cost rule: a cost-ratio slider picks the
+cheapest threshold on the validation scores (it never sees the test set).
+
+A rule picks one of the candidate thresholds (the unique validation scores, plus +inf = "predict
+nobody positive"): the best F1, the highest threshold that still reaches a recall target, or the
+lowest total cost when a false negative costs ``cost_fn`` and a false positive ``cost_fp``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import metrics, style
+from ..checks import (
+    check_choice,
+    check_kind,
+    check_member,
+    check_positive,
+    check_range,
+    check_same_length,
+    checked,
+)
+from ..live_figure import SMALL, PngExplorer, encode_png, new_figure
+from ..metrics import as_labels, as_scores
+from ..widgets import selection_slider
+from . import metric_plots
+
+RULES = ("max_f1", "recall", "cost")
+
+
+@checked
+def choose_threshold(y_true: Any, y_score: Any, rule: str = "max_f1", *, target_recall: float = 0.9,
+                     cost_fp: float = 1.0, cost_fn: float = 1.0) -> float:
+    """The threshold that ``rule`` prefers on (y_true, y_score); ties go to the highest threshold."""
+    check_choice("rule", rule, RULES)
+    check_range("target_recall", target_recall, 0.0, 1.0)
+    check_positive("cost_fp", cost_fp, allow_zero=True)
+    check_positive("cost_fn", cost_fn, allow_zero=True)
+    tns, fps, fns, tps, thresholds = metrics.confusion_matrix_at_thresholds(y_true, y_score)
+    # Prepend +inf: nobody predicted positive (all counts of the empty prediction).
+    tps, fps, fns = np.r_[0, tps], np.r_[0, fps], np.r_[tps[-1], fns]
+    thresholds = np.r_[np.inf, thresholds]  # highest first, so argmax/argmin pick the highest
+    if rule == "max_f1":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            f1 = np.where(tps > 0, 2 * tps / (2 * tps + fps + fns), 0.0)
+        return float(thresholds[int(np.argmax(f1))])
+    if rule == "recall":
+        if tps[-1] == 0:
+            raise ValueError("y_true must contain positive samples to reach a recall target")
+        return float(thresholds[int(np.argmax(tps / tps[-1] >= target_recall))])
+    cost = cost_fp * fps + cost_fn * fns
+    return float(thresholds[int(np.argmin(cost))])
+
+
+@checked
+def total_cost(y_true: Any, y_pred: Any, *, cost_fp: float = 1.0, cost_fn: float = 1.0) -> float:
+    """cost_fp * FP + cost_fn * FN of the predictions ``y_pred``."""
+    check_positive("cost_fp", cost_fp, allow_zero=True)
+    check_positive("cost_fn", cost_fn, allow_zero=True)
+    _, fp, fn, _ = metrics.binary_counts(y_true, y_pred)
+    return float(cost_fp * fp + cost_fn * fn)
+
+
+@checked(threshold="real")
+def report_at(y_true: Any, y_score: Any, threshold: float) -> dict[str, float]:
+    """binary_report of the predictions ``y_score >= threshold``."""
+    check_same_length("y_true", as_labels("y_true", y_true), "y_score", as_scores("y_score", y_score))
+    return metrics.binary_report(y_true, metrics.apply_threshold(y_score, threshold))
+
+
+COST_RATIOS = (1, 2, 5, 10, 20, 50)  # cost of a missed positive, in false alarms
+
+
+@checked
+def cost_curve(y_true: Any, y_score: Any, thresholds: Any, *, cost_fp: float = 1.0,
+               cost_fn: float = 1.0) -> np.ndarray:
+    """cost_fp * FP + cost_fn * FN of ``y_score >= t`` at each of ``thresholds``."""
+    check_positive("cost_fp", cost_fp, allow_zero=True)
+    check_positive("cost_fn", cost_fn, allow_zero=True)
+    sweep = metrics.sweep_thresholds(y_true, y_score, thresholds)
+    return cost_fp * sweep["fp"] + cost_fn * sweep["fn"]
+
+
+@checked
+def plot_cost_choice(y_true: Any, y_score: Any, cost_ratio: float, *,
+                     class_names: tuple[str, str] = ("negative", "positive"), fig=None):
+    """Total cost against the threshold (left) and the scores with the cheapest threshold (right).
+
+    A false alarm costs 1, a missed positive ``cost_ratio``; the threshold is ``choose_threshold``'s.
+    Returns (figure, state) with the chosen threshold, its cost and its report.
+    """
+    check_positive("cost_ratio", cost_ratio)
+    y_true = metrics.as_labels("y_true", y_true)
+    y_score = metrics.as_scores("y_score", y_score)
+    t = choose_threshold(y_true, y_score, "cost", cost_fp=1.0, cost_fn=float(cost_ratio))
+    grid = np.linspace(0.0, 1.0, 401)
+    costs = cost_curve(y_true, y_score, grid, cost_fp=1.0, cost_fn=float(cost_ratio))
+    report = report_at(y_true, y_score, t)
+    cost = report["fp"] + cost_ratio * report["fn"]
+    fig = new_figure(4.6) if fig is None else fig
+    ax_cost, ax_hist = fig.subplots(1, 2)
+    ax_cost.plot(grid, costs, color=style.OKABE_ITO["blue"], label="total cost")
+    shown_t = min(t, 1.0)  # +inf (flag nobody) is drawn at the right edge
+    ax_cost.plot([shown_t], [cost], "o", ms=12, color="k", mfc=style.OKABE_ITO["yellow"], mew=2,
+                 label=f"cheapest: threshold {t:.2f}")
+    ax_cost.set_xlabel("threshold")
+    ax_cost.set_ylabel("cost (a false alarm = 1)")
+    ax_cost.set_ylim(0, None)
+    ax_cost.set_title(f"validation cost, a miss = {cost_ratio:g} false alarms")
+    metric_plots.legend_below(ax_cost, ncol=2)
+    metric_plots.plot_score_histograms(y_true, y_score, ax_hist, bins=20, value_range=(0.0, 1.0),
+                                       class_names=class_names, density=False)
+    ax_hist.axvline(shown_t, color="k", lw=2.4, label=f"threshold {t:.2f}")
+    ax_hist.axvspan(shown_t, 1.0, color="0.2", alpha=0.12, lw=0, label="flagged")
+    ax_hist.set_ylabel("validation cases")
+    ax_hist.set_title(f"FN {report['fn']}, FP {report['fp']}: recall {report['recall']:.2f}")
+    metric_plots.legend_below(ax_hist, ncol=4, columnspacing=1.0, handlelength=1.5)
+    state = {"cost_ratio": float(cost_ratio), "threshold": t, "cost": float(cost), **report}
+    return fig, state
+
+
+class CostExplorer(PngExplorer):
+    """A cost-ratio slider that picks the cheapest threshold on validation data.
+
+    Only the validation scores go in: the test set stays untouched until the choice is made. The
+    slider has a handful of values, each drawn once when the explorer is built: a move only swaps
+    pictures.
+    """
+
+    @checked
+    def __init__(self, y_val: Any, s_val: Any, *, ratios=COST_RATIOS, value: float = 5,
+                 class_names: tuple[str, str] = ("negative", "positive"), title: str | None = None):
+        check_kind("ratios", ratios, "floats+")
+        check_member("value", value, ratios, "ratios")
+        self.y_val = metrics.as_labels("y_val", y_val)
+        self.s_val = metrics.as_scores("s_val", s_val)
+        check_same_length("y_val", self.y_val, "s_val", self.s_val)
+        self.pictures: dict[float, tuple[bytes, dict[str, Any]]] = {}
+        for ratio in ratios:
+            fig, state = plot_cost_choice(self.y_val, self.s_val, ratio, class_names=class_names)
+            fig.canvas.draw()
+            self.pictures[ratio] = (encode_png(fig, SMALL), state)  # drawn once: worth compressing
+            self.figure = fig
+        self.slider = selection_slider("cost ratio (miss : false alarm)", list(ratios), value,
+                                       fmt=lambda r: f"{r:g} : 1", width="480px")
+        self.controls = {"cost_ratio": self.slider}
+        self._build_widget(title, int(self.figure.get_figheight() * style.DPI) + 8)
+        self.state = self.update(**self.values)
+
+    def update(self, cost_ratio: float) -> dict[str, Any]:
+        """The chosen threshold, its cost and its validation report at ``cost_ratio``."""
+        self.state = self.pictures[cost_ratio][1]
+        return self.state
+
+    def render(self) -> bytes:
+        """The picture of the current ratio."""
+        return self.pictures[self.state["cost_ratio"]][0]

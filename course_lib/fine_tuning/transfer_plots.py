@@ -1,0 +1,177 @@
+"""Figures and the LoRA-rank explorer of notebook 05 (figure-only code; the experiments are in
+``course_lib.transfer``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from .. import style
+from ..checks import check_kind, checked
+from .transfer import METHOD_STYLE, TARGETS, Result, errors, median_error, restyle
+
+SCALING_COLOR = {False: METHOD_STYLE["LoRA"]["color"], True: style.OKABE_ITO["orange"]}  # alpha/r, rsLoRA
+SHORT = {"scratch": "scratch", "linear probe": "probe", "full fine-tune": "full FT", "LoRA": "LoRA",
+         "LP-FT": "LP-FT"}
+
+
+@checked(per_target="int+")
+def plot_targets(X: np.ndarray, per_target: int = 4):
+    """The same ``per_target`` source-pool images in each target style, one panel per target."""
+    if per_target > len(X):
+        raise ValueError(f"per_target must be at most the {len(X)} images in X, got {per_target}")
+    fig, axes = plt.subplots(1, len(TARGETS), figsize=style.figsize(3.4))
+    for ax, target in zip(axes, TARGETS, strict=True):
+        styled = restyle(X[:per_target], target).reshape(-1, 8, 8)
+        images = [np.pad(im, 1, constant_values=np.nan) for im in styled]
+        half = (len(images) + 1) // 2
+        montage = np.concatenate([np.concatenate(images[:half], axis=1),
+                                  np.concatenate(images[half:] + images[:2 * half - len(images)], axis=1)])
+        ax.imshow(montage, cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title(target)
+        ax.set_axis_off()
+    fig.suptitle("the same test images in the four target styles (dark = high pixel value)")
+    return fig
+
+
+@checked
+def plot_headline(results: dict[str, dict[str, list[Result]]]):
+    """Test error of every seed (a dot each) per method and target; a bar behind the dots marks each
+    median."""
+    names = list(results)
+    fig, axes = plt.subplots(2, (len(names) + 1) // 2, figsize=style.figsize(6.0), sharey=True)
+    top = max(r.error for by_m in results.values() for rs in by_m.values() for r in rs)
+    for ax, name in zip(axes.flat, names, strict=False):
+        methods = list(results[name])
+        medians = {m: median_error(results[name][m]) for m in methods}
+        best = min(medians, key=medians.get)
+        for i, m in enumerate(methods):
+            e = errors(results[name][m])
+            s = METHOD_STYLE[m]
+            offsets = np.linspace(-0.27, 0.27, len(e))  # one slot per seed: equal errors stay apart
+            ax.plot([i - 0.36, i + 0.36], [medians[m]] * 2, color=s["color"], lw=2.5, alpha=0.6,
+                    solid_capstyle="butt", zorder=2)
+            ax.plot(i + offsets, e, ls="none", marker=s["marker"], ms=7, mfc="white", mec=s["color"],
+                    mew=1.6, zorder=3)
+        ax.set_xticks(range(len(methods)), [SHORT.get(m, m) for m in methods])
+        ax.set_ylim(0, 1.08 * top)
+        ax.set_title(f"{name}: best median {SHORT.get(best, best)}")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("test error")
+    fig.suptitle(f"every dot one seed ({len(next(iter(results.values()))['scratch'])} seeds); "
+                 "bar = median")
+    return fig
+
+
+@checked(target_error="unit")
+def plot_steps_to_target(curves: dict[str, dict], target_error: float, title: str):
+    """Validation error against training steps: one thin line per seed, the median thick on top;
+    the target error dashed, and the median step that reaches it marked."""
+    fig, ax = plt.subplots(figsize=style.figsize(4.2))
+    for m, c in curves.items():
+        s = METHOD_STYLE[m]
+        steps = np.arange(c["curve"].shape[0]) * c["eval_every"]
+        ax.plot(steps, c["curve"], color=s["color"], lw=0.8, alpha=0.35, zorder=1)
+        median = np.median(c["steps"])
+        label = f"{m} (median: {median:.0f} steps)" if np.isfinite(median) else f"{m} (not reached)"
+        ax.plot(steps, np.median(c["curve"], axis=1), color=s["color"], ls=s["ls"], lw=3.2, zorder=3,
+                label=label)
+        if np.isfinite(median):
+            ax.plot([median], [target_error], marker=s["marker"], ms=11, color=s["color"], mec="k", zorder=4)
+    ax.axhline(target_error, color="0.3", ls="--", lw=1.5, zorder=2, label=f"target error {target_error:g}")
+    ax.set(xlabel="full-batch Adam steps", ylabel="validation error", ylim=(0, 1), title=title)
+    style.legend_outside(ax)
+    return fig
+
+
+@checked
+def plot_sample_efficiency(shots: Sequence[int], errs: dict[str, np.ndarray], title: str):
+    """Median test error (whiskers: 25th to 75th percentile over seeds) against labelled images per
+    class; the methods are set side by side at each size so that no whisker hides another."""
+    check_kind("shots", shots, "ints+")
+    for m, e in errs.items():
+        if len(e) != len(shots):
+            raise ValueError(f"shots and errs[{m!r}] must have the same length, "
+                             f"got {len(shots)} and {len(e)}")
+    fig, ax = plt.subplots(figsize=style.figsize(4.2))
+    offsets = np.linspace(-0.035, 0.035, len(errs))
+    for off, (m, e) in zip(offsets, errs.items(), strict=True):
+        s = METHOD_STYLE[m]
+        q1, q2, q3 = np.percentile(e, [25, 50, 75], axis=1)
+        x = np.asarray(shots) * 10 ** off
+        ax.errorbar(x, q2, yerr=[q2 - q1, q3 - q2], color=s["color"], ls=s["ls"], marker=s["marker"],
+                    capsize=4, label=m)
+    ax.set(xscale="log", xlabel="labelled images per class", ylabel="test error", ylim=(0, None), title=title)
+    ax.set_xticks(list(shots), [str(k) for k in shots])
+    ax.xaxis.set_minor_formatter(plt.NullFormatter())
+    style.legend_outside(ax)
+    return fig
+
+
+def _update_norm(result: Result) -> float:
+    """Frobenius norm of the merged update (alpha/r or alpha/sqrt(r)) * B A, summed over adapters."""
+    from .lora import lora_layers
+
+    with torch.no_grad():
+        return float(sum(torch.linalg.norm(layer.delta_weight()) for _, layer in lora_layers(result.model)))
+
+
+@checked
+def rank_explorer(sweep: dict[tuple[int, bool], list[Result]], references: dict[str, list[Result]],
+                  alpha: float, target: str):
+    """An Explorer over a precomputed rank sweep: a "rank" slider and a "scaling" toggle
+    (alpha/r or alpha/sqrt(r)); left, median test error against rank for both scalings (the chosen
+    one solid, each seed of the chosen rank a dot) with the references' medians as lines; right, the
+    size of the learnt update against rank."""
+    import ipywidgets as widgets
+
+    from ..widgets import Explorer, selection_slider
+
+    if not sweep:
+        raise ValueError("sweep must hold at least one (rank, use_rslora) result")
+    ranks = sorted({r for r, _ in sweep})
+    labels = {False: "α/r (LoRA)", True: "α/√r (rsLoRA)"}
+    medians = {rs: [median_error(sweep[(r, rs)]) for r in ranks] for rs in (False, True)}
+    norms = {rs: [np.median([_update_norm(x) for x in sweep[(r, rs)]]) for r in ranks]
+             for rs in (False, True)}
+    top = max(max(r.error for rs in sweep.values() for r in rs),
+              max((median_error(rs) for rs in references.values()), default=0))
+
+    def draw(rank: int, scaling: str):
+        rslora = scaling == labels[True]
+        fig, (left, right) = plt.subplots(1, 2, figsize=style.figsize(4.2))
+        for rs in (False, True):
+            chosen = rs == rslora
+            line = {"color": SCALING_COLOR[rs], "ls": "-" if chosen else ":", "marker": "o" if rs else "D",
+                    "lw": 3 if chosen else 1.5, "label": labels[rs]}
+            left.plot(ranks, medians[rs], **line)
+            right.plot(ranks, norms[rs], **line)
+        e = errors(sweep[(rank, rslora)])
+        spread = 2.0 ** np.linspace(-0.25, 0.25, len(e))  # one slot per seed: equal errors stay apart
+        left.plot(rank * spread, e, ls="none", marker="o", mfc="white", mec="k", ms=7, zorder=4,
+                  label=f"rank {rank}: each seed")
+        for m, rs in references.items():
+            s = METHOD_STYLE[m]
+            left.axhline(median_error(rs), color=s["color"], ls=s["ls"], lw=2, label=f"{m} (median)")
+        for ax in (left, right):
+            ax.set_xscale("log", base=2)
+            ax.set_xticks(ranks, [str(r) for r in ranks])
+            ax.xaxis.set_minor_formatter(plt.NullFormatter())
+            ax.set_xlabel("LoRA rank r")
+        i = ranks.index(rank)
+        left.set(ylabel="test error", ylim=(0, 1.05 * top),
+                 title=f"{target}, α = {alpha:g}, rank {rank}: median {medians[rslora][i]:.3f}")
+        right.set(ylabel="‖ΔW‖ (Frobenius, median)", ylim=(0, None),
+                  title=f"update size (rank {rank}: {sweep[(rank, rslora)][0].trainable:,} trainable)")
+        style.legend_outside(left, "below", ncol=2, fontsize=11)
+        return fig, {"rank": rank, "use_rslora": rslora, "median": medians[rslora][i],
+                     "update_norm": norms[rslora][i], "trainable": sweep[(rank, rslora)][0].trainable}
+
+    slider = selection_slider("rank", ranks, value=ranks[len(ranks) // 2])
+    toggle = widgets.ToggleButtons(options=[labels[False], labels[True]], value=labels[False],
+                                   description="scaling")
+    return Explorer({"rank": slider, "scaling": toggle}, draw, min_height="520px",
+                    title="LoRA rank and scaling: test error and update size")

@@ -1,0 +1,3 @@
+"""Notebook 01, the multilayer perceptron: approximation (hinges, universal approximation, existence vs
+learnability), generalization (memorising random labels, scrambled pixels), and their figures.
+"""

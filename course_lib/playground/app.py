@@ -1,0 +1,1040 @@
+"""The course playground: TensorFlow Playground's controls and views, plus what the lecture adds.
+
+``train_run(settings)`` trains one setting with ``training.fit`` and keeps a snapshot of the network
+every epoch (the output surface and every neuron's map), so scrubbing epochs never retrains;
+``draw_run`` and ``draw_evaluation`` draw a run; ``Playground`` is the widget around them, with a
+short state string that restores every control and a "show code" view with the calls that
+reproduce the run. ``train_with_snapshots`` and ``draw_snapshot`` are the small helpers notebook 01
+uses to show a decision boundary forming.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import threading
+import time
+from dataclasses import dataclass, field, fields
+
+import ipywidgets as W
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+from tqdm.auto import tqdm
+
+from .. import metrics, style
+from ..checks import check_callable, check_choice, check_positive, check_range, checked
+from ..data import Split
+from ..evaluation.metric_plots import plot_confusion_matrix
+from ..initialization import INITS
+from ..models import MLP
+from ..plots import PlainLogFormatter, decision_grid, plot_history, plot_surface
+from ..training import OPTIMIZERS, History, evaluate, fit, predict_scores
+from ..training_tricks.schedules import make_scheduler
+from ..widgets import display_widget, selection_slider
+from . import neuron_maps, penalties, toy_data
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", "gelu", "leaky_relu")
+REGULARIZATIONS = ("none", "l1", "l2", "weight_decay")
+SCHEDULES = ("constant", "step", "exponential", "linear", "cosine")
+# Inputs the network is fed (TensorFlow Playground's feature checkboxes, as presets): state value -> label.
+FEATURE_SETS = {
+    "x1,x2": "x1, x2",
+    "x1^2,x2^2": "x1², x2²",
+    "x1x2": "x1·x2",
+    "x1,x2,x1^2,x2^2,x1x2": "x1, x2, x1², x2², x1·x2",
+    "x1,x2,sin4x1,sin4x2": "x1, x2, sin 4x1, sin 4x2",
+    "x1,x2,x1^2,x2^2,x1x2,sin4x1,sin4x2": "all seven",
+}
+LRS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+EPOCHS = (10, 20, 40, 80, 160, 320)
+RATES = (1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1)
+CLIPS = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0)  # 0: no clipping
+MAX_SNAPSHOTS = 80
+RESOLUTION = 50  # output surface; neuron maps at half of it
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every control of the playground; the defaults are its first setting."""
+
+    data: str = "circle"
+    noise: float = 0.1
+    train_pct: int = 50
+    class1_pct: int = 50
+    points: int = 400
+    draw: int = 0
+    features: str = "x1,x2"
+    layers: int = 2
+    neurons: int = 8
+    activation: str = "tanh"
+    init: str = "default"
+    batch_norm: bool = False
+    residual: bool = False
+    dropout: float = 0.0
+    regularization: str = "none"
+    rate: float = 1e-3
+    optimizer: str = "adam"
+    lr: float = 0.03
+    batch_size: int = 32
+    epochs: int = 40
+    schedule: str = "constant"
+    warmup_pct: int = 0
+    clip: float = 0.0
+    seed: int = 0
+    epoch: int = -1  # the epoch shown; -1: the last
+    show_test: bool = False
+    discretize: bool = False
+    threshold: float = 0.5
+
+    def __post_init__(self):
+        check_choice("data", self.data, toy_data.DATASETS)
+        check_choice("features", self.features, FEATURE_SETS)
+        check_range("noise", self.noise, 0.0, 0.5)
+        check_range("train_pct", self.train_pct, 10, 90)
+        check_range("class1_pct", self.class1_pct, 5, 50)
+        check_range("points", self.points, 50, 2000)
+        check_range("layers", self.layers, 0, 6)
+        check_range("neurons", self.neurons, 1, 16)
+        check_choice("activation", self.activation, ACTIVATIONS)
+        check_choice("init", self.init, INITS)
+        check_range("dropout", self.dropout, 0.0, 0.9)
+        check_choice("regularization", self.regularization, REGULARIZATIONS)
+        check_positive("rate", self.rate, allow_zero=True)
+        check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        check_positive("lr", self.lr)
+        check_positive("batch_size", self.batch_size, integer=True)
+        check_positive("epochs", self.epochs, integer=True)
+        check_choice("schedule", self.schedule, SCHEDULES)
+        check_range("warmup_pct", self.warmup_pct, 0, 90)
+        check_positive("clip", self.clip, allow_zero=True)
+        check_range("threshold", self.threshold, 0.0, 1.0)
+
+    @property
+    def training_key(self) -> tuple:
+        """What a run depends on (the view controls excluded; the rate only with a regularization)."""
+        return tuple(None if f.name == "rate" and self.regularization == "none" else getattr(self, f.name)
+                     for f in fields(self) if f.name not in VIEW_FIELDS)
+
+    def to_string(self) -> str:
+        """A short string of the settings that differ from the defaults, e.g. ``v1:data=xor&layers=3``."""
+        default = Settings()
+        parts = [f"{f.name}={_format(getattr(self, f.name))}" for f in fields(self)
+                 if getattr(self, f.name) != getattr(default, f.name)]
+        return "v1:" + "&".join(parts)
+
+    @classmethod
+    def from_string(cls, text: str) -> Settings:
+        """The settings a ``to_string`` text describes (missing names keep their defaults)."""
+        if not isinstance(text, str) or not text.strip().startswith("v1:"):
+            raise ValueError("state must be a string starting with 'v1:' (from Settings.to_string), "
+                             f"got {text!r}")
+        types = {f.name: type(getattr(cls(), f.name)) for f in fields(cls)}
+        values = {}
+        for part in filter(None, text.strip()[3:].split("&")):
+            name, sep, value = part.partition("=")
+            if not sep or name not in types:
+                raise ValueError(f"state has an unknown entry {part!r}; names are {sorted(types)}")
+            try:
+                values[name] = (value == "True") if types[name] is bool else types[name](value)
+            except ValueError:
+                raise ValueError(f"state entry {name!r} must be a {types[name].__name__}, "
+                                 f"got {value!r}") from None
+        return cls(**values)
+
+
+VIEW_FIELDS = ("epoch", "show_test", "discretize", "threshold")
+
+
+def _format(value) -> str:
+    """A value as the state string writes it."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@dataclass
+class Run:
+    """One trained setting: data, model, History and a snapshot of the network at chosen epochs."""
+
+    settings: Settings
+    data: toy_data.ToyData
+    model: MLP
+    history: History | None
+    epochs: list[int] = field(default_factory=list)  # epochs with a snapshot (0: untrained)
+    maps: list[neuron_maps.NetworkMaps] = field(default_factory=list)
+    losses: list[tuple[float, float]] = field(default_factory=list)  # (train, test) loss at epoch 0
+    test_scores: np.ndarray | None = None
+    message: str = ""  # why training stopped early (diverged, stopped, could not train), or ""
+    seconds: float = 0.0
+    figures: dict = field(default_factory=dict, repr=False)  # the widget's figures of this run, kept
+
+    @property
+    def ok(self) -> bool:
+        """True when the run finished every epoch without diverging."""
+        return not self.message
+
+    def snapshot_index(self, epoch: int) -> int:
+        """Index of the snapshot at (or last before) ``epoch`` (-1: the last one)."""
+        if epoch < 0:
+            return len(self.epochs) - 1
+        return max(0, int(np.searchsorted(self.epochs, epoch, side="right")) - 1)
+
+
+@checked
+def steps_per_epoch(s: Settings) -> int:
+    """Optimizer steps in one epoch of ``s``."""
+    n_train = len(make_data(s).X_train)
+    return math.ceil(n_train / s.batch_size)
+
+
+@checked
+def make_data(s: Settings) -> toy_data.ToyData:
+    """The data of a setting (the draw is its seed)."""
+    return toy_data.make_split(s.data, s.points, s.noise, train_fraction=s.train_pct / 100,
+                               positive_fraction=s.class1_pct / 100, features=s.features.split(","),
+                               seed=s.draw)
+
+
+@checked
+def make_model(s: Settings) -> MLP:
+    """The network of a setting, with its L1/L2 penalty attached when it has one."""
+    model = MLP(len(s.features.split(",")), hidden=(s.neurons,) * s.layers, activation=s.activation,
+                batch_norm=s.batch_norm, residual=s.residual, dropout=s.dropout, init=s.init, seed=s.seed)
+    if s.regularization in penalties.PENALTIES:
+        penalties.add_penalty(model, s.regularization, s.rate)
+    return model
+
+
+@checked
+def fit_options(s: Settings, n_train: int) -> dict:
+    """The keyword arguments of ``training.fit`` for a setting."""
+    total = s.epochs * math.ceil(n_train / s.batch_size)
+    warmup = round(total * s.warmup_pct / 100)
+    scheduler = None
+    if s.schedule != "constant":
+        scheduler = make_scheduler(s.schedule, max(1, total - warmup))
+    return dict(optimizer=s.optimizer, lr=s.lr, batch_size=s.batch_size, num_epochs=s.epochs,
+                weight_decay=s.rate if s.regularization == "weight_decay" else 0.0,
+                scheduler=scheduler, warmup_steps=warmup, clip_grad_norm=s.clip or None,
+                record_grad_norms=True, seed=s.seed)
+
+
+class StopTraining(Exception):
+    """Raised inside fit's callback when the student presses stop."""
+
+
+@checked
+def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch=None) -> Run:
+    """Train setting ``s`` with ``training.fit``, snapshotting the network on up to MAX_SNAPSHOTS epochs.
+
+    Never raises for a setting: a diverged, stopped or failed run comes back with its ``message``.
+    """
+    for name, fn in (("should_stop", should_stop), ("on_epoch", on_epoch)):
+        if fn is not None:
+            check_callable(name, fn, "a function")
+    start = time.perf_counter()
+    data = make_data(s)
+    model = make_model(s)
+    run = Run(s, data, model, None)
+    every = math.ceil(s.epochs / MAX_SNAPSHOTS)
+    run.epochs.append(0)
+    X_train, y_train, X_test, y_test = data.fit_data
+    run.maps.append(neuron_maps.network_maps(model, RESOLUTION, features=data.features))
+    run.losses.append((evaluate(model, X_train, y_train, "binary")[0],
+                       evaluate(model, X_test, y_test, "binary")[0]))
+
+    def snapshot(epoch: int, m, history: History) -> None:
+        run.history = history
+        if on_epoch is not None:
+            on_epoch(epoch + 1)
+        if (epoch + 1) % every == 0 or epoch + 1 == s.epochs:
+            run.epochs.append(epoch + 1)
+            run.maps.append(neuron_maps.network_maps(m, RESOLUTION, features=data.features))
+        if should_stop is not None and should_stop():
+            raise StopTraining
+
+    if s.batch_norm and s.batch_size == 1:
+        run.message = "BatchNorm needs at least 2 points per batch: choose batch_size >= 2"
+    else:
+        try:
+            history = fit(model, data.fit_data, progress=progress, callback=snapshot,
+                          **fit_options(s, len(data.X_train)))
+            run.history = history
+            if history.diverged:
+                run.message = history.message
+        except StopTraining:
+            done = 0 if run.history is None else run.history.num_epochs
+            run.message = f"stopped after epoch {done}: press a control to train again"
+        except (RuntimeError, ValueError) as exc:
+            reason = str(exc).splitlines()[0]
+            if "more than 1 value per channel" in reason:
+                reason = ("a mini-batch of one point reached BatchNorm (the last batch of an epoch); "
+                          "choose another batch_size or turn BatchNorm off")
+            run.message = f"could not train this setting: {reason}"
+    if run.history is not None and run.history.epochs and run.epochs[-1] != run.history.num_epochs \
+            and not run.history.diverged:
+        run.epochs.append(run.history.num_epochs)
+        run.maps.append(neuron_maps.network_maps(model, RESOLUTION, features=data.features))
+    scores = predict_scores(model, X_test, "binary").numpy()
+    run.test_scores = scores if np.isfinite(scores).all() else None
+    run.seconds = time.perf_counter() - start
+    return run
+
+
+@checked
+def code_for(s: Settings) -> str:
+    """The course_lib calls that reproduce setting ``s`` in a notebook cell."""
+    n_train = len(make_data(s).X_train)
+    options = fit_options(s, n_train)
+    lines = [
+        "from course_lib import models, neuron_maps, penalties, schedules, toy_data, training",
+        "",
+        f"data = toy_data.make_split({s.data!r}, {s.points}, {s.noise:g}, "
+        f"train_fraction={s.train_pct / 100:g},",
+        f"                           positive_fraction={s.class1_pct / 100:g}, "
+        f"features={tuple(s.features.split(','))!r}, seed={s.draw})",
+        f"model = models.MLP(len(data.features), hidden={(s.neurons,) * s.layers!r}, "
+        f"activation={s.activation!r}, batch_norm={s.batch_norm},",
+        f"                   residual={s.residual}, dropout={s.dropout:g}, init={s.init!r}, seed={s.seed})",
+    ]
+    if s.regularization in penalties.PENALTIES:
+        lines.append(f"penalties.add_penalty(model, {s.regularization!r}, {s.rate:g})")
+    total = s.epochs * math.ceil(n_train / s.batch_size)
+    scheduler = "None" if options["scheduler"] is None else \
+        f"schedules.make_scheduler({s.schedule!r}, {max(1, total - options['warmup_steps'])})"
+    lines += [
+        f"history = training.fit(model, data.fit_data, optimizer={s.optimizer!r}, lr={s.lr:g}, "
+        f"batch_size={s.batch_size}, num_epochs={s.epochs},",
+        f"                       weight_decay={options['weight_decay']:g}, scheduler={scheduler}, "
+        f"warmup_steps={options['warmup_steps']},",
+        f"                       clip_grad_norm={options['clip_grad_norm']}, record_grad_norms=True, "
+        f"seed={s.seed})",
+        "print(history)",
+        "neuron_maps.plot_network(model, data.X_train, data.y_train, features=data.features);",
+    ]
+    return "\n".join(lines)
+
+
+# --- Figures -----------------------------------------------------------------------------------
+# Both figures are laid out once (fixed positions, no layout engine) and then only their changing
+# artists are redrawn over a cached background (Agg blitting): a scrub or a threshold move costs a
+# few artists and one PNG encoding instead of a full figure.
+
+def _layer_label(i: int, n: int) -> str:
+    """'layer i' for hidden layers, 'output' for the last Linear."""
+    return "output" if i == n - 1 else f"layer {i + 1}"
+
+
+def _surface_rgb(P: np.ndarray, discretize: bool = False) -> np.ndarray:
+    """P(class 1) as an opaque RGB image: the surface colours at 55 % over white."""
+    if discretize:
+        P = (P > 0.5).astype(float)
+    rgb = style.SURFACE_CMAP(np.nan_to_num(P, nan=0.5))[..., :3]
+    return 0.55 * rgb + 0.45
+
+
+@checked
+def draw_run(run: Run, epoch: int = -1, *, show_test: bool = False, discretize: bool = False, fig=None):
+    """Neuron maps and output surface at ``epoch`` (top); loss and per-layer gradient norms (bottom).
+
+    Pass the ``fig`` of an earlier call to update it in place (only its changing artists).
+    """
+    if fig is None or not hasattr(fig, "_playground"):
+        fig = _run_figure(run)
+    parts = fig._playground
+    i = run.snapshot_index(epoch)
+    e = run.epochs[i]
+    maps = run.maps[i]
+    parts["mosaic"].set_data(neuron_maps.mosaic(maps)[0])
+    P = maps.output
+    finite = bool(np.isfinite(P).all())
+    parts["surface"].set_data(_surface_rgb(P, discretize))
+    ax_out = parts["ax_out"]
+    for c in parts["contour"]:
+        c.remove()
+    parts["contour"] = []
+    if finite and P.min() < 0.5 < P.max():
+        xs = np.linspace(-maps.extent, maps.extent, P.shape[0])
+        contour = ax_out.contour(xs, xs[::-1], P, levels=[0.5], colors="k", linewidths=1.5)
+        contour.set_animated(True)
+        parts["contour"] = [contour]
+    for scatter in parts["test"]:
+        scatter.set_visible(show_test)
+    parts["ax_maps"].title.set_text(f"what each neuron computes, epoch {e}")
+    acc = _accuracy_at(run, e)
+    ax_out.title.set_text(f"output, epoch {e}" + (f": test accuracy {acc:.2f}" if acc is not None else "")
+                          if finite else f"output, epoch {e}: diverged")
+    losses = _losses_at(run, e)
+    parts["ax_loss"].title.set_text(f"loss: train {losses[0]:.3f}, test {losses[1]:.3f}"
+                                    if losses and all(map(math.isfinite, losses)) else "loss")
+    for line in parts["markers"]:
+        line.set_xdata([e, e])
+    fig._shown_epoch = e
+    return fig
+
+
+def _losses_at(run: Run, epoch: int) -> tuple[float, float] | None:
+    """(train, test) loss after ``epoch`` epochs (None where not recorded)."""
+    if epoch == 0:
+        return run.losses[0]
+    h = run.history
+    if h is None or epoch not in h.epochs:
+        return None
+    k = h.epochs.index(epoch)
+    return h.train_loss[k], h.val_loss[k]
+
+
+def _accuracy_at(run: Run, epoch: int) -> float | None:
+    """Test accuracy after ``epoch`` epochs (None where not recorded)."""
+    h = run.history
+    if h is None or epoch not in h.epochs:
+        return None
+    return h.val_metric[h.epochs.index(epoch)]
+
+
+def _figure(height: float):
+    """A column-wide figure with an Agg canvas and no layout engine (positions are set by hand)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=style.figsize(height), dpi=style.DPI, layout="none")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _run_figure(run: Run):
+    """The figure of a run, its changing artists kept for quick updates (``fig._playground``)."""
+    fig = _figure(7.0)
+    top = fig.add_gridspec(1, 2, left=0.09, right=0.80, top=0.91, bottom=0.47, wspace=0.06,
+                           width_ratios=[1.5, 1])
+    bottom = fig.add_gridspec(1, 2, left=0.08, right=0.84, top=0.35, bottom=0.09, wspace=0.55)
+    ax_maps, ax_out = fig.add_subplot(top[0]), fig.add_subplot(top[1])
+    ax_loss, ax_grad = fig.add_subplot(bottom[0]), fig.add_subplot(bottom[1])
+    maps = run.maps[-1]
+    neuron_maps.plot_neuron_maps(maps, ax_maps)
+    e = maps.extent
+    surface = ax_out.imshow(_surface_rgb(maps.output), extent=(-e, e, -e, e), interpolation="bilinear")
+    d = run.data
+    scatters, test = [], []
+    for X, y, marker, kind in ((d.X_train, d.y_train, "o", "train"), (d.X_test, d.y_test, "^", "test")):
+        X, y = X.numpy(), y.numpy()
+        for c, color in enumerate(style.CLASS_COLORS):
+            sc = ax_out.scatter(*X[y == c].T, s=16 if kind == "train" else 24, c=color, marker=marker,
+                                edgecolors="white" if kind == "train" else "black", linewidths=0.5,
+                                label=f"{kind}, class {c}")
+            scatters.append(sc)
+            if kind == "test":
+                test.append(sc)
+    ax_out.set_xlim(-e, e)
+    ax_out.set_ylim(-e, e)
+    ax_out.set_xticks([])
+    ax_out.set_yticks([])
+    ax_out.grid(False)
+    for spine in ax_out.spines.values():
+        spine.set_visible(True)
+    ax_out.set_title("output", y=1.01)
+    ax_maps.set_title(ax_maps.get_title(), y=1.01)  # a fixed title position: no layout search per draw
+    ax_out.legend(loc="upper left", bbox_to_anchor=(1.03, 1.0), borderaxespad=0.0, fontsize=11,
+                  handletextpad=0.2, markerscale=1.4)
+    markers = [_draw_losses(run, ax_loss), _draw_grad_norms(run, ax_grad)]
+    animated = [ax_maps.images[0], surface, *scatters, ax_maps.title, ax_out.title, ax_loss.title, *markers]
+    for artist in animated:
+        artist.set_animated(True)
+    fig._playground = dict(ax_maps=ax_maps, ax_out=ax_out, ax_loss=ax_loss, mosaic=ax_maps.images[0],
+                           surface=surface, contour=[], test=test, markers=markers, animated=animated)
+    if run.message:
+        fig.text(0.5, 0.995, _wrap(run.message), ha="center", va="top", fontsize=12, fontweight="bold",
+                 color=style.DIVERGED_COLOR if "diverged" in run.message else style.OKABE_ITO["vermillion"])
+    return fig
+
+
+def _changing_artists(fig) -> list:
+    """The artists of a playground figure that an update redraws, in drawing order."""
+    parts = getattr(fig, "_playground", None) or fig._evaluation
+    out = []
+    for a in parts["animated"]:
+        out.append(a)
+        if a is parts.get("surface"):
+            out += parts["contour"]
+    return out
+
+
+@checked
+def render_png(fig) -> bytes:
+    """PNG bytes of a playground figure: the first call draws it all, later ones only its changing artists."""
+    if not hasattr(fig, "canvas") or not hasattr(fig, "bbox"):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    from PIL import Image
+
+    canvas = fig.canvas
+    if getattr(fig, "_background", None) is None:
+        canvas.draw()  # animated artists are left out of the background
+        fig._background = canvas.copy_from_bbox(fig.bbox)
+    else:
+        canvas.restore_region(fig._background)
+    for artist in _changing_artists(fig):
+        if artist.get_visible():
+            fig.draw_artist(artist)
+    import io
+
+    buf = io.BytesIO()
+    Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
+def _wrap(text: str, width: int = 110) -> str:
+    """``text`` broken into lines of at most ``width`` characters."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def _draw_losses(run: Run, ax):
+    """Train (solid) and test (dashed) loss per epoch, log scale; a vertical line marks the shown epoch."""
+    h = run.history
+    epochs = [0] + (h.epochs if h else [])
+    train = [run.losses[0][0]] + (h.train_loss if h else [])
+    test = [run.losses[0][1]] + (h.val_loss if h else [])
+    ax.plot(epochs, train, color=style.color(0), label="train")
+    ax.plot(epochs, test, color=style.color(1), ls="--", label="test")
+    if h is not None and h.diverged:
+        style.mark_diverged(ax, h.num_epochs if h.epochs else 1)
+    finite = [v for v in train + test if math.isfinite(v) and v > 0]
+    if finite:
+        ax.set_yscale("log")
+        ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())  # minor ticks cost more than they tell
+        ax.yaxis.set_major_formatter(PlainLogFormatter())
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    ax.set_xlim(0, max(run.settings.epochs, 1))
+    ax.set_title("loss", y=1.01)
+    style.legend_outside(ax)
+    return ax.axvline(0, color="0.3", lw=1.2)
+
+
+def _draw_grad_norms(run: Run, ax):
+    """Gradient norm of every layer's weights per optimizer step (x in epochs), log scale."""
+    h = run.history
+    ax.set_title("gradient norm per layer", y=1.01)
+    ax.set_xlabel("epoch")
+    ax.set_xlim(0, max(run.settings.epochs, 1))
+    if h is None or not h.layer_grad_norms:
+        ax.text(0.5, 0.5, "no step taken", transform=ax.transAxes, ha="center", fontsize=12)
+        return ax.axvline(0, color="0.3", lw=1.2)
+    G = np.asarray(h.layer_grad_norms, dtype=float)
+    G[~(G > 0)] = np.nan
+    x = np.arange(1, len(G) + 1) / max(h.epoch_steps[0] if h.epoch_steps else len(G), 1)
+    stride = max(1, len(G) // 300)
+    n = G.shape[1]
+    for j in range(n):
+        ax.plot(x[::stride], G[::stride, j], color=style.color(j), ls=style.linestyle(j), lw=1.6,
+                label=_layer_label(j, n))
+    if np.isfinite(G).any():
+        ax.set_yscale("log")
+        ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())  # minor ticks cost more than they tell
+        ax.yaxis.set_major_formatter(PlainLogFormatter())
+    style.legend_outside(ax, fontsize=11, handlelength=1.6, labelspacing=0.2)
+    return ax.axvline(0, color="0.3", lw=1.2)
+
+
+@checked
+def draw_evaluation(run: Run, threshold: float = 0.5, fig=None):
+    """On the test points of the trained model: confusion matrix at ``threshold``, ROC and PR curves."""
+    check_range("threshold", threshold, 0.0, 1.0)
+    if fig is None or not hasattr(fig, "_evaluation"):
+        fig = _evaluation_figure(run)
+    parts = fig._evaluation
+    if run.test_scores is None:
+        return fig
+    y, scores = run.data.y_test.numpy(), run.test_scores
+    cm = metrics.confusion_matrix(y, (scores >= threshold).astype(int), labels=[0, 1])
+    parts["cm_image"].set_data(cm)
+    parts["cm_image"].set_clim(0, cm.max() or 1)
+    names = [["TN", "FP"], ["FN", "TP"]]
+    for (i, j), text in zip([(0, 0), (0, 1), (1, 0), (1, 1)], parts["cm_texts"], strict=True):
+        text.set_text(f"{names[i][j]}\n{cm[i, j]}")
+        text.set_color("white" if cm[i, j] > 0.6 * (cm.max() or 1) else "black")
+    (tn, fp), (fn, tp) = cm
+    fpr, tpr = fp / max(fp + tn, 1), tp / max(tp + fn, 1)
+    parts["roc_point"].set_data([fpr], [tpr])
+    precision = tp / (tp + fp) if tp + fp else np.nan
+    parts["pr_point"].set_data([tpr], [precision])
+    shown = f"{precision:.2f}" if np.isfinite(precision) else "undefined (nothing predicted 1)"
+    parts["headline"].set_text(f"{len(y)} test points at threshold {threshold:.2f}: recall {tpr:.2f}, "
+                               f"precision {shown}, false positive rate {fpr:.2f}")
+    return fig
+    return fig
+
+
+def _evaluation_figure(run: Run):
+    """The evaluation figure of a run, with the artists a threshold change updates."""
+    fig = _figure(3.9)
+    grid = fig.add_gridspec(1, 3, left=0.07, right=0.98, top=0.8, bottom=0.17, wspace=0.42,
+                            width_ratios=[0.8, 1, 1])
+    ax_cm, ax_roc, ax_pr = (fig.add_subplot(g) for g in grid)
+    parts = dict(ax_cm=ax_cm, ax_roc=ax_roc, ax_pr=ax_pr, animated=[])
+    fig._evaluation = parts
+    if run.test_scores is None:
+        for ax in (ax_cm, ax_pr):
+            ax.set_axis_off()
+        ax_roc.set_xticks([])
+        ax_roc.set_yticks([])
+        ax_roc.set_title("no trained model to evaluate")
+        ax_roc.text(0.5, 0.5, _wrap(run.message or "the scores are not finite", 32), ha="center",
+                    va="center", transform=ax_roc.transAxes, fontsize=12)
+        return fig
+    y, scores = run.data.y_test.numpy(), run.test_scores
+    plot_confusion_matrix(np.zeros((2, 2), dtype=int), ["0", "1"], ax_cm, title="test points")
+    fpr, tpr, _ = metrics.roc_curve(y, scores)
+    precision, recall, _ = metrics.precision_recall_curve(y, scores)
+    parts["auc"], parts["ap"] = metrics.auc(fpr, tpr), metrics.average_precision_score(y, scores)
+    ax_roc.plot([0, 1], [0, 1], ls=":", color="0.5", lw=1.2)
+    ax_roc.plot(fpr, tpr, color=style.color(0))
+    ax_roc.set(xlabel="false positive rate", ylabel="recall", xlim=(-0.02, 1.02), ylim=(-0.02, 1.02))
+    ax_pr.axhline(y.mean(), ls=":", color="0.5", lw=1.2)
+    ax_pr.plot(recall, precision, drawstyle="steps-post", color=style.color(0))
+    ax_pr.set(xlabel="recall", ylabel="precision", xlim=(-0.02, 1.02), ylim=(-0.02, 1.05))
+    ax_roc.set_title(f"ROC (AUC {parts['auc']:.2f})", y=1.01)
+    ax_pr.set_title(f"precision-recall (AP {parts['ap']:.2f})", y=1.01)
+    ax_cm.set_title("confusion matrix", y=1.01)
+    parts["headline"] = fig.text(0.5, 0.985, "", ha="center", va="top", fontsize=13)
+    parts["roc_point"], = ax_roc.plot([], [], "o", ms=10, color=style.color(1))
+    parts["pr_point"], = ax_pr.plot([], [], "o", ms=10, color=style.color(1))
+    parts["cm_image"], parts["cm_texts"] = ax_cm.images[0], list(ax_cm.texts)
+    parts["animated"] = [parts["cm_image"], *parts["cm_texts"], parts["roc_point"], parts["pr_point"],
+                         parts["headline"]]
+    for artist in parts["animated"]:
+        artist.set_animated(True)
+    return fig
+
+
+# --- Notebook 01's helpers -----------------------------------------------------------------------
+
+@dataclass
+class Snapshots:
+    """A trained model, its History, and its decision surface after every epoch (index 0: untrained)."""
+
+    model: MLP
+    history: History
+    grids: list[np.ndarray]
+    xx: np.ndarray
+    yy: np.ndarray
+
+
+@checked
+def train_with_snapshots(model: MLP, s: Split, *, num_epochs: int = 30, lr: float = 0.01,
+                         batch_size: int = 32, seed: int = 0, resolution: int = 80) -> Snapshots:
+    """fit() with Adam, recording the decision surface P(class 1) before training and after each epoch."""
+    check_positive("resolution", resolution, integer=True)
+    X_all = np.concatenate([s.X_train.numpy(), s.X_val.numpy()])
+    xx, yy, P = decision_grid(model, X_all, resolution)
+    grids = [P]
+
+    def snapshot(epoch, m, history):
+        grids.append(decision_grid(m, X_all, resolution)[2])
+
+    history = fit(model, s, lr=lr, batch_size=batch_size, num_epochs=num_epochs, seed=seed,
+                  callback=snapshot)
+    return Snapshots(model, history, grids, xx, yy)
+
+
+@checked
+def draw_snapshot(snaps: Snapshots, s: Split, epoch: int, axes=None):
+    """Decision surface after ``epoch`` epochs (left) and the loss curves with that epoch marked (right)."""
+    epoch = min(epoch, len(snaps.grids) - 1)
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
+    else:
+        fig = axes[0].figure
+    plot_surface(snaps.xx, snaps.yy, snaps.grids[epoch], s.X_train, s.y_train, axes[0], s=10,
+                 title=f"decision boundary after {epoch} epoch{'s' if epoch != 1 else ''}")
+    plot_history(snaps.history, axes[1])
+    if epoch:
+        axes[1].axvline(epoch, color="gray", lw=1)
+    axes[1].set_title(f"validation accuracy {snaps.history.val_metric[epoch - 1]:.2f}" if epoch
+                      else "untrained")
+    return fig
+
+
+# --- The widget ----------------------------------------------------------------------------------
+
+def _png_output(fig) -> dict:
+    """``fig`` as one display_data output (PNG at the figure's dpi), for an Output widget's ``outputs``."""
+    import base64
+
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"image/png": base64.b64encode(render_png(fig)).decode("ascii"),
+                     "text/plain": "[playground figure]"}}
+
+
+def _text_output(text: str) -> dict:
+    """``text`` as one stream output, for an Output widget's ``outputs``."""
+    return {"output_type": "stream", "name": "stdout", "text": text + "\n"}
+
+
+def _controls(s: Settings) -> dict[str, W.Widget]:
+    """One widget per Settings field that the student sets (``seed`` and ``draw`` have buttons or none)."""
+    wide = {"description_width": "initial"}
+    fmt = lambda v: f"{v:g}"  # noqa: E731
+    return {
+        "data": W.ToggleButtons(options=list(toy_data.DATASETS), value=s.data,
+                                tooltips=list(toy_data.DATASETS), style={"button_width": "70px", **wide}),
+        "noise": W.FloatSlider(value=s.noise, min=0, max=0.5, step=0.05, description="noise",
+                               continuous_update=False, readout_format=".2f", style=wide),
+        "train_pct": W.IntSlider(value=s.train_pct, min=10, max=90, step=10, description="train %",
+                                 continuous_update=False, style=wide),
+        "class1_pct": W.IntSlider(value=s.class1_pct, min=5, max=50, step=5, description="class 1 %",
+                                  continuous_update=False, style=wide),
+        "features": W.Dropdown(options=[(label, key) for key, label in FEATURE_SETS.items()],
+                               value=s.features, description="inputs", layout=W.Layout(width="300px"),
+                               style=wide),
+        "points": W.IntSlider(value=s.points, min=100, max=1000, step=100, description="points",
+                              continuous_update=False, style=wide),
+        "layers": W.IntSlider(value=s.layers, min=0, max=6, description="hidden layers",
+                              continuous_update=False, style=wide),
+        "neurons": W.IntSlider(value=s.neurons, min=1, max=16, description="neurons",
+                               continuous_update=False, style=wide),
+        "activation": W.Dropdown(options=list(ACTIVATIONS), value=s.activation, description="activation",
+                                 layout=W.Layout(width="220px"), style=wide),
+        "init": W.Dropdown(options=list(INITS), value=s.init, description="init",
+                           layout=W.Layout(width="180px"), style=wide),
+        "batch_norm": W.Checkbox(value=s.batch_norm, description="BatchNorm", indent=False,
+                                 layout=W.Layout(width="110px")),
+        "residual": W.Checkbox(value=s.residual, description="residual", indent=False,
+                               layout=W.Layout(width="100px")),
+        "dropout": W.FloatSlider(value=s.dropout, min=0, max=0.5, step=0.05, description="dropout",
+                                 continuous_update=False, readout_format=".2f", style=wide),
+        "regularization": W.Dropdown(options=[("none", "none"), ("L1", "l1"), ("L2", "l2"),
+                                              ("weight decay", "weight_decay")],
+                                     value=s.regularization, description="regularization",
+                                     layout=W.Layout(width="250px"), style=wide),
+        "rate": selection_slider("rate", _with(RATES, s.rate), s.rate, fmt=fmt, width="300px"),
+        "optimizer": W.Dropdown(options=[("SGD", "sgd"), ("momentum", "momentum"), ("Adam", "adam"),
+                                         ("AdamW", "adamw")], value=s.optimizer, description="optimizer",
+                                layout=W.Layout(width="200px"), style=wide),
+        "lr": selection_slider("lr", _with(LRS, s.lr), s.lr, fmt=fmt, width="300px"),
+        "batch_size": selection_slider("batch_size", _with(BATCH_SIZES, s.batch_size), s.batch_size,
+                                       width="300px"),
+        "epochs": selection_slider("epochs", _with(EPOCHS, s.epochs), s.epochs, width="300px"),
+        "schedule": W.Dropdown(options=list(SCHEDULES), value=s.schedule, description="schedule",
+                               layout=W.Layout(width="210px"), style=wide),
+        "warmup_pct": W.IntSlider(value=s.warmup_pct, min=0, max=50, step=5, description="warm-up %",
+                                  continuous_update=False, style=wide),
+        "clip": selection_slider("clip", _with(CLIPS, s.clip), s.clip,
+                                 fmt=lambda v: f"{v:g}" if v else "off", width="300px"),
+        "epoch": W.IntSlider(value=s.epochs if s.epoch < 0 else s.epoch, min=0, max=s.epochs,
+                             description="epoch", continuous_update=False, style=wide),
+        "show_test": W.Checkbox(value=s.show_test, description="show test points", indent=False,
+                                layout=W.Layout(width="160px")),
+        "discretize": W.Checkbox(value=s.discretize, description="discretize output", indent=False,
+                                 layout=W.Layout(width="170px")),
+        "threshold": W.FloatSlider(value=s.threshold, min=0, max=1, step=0.05, description="threshold",
+                                   continuous_update=False, readout_format=".2f", style=wide),
+    }
+
+
+def _with(options: tuple, value) -> list:
+    """``options`` with ``value`` added in order (a state string may hold a value off the grid)."""
+    return sorted(set(options) | {value})
+
+
+def _row(title: str, widgets: list) -> W.HBox:
+    """A labelled row of controls that wraps on narrow screens."""
+    return W.HBox([W.HTML(f"<b>{title}</b>", layout=W.Layout(width="80px")), *widgets],
+                  layout=W.Layout(flex_flow="row wrap", align_items="center"))
+
+
+class Playground:
+    """The playground widget: change a control and the network retrains (cached by setting).
+
+    Data, network and training controls retrain (a progress bar and a stop button for long runs);
+    the epoch scrubber, test points, discretize and threshold controls only redraw. ``state`` is a
+    short string restoring every control: paste it into the state box, or pass it here.
+    """
+
+    @checked(cache_size="int+")
+    def __init__(self, state: str | Settings | None = None, *, cache_size: int = 12):
+        style.use_style()
+        s = state if isinstance(state, Settings) else Settings.from_string(state or "v1:")
+        self.controls = _controls(s)
+        self._draw = s.draw
+        self._seed = s.seed
+        self.cache: dict[tuple, Run] = {}
+        self.cache_size = cache_size
+        self.trainings = 0
+        self.errors: list[str] = []
+        self.run: Run | None = None
+        self.figure = None
+        self.eval_figure = None
+        self.timings: dict[str, float] = {}
+        self._loading = False
+        self._stop = threading.Event()
+        self._task = None
+        self._pending = False
+        self.status = W.HTML()
+        self.progress = W.Output()
+        self.main_out = W.Output(layout=W.Layout(min_height="600px"))
+        self.eval_out = W.Output(layout=W.Layout(min_height="300px"))
+        self.code_out = W.Output()
+        self.new_draw = W.Button(description="new draw", tooltip="a new sample of the same data set")
+        self.stop_button = W.Button(description="stop", disabled=True,
+                                    tooltip="stop training; keep what was trained so far")
+        self.state_box = W.Text(description="state", layout=W.Layout(width="620px"),
+                                style={"description_width": "initial"})
+        self.load_button = W.Button(description="load state", tooltip="restore every control from the state")
+        self.show_code = W.Checkbox(value=False, description="show code", indent=False)
+        self.replay_button = W.Button(description="▶ replay", tooltip="play the training back epoch by epoch")
+        c = self.controls
+        self.widget = W.VBox([
+            W.HTML("<b>Course playground</b>: change the data, the network or the training and it "
+                   "retrains; drag <i>epoch</i> to replay, move <i>threshold</i> to evaluate."),
+            _row("Data", [c["data"], c["noise"], c["train_pct"], c["class1_pct"], c["points"],
+                          self.new_draw]),
+            _row("Network", [c["features"], c["layers"], c["neurons"], c["activation"], c["init"],
+                             c["batch_norm"], c["residual"], c["dropout"], c["regularization"], c["rate"]]),
+            _row("Training", [c["optimizer"], c["lr"], c["batch_size"], c["epochs"], c["schedule"],
+                              c["warmup_pct"], c["clip"]]),
+            W.HBox([self.status, self.stop_button, self.progress], layout=W.Layout(align_items="center")),
+            _row("View", [self.replay_button, c["epoch"], c["show_test"], c["discretize"]]),
+            self.main_out,
+            _row("Evaluate", [c["threshold"]]),
+            self.eval_out,
+            _row("Share", [self.state_box, self.load_button, self.show_code]),
+            self.code_out,
+        ])
+        for name, control in c.items():
+            control.observe(lambda change, name=name: self._on_change(name), names="value")
+        self.new_draw.on_click(lambda _: self._on_new_draw())
+        self.stop_button.on_click(lambda _: self._stop.set())
+        self.load_button.on_click(lambda _: self.load(self.state_box.value))
+        self.show_code.observe(lambda _: self._show_code(), names="value")
+        self.replay_button.on_click(lambda _: self._start_replay())
+        self._sync_enabled()
+        self._retrain()
+
+    def _sync_enabled(self) -> None:
+        """Grey out a control that changes nothing now: the penalty's rate without a regularization."""
+        self.controls["rate"].disabled = self.controls["regularization"].value == "none"
+
+    # -- state --
+    @property
+    def settings(self) -> Settings:
+        """The Settings the controls describe now."""
+        values = {name: control.value for name, control in self.controls.items()}
+        if values["epoch"] >= values["epochs"]:
+            values["epoch"] = -1
+        return Settings(**values, draw=self._draw, seed=self._seed)
+
+    @property
+    def state(self) -> str:
+        """The short string that restores every control."""
+        return self.settings.to_string()
+
+    def load(self, state: str | Settings) -> None:
+        """Set every control from a state string (or Settings), then retrain once."""
+        try:
+            s = state if isinstance(state, Settings) else Settings.from_string(state)
+        except (ValueError, TypeError) as exc:
+            self.errors.append(str(exc))
+            self.status.value = f"<span style='color:#D55E00'>Could not load the state: {exc}</span>"
+            return
+        self._loading = True
+        try:
+            for name, control in self.controls.items():
+                value = getattr(s, name)
+                if name == "epoch":
+                    control.max = s.epochs
+                    value = s.epochs if value < 0 else min(value, s.epochs)
+                values = [v for _, v in _pairs(control)] if isinstance(control, W.SelectionSlider) else []
+                if values and value not in values:
+                    fmt = (lambda v: f"{v:g}") if isinstance(value, float) else str
+                    control.options = [(fmt(v), v) for v in _with(tuple(values), value)]
+                control.value = value
+            self._draw, self._seed = s.draw, s.seed
+        finally:
+            self._loading = False
+        self._sync_enabled()
+        self._retrain()
+
+    # -- events --
+    def _on_change(self, name: str) -> None:
+        """Retrain for a data/network/training control; only redraw for a view control."""
+        if self._loading:
+            return
+        self._sync_enabled()
+        if name == "threshold":
+            self._redraw_evaluation()
+        elif name in VIEW_FIELDS:
+            self._redraw_main()
+        else:
+            self._retrain()
+        self.state_box.value = self.state
+
+    def _on_new_draw(self) -> None:
+        """A new sample of the data set."""
+        self._draw += 1
+        self._retrain()
+        self.state_box.value = self.state
+
+    # -- training --
+    def _retrain(self) -> None:
+        """The run of the current setting: from the cache, or trained now (in the background in a kernel)."""
+        s = self.settings
+        if s.training_key in self.cache:
+            self._use_run(self.cache[s.training_key], cached=True)
+            return
+        loop = _running_loop()
+        if loop is None:
+            self._use_run(self._train(s))
+        elif self._task is not None and not self._task.done():
+            self._pending = True  # train the newest setting when the current run ends
+            self._stop.set()
+        else:
+            self._task = loop.create_task(self._train_in_background(s))
+
+    def _train(self, s: Settings, **kwargs) -> Run:
+        """``train_run`` that never raises; counted and cached."""
+        try:
+            run = train_run(s, **kwargs)
+        except Exception as exc:  # a setting must never break the widget
+            self.errors.append(f"{type(exc).__name__}: {exc}")
+            run = Run(s, make_data(s), MLP(1, hidden=()), None, [0], [], [(math.nan, math.nan)],
+                      message=f"could not train this setting: {type(exc).__name__}: {exc}")
+        self.trainings += 1
+        if run.ok or run.history is not None and run.history.diverged:
+            self.cache[s.training_key] = run
+            while len(self.cache) > self.cache_size:
+                self.cache.pop(next(iter(self.cache)))
+        return run
+
+    async def _train_in_background(self, s: Settings) -> None:
+        """Train in a worker thread while the kernel stays free for the stop button; a tqdm bar meanwhile."""
+        self._stop.clear()
+        self.stop_button.disabled, self.stop_button.button_style = False, "warning"
+        done = [0]
+        with self.progress:
+            bar = tqdm(total=s.epochs, desc="training", leave=False)
+        try:
+            work = asyncio.get_running_loop().run_in_executor(
+                None, lambda: self._train(s, should_stop=self._stop.is_set,
+                                          on_epoch=lambda e: done.__setitem__(0, e)))
+            while not work.done():
+                await asyncio.sleep(0.05)
+                bar.n = done[0]
+                bar.refresh()
+            run = await work
+        finally:
+            bar.close()
+            self.progress.outputs = ()
+            self.stop_button.disabled, self.stop_button.button_style = True, ""
+        if self._pending:
+            self._pending = False
+            self._task = None
+            self._retrain()
+        else:
+            self._use_run(run)
+
+    def _use_run(self, run: Run, cached: bool = False) -> None:
+        """Show ``run``: new figures, the epoch scrubber fitted to it, the status line."""
+        self.run = run
+        epochs = run.settings.epochs
+        self._loading = True
+        try:
+            self.controls["epoch"].max = epochs
+            self.controls["epoch"].value = run.epochs[-1]
+        finally:
+            self._loading = False
+        self.figure, self.eval_figure = run.figures.get("main"), run.figures.get("evaluation")
+        if run.message:
+            colour = "#000000" if "diverged" in run.message else "#D55E00"
+            self.status.value = f"<span style='color:{colour}'><b>{run.message}</b></span>"
+        else:
+            final = run.history.final("val_metric")
+            self.status.value = (f"test accuracy {final:.2f} after {epochs} epochs "
+                                 + ("(from the cache)" if cached else f"(trained in {run.seconds:.2f} s)"))
+        self._redraw_main()
+        self._redraw_evaluation()
+        self.state_box.value = self.state
+        if self.show_code.value:
+            self._show_code()
+
+    # -- drawing --
+    def _redraw_main(self) -> None:
+        """Redraw the run figure at the chosen epoch (no retraining)."""
+        start = time.perf_counter()
+        try:
+            s = self.settings
+            if self.figure is None:
+                self.figure = self.run.figures["main"] = _run_figure(self.run)
+            draw_run(self.run, s.epoch, show_test=s.show_test, discretize=s.discretize, fig=self.figure)
+            self.main_out.outputs = (_png_output(self.figure),)
+        except Exception as exc:  # show, never crash
+            self.errors.append(f"{type(exc).__name__}: {exc}")
+            self.main_out.outputs = (_text_output(f"Could not draw: {type(exc).__name__}: {exc}"),)
+        self.timings["main"] = time.perf_counter() - start
+
+    def _redraw_evaluation(self) -> None:
+        """Redraw the confusion matrix, ROC and PR point at the chosen threshold."""
+        start = time.perf_counter()
+        try:
+            if self.eval_figure is None:
+                self.eval_figure = self.run.figures["evaluation"] = _evaluation_figure(self.run)
+            draw_evaluation(self.run, self.controls["threshold"].value, fig=self.eval_figure)
+            self.eval_out.outputs = (_png_output(self.eval_figure),)
+        except Exception as exc:
+            self.errors.append(f"{type(exc).__name__}: {exc}")
+            self.eval_out.outputs = (_text_output(f"Could not draw: {type(exc).__name__}: {exc}"),)
+        self.timings["evaluation"] = time.perf_counter() - start
+
+    def _start_replay(self) -> None:
+        """Play the snapshots back (in a kernel: in the background, so the page stays live)."""
+        loop = _running_loop()
+        if loop is None:
+            asyncio.run(self.replay(pause=0.0))
+        else:
+            loop.create_task(self.replay())
+
+    async def replay(self, pause: float = 0.12) -> list[int]:
+        """Move the epoch scrubber through every snapshot (TensorFlow Playground's play); the epochs shown."""
+        shown = []
+        for epoch in list(self.run.epochs):
+            self.controls["epoch"].value = epoch
+            shown.append(self.figure._shown_epoch if self.figure is not None else epoch)
+            await asyncio.sleep(pause)
+        return shown
+
+    def _show_code(self) -> None:
+        """Show (or hide) the course_lib calls that reproduce the current run."""
+        if not self.show_code.value:
+            self.code_out.outputs = ()
+            return
+        text = (f"# state: {self.state}\n# playground.Playground(state) restores these controls; "
+                "these calls redo the run:\n" + code_for(self.settings))
+        self.code_out.outputs = (_text_output(text),)
+
+    def show(self) -> None:
+        """Display the playground."""
+        display_widget(self.widget)
+
+    def _ipython_display_(self) -> None:
+        """Display as the widget."""
+        self.show()
+
+
+def _pairs(control: W.SelectionSlider) -> list[tuple]:
+    """(label, value) pairs of a SelectionSlider's options."""
+    return [o if isinstance(o, tuple) else (str(o), o) for o in control.options]
+
+
+def _running_loop():
+    """The kernel's running asyncio loop, or None (plain Python, tests)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+@checked
+def playground(state: str | None = None, **kwargs) -> Playground:
+    """The course playground, optionally restored from a state string."""
+    return Playground(state, **kwargs)

@@ -1,0 +1,3 @@
+"""Notebook 04, training tricks: learning_rate, lr_finder, schedules and warmup, batch_size,
+accumulation, explosion (initialisation), clipping, weight_decay, hyperparameters.
+"""

@@ -1,0 +1,182 @@
+"""Notebook 03's library: activations by autograd, BatchNorm by hand, residual blocks, diagnostics."""
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from course_lib.architecture import batchnorm, diagnostics
+from course_lib.models import count_parameters
+
+# --- activations -------------------------------------------------------------------------------
+
+X = torch.linspace(-6, 6, 1001, dtype=torch.float64)
+TORCH_REFERENCE = {  # torch's own function and the textbook derivative
+    "sigmoid": (torch.sigmoid, lambda x: torch.sigmoid(x) * (1 - torch.sigmoid(x))),
+    "tanh": (torch.tanh, lambda x: 1 - torch.tanh(x) ** 2),
+    "relu": (F.relu, lambda x: (x > 0).double()),
+    "softplus": (F.softplus, torch.sigmoid),
+    "leaky_relu": (F.leaky_relu, lambda x: torch.where(x > 0, 1.0, 0.01).double()),
+    "elu": (F.elu, lambda x: torch.where(x > 0, 1.0, torch.exp(x)).double()),
+    "gelu": (F.gelu, lambda x: 0.5 * (1 + torch.erf(x / math.sqrt(2)))
+             + x * torch.exp(-x**2 / 2) / math.sqrt(2 * math.pi)),
+}
+
+
+def test_bn_params_match_torch():
+    assert count_parameters(nn.BatchNorm1d(64)) == 128
+
+
+def test_the_grid_marks_diverged_runs_as_diverged_not_as_zero():
+    grid = batchnorm.Grid((0.1, 1.0), (1.0,), {"without BN": np.array([[0.5, np.nan]]),
+                                               "with BN": np.array([[0.92, 0.85]])})
+    assert grid.wins("without BN", 0.4) == 1 and grid.diverged("without BN") == 1
+    assert grid.wins("with BN", 0.8) == 2 and grid.diverged("with BN") == 0
+    assert "1/2 settings reach 0.4" in grid.summary(0.4) and "1/2 diverged" in grid.summary(0.4)
+    fig = batchnorm.plot_grid(grid)
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert "diverged" in texts and "0.00" not in texts
+    plt.close("all")
+
+
+def test_covariate_shift_plot(digits):
+    runs = batchnorm.covariate_shift_experiment(digits, num_epochs=1, depth=3, layer=2)
+    assert set(runs) == {"without BN, He init", "with BN", "BN + injected shift"}
+    fig = batchnorm.plot_covariate_shift(runs)
+    assert len(fig.axes) == 2
+    with pytest.raises(ValueError, match="layer"):
+        batchnorm.covariate_shift_experiment(digits, depth=3, layer=4)
+    plt.close("all")
+
+
+def test_dead_units_explorer_lr_slider_retrains_once_per_value(digits):
+    explorer = diagnostics.dead_units_explorer(digits, lrs=(1e-3, 0.1), hidden=(16, 16), num_epochs=2)
+    assert explorer.controls["lr"].description == "lr"
+    assert explorer.controls["lr"].continuous_update is False
+    explorer.redraw()
+    assert explorer.state["lr"] == 1e-3 and explorer.state["activity"].shape == (16,)
+    explorer.controls["lr"].value = 0.1
+    explorer.controls["lr"].value = 1e-3
+    assert explorer.cache.misses == 2 and explorer.cache.hits >= 1
+    explorer.controls["activation"].value = "leaky_relu"
+    assert explorer.state["dead"] == 0  # Leaky ReLU always passes a gradient
+    explorer.controls["activation"].value = "relu"
+    explorer.controls["lr"].value = 0.1
+    marks = [line for line in explorer.figure.axes[0].lines if line.get_marker() == "X"]
+    dead = explorer.state["dead"]
+    assert (len(marks) == 1 and len(marks[0].get_xdata()) == dead) if dead else not marks
+    with pytest.raises(ValueError, match="activation"):
+        diagnostics.dead_units_explorer(digits, activation="sigmoid")
+    plt.close("all")
+
+
+def test_pre_activation_blocks_have_the_same_layers_and_an_exact_identity_path(digits):
+    from course_lib.architecture import resnet
+
+    post = diagnostics.deep_mlp(digits, 6, residual=True)
+    pre = diagnostics.deep_mlp(digits, 6, residual=True, pre_activation=True)
+    plain = diagnostics.deep_mlp(digits, 6)
+    assert count_parameters(post) == count_parameters(pre) == count_parameters(plain)
+    block = next(m for m in pre.modules() if isinstance(m, resnet.PreActivationBlock))
+    for p in block.branch.parameters():  # F = 0: the block is the identity, so its Jacobian is I
+        nn.init.zeros_(p)
+    x = torch.randn(5, 64, requires_grad=True)
+    block(x).sum().backward()
+    assert torch.equal(x.grad, torch.ones_like(x))
+    with pytest.raises(ValueError, match="pre_activation"):
+        diagnostics.deep_mlp(digits, 6, pre_activation=True)
+
+
+def test_layer_factor_is_the_geometric_mean_per_hidden_layer():
+    assert diagnostics.layer_factor([8.0, 4.0, 2.0, 1.0, 123.0]) == pytest.approx(0.5 ** -1)
+    with pytest.raises(ValueError, match="norms"):
+        diagnostics.layer_factor([1.0, 2.0])
+
+
+def test_depth_explorer_slider_redraws_from_the_precomputed_sweep_without_training(digits, monkeypatch):
+    from course_lib.architecture import trainability, trainability_plots
+
+    sweep = trainability.depth_sweep(digits, depths=(1, 3), num_epochs=1)
+    monkeypatch.setattr(trainability, "train_deep", lambda *a, **k: pytest.fail("the explorer retrained"))
+    explorer = trainability_plots.depth_explorer(sweep, depth=1)
+    assert explorer.controls["depth"].description == "depth"
+    assert explorer.controls["depth"].continuous_update is False
+    explorer.redraw()
+    assert explorer.state["depth"] == 1 and set(explorer.state["final"]) == set(trainability.ARMS)
+    explorer.controls["depth"].value = 3
+    assert explorer.state["depth"] == 3
+    assert explorer.state["final"]["plain"] == pytest.approx(sweep.final("plain")[1], nan_ok=True)
+    with pytest.raises(ValueError, match="depth"):
+        trainability_plots.plot_depth(sweep, 7)
+    with pytest.raises(TypeError, match="sweep"):
+        trainability_plots.depth_explorer({"plain": 1})
+    plt.close("all")
+
+
+def test_size_sweep_subsamples_the_training_set_only(digits):
+    from course_lib.architecture import capacity
+
+    small = capacity.subsample(digits, 50, seed=1)
+    assert len(small.X_train) == 50 and small.X_val is digits.X_val
+    with pytest.raises(ValueError, match="n_train"):
+        capacity.subsample(digits, 10**6)
+
+
+def test_gradient_descent_paths_on_raw_and_standardised_features():
+    from course_lib.architecture import standardization
+
+    paths = standardization.bowls(num_steps=25, seed=3)
+    raw, std = paths["raw features"], paths["standardised features"]
+    assert raw.losses[-1] < raw.losses[0] and std.losses[-1] < std.losses[0]
+    np.testing.assert_allclose(std.optimum, np.linalg.lstsq(std.X, std.y, rcond=None)[0])
+    with pytest.raises(ValueError, match="lr"):
+        standardization.descend(raw.X, raw.y, lr=-1.0)
+
+
+def test_gradient_flow_explorer_answers_the_tanh_prediction_when_its_controls_move(digits):
+    explorer = diagnostics.gradient_flow_explorer(digits, depth=10, activation="tanh", init="default")
+    explorer.redraw()
+    assert explorer.state["ratio"] > 1e-2  # depth 10: flows
+    explorer.controls["depth"].value = 30
+    assert explorer.state["depth"] == 30 and explorer.state["ratio"] < 1e-4  # the prediction's answer
+    explorer.controls["init"].value = "xavier"
+    assert explorer.state["ratio"] > 1e-2
+    explorer.controls["residual"].value = True
+    assert explorer.state["residual"] is True and len(explorer.state["norms"]) == 31
+    assert explorer.errors == []
+    plt.close("all")
+
+
+def test_the_new_experiments_name_a_bad_argument(digits):
+    from course_lib.architecture import capacity, standardization, trainability
+
+    with pytest.raises(ValueError, match="arms"):
+        trainability.depth_sweep(digits, depths=(2,), arms=("plain", "transformer"))
+    with pytest.raises(ValueError, match="depths"):
+        trainability.depth_sweep(digits, depths=(0,))
+    with pytest.raises(TypeError, match="data"):
+        trainability.activation_runs("digits")
+    with pytest.raises(ValueError, match="activation"):
+        trainability.activation_runs(digits, configs=(("swish", "he"),))
+    with pytest.raises(ValueError, match="arm"):
+        trainability.train_deep(digits, 2, arm="dense")
+    with pytest.raises(ValueError, match="num_steps"):
+        standardization.descend(np.ones((4, 2)), np.ones(4), num_steps=0)
+    with pytest.raises(ValueError, match="sizes"):
+        capacity.data_size_sweep(digits, sizes=(), widths=(8,))
+    sweep = trainability.DepthSweep((2,), trainability.ARMS, {}, 0.1)
+    with pytest.raises(ValueError, match="depth"):
+        sweep.trains(3)
+
+
+def test_flow_table_prints_each_ratio_with_its_verdict_word():
+    table = diagnostics.flow_table({"tanh": [0.057, 2.0, 2e-5]}, ("default", "xavier", "he"), depth=10)
+    assert "between 1e-4 and 1e-2" in table
+    row = table.splitlines()[-1].split()
+    assert row == ["tanh", "6e-02", "flows", "2e+00", "flows", "2e-05", "vanishes"]
+    with pytest.raises(ValueError, match="inits"):
+        diagnostics.flow_table({"tanh": [0.5]}, ("default", "he"), depth=10)

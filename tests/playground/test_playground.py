@@ -1,0 +1,318 @@
+"""The course playground without a browser: data sets, state strings, every control, figures, code view."""
+
+import asyncio
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+
+from course_lib import playground, style
+from course_lib.models import MLP
+from course_lib.playground import Playground, Settings, neuron_maps, penalties, toy_data
+
+SMALL = "v1:points=120&epochs=10"  # a setting that trains in a fraction of a second
+
+
+@pytest.fixture(autouse=True)
+def projector_style():
+    """Every figure here is drawn in the course style, as the notebooks draw it."""
+    style.use_style()
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", toy_data.DATASETS)
+def test_every_set_lives_in_the_square_with_the_asked_class_share(name):
+    X, y = toy_data.make_dataset(name, 400, 0.1, positive_fraction=0.2, seed=3)
+    assert X.shape == (400, 2) and X.dtype == np.float32 and set(np.unique(y)) == {0, 1}
+    assert np.abs(X).max() < toy_data.EXTENT and y.mean() == pytest.approx(0.2)
+    d = toy_data.make_split(name, 400, 0.1, train_fraction=0.3, positive_fraction=0.2, seed=3)
+    assert len(d.X_train) == 120 and len(d.X_test) == 280
+    assert float(d.y_train.float().mean()) == pytest.approx(0.2, abs=0.01)
+
+
+def test_a_new_draw_is_a_new_sample_and_noise_moves_points():
+    a, _ = toy_data.make_dataset("xor", 100, 0.0, seed=0)
+    b, _ = toy_data.make_dataset("xor", 100, 0.0, seed=1)
+    c, _ = toy_data.make_dataset("xor", 100, 0.0, seed=0)
+    assert not np.allclose(a, b) and np.array_equal(a, c)
+    clean, y = toy_data.make_dataset("circle", 400, 0.0)
+    r = np.hypot(*clean.T)
+    assert r[y == 1].max() <= 0.5 < 0.7 <= r[y == 0].min()  # noise 0: the classes do not touch
+    noisy, y = toy_data.make_dataset("circle", 400, 0.5)
+    r = np.hypot(*noisy.T)
+    assert r[y == 1].max() > r[y == 0].min()  # noise 0.5: they overlap
+
+
+def test_features_are_tensorflow_playgrounds_inputs():
+    d = toy_data.make_split("circle", 100, features=("x1^2", "x2^2", "x1x2", "sin4x1"))
+    X, _, X_test, _ = d.fit_data
+    assert X.shape == (50, 4) and X_test.shape == (50, 4) and d.X_train.shape == (50, 2)
+    assert torch.allclose(X[:, 0], d.X_train[:, 0] ** 2)
+    assert torch.allclose(X[:, 3], torch.sin(4 * d.X_train[:, 0]))
+    with pytest.raises(ValueError, match="features must be a non-empty sequence"):
+        toy_data.make_split("circle", features=("x1", "x1"))
+
+
+def test_squared_inputs_let_a_network_without_hidden_layers_draw_the_circle():
+    plain = playground.train_run(Settings.from_string("v1:layers=0&epochs=80&lr=0.1"))
+    squares = playground.train_run(Settings.from_string("v1:layers=0&epochs=80&lr=0.1&features=x1^2,x2^2"))
+    assert plain.history.final("val_metric") < 0.75 < 0.95 < squares.history.final("val_metric")
+    assert squares.maps[-1].inputs.shape[0] == 2 and squares.maps[-1].widths == []
+
+
+def test_toy_data_rejects_bad_input():
+    with pytest.raises(ValueError, match="name must be one of"):
+        toy_data.make_dataset("spirals")
+    with pytest.raises(ValueError, match="positive_fraction"):
+        toy_data.make_dataset("xor", positive_fraction=1.0)
+    with pytest.raises(ValueError, match="train_fraction"):
+        toy_data.make_split("xor", train_fraction=0)
+
+
+# --- penalties ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", penalties.PENALTIES)
+def test_penalty_hooks_give_the_gradient_of_loss_plus_penalty(kind):
+    X, y = torch.randn(20, 2), torch.randint(0, 2, (20,)).float()
+    hooked, plain = MLP(2, hidden=(4,), seed=1), MLP(2, hidden=(4,), seed=1)
+    penalties.add_penalty(hooked, kind, 0.05)
+    loss = torch.nn.functional.binary_cross_entropy_with_logits
+    loss(hooked(X)[:, 0], y).backward()
+    (loss(plain(X)[:, 0], y) + 0.05 * penalties.penalty(plain, kind)).backward()
+    for a, b in zip(hooked.parameters(), plain.parameters(), strict=True):
+        assert torch.allclose(a.grad, b.grad, atol=1e-6)
+
+
+# --- settings and state strings -------------------------------------------------------------------
+
+def test_state_string_round_trips_and_names_only_changes():
+    assert Settings().to_string() == "v1:"
+    s = Settings(data="spiral", noise=0.25, layers=4, neurons=3, activation="gelu", batch_norm=True,
+                 regularization="l1", rate=0.01, optimizer="sgd", lr=0.3, schedule="cosine",
+                 warmup_pct=10, clip=1.0, epoch=7, show_test=True, threshold=0.35, draw=2)
+    text = s.to_string()
+    assert Settings.from_string(text) == s and len(text) < 250
+    assert Settings.from_string("v1:features=x1x2").features == "x1x2"
+    assert text.startswith("v1:data=spiral&noise=0.25")
+
+
+@pytest.mark.parametrize("text, match", [
+    ("data=xor", "starting with 'v1:'"),
+    ("v1:colour=red", "unknown entry"),
+    ("v1:layers=three", "'layers' must be a int"),
+    ("v1:layers=9", "layers"),
+    ("v1:activation=swish", "activation must be one of"),
+    ("v1:features=x3", "features must be one of"),
+])
+def test_bad_state_strings_say_what_is_wrong(text, match):
+    with pytest.raises(ValueError, match=match):
+        Settings.from_string(text)
+
+
+# --- training runs ------------------------------------------------------------------------------
+
+def test_a_run_snapshots_every_epoch_and_learns_the_circle():
+    run = playground.train_run(Settings.from_string(SMALL + "&epochs=80"))
+    assert run.ok and run.epochs == list(range(81)) and len(run.maps) == 81
+    assert run.maps[0].widths == [8, 8] and run.maps[0].layers[0].shape == (8, 25, 25)
+    assert run.history.final("val_metric") > 0.9 and run.test_scores.shape == (60,)
+
+
+def test_long_runs_keep_at_most_max_snapshots():
+    run = playground.train_run(Settings.from_string("v1:points=100&epochs=320&batch_size=64&layers=1"))
+    assert len(run.epochs) <= playground.MAX_SNAPSHOTS + 1 and run.epochs[-1] == 320
+    assert run.snapshot_index(100) == run.epochs.index(100) and run.snapshot_index(-1) == len(run.epochs) - 1
+
+
+@pytest.mark.parametrize("state, reason", [
+    ("v1:activation=linear&layers=6&optimizer=sgd&lr=10", "diverged"),
+    ("v1:batch_norm=True&batch_size=1", "BatchNorm needs at least 2 points"),
+])
+def test_bad_settings_come_back_as_runs_with_a_reason(state, reason):
+    run = playground.train_run(Settings.from_string(state + "&points=100&epochs=10"))
+    assert reason in run.message and not run.ok
+    fig = playground.draw_run(run, show_test=True)
+    playground.render_png(fig)
+    assert style.check_figure(fig) == []
+    assert style.check_figure(playground.draw_evaluation(run)) == []
+
+
+def test_an_error_inside_training_is_reported_not_raised(monkeypatch):
+    def broken_fit(*args, **kwargs):
+        raise RuntimeError("Expected more than 1 value per channel when training, got input size [1, 8]")
+
+    monkeypatch.setattr(playground.app, "fit", broken_fit)
+    run = playground.train_run(Settings.from_string(SMALL + "&batch_norm=True"))
+    assert "a mini-batch of one point reached BatchNorm" in run.message
+
+
+def test_stop_keeps_what_was_trained():
+    run = playground.train_run(Settings.from_string(SMALL), should_stop=lambda: True)
+    assert run.message.startswith("stopped after epoch 1") and run.epochs == [0, 1]
+
+
+def test_the_shown_code_reproduces_the_run_exactly():
+    s = Settings.from_string(SMALL + "&data=xor&regularization=l2&rate=0.01&schedule=cosine&warmup_pct=10"
+                             "&clip=1&optimizer=momentum&lr=0.1&dropout=0.1")
+    run = playground.train_run(s)
+    code = playground.code_for(s).replace("neuron_maps.plot_network", "fig = neuron_maps.plot_network")
+    scope = {}
+    exec(code, scope)  # noqa: S102 - the code the student copies into a cell
+    assert scope["history"].train_loss == run.history.train_loss
+    assert style.check_figure(scope["fig"]) == []
+    plt.close("all")
+
+
+# --- the widget ---------------------------------------------------------------------------------
+
+NEW_VALUES = {  # a new value for every control; None: the next option
+    "data": "xor", "noise": 0.2, "train_pct": 60, "class1_pct": 30, "points": 200,
+    "features": "x1,x2,x1^2,x2^2,x1x2", "layers": 3,
+    "neurons": 4, "activation": "relu", "init": "he", "batch_norm": True, "residual": True, "dropout": 0.1,
+    "regularization": "l2", "rate": 0.01, "optimizer": "momentum", "lr": 0.01, "batch_size": 16, "epochs": 20,
+    "schedule": "step", "warmup_pct": 10, "clip": 1.0, "epoch": 3, "show_test": True, "discretize": True,
+    "threshold": 0.3,
+}
+
+
+def test_every_control_is_covered_and_follows_the_slider_convention():
+    pg = Playground(SMALL)
+    assert set(pg.controls) == set(NEW_VALUES)
+    assert {c.description for c in pg.controls.values()} >= {"lr", "batch_size", "threshold", "epoch"}
+    for c in pg.controls.values():
+        if isinstance(c, (W.IntSlider, W.FloatSlider, W.SelectionSlider)):
+            assert c.continuous_update is False
+
+
+def test_moving_every_control_retrains_or_only_redraws():
+    pg = Playground(SMALL)
+    assert pg.trainings == 1 and not pg.errors and pg.run.ok
+    for name, value in NEW_VALUES.items():
+        before = (pg.trainings, pg.main_out.outputs, pg.eval_out.outputs)
+        pg.controls[name].value = value
+        assert not pg.errors, (name, pg.errors)
+        assert f"{name}=" in pg.state or name == "epochs", name
+        if name in playground.VIEW_FIELDS:
+            assert pg.trainings == before[0], f"{name} must not retrain"
+            changed = pg.eval_out.outputs if name == "threshold" else pg.main_out.outputs
+            assert changed != (before[2] if name == "threshold" else before[1]), f"{name} did not redraw"
+        else:
+            assert pg.trainings == before[0] + 1 and pg.run.settings.training_key == pg.settings.training_key
+            assert pg.main_out.outputs != before[1], f"{name} did not redraw"
+    assert style.check_figure(pg.figure) == [] and style.check_figure(pg.eval_figure) == []
+    plt.close("all")
+
+
+def test_scrubbing_moves_the_shown_epoch_and_a_seen_setting_comes_from_the_cache():
+    pg = Playground(SMALL)
+    pg.controls["epoch"].value = 4
+    assert pg.figure._shown_epoch == 4 and "epoch 4" in pg.figure._playground["ax_out"].get_title()
+    pg.controls["layers"].value = 1
+    pg.controls["layers"].value = 2
+    assert pg.trainings == 2 and "from the cache" in pg.status.value
+    assert pg.controls["epoch"].value == 10  # a new run shows its last epoch
+
+
+def test_replay_plays_every_snapshot_without_retraining():
+    pg = Playground(SMALL)
+    assert asyncio.run(pg.replay(pause=0)) == list(range(11))
+    pg.replay_button.click()
+    assert pg.figure._shown_epoch == 10 and pg.trainings == 1 and not pg.errors
+
+
+def test_new_draw_load_and_state_round_trip():
+    pg = Playground(SMALL)
+    pg.new_draw.click()
+    assert "draw=1" in pg.state and pg.trainings == 2
+    pg.controls["threshold"].value = 0.7
+    state = pg.state
+    other = Playground(state)
+    assert other.settings == pg.settings and other.state == state
+    other.load("v1:points=120&epochs=10&data=gauss&layers=0")
+    assert other.controls["data"].value == "gauss" and other.run.maps[-1].widths == []
+    other.load("v1:nonsense")
+    assert "Could not load the state" in other.status.value and other.controls["data"].value == "gauss"
+    other.load_button.click()  # the box holds the current state: loading it changes nothing
+    assert other.controls["data"].value == "gauss" and other.trainings == 2
+
+
+def test_show_code_view_prints_the_calls():
+    pg = Playground(SMALL)
+    pg.show_code.value = True
+    (out,) = pg.code_out.outputs
+    assert "training.fit(model, data.fit_data" in out["text"] and pg.state in out["text"]
+    pg.show_code.value = False
+    assert pg.code_out.outputs == ()
+
+
+def test_stop_button_stops_a_background_run():
+    pg = Playground(SMALL)
+    s = Settings.from_string("v1:points=400&epochs=320&batch_size=1")
+
+    async def train_and_stop():
+        task = asyncio.get_running_loop().create_task(pg._train_in_background(s))
+        await asyncio.sleep(0.3)
+        pg.stop_button.click()
+        await task
+
+    asyncio.run(train_and_stop())
+    assert pg.run.message.startswith("stopped after epoch") and pg.stop_button.disabled
+    assert s.training_key not in pg.cache  # a stopped run is not kept as the setting's result
+
+
+def test_neuron_map_figures_meet_the_style():
+    run = playground.train_run(Settings.from_string("v1:points=100&epochs=10&layers=6&neurons=16"))
+    figures = (playground.draw_run(run, 5, show_test=True, discretize=True),
+               playground.draw_evaluation(run, 0.2),
+               neuron_maps.plot_network(run.model, run.data.X_train, run.data.y_train))
+    for fig in figures:
+        assert style.check_figure(fig) == []
+    maps = neuron_maps.network_maps(run.model, 40)
+    assert maps.inputs.shape == (2, 20, 20) and len(maps.layers) == 6 and maps.output.shape == (40, 40)
+    assert np.allclose(maps.inputs[0][0], np.linspace(-1.6, 1.6, 40)[::2])  # x1 grows to the right
+    with pytest.raises(TypeError, match="course_lib.models.MLP"):
+        neuron_maps.network_maps(torch.nn.Linear(2, 1))
+    plt.close("all")
+
+
+# --- notebook 01, "What the hidden units learn" ---------------------------------------------------
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_six_relus_learn_the_circle_with_one_half_plane_each(seed):
+    from course_lib.training import fit
+
+    circle = toy_data.make_split("circle", 400, noise=0.1, seed=seed)
+    net = MLP(2, hidden=(6,), activation="relu", init="he", seed=seed)
+    history = fit(net, circle.fit_data, lr=0.01, batch_size=32, num_epochs=80, seed=seed)
+    assert history.final("val_metric") >= 0.95
+    maps = neuron_maps.network_maps(net, 40)
+    grid = neuron_maps.plane(40)[:, :].reshape(40, 40, 2)[::2, ::2].reshape(-1, 2)
+    linear = net.body.block1.linear
+    side = (grid @ linear.weight.detach().T + linear.bias.detach() > 0).T.reshape(6, 20, 20).numpy()
+    assert np.array_equal(maps.layers[0] > 0, side)  # each map: 0 on one side of a straight line
+    active = (maps.layers[0] > 0).mean(axis=(1, 2))
+    assert (active > 0.3).sum() >= 5  # (almost) every neuron cuts the plane, none dead
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_three_tanh_layers_learn_the_spiral(seed):
+    from course_lib.training import fit
+
+    spiral = toy_data.make_split("spiral", 400, noise=0.1, seed=seed)
+    deep = MLP(2, hidden=(8, 8, 8), activation="tanh", seed=seed)
+    history = fit(deep, spiral.fit_data, lr=0.03, batch_size=16, num_epochs=80, seed=seed)
+    assert history.final("val_metric") >= 0.9
+
+
+def test_the_penalty_rate_is_greyed_out_without_a_regularization():
+    from course_lib import playground
+
+    pg = playground.Playground("v1:epochs=5")
+    assert pg.controls["rate"].disabled
+    pg.controls["regularization"].value = "l2"
+    assert not pg.controls["rate"].disabled
+    pg.load("v1:epochs=5")
+    assert pg.controls["rate"].disabled
