@@ -66,8 +66,9 @@ repoint: venv
 # Front-end tests (README, "Front-end tests"; .ci/run runs them after `make test`).
 # test-browser: every notebook in JupyterLab, driven by headless Chromium (installs chromium and
 # playwright where missing); screenshots in artifacts/screenshots/.
-# test-colab: every notebook in a second environment with Colab's widget stack (ipywidgets 7.7.1),
-# and the real Colab setup cell run against a local clone.
+# test-colab: what differs on Colab's widget stack (ipywidgets 7.7.1): the widget, explorer, playground
+# and exercise tests run in that environment, one notebook with explorers in a Colab-stack kernel, and
+# the real Colab setup cell run against a local clone.
 test-frontends: test-browser test-colab
 
 test-browser: venv
