@@ -173,7 +173,7 @@ def plot_cost_choice(y_true: Any, y_score: Any, cost_ratio: float, *,
     ax_cost.set_xlabel("threshold")
     ax_cost.set_ylabel("cost (a false alarm = 1)")
     ax_cost.set_ylim(0, None)
-    ax_cost.set_title(f"cost, a miss = {cost_ratio:g} alarms")
+    ax_cost.set_title(f"cost, a miss = {cost_ratio:g} alarm{'' if cost_ratio == 1 else 's'}")
     metric_plots.legend_below(ax_cost, ncol=1)
     fpr, tpr, _ = metrics.roc_curve(y_true, y_score)
     metric_plots.plot_roc(fpr, tpr, ax_roc, chance=False, color=style.OKABE_ITO["blue"], label="ROC")
