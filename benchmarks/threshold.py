@@ -83,7 +83,7 @@ def other_explorers(moves: int) -> None:
     grids = [(prevalence, "separation", list(imbalance.SEPARATIONS)),
              (prevalence, "prevalence", list(imbalance.PREVALENCES)),
              (prevalence, "threshold", [round(v, 2) for v in np.linspace(0.05, 0.95, moves)]),
-             (cost, "cost_ratio", list(operating_point.COST_RATIOS))]
+             (cost, "cost_ratio", list(cost.ratios))]
     print(f"\n{'explorer':20s} {'control':11s} {'median wall':>12s} {'median CPU':>11s}")
     for explorer, name, values in grids:
         explorer.redraw_seconds.clear()

@@ -194,16 +194,19 @@ def legend_below(ax, *, ncol: int = 2, fontsize: float = 12, offset_points: floa
 
 @checked
 def zoom_inset(ax, xlim: tuple[float, float], ylim: tuple[float, float], *,
-               bounds: tuple[float, float, float, float] = (0.4, 0.1, 0.55, 0.55), title: str | None = None):
+               bounds: tuple[float, float, float, float] = (0.4, 0.1, 0.55, 0.55), title: str | None = None,
+               inset=None):
     """An inset magnifying the box ``xlim`` x ``ylim`` of ``ax``: its data lines are drawn again there.
 
-    ``bounds`` = (x0, y0, width, height) of the inset in axes fractions; the magnified box is
-    outlined on ``ax`` and joined to the inset. Returns the inset's axes.
+    ``bounds`` = (x0, y0, width, height) of the inset in axes fractions; or pass ``inset``, axes of
+    their own (beside ``ax``, so that nothing of ``ax`` is covered). The magnified box is outlined
+    on ``ax`` and joined to the inset. Returns the inset's axes.
     """
     for name, lim in (("xlim", xlim), ("ylim", ylim)):
         if len(lim) != 2 or not lim[0] < lim[1]:
             raise ValueError(f"{name} must be (low, high) with low < high, got {lim!r}")
-    inset = ax.inset_axes(bounds)
+    beside = inset is not None
+    inset = ax.inset_axes(bounds) if inset is None else inset
     for line in ax.get_lines():
         if line.get_transform() is not ax.transData:  # axhline/axvline: partly in axes coordinates
             continue
@@ -215,26 +218,57 @@ def zoom_inset(ax, xlim: tuple[float, float], ylim: tuple[float, float], *,
     inset.set_ylim(*ylim)
     inset.tick_params(labelsize=style.MIN_FONT_PT)
     inset.locator_params(nbins=3)
-    if title:
+    if title and beside:
+        inset.set_title(title)
+    elif title:
         inset.set_title(title, fontsize=style.MIN_FONT_PT, fontweight="normal",  # lines pass behind it
                         bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
-    ax.indicate_inset_zoom(inset, edgecolor="0.3")
+    if beside:  # the box only: lines joining it to axes beside it would cross the data
+        ax.indicate_inset((xlim[0], ylim[0], xlim[1] - xlim[0], ylim[1] - ylim[0]), edgecolor="0.3")
+    else:
+        ax.indicate_inset_zoom(inset, edgecolor="0.3")
     return inset
+
+
+# Probabilities labelling the log-odds axis, far enough apart for their labels.
+LOG_ODDS_TICKS = {1e-6: "10⁻⁶", 1e-4: "10⁻⁴", 0.01: "0.01", 0.5: "0.5", 0.99: "0.99", 1 - 1e-6: "1−10⁻⁶"}
+SCALES = ("probability", "log-odds")
+
+
+@checked
+def log_odds(p: Any, *, eps: float = 1e-7) -> np.ndarray:
+    """log(p / (1 - p)), with p clipped to [eps, 1 - eps] so that scores of exactly 0 or 1 stay finite."""
+    check_range("eps", eps, 0.0, 0.5, inclusive=False)
+    p = np.clip(np.asarray(as_scores("p", p), dtype=np.float64), eps, 1 - eps)
+    return np.log(p / (1 - p))
 
 
 @checked
 def plot_scores_and_confusion(y_true: Any, y_score: Any, threshold: float = 0.5, *,
                               class_names: Sequence[str] = ("negative", "positive"), bins: int = 20,
-                              title: str = ""):
-    """Each class's scores with the threshold (left) and the confusion matrix it gives (right)."""
+                              title: str = "", scale: str = "probability"):
+    """Each class's scores with the threshold (left) and the confusion matrix it gives (right).
+
+    ``scale="log-odds"`` spreads the scores on a log-odds axis (labelled in probabilities), so
+    that 0.005 and 0.05, one bin apart on a probability axis, lie far apart.
+    """
     check_range("threshold", threshold, 0.0, 1.0)
+    check_choice("scale", scale, SCALES)
     y_true = metrics.as_labels("y_true", y_true)
     y_pred = metrics.apply_threshold(y_score, threshold)
     fig, (ax_hist, ax_cm) = plt.subplots(1, 2, figsize=style.figsize(4.4), layout="constrained",
                                          width_ratios=(1.5, 1))
-    plot_score_histograms(y_true, y_score, ax_hist, bins=bins, value_range=(0.0, 1.0),
+    shown, line, value_range = y_score, threshold, (0.0, 1.0)
+    if scale == "log-odds":
+        shown, line = log_odds(y_score), float(log_odds([threshold])[0])
+        value_range = (float(np.floor(min(shown.min(), line))), float(np.ceil(max(shown.max(), line))) + 1e-9)
+    plot_score_histograms(y_true, shown, ax_hist, bins=bins, value_range=value_range,
                           class_names=class_names, density=False)
-    ax_hist.axvline(threshold, color="k", lw=2, label=f"threshold {threshold:g}")
+    if scale == "log-odds":
+        ticks = [p for p in LOG_ODDS_TICKS if value_range[0] <= log_odds([p])[0] <= value_range[1]]
+        ax_hist.set_xticks(log_odds(ticks), [LOG_ODDS_TICKS[p] for p in ticks])
+        ax_hist.set_xlabel("score (log-odds axis)")
+    ax_hist.axvline(line, color="k", lw=2, label=f"threshold {threshold:g}")
     ax_hist.set_ylabel("number of cases")
     ax_hist.set_title(f"scores of each class{': ' + title if title else ''}")
     legend_below(ax_hist, ncol=3)
@@ -273,30 +307,32 @@ def plot_hand_sweep(y_true: Any, y_score: Any, hand_fpr: Sequence[float], hand_t
                     max_fpr: float = 0.05, min_rate: float = 0.8):
     """ROC and PR curves at every unique score, the hand-swept points on top, each with a zoom inset.
 
-    The insets magnify FPR <= ``max_fpr`` and recall/precision >= ``min_rate``, where a good
-    classifier's points crowd.
+    The zoom panels (beside each curve, covering none of it) magnify FPR <= ``max_fpr`` and
+    recall/precision >= ``min_rate``, where a good classifier's points crowd.
     """
     for n in ("hand_fpr", "hand_tpr", "hand_precision"):
         check_same_length("hand_fpr", as_array("hand_fpr", hand_fpr, finite=False), n,
                           as_array(n, locals()[n], finite=False))
     fpr, tpr, _ = metrics.roc_curve(y_true, y_score)
     precision, recall, _ = metrics.precision_recall_curve(y_true, y_score)
-    fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=style.figsize(5.0), layout="constrained")
+    fig, (ax_roc, zoom_roc, ax_pr, zoom_pr) = plt.subplots(
+        1, 4, figsize=style.figsize(4.4), layout="constrained", width_ratios=(1, 0.75, 1, 0.75))
     hand = {"marker": "D", "ls": "none", "ms": 8, "mfc": "white", "mew": 2,
             "color": OKABE_ITO["vermillion"], "label": hand_label}
     plot_roc(fpr, tpr, ax_roc, label="every unique score (library)", color=OKABE_ITO["blue"])
     ax_roc.plot(hand_fpr, hand_tpr, **hand)
-    zoom_inset(ax_roc, (-0.002, max_fpr), (min_rate, 1.005), bounds=(0.4, 0.12, 0.56, 0.56),
-               title=f"zoom: FPR ≤ {max_fpr:g}")
+    zoom_inset(ax_roc, (-0.002, max_fpr), (min_rate, 1.005), inset=zoom_roc, title=f"zoom: FPR ≤ {max_fpr:g}")
     ax_roc.set_title("ROC curve")
     plot_pr(precision, recall, ax_pr, label="every unique score (library)", color=OKABE_ITO["blue"],
             prevalence=float(np.mean(np.asarray(y_true))))
     ax_pr.plot(hand_tpr, hand_precision, **hand)
-    zoom_inset(ax_pr, (min_rate, 1.005), (min_rate, 1.005), bounds=(0.1, 0.2, 0.56, 0.56),
-               title=f"zoom: both ≥ {min_rate:g}")
+    zoom_inset(ax_pr, (min_rate, 1.005), (min_rate, 1.005), inset=zoom_pr, title=f"zoom: both ≥ {min_rate:g}")
     ax_pr.set_title("PR curve (a staircase)")
-    for ax in (ax_roc, ax_pr):
-        legend_below(ax, ncol=1)
+    handles, labels = ax_pr.get_legend_handles_labels()
+    roc_handles, roc_labels = ax_roc.get_legend_handles_labels()
+    chance = roc_labels.index("random ranking (AUC 0.5)")
+    fig.legend(handles + [roc_handles[chance]], labels + [roc_labels[chance]], loc="outside lower center",
+               ncol=2, fontsize=12, frameon=False)
     return fig
 
 

@@ -15,16 +15,17 @@ from ..training import evaluate, fit
 
 @checked
 def shuffle_labels(s: Split, seed: int = 0) -> Split:
-    """The same inputs with the training labels randomly permuted (validation/test labels too)."""
+    """The same inputs with the *training* labels randomly permuted; validation and test keep the real ones.
+
+    A net that memorised the shuffled labels is then scored against the truth: its test accuracy
+    is a measurement (it would rise above chance if the net had learned anything real).
+    """
     check_type("s", s, Split, "a course_lib.data.Split")
     g = torch.Generator().manual_seed(seed)
-    shuffled = {
-        f"y_{part}": getattr(s, f"y_{part}")[torch.randperm(len(getattr(s, f"y_{part}")), generator=g)]
-        for part in ("train", "val", "test")
-    }
-    return Split(s.X_train, shuffled["y_train"], s.X_val, shuffled["y_val"], s.X_test,
-                 shuffled["y_test"], task=s.task, num_classes=s.num_classes, mean=s.mean, std=s.std,
-                 name=f"{s.name} (shuffled labels)")
+    y_train = s.y_train[torch.randperm(len(s.y_train), generator=g)]
+    return Split(s.X_train, y_train, s.X_val, s.y_val, s.X_test, s.y_test, task=s.task,
+                 num_classes=s.num_classes, mean=s.mean, std=s.std,
+                 name=f"{s.name} (shuffled training labels)")
 
 
 @checked

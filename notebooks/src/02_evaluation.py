@@ -50,7 +50,7 @@ import numpy as np
 from sklearn.datasets import load_breast_cancer, make_classification
 
 from course_lib import data, exercises, metrics, runtime
-from course_lib.evaluation import imbalance, metric_choice, metric_plots, operating_point
+from course_lib.evaluation import imbalance, metric_choice, metric_plots, operating_point, uncertainty
 from course_lib.evaluation.threshold_explorer import ThresholdExplorer
 from course_lib.models import build_mlp
 from course_lib.style import use_style
@@ -88,15 +88,22 @@ y_pred = metrics.apply_threshold(y_score, 0.5)
 tn, fp, fn, tp = metrics.confusion_matrix(y_test, y_pred).ravel()
 print(f"TP={tp}  FN={fn}  FP={fp}  TN={tn}")
 metric_plots.plot_scores_and_confusion(y_test, y_score, 0.5, class_names=("benign", "malignant"),
-                                       title="test set")
+                                       title="test set", scale="log-odds", bins=40)
 plt.show()
+for miss in operating_point.missed_positives(y_test, y_score, 0.5):
+    print(f"a missed malignant tumour scores {miss['score']:.4f}: a threshold low enough to catch it "
+          f"flags {miss['negatives_flagged']} of {int((1 - y_test).sum())} benign tumours")
 
 # %% [markdown]
 # Left, the scores of each class and the threshold; right, what the threshold makes of them. Most
-# tumours score near 0 or 1. The errors are not all borderline cases: the three missed malignant
-# tumours (hatched, far left) score near 0, so the model is confidently wrong about them, and no
-# threshold could catch them without flagging most benign tumours too. Every metric of the
-# lecture is a ratio of these four counts:
+# scores lie within a hair of 0 or 1, so the axis is in **log-odds**, log(p / (1 − p)): each
+# step of the ticks is a factor of 100 in the odds (labelled as probabilities), and 0.005 lies far
+# from 0.05 instead of in the same bin. The errors are not all borderline cases: the three
+# missed malignant tumours (hatched, left of the line) score between 0.005 and 0.05, so the model is
+# confidently wrong about them. Catching them is possible, at a price the lines under the figure
+# count: lowering the threshold to the highest of the three flags 11 of the 72 benign tumours,
+# to catch all three 19 (26%) — instead of 3 at 0.5. Every metric of the lecture is a ratio of
+# these four counts:
 #
 # | metric | formula | question it answers |
 # |---|---|---|
@@ -216,7 +223,8 @@ print(f"{len(thresholds)} thresholds, but only {len(set(rows))} different points
 # the threshold passes a score, which is exactly why the library sweeps the **unique scores**,
 # and nothing else: every change, no repeats. It sorts the scores once instead of recounting:
 # `metrics.roc_curve` and `metrics.precision_recall_curve`, drawn below under the hand-made points.
-# All the hand points crowd into one corner (this model is good), so each panel magnifies it.
+# All the hand points crowd into one corner (this model is good), so a zoom panel beside each curve
+# magnifies it (the grey box marks what it shows).
 
 # %%
 fpr, tpr, _ = metrics.roc_curve(y9, s9)
@@ -263,6 +271,28 @@ plt.show()
 # 2-feature one bends away from them: at most false positive rates it catches fewer tumours, and
 # at most recalls its flags are less often right. One number each summarises the gap: the AUC (area
 # under the ROC curve) and the AP (area under the PR staircase), in the legends.
+#
+# Measured on 114 validation tumours, how sure are these numbers? A **bootstrap** redraws the
+# tumours with replacement (malignant and benign separately, so that each redraw keeps 43 and 71),
+# recomputes the metric on each of 1,000 redraws, and reports the middle 95% of the values. Both
+# models score the same tumours, so the comparison is **paired**: each redraw scores both on the
+# same tumours, and the interval is the one of their difference. An interval of the difference
+# that contains 0 is a tie.
+
+# %% tags=["nbval-ignore-output"]
+for metric, name in (("roc_auc", "ROC AUC"), ("average_precision", "AP")):
+    for label, scores_val in (("30 features", s_val), ("2 features", s_hard_val)):
+        value, low, high = uncertainty.bootstrap_ci(y_val, scores_val, metric, seed=0)
+        print(f"{name:8s} {label:12s} {value:.3f}   95% interval {low:.3f} to {high:.3f}")
+    gap, low, high = uncertainty.paired_bootstrap_ci(y_val, s_val, s_hard_val, metric, seed=0)
+    print(f"{name:8s} difference   {gap:+.3f}   95% interval {low:+.3f} to {high:+.3f}"
+          f"  ({'a tie' if low <= 0 <= high else 'not a tie'})\n")
+
+# %% [markdown]
+# Neither interval of the difference contains 0: on both curves the 30-feature model is better
+# by more than the noise of 114 tumours (AUC by about 0.09, at least 0.04; AP by about 0.12, at
+# least 0.06). The intervals are wide all the same: had the two models been a few hundredths
+# apart, 114 tumours could not have told which is better.
 #
 # ### Threshold explorer
 #
@@ -382,9 +412,11 @@ for p, t in ((0.5, 0.5), (0.01, 0.5), (0.01, 0.99)):
 # %% [markdown]
 # - **ROC is prevalence-invariant**: TPR is computed on the positives only and FPR on the
 #   negatives only, so changing their ratio does not move the curve (blue stays on grey). The
-#   AUC in the title wobbles only slightly (0.861 to 0.868 here), because each prevalence draws a
-#   different number of negatives at random; with endless data it would be exactly 0.856 at
-#   separation 1.5.
+#   AUC in the title wobbles only slightly (0.861 to 0.868 here), because each prevalence uses a
+#   different number of negatives: the first ones of a single fixed draw (a rarer class takes
+#   more of the same list, so every setting's negatives include those of all commoner ones). The
+#   wobble is the sampling noise of those 500 to 49,500 negatives; with endless data the
+#   AUC would be exactly 0.856 at separation 1.5.
 #   That is a feature when you want to compare *rankings* across data sets; ROC is still valid
 #   under imbalance.
 # - **PR shows what a positive prediction is worth**: precision mixes both classes, so with 99
@@ -417,8 +449,9 @@ for p, t in ((0.5, 0.5), (0.01, 0.5), (0.01, 0.99)):
 #   alarms.
 #
 # The explorer below applies the cost rule to the 2-feature model's **validation** scores: the
-# slider sets the ratio, the left panel shows the total cost of every threshold and its cheapest
-# point, the right panel where that threshold cuts the scores.
+# slider sets the ratio; the left panel shows the total cost of every threshold and its cheapest
+# point, the middle one that point on the ROC curve, the right one where its threshold cuts the
+# scores.
 #
 # **Predict first.** A missed tumour used to cost as much as a false alarm (1 : 1); now it costs
 # ten (10 : 1). Where does the cheapest threshold move? (a) higher, (b) lower, (c) it stays.
@@ -428,16 +461,41 @@ answer = ...  # "a", "b" or "c"
 exercises.check("02.cost", answer)
 
 # %%
-cost_explorer = operating_point.CostExplorer(y_hard_val, s_hard_val, value=5, class_names=("benign", "malignant"),
+cost_explorer = operating_point.CostExplorer(y_hard_val, s_hard_val, value=1, class_names=("benign", "malignant"),
                                              title="Cost rule on the validation set: set the cost of a missed tumour")
 cost_explorer.show()
 
 # %% [markdown]
-# Moving the slider, the cheapest threshold jumps rather than glides, and neighbouring ratios
-# often share it: the total cost only changes where the threshold passes one of the 114 scores.
+# Moving the slider, the cheapest threshold jumps rather than glides: the total cost only changes
+# where the threshold passes one of the 114 scores, so neighbouring ratios often share it. The
+# slider offers only ratios that move it; the ratios between them change nothing:
+
+# %% tags=["nbval-ignore-output"]
+offered = cost_explorer.ratios
+print("the slider offers", ", ".join(f"{r:g} : 1" for r in offered))
+for r in operating_point.COST_RATIOS:
+    t_r = operating_point.choose_threshold(y_hard_val, s_hard_val, "cost", cost_fn=float(r))
+    bayes = operating_point.bayes_threshold(r)
+    note = "" if r in offered else "   (the same as the ratio before it: not on the slider)"
+    print(f"ratio {r:5g} : 1   cheapest threshold on validation {t_r:.3f}   Bayes 1/(1 + ratio) {bayes:.3f}{note}")
+
+# %% [markdown]
+# Two ways to read the same choice:
+# - **On the ROC curve** (middle panel): the total cost is FP + ratio·FN = N·FPR + ratio·P·(1 − TPR),
+#   with N negatives and P positives, so all points on a straight line of slope N / (ratio·P) cost
+#   the same: an **iso-cost line** (Fawcett 2006). The cheapest point is where the highest such
+#   line touches the curve (dashed). A costlier miss flattens the line, and the point where it
+#   touches slides up and right: higher recall, more false alarms, a lower threshold.
+# - **Without any search**: if the scores were **calibrated** probabilities (a score of 0.2 meaning
+#   a 20% chance of malignancy), flagging a tumour of probability p would cost 1 − p on average
+#   and passing it p·ratio, so flagging pays exactly when p ≥ 1 / (1 + ratio): the **Bayes
+#   threshold** (dotted line in the right panel). Compare the two columns of the table: close at
+#   10 : 1 (0.096 against 0.091), far apart at 1 : 1 (0.725 against 0.5). Where they differ, trust
+#   the search on validation data: nothing made these scores calibrated (they come from a small
+#   network trained for 30 epochs).
 #
 # Now the three rules, each choosing its threshold on validation, and each choice reported once on
-# the test set. The cost row uses the ratio the slider is set to (5 : 1 unless you moved it; rerun
+# the test set. The cost row uses the ratio the slider is set to (1 : 1 unless you moved it; rerun
 # this cell after moving it).
 
 # %% tags=["nbval-ignore-output"]
@@ -474,16 +532,19 @@ missed_test = int(((s_hard < t_recall) & (y_hard == 1)).sum())
 print(f"validation: {num_val_positives} malignant tumours (one is {1 / num_val_positives:.1%} of recall); "
       f"{missed_val} of them score below the threshold {t_recall:.3f}")
 print(f"test:       {num_test_positives} malignant tumours; {missed_test} of them score below it")
-print(f"ROC AUC of the same model: validation {metrics.roc_auc_score(y_hard_val, s_hard_val):.3f}, "
-      f"test {metrics.roc_auc_score(y_hard, s_hard):.3f}")
+for name, (y_set, s_set) in (("validation", (y_hard_val, s_hard_val)), ("test", (y_hard, s_hard))):
+    value, low, high = uncertainty.bootstrap_ci(y_set, s_set, "roc_auc", seed=0)
+    print(f"ROC AUC of the same model on {name:10s}: {value:.3f}   95% interval {low:.3f} to {high:.3f}")
 print(f"standard error of a recall near 0.9 measured on {num_test_positives} positives: about "
       f"{np.sqrt(0.9 * 0.1 / num_test_positives):.2f}")
 
 # %% [markdown]
-# Two things add up. **This split:** the same model ranks the test tumours clearly worse than the
+# Two things add up. **This split:** the same model ranks the test tumours worse than the
 # validation ones (its ROC AUC drops from 0.90 to 0.77), and far more malignant test tumours score
-# below the threshold. With about forty positives per set that is the luck of the draw: on other
-# random splits of the same data the gap is smaller, or goes the other way. **The rule:** it stops
+# below the threshold. The two bootstrap intervals overlap a little (0.84 to 0.86 lies in both):
+# with about forty positives per set a gap of 0.13 is near the edge of what the luck of the draw
+# alone produces, and on other random splits of the same data the gap is smaller, or goes the
+# other way. **The rule:** it stops
 # at the threshold where validation *just* reaches 0.9, tuned to the last few of those particular
 # tumours, so on new tumours it lands below the target more often than above. Even without bad
 # luck, a recall measured on forty positives is uncertain by about ±0.05. Remedies: more
@@ -538,6 +599,11 @@ exercises.check("02.pr_baseline", answer)
 # - Scores and a threshold make the decisions: the threshold is a choice, made on validation data,
 #   by a rule that fits the costs; the test set is touched once to report it. With few positives
 #   a recall target met on validation is not a guarantee: leave a margin.
+# - A cost ratio picks the point where an iso-cost line of slope N / (ratio·P) touches the ROC
+#   curve; for calibrated probabilities it is the Bayes threshold 1 / (1 + ratio).
+# - A metric measured on a hundred cases is uncertain by several hundredths: give it a bootstrap
+#   interval, and compare two models on the same cases by the interval of their difference
+#   (containing 0: a tie).
 # - ROC and PR curves sweep the threshold over the unique scores; PR curves are staircases, never
 #   straight lines between points. Two models on one ROC and one PR plot show where one is better.
 # - ROC AUC is the probability that a positive outranks a negative: 0.5 is random, and it does

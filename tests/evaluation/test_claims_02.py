@@ -10,7 +10,7 @@ import sklearn.metrics as skm
 from sklearn.datasets import load_breast_cancer, make_classification
 
 from course_lib import data, metrics
-from course_lib.evaluation import imbalance, metric_choice, operating_point
+from course_lib.evaluation import imbalance, metric_choice, metric_plots, operating_point, uncertainty
 from course_lib.models import build_mlp
 from course_lib.training import fit, predict_scores
 
@@ -51,8 +51,19 @@ def test_the_notebooks_printed_counts_are_robust(notebook_models):
 def test_the_notebooks_missed_tumours_are_confident_misses(notebook_models):
     y, s = notebook_models["30"]["test"]
     missed = s[(y == 1) & (s < 0.5)]
-    assert len(missed) == 3 and missed.max() < 0.1  # "the three missed malignant tumours score near 0"
-    assert (s[y == 0] < missed.max()).mean() > 0.5  # catching them would flag most benign tumours
+    assert len(missed) == 3 and missed.max() < 0.1  # "score between 0.005 and 0.05": 0.0048, 0.0101, 0.0484
+    assert 0.004 < missed.min() and missed.max() < 0.06
+    prices = [m["negatives_flagged"] for m in operating_point.missed_positives(y, s, 0.5)]
+    assert (y == 0).sum() == 72 and prices == [19, 14, 11]  # "the highest flags 11; all three, 19 (26%)"
+    assert 11 <= prices[-1] < prices[0] < 0.5 * 72  # catching them does not flag most benign tumours
+
+
+def test_a_log_odds_axis_separates_the_missed_scores_that_one_probability_bin_holds(notebook_models):
+    y, s = notebook_models["30"]["test"]
+    missed = np.sort(s[(y == 1) & (s < 0.5)])
+    assert (np.floor(missed / 0.05) == 0).all()  # one 0.05-wide bin on a probability axis
+    z = metric_plots.log_odds(missed)
+    assert z[-1] - z[0] > 2.0  # on a log-odds axis they lie far apart (measured 2.35)
 
 
 def test_digit_predictions_have_no_near_ties_and_micro_f1_is_accuracy():
@@ -100,6 +111,28 @@ def test_the_choice_of_metric_changes_the_winner():
 
 
 # ----------------------------------------------------------------------------- section 4: two models
+def test_thirty_features_beat_two_by_more_than_the_bootstrap_noise(models_over_seeds):
+    """Section 4: the paired 95% interval of the difference excludes 0 on every seed (not a tie)."""
+    lows = {"roc_auc": [], "average_precision": []}
+    for models in models_over_seeds:
+        (y, strong), (y2, weak) = models["30"]["val"], models["2"]["val"]
+        assert (y == y2).all()  # the same validation tumours: a paired comparison
+        for metric in lows:
+            gap, low, high = uncertainty.paired_bootstrap_ci(y, strong, weak, metric, seed=0)
+            assert low <= gap <= high
+            lows[metric].append(low)
+    assert min(lows["roc_auc"]) > 0.02  # measured 0.043, 0.040, 0.048, 0.082
+    assert min(lows["average_precision"]) > 0.03  # measured 0.058, 0.066, 0.090, 0.123
+
+
+def test_the_notebooks_validation_and_test_auc_intervals_overlap_a_little(notebook_models):
+    """Section 7: 0.90 [0.84, 0.95] on validation, 0.77 [0.68, 0.86] on test: they overlap."""
+    (yv, sv), (yt, st) = notebook_models["2"]["val"], notebook_models["2"]["test"]
+    _, val_low, _ = uncertainty.bootstrap_ci(yv, sv, "roc_auc", seed=0)
+    _, _, test_high = uncertainty.bootstrap_ci(yt, st, "roc_auc", seed=0)
+    assert 0 < test_high - val_low < 0.05  # measured 0.860 - 0.841
+
+
 def test_thirty_features_beat_two_on_both_curves(models_over_seeds):
     for models in models_over_seeds:
         y30, s30 = models["30"]["val"]
@@ -249,3 +282,36 @@ def test_peeking_at_the_test_set_never_reports_less(models_over_seeds):
         honest = operating_point.report_at(yt, st, operating_point.choose_threshold(yv, sv, "max_f1"))["f1"]
         peeking = operating_point.report_at(yt, st, operating_point.choose_threshold(yt, st, "max_f1"))["f1"]
         assert peeking >= honest
+
+
+def test_the_cost_slider_offers_only_ratios_that_move_the_operating_point(notebook_models, models_over_seeds):
+    y, s = notebook_models["2"]["val"]
+    assert operating_point.distinct_ratios(y, s) == (1, 1.5, 2, 10)  # the notebook's slider
+    for models in [notebook_models, *models_over_seeds]:
+        y, s = models["2"]["val"]
+        ratios = operating_point.distinct_ratios(y, s)
+        chosen = [operating_point.choose_threshold(y, s, "cost", cost_fn=float(r)) for r in ratios]
+        assert len(set(chosen)) == len(ratios) >= 3 and ratios[0] == 1  # measured 3-5 values
+        dropped = set(operating_point.COST_RATIOS) - set(ratios)
+        assert dropped  # some candidates change nothing: the reason to drop them
+
+
+def test_the_cheapest_point_is_where_the_highest_iso_cost_line_touches_the_roc(models_over_seeds):
+    for models in models_over_seeds:
+        y, s = models["2"]["val"]
+        fpr, tpr, _ = metrics.roc_curve(y, s)
+        points = []
+        for r in operating_point.COST_RATIOS:
+            t = operating_point.choose_threshold(y, s, "cost", cost_fn=float(r))
+            rep = operating_point.report_at(y, s, t)
+            slope = operating_point.iso_cost_slope(y, cost_fn=float(r))
+            assert (tpr - slope * fpr <= rep["recall"] - slope * rep["fpr"] + 1e-9).all()  # no point above
+            points.append((rep["fpr"], rep["recall"]))
+        assert all(a[0] <= b[0] and a[1] <= b[1] for a, b in zip(points, points[1:], strict=False))
+
+
+def test_the_bayes_threshold_is_close_at_ten_to_one_and_far_at_one_to_one(notebook_models):
+    y, s = notebook_models["2"]["val"]
+    search = {r: operating_point.choose_threshold(y, s, "cost", cost_fn=float(r)) for r in (1, 10)}
+    assert abs(search[10] - operating_point.bayes_threshold(10)) < 0.02  # measured 0.096 vs 0.091
+    assert search[1] - operating_point.bayes_threshold(1) > 0.15  # measured 0.725 vs 0.5

@@ -158,13 +158,14 @@ def test_hand_sweep_figure_puts_the_hand_points_on_the_library_curves():
     tp = ((s >= 0.5) & (y == 1)).sum()
     fp = ((s >= 0.5) & (y == 0)).sum()
     fig = metric_plots.plot_hand_sweep(y, s, [fp / 4], [tp / 6], [tp / (tp + fp)], max_fpr=0.5, min_rate=0.5)
-    ax_roc, ax_pr = fig.axes[:2]
+    ax_roc, zoom_roc, ax_pr, zoom_pr = fig.axes  # each zoom beside its curve
     fpr, tpr, _ = metrics.roc_curve(y, s)
     assert any(len(line.get_xdata()) == len(fpr) and np.allclose(line.get_xdata(), fpr)
                for line in ax_roc.get_lines())
     assert (fp / 4, tp / 6) in {(x, yy) for x, yy in zip(fpr, tpr, strict=True)}
     assert ax_roc.get_title() == "ROC curve" and ax_pr.get_title() == "PR curve (a staircase)"
-    assert ax_roc.child_axes[0].get_title() == "zoom: FPR ≤ 0.5"
+    assert zoom_roc.get_title() == "zoom: FPR ≤ 0.5" and zoom_pr.get_title() == "zoom: both ≥ 0.5"
+    assert zoom_roc.get_xlim()[1] == 0.5 and not ax_roc.child_axes
     plt.close(fig)
 
 
@@ -264,3 +265,60 @@ def test_redraws_are_fast_enough_to_feel_instant(explorer, prevalence_explorer):
         median = float(np.median(e.redraw_cpu_seconds))
         print(f"{type(e).__name__} {control.description}: median CPU {1000 * median:.0f} ms per redraw")
         assert median < 0.3  # the target is 150 ms on an idle machine; this only catches regressions
+
+
+def test_cost_explorer_offers_by_default_only_ratios_that_move_the_threshold(scores):
+    y_true, y_score = scores
+    e = operating_point.CostExplorer(y_true, y_score)
+    assert e.ratios == operating_point.distinct_ratios(y_true, y_score) and e.slider.value == e.ratios[0]
+    seen = []
+    for r in e.ratios:
+        e.slider.value = r
+        seen.append(e.state["threshold"])
+        assert e.state["bayes_threshold"] == pytest.approx(1 / (1 + r))
+    assert len(set(seen)) == len(seen) and not e.errors
+    with pytest.raises(ValueError, match="value"):
+        operating_point.CostExplorer(y_true, y_score, ratios=(1, 2), value=3)
+    plt.close("all")
+
+
+def test_bayes_threshold_iso_cost_slope_and_missed_positives_check_and_compute():
+    assert operating_point.bayes_threshold(1) == 0.5
+    assert operating_point.bayes_threshold(9) == pytest.approx(0.1)
+    y = np.array([0, 0, 0, 1, 1, 1])
+    s = np.array([0.1, 0.4, 0.8, 0.05, 0.3, 0.9])
+    assert operating_point.iso_cost_slope(y, cost_fn=3) == pytest.approx(1 / 3)
+    assert operating_point.missed_positives(y, s, 0.5) == [
+        {"score": 0.05, "negatives_flagged": 3}, {"score": 0.3, "negatives_flagged": 2}]
+    for call, name in ((lambda: operating_point.bayes_threshold(0), "cost_ratio"),
+                       (lambda: operating_point.iso_cost_slope(np.zeros(4, int)), "positives"),
+                       (lambda: operating_point.missed_positives(y, s[:-1], 0.5), "y_score")):
+        with pytest.raises(ValueError, match=name):
+            call()
+
+
+def test_scores_on_a_log_odds_axis_keep_the_threshold_and_the_counts(scores):
+    y_true, y_score = scores
+    z = metric_plots.log_odds([0.0, 0.5, 0.99, 1.0])
+    assert np.isfinite(z).all() and z[1] == 0 and z[2] == pytest.approx(np.log(99))
+    fig = metric_plots.plot_scores_and_confusion(y_true, y_score, 0.3, scale="log-odds", bins=40)
+    ax_hist = fig.axes[0]
+    assert ax_hist.lines[-1].get_xdata()[0] == pytest.approx(np.log(0.3 / 0.7))
+    z = metric_plots.log_odds(y_score)
+    _, neg, pos = metric_plots.score_histograms(y_true, z, 40, ax_hist.get_xlim(), density=False)
+    assert neg.sum() + pos.sum() == len(y_true)
+    assert "log-odds" in ax_hist.get_xlabel()
+    with pytest.raises(ValueError, match="scale"):
+        metric_plots.plot_scores_and_confusion(y_true, y_score, 0.3, scale="log")
+    plt.close("all")
+
+
+def test_zoom_panels_sit_beside_the_curves_not_on_them(scores):
+    y_true, y_score = scores
+    fig = metric_plots.plot_hand_sweep(y_true, y_score, [0.1], [0.5], [0.8], max_fpr=0.3, min_rate=0.6)
+    fig.canvas.draw()
+    boxes = [ax.get_position() for ax in fig.axes]
+    assert len(boxes) == 4
+    for a, b in zip(boxes, boxes[1:], strict=False):
+        assert a.x1 <= b.x0 + 1e-9  # side by side, none over another
+    plt.close("all")

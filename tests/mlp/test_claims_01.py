@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib import data
+from course_lib import data, models
 from course_lib.mlp import approximation, generalization
+from course_lib.training import fit
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -43,6 +44,17 @@ def test_c6_built_hinges_error_falls_with_width():
     assert errors[4] > 1.0 and errors[128] < 0.01  # measured 1.63 and 0.003
 
 
+def test_c6_least_squares_error_falls_along_nested_kinks_not_with_every_unit():
+    """Notebook: evenly spaced kinks of 2w units include those of w, so along doublings the MSE can only
+    fall; one unit more moves every kink, and 6 units fit worse than 4, 12 worse than 10."""
+    mse = {w: approximation.fit_hinges(WIGGLY, w).mse for w in (1, 2, 4, 6, 8, 10, 12, 16, 32, 64, 128)}
+    for w in (1, 2, 4, 8, 16, 32, 64):
+        small, large = approximation.fit_hinges(WIGGLY, w), approximation.fit_hinges(WIGGLY, 2 * w)
+        assert set(np.round(small.kinks, 9)) <= set(np.round(large.kinks, 9))
+        assert mse[2 * w] <= mse[w] + 1e-12
+    assert mse[6] > mse[4] + 0.02 and mse[12] > 1.5 * mse[10]  # measured 0.510 vs 0.486, 0.034 vs 0.018
+
+
 def test_c6_prediction_about_30_hinges_reach_a_max_error_of_0_1():
     """The answer of exercise 01.hinges: 12 and 16 units are not enough, 32 are."""
     error = {w: approximation.fit_hinges(WIGGLY, w).max_error for w in (4, 12, 16, 24, 32)}
@@ -75,11 +87,19 @@ def test_c6_existence_is_not_learnability_same_relu_same_width(trained_20_relus)
         assert np.allclose(t.hinges().sum(0) + t.bias, t.y_hat, atol=1e-4)
 
 
-def test_c6_the_notebook_run_is_stuck_not_slow():
-    """Seed 0 (the notebook's run): the last 1,000 steps change nothing; no unit bends right of x = 2."""
+def test_c6_a_plateau_is_not_a_proven_minimum(trained_20_relus):
+    """Notebook: "from another start, the loss halved between steps 1,000 and 2,000" (seed 3: 52%),
+    while seed 0 fell 0.3%; yet no start comes near the built network (tested above)."""
+    drops = [1 - t.losses[-1] / t.losses[t.steps.index(1000)] for t in trained_20_relus]
+    assert drops[0] < 0.01 and max(drops) > 0.4
+
+
+def test_c6_the_notebook_run_is_on_a_plateau():
+    """Seed 0 (the notebook's run): the last 1,000 steps lower the loss by under 1% (measured 0.3%)
+    while it stays over 20x the built net's (measured 58x); no unit bends right of x = 2."""
     trained = approximation.train_hinges(WIGGLY, 20, num_steps=2000, lr=0.01, seed=0)
     built = approximation.fit_hinges(WIGGLY, 20)
-    assert trained.losses[trained.steps.index(1000)] / trained.losses[-1] < 1.05
+    assert trained.losses[trained.steps.index(1000)] / trained.losses[-1] < 1.01
     assert trained.mse > 20 * built.mse
     assert (trained.kinks_inside() > 2).sum() == 0 and (built.kinks_inside() > 2).sum() >= 3
     assert trained.max_error > 1.0 and abs(trained.x[np.argmax(np.abs(trained.y_hat - trained.y))]) > 2
@@ -105,20 +125,39 @@ def test_c8_deep_and_wide_mlps_both_memorise_random_labels(seed):
     results = {hidden: generalization.train_and_score(shuffled, hidden=hidden, lr=3e-3, batch_size=128,
                                                       num_epochs=60, seed=seed)
                for hidden in [(256, 256), (128,) * 4, (64,) * 6]}
+    assert not (shuffled.y_test != digits.y_test).any()  # the test labels are the real ones
     for result in results.values():
         assert result["train"] > 0.9  # measured 0.92-1.00
-        assert result["test"] < 0.2  # chance is 0.1; measured 0.06-0.12
+        assert result["test"] < 0.2  # against the REAL test labels; chance is 0.1, measured 0.06-0.12
     # E10: the wide net is the easier one to optimise: after 20 epochs it is far ahead of 6 x 64
     wide, narrow = results[(256, 256)]["history"], results[(64,) * 6]["history"]
     assert wide.train_metric[19] > narrow.train_metric[19] + 0.2  # measured 0.91-0.93 vs 0.46-0.48
 
 
-def test_weak_inductive_bias_permuted_pixels_learn_equally_well():
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_weak_inductive_bias_permuted_pixels_learn_equally_well(seed):
+    """A tie: measured gaps of 1, 0 and 2 test images of 360 for seeds 0, 1, 2."""
     digits = data.load("digits")
-    plain = generalization.train_and_score(digits, hidden=(64, 64), num_epochs=20, seed=0)["test"]
+    plain = generalization.train_and_score(digits, hidden=(64, 64), num_epochs=20, seed=seed)["test"]
     scrambled = generalization.train_and_score(generalization.permute_features(digits, seed=0),
-                                               hidden=(64, 64), num_epochs=20, seed=0)["test"]
-    assert plain > 0.9 and abs(plain - scrambled) < 0.03
+                                               hidden=(64, 64), num_epochs=20, seed=seed)["test"]
+    assert plain > 0.9 and abs(plain - scrambled) * len(digits.y_test) <= 5
+
+
+def test_scrambled_pixels_are_the_plain_net_from_a_scrambled_start():
+    """The symmetry behind the tie: scramble the first layer's weight columns as the pixels were, and
+    training on scrambled pixels computes the same network as training on the plain ones."""
+    digits = data.load("digits")
+    scrambled = generalization.permute_features(digits, seed=0)
+    order = torch.randperm(digits.in_features, generator=torch.Generator().manual_seed(0))
+    plain_model, twin = (models.build_mlp(digits, hidden=(64, 64), seed=0) for _ in range(2))
+    first = next(m for m in twin.modules() if isinstance(m, torch.nn.Linear))
+    with torch.no_grad():
+        first.weight.copy_(first.weight[:, order])
+    fit(plain_model, digits, lr=1e-3, batch_size=64, num_epochs=3, seed=0)
+    fit(twin, scrambled, lr=1e-3, batch_size=64, num_epochs=3, seed=0)
+    with torch.no_grad():
+        assert torch.allclose(plain_model(digits.X_test), twin(scrambled.X_test), atol=1e-4)
 
 
 def test_tabular_mlp_and_boosting_are_a_few_test_samples_apart():

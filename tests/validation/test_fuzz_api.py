@@ -393,7 +393,14 @@ from course_lib.architecture import (  # noqa: E402
     trainability,
     trainability_plots,
 )
-from course_lib.evaluation import imbalance, metric_choice, metric_plots, operating_point, threshold_explorer  # noqa: E402
+from course_lib.evaluation import (  # noqa: E402
+    imbalance,
+    metric_choice,
+    metric_plots,
+    operating_point,
+    threshold_explorer,
+    uncertainty,
+)
 from course_lib.fine_tuning import lora, transfer, transfer_plots  # noqa: E402
 from course_lib.mlp import approximation, approximation_plots, generalization, generalization_plots  # noqa: E402
 from course_lib.playground import neuron_maps, penalties, toy_data  # noqa: E402
@@ -667,7 +674,8 @@ reg(metric_plots.plot_hand_sweep, y_true=Y01, y_score=SCORES, hand_fpr=[0.1], ha
     hand_precision=[0.5], kinds={"y_true": "labels01", "hand_fpr": "values", "hand_tpr": "values",
                                  "hand_precision": "values"})
 reg(metric_plots.plot_scores_and_confusion, y_true=Y01, y_score=SCORES,
-    kinds={"y_true": "labels01", "threshold": "unit", "title": "str"})
+    kinds={"y_true": "labels01", "threshold": "unit", "title": "str", "scale": "choice"})
+reg(metric_plots.log_odds, p=SCORES, kinds={"p": "scores", "eps": "open_unit"})
 reg(metric_plots.plot_multiclass, y_true=np.array([0, 1, 2] * 4), y_pred=np.array([0, 1, 2] * 4))
 reg(metric_plots.plot_model_comparison, models={"a": (Y01, SCORES)}, kinds={"models": "mapping"})
 # metric_choice
@@ -719,8 +727,21 @@ reg(operating_point.cost_curve, y_true=Y01, y_score=SCORES, thresholds=[0.5],
     kinds={"thresholds": "thresholds", "y_true": "labels01"})
 reg(operating_point.plot_cost_choice, y_true=Y01, y_score=SCORES, cost_ratio=5.0,
     kinds={"y_true": "labels01", "cost_ratio": "float+"})
+reg(operating_point.distinct_ratios, y_true=Y01, y_score=SCORES,
+    kinds={"y_true": "labels01", "candidates": "floats+"})
+reg(operating_point.bayes_threshold, cost_ratio=5.0, kinds={"cost_ratio": "float+"})
+reg(operating_point.iso_cost_slope, y_true=Y01,
+    kinds={"y_true": "labels01", "cost_fp": "float+", "cost_fn": "float+"})
+reg(operating_point.missed_positives, y_true=Y01, y_score=SCORES, threshold=0.5,
+    kinds={"y_true": "labels01", "threshold": "real"})
+reg(uncertainty.bootstrap_ci, y_true=Y01, y_score=SCORES,
+    kinds={"y_true": "labels01", "metric": "choice", "num_resamples": "int+", "level": "open_unit"})
+reg(uncertainty.paired_bootstrap_ci, y_true=Y01, score_a=SCORES, score_b=SCORES,
+    kinds={"y_true": "labels01", "score_a": "scores", "score_b": "scores", "metric": "choice",
+           "num_resamples": "int+", "level": "open_unit"})
 reg(operating_point.CostExplorer, y_val=Y01, s_val=SCORES, ratios=(1, 5), value=1,
-    kinds={"y_val": "labels01", "s_val": "scores", "ratios": "floats+", "value": "float+"})
+    kinds={"y_val": "labels01", "s_val": "scores", "ratios": "floats+", "value": "float+"},
+    skip=("value",))
 # penalties
 reg(penalties.penalty, model=M, kind="l2", kinds={"kind": "choice"})
 reg(penalties.add_penalty, model=M, kind="l2", rate=0.01, kinds={"kind": "choice", "rate": "float0"})
