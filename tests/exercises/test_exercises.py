@@ -392,3 +392,20 @@ def test_an_endless_student_function_gets_a_clear_message_within_the_time_limit(
     out = capsys.readouterr().out
     assert "no result within 0.5 s" in out and "loop that never ends" in out
     assert len(calls) == 1, "the endless function is stopped once, not called again"
+
+
+def test_without_sigalrm_or_off_the_main_thread_the_check_runs_without_a_time_limit(capsys, monkeypatch):
+    """Windows has no SIGALRM, and signals only reach the main thread: there the check still works."""
+    import threading
+
+    from course_lib.exercises import ex02
+
+    monkeypatch.delattr(exercises.signal, "setitimer")
+    assert exercises.check("02.precision_recall", ex02.precision_recall_at)
+    monkeypatch.undo()
+    verdicts = []
+    thread = threading.Thread(target=lambda: verdicts.append(bool(exercises.check("02.precision_recall",
+                                                                                  ex02.precision_recall_at))))
+    thread.start()
+    thread.join()
+    assert verdicts == [True]
