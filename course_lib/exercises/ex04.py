@@ -174,17 +174,18 @@ EXERCISES = {
         "        return (step + 1) / (warmup_steps + 1)                 # linear warm-up, never 0\n"
         "    t, T = step - warmup_steps, num_steps - warmup_steps       # the cosine's own clock\n"
         "    return (1 + math.cos(math.pi * t / T)) / 2                 # from 1 down towards 0\n\n"
-        "The warm-up ends one step before the factor would reach 1, and the cosine starts at "
-        "exactly 1 at step warmup_steps, so the two join without a jump. The cosine counts its own "
-        "steps from 0 and spans num_steps - warmup_steps of them: started at step 0, or spread "
-        "over all num_steps, it would begin below 1 or never get near 0. "
+        "The warm-up's last factor, at step warmup_steps - 1, is warmup_steps/(warmup_steps + 1); "
+        "the cosine starts at exactly 1 at step warmup_steps, one more equal increment up, as "
+        "LinearLR alone would reach it. The cosine counts its own "
+        "steps from 0 and spans num_steps - warmup_steps of them: counted from step 0 it would "
+        "start below 1, and spread over all num_steps it would end above 0. "
         "schedules.formula('warmup_cosine', ...) is this function for every step at once, and "
         "the tests check it against torch's SequentialLR.",
         wrong={
             "your cosine starts counting at step 0, so after the warm-up the factor jumps down "
             "instead of starting at 1: the cosine has its own clock, which starts at step "
             "warmup_steps.": _cosine_from_step_0,
-            "your cosine spans all num_steps, so it ends far above 0: after the warm-up only "
+            "your cosine spans all num_steps, so it ends above 0: after the warm-up only "
             "num_steps - warmup_steps steps are left for it.": _cosine_over_all_steps,
             "your warm-up starts at factor 0, so the first step is wasted (the LR is 0): the "
             "linear warm-up of fit starts at 1/(warmup_steps + 1).": _warmup_from_zero,
