@@ -9,64 +9,82 @@ from torch import nn
 from . import CodeExercise, Prediction
 
 
-def _forward_reference(X, W1, b1, W2, b2):
-    """The output of nn.Sequential(Linear, ReLU, Linear) holding the given weights."""
-    (h, d), k = W1.shape, W2.shape[0]
-    net = nn.Sequential(nn.Linear(d, h), nn.ReLU(), nn.Linear(h, k)).double()
+def _forward_reference(X, weights, biases):
+    """The output of nn.Sequential(Linear, ReLU, Linear, ReLU, ..., Linear) holding the given weights."""
+    layers = []
+    for W, b in zip(weights, biases, strict=True):
+        linear = nn.Linear(W.shape[1], W.shape[0]).double()
+        with torch.no_grad():
+            linear.weight.copy_(W)
+            linear.bias.copy_(b)
+        layers += [linear, nn.ReLU()]
     with torch.no_grad():
-        net[0].weight.copy_(W1)
-        net[0].bias.copy_(b1)
-        net[2].weight.copy_(W2)
-        net[2].bias.copy_(b2)
-        return net(X)
+        return nn.Sequential(*layers[:-1])(X)  # no ReLU after the output layer
 
 
 def _forward_inputs(rng: np.random.Generator, size: int) -> tuple:
-    """X (size x d), W1 (h x d), b1 (h), W2 (k x h), b2 (k): float64 tensors, d in 1-3, k in 1-2."""
-    n, d, h, k = size, int(rng.integers(1, 4)), size + 1, int(rng.integers(1, 3))
-    shapes = [(n, d), (h, d), (h,), (k, h), (k,)]
-    return tuple(torch.as_tensor(rng.standard_normal(shape)) for shape in shapes)
+    """X (n x d) and lists of weights and biases of 1 to 4 layers: float64 tensors, sizes 1-4."""
+    num_layers = 1 + (size + int(rng.integers(0, 4))) % 4
+    widths = [int(rng.integers(1, 4))] + [int(rng.integers(1, 5)) for _ in range(num_layers)]
+
+    def T(*shape):
+        return torch.as_tensor(rng.standard_normal(shape))
+
+    weights = [T(n_out, n_in) for n_in, n_out in zip(widths[:-1], widths[1:], strict=True)]
+    biases = [T(n_out) for n_out in widths[1:]]
+    return T(size, widths[0]), weights, biases
 
 
-def _no_bias(X, W1, b1, W2, b2):
-    return torch.relu(X @ W1.T) @ W2.T
+def _relu_on_output(X, weights, biases):
+    for W, b in zip(weights, biases, strict=True):
+        X = torch.relu(X @ W.T + b)
+    return X
 
 
-def _relu_on_output(X, W1, b1, W2, b2):
-    return torch.relu(torch.relu(X @ W1.T + b1) @ W2.T + b2)
+def _no_activation(X, weights, biases):
+    for W, b in zip(weights, biases, strict=True):
+        X = X @ W.T + b
+    return X
 
 
-def _no_activation(X, W1, b1, W2, b2):
-    return (X @ W1.T + b1) @ W2.T + b2
+def _no_bias(X, weights, biases):
+    for W in weights[:-1]:
+        X = torch.relu(X @ W.T)
+    return X @ weights[-1].T
 
 
 EXERCISES = {
     "forward": CodeExercise(
-        question="Write forward(X, W1, b1, W2, b2): the output of a one-hidden-layer ReLU MLP, "
-        "nn.Sequential(nn.Linear(d, h), nn.ReLU(), nn.Linear(h, k)), holding these weights. "
-        "X is n x d, W1 is h x d, b1 has h entries, W2 is k x h, b2 has k entries (torch tensors); "
-        "return the n x k outputs.",
+        question="Write forward(X, weights, biases): the output of an MLP of any depth, given as "
+        "lists with one weight matrix and one bias vector per nn.Linear layer (weights[i] is "
+        "n_out x n_in, as nn.Linear stores it), with a ReLU between layers: what nn.Sequential("
+        "Linear, ReLU, Linear, ReLU, ..., Linear) computes. X is n x d; the lists may hold 1 to 4 "
+        "layers; return the n x k outputs.",
         reference=_forward_reference,
         make_inputs=_forward_inputs,
         wrong={
-            "your function leaves out the biases: each nn.Linear adds its bias b after the matrix "
-            "product.": _no_bias,
-            "your function puts a ReLU on the output layer too: the output layer of nn.Sequential("
-            "Linear, ReLU, Linear) has no activation, so outputs can be negative.": _relu_on_output,
-            "your function has no ReLU at all: then the two layers collapse into one linear map "
+            "your function puts a ReLU after the output layer too: in nn.Sequential(Linear, ReLU, "
+            "..., Linear) the last layer has no activation, so outputs can be negative.": _relu_on_output,
+            "your function has no ReLU at all: then the layers collapse into one linear map "
             "(section 4).": _no_activation,
+            "your function leaves out the biases: each nn.Linear adds its bias after the matrix "
+            "product.": _no_bias,
         },
         hints=(
-            "nn.Linear stores its weight as (outputs x inputs) and computes X @ W.T + b, one row of X "
-            "per sample.",
-            "Two steps: hidden = torch.relu(X @ W1.T + b1), then the output layer with no activation "
-            "on top: hidden @ W2.T + b2.",
+            "Test by hand with a single layer: then there is no ReLU at all, and the output is "
+            "what one nn.Linear computes. Does yours give that?",
+            "Which quantity changes from layer to layer? Keep one variable for the current "
+            "activations and replace it once per (W, b) pair of zip(weights, biases).",
+            "Look at where your ReLU is applied: every layer but the last gets one. Check the "
+            "outputs of your function on a case where they should be negative.",
         ),
-        solution="def forward(X, W1, b1, W2, b2):\n"
-        "    hidden = torch.relu(X @ W1.T + b1)  # n x h: the hidden layer\n"
-        "    return hidden @ W2.T + b2           # n x k: the output layer, no activation\n"
-        "nn.Linear keeps weights as (out x in), hence the transposes; the ReLU sits between the "
-        "layers only. Section 1 computes the same by hand for the 2-8-8-1 model.",
+        solution="def forward(X, weights, biases):\n"
+        "    for W, b in zip(weights[:-1], biases[:-1]):\n"
+        "        X = torch.relu(X @ W.T + b)          # every hidden layer: linear, then ReLU\n"
+        "    return X @ weights[-1].T + biases[-1]    # the output layer: no activation\n"
+        "nn.Linear keeps weights as (out x in), hence the transposes; the ReLU sits between layers "
+        "only. With one layer the loop does nothing and forward is a single nn.Linear. Section 1 "
+        "unrolled the same loop by hand for the 2-8-8-1 model.",
     ),
     "hinges": Prediction(
         question="Before you move the slider: with the kinks spread evenly, how many hidden ReLU "

@@ -58,32 +58,37 @@ def _random_case(rng: np.random.Generator, size: int) -> tuple:
     return y_true, y_score, threshold
 
 
-PERCENT = "give a fraction between 0 and 1 (0.25, not 25)."
-
 EXERCISES = {
     "top_threshold": Prediction(
         question="Before you touch the threshold explorer: drag the threshold above the highest "
         "score, so that no tumour is flagged. What will precision be?",
-        choices={"a": "1: every flag is right", "b": "0: no flag is right", "c": "undefined: 0/0",
-                 "d": "the prevalence"},
+        choices={"a": "1, as at the left end of the PR curve", "b": "0: none of the flags is right",
+                 "c": "no number at all", "d": "the prevalence, 43/114"},
         answer="c",
         feedback={
-            "a": "Precision does climb towards 1 as the threshold rises (only the surest cases stay "
-            "flagged), but above the highest score nothing is flagged at all. Watch the table's "
-            "precision cell and the yellow dot on the PR curve at the far right of the slider.",
-            "b": "0 would mean flags that are all wrong; above the highest score there are no flags. "
-            "Watch the table's precision cell at the far right of the slider.",
+            "a": "the PR curve does end at precision 1 on the left, but that point is a convention, "
+            "not a measurement: scikit-learn's precision_recall_curve appends (recall 0, precision 1) "
+            "so that the staircase has a start. At the highest threshold that still flags one "
+            "tumour, precision is 1 or 0 depending on that one tumour; above it nothing is flagged. "
+            "Count TP and FP there, then watch the table's precision cell at the far right of the "
+            "slider.",
+            "b": "0 would mean flags that are all wrong; above the highest score there are no flags "
+            "at all. Count TP and FP there and write precision as their ratio; then watch the "
+            "table's precision cell at the far right of the slider.",
             "c": "precision = TP / (TP + FP) and nothing is flagged, so TP + FP = 0: the table says "
             "'undefined (0/0)' and the PR point disappears. scikit-learn returns 0 there with a "
-            "warning, or whatever you pass as zero_division. Recall is 0 (TP = 0 of all positives).",
-            "d": "The prevalence is the precision of flagging *everyone* (threshold 0, the left end), "
-            "not of flagging no one. Compare both ends of the slider.",
+            "warning, or whatever you pass as zero_division; its PR curve's point (0, 1) is a "
+            "convention that gives the staircase a start. Recall is 0 (TP = 0 of all positives).",
+            "d": "The prevalence is the precision of flagging *everyone* (threshold 0, the left end "
+            "of the slider), not of flagging no one. Compare both ends of the slider.",
         },
         hints=("Count the flagged tumours above the highest score, then write precision as a "
                "fraction of counts.",),
-        solution="Undefined (0/0). Above the highest score no tumour is flagged: TP = FP = 0, so "
-        "precision = TP / (TP + FP) = 0/0. Below the top, only the surest cases are flagged and "
-        "precision is high. The 'Then try' questions: F1 peaks in the middle of the range (near "
+        solution="No number: precision is undefined (0/0). Above the highest score no tumour is "
+        "flagged: TP = FP = 0, so precision = TP / (TP + FP) = 0/0. The PR curve's left end at "
+        "precision 1 is scikit-learn's convention (it appends the point (0, 1)), not a measured "
+        "precision. Below the top, only the surest cases are flagged and precision is high. The "
+        "'Then try' questions: F1 peaks in the middle of the range (near "
         "0.5 for these scores), where precision and recall are both fair, not where either one is "
         "best. Precision dips and recovers because raising the threshold unflags one tumour at a "
         "time: unflagging a benign one (a false positive) raises precision, unflagging a malignant "
@@ -143,10 +148,13 @@ EXERCISES = {
         "0/0, return 0, as scikit-learn's zero_division=0 does.",
         reference=precision_recall_at,
         make_inputs=_random_case,
-        hints=("Build the predictions first, then count TP, FP and FN; precision and recall are "
-               "ratios of those counts with different denominators.",
-               "'Reaches' means score >= threshold. precision = TP / (TP + FP), recall = TP / (TP + FN); "
-               "when a denominator is 0, return 0.0."),
+        hints=("Build the predictions first (which comparison does 'reaches the threshold' mean for a "
+               "score exactly equal to it?), then count TP, FP and FN.",
+               "Precision and recall share the numerator TP. Which counts go under it? Precision "
+               "asks 'of the flagged samples, how many are positive?', recall 'of the positive "
+               "samples, how many are flagged?'.",
+               "Test your function with a threshold above every score: nothing is flagged. Which "
+               "denominator is 0 there, and what does the question ask you to return instead?"),
         solution="def precision_recall_at(y_true, y_score, threshold):\n"
         "    y_true = np.asarray(y_true) == 1\n"
         "    y_pred = np.asarray(y_score) >= threshold      # >=: a score equal to the threshold is flagged\n"
@@ -167,24 +175,42 @@ EXERCISES = {
         },
     ),
     "pr_baseline": Exercise(
-        question="5% of a large test set is positive. What average precision does a model that "
-        "ranks at random get?",
-        is_correct=close_to(0.05, rel=0.05),
-        answer=0.05,
-        hints=("Where did the dotted 'random' line of the PR plots sit, and what did it depend on?",
+        question="Model A reaches an average precision (AP) of 0.30 on a test set where 2% of the "
+        "samples are positive; model B reaches 0.60 on another test set, where 40% are positive. "
+        "Which is further above chance? Answer with its AP divided by the AP that a model ranking "
+        "at random gets on the same test set.",
+        is_correct=close_to(15.0, rel=0.02),
+        answer=15,
+        hints=("First the baseline: what AP does a random ranking get? Where did the dotted "
+               "'random' line of the PR plots sit, and what did it depend on?",
                "A random ranking flags positives and negatives in proportion to their numbers at "
-               "every threshold. What share of what it flags is positive?"),
-        solution="0.05, the prevalence: a random ranking's precision equals the share of positives "
-        "at every recall. (Its ROC AUC is 0.5 whatever the prevalence.) That is why an AP must be "
-        "read against the prevalence, and why APs at different prevalences cannot be compared. "
-        "On a small test set the AP of a random ranking scatters around 0.05.",
+               "every threshold, so its precision is the same everywhere. Write down each test "
+               "set's baseline as a fraction.",
+               "Divide each model's AP by its own test set's baseline and compare the two ratios; "
+               "then answer with the larger one."),
+        solution="15, model A's: a random ranking's AP is the prevalence (its precision equals the "
+        "share of positives at every recall), so A's baseline is 0.02 and B's 0.40. A is 0.30 / "
+        "0.02 = 15 times its baseline, B only 0.60 / 0.40 = 1.5 times. (The ROC AUC of a random "
+        "ranking is 0.5 whatever the prevalence.) An AP must be read against the prevalence, and "
+        "APs at different prevalences cannot be compared directly.",
         mistakes={
-            close_to(0.5, rel=1e-3): "0.5 is the ROC baseline (the ROC AUC of a random ranking). "
-            "The PR baseline is different.",
-            close_to(5, rel=1e-3): PERCENT,
-            close_to(0.95, rel=1e-3): "0.95 is the share of negatives (the accuracy of answering "
-            "'negative' for everyone). AP averages precision: what share of the flagged samples "
-            "is positive?",
+            close_to(1.5, rel=0.02): "1.5 is model B's ratio, 0.60 / 0.40. Work out model A's too, "
+            "and answer with the larger.",
+            close_to(2.0, rel=0.02): "2 compares the two APs directly (0.60 / 0.30). But they were "
+            "measured on test sets with different shares of positives: divide each by its own "
+            "random baseline first.",
+            close_to(0.6, rel=0.02): "0.6 is 0.30 / 0.5: 0.5 is the ROC baseline (the ROC AUC of a "
+            "random ranking). The PR baseline is different, and it differs between the two test "
+            "sets.",
+            close_to(1.2, rel=0.02): "1.2 is 0.60 / 0.5: 0.5 is the ROC baseline (the ROC AUC of a "
+            "random ranking). The PR baseline is different, and it differs between the two test "
+            "sets.",
+            close_to(0.02, rel=0.02): "0.02 is model A's baseline, the AP of a random ranking on its "
+            "test set. Now divide A's AP by it (and B's by its own).",
+            close_to(0.4, rel=0.02): "0.4 is model B's baseline, the AP of a random ranking on its "
+            "test set. Now divide B's AP by it (and A's by its own).",
+            close_to(0.15, rel=0.02): "0.15 is 0.30 / 2: the prevalence 2% is the fraction 0.02, "
+            "not 2.",
         },
     ),
 }

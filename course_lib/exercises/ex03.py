@@ -9,40 +9,66 @@ from . import CodeExercise, Exercise, Prediction, close_to
 EPS = 1e-5
 
 
-def batch_norm_reference(x: torch.Tensor, gamma: torch.Tensor, beta: torch.Tensor) -> torch.Tensor:
-    """nn.BatchNorm1d's output in training mode, with weight γ and bias β."""
-    bn = nn.BatchNorm1d(x.shape[1], eps=EPS).to(x.dtype).train()
+MOMENTUM = 0.1
+
+
+def batch_norm_reference(x_train: torch.Tensor, x_test: torch.Tensor, gamma: torch.Tensor,
+                         beta: torch.Tensor) -> torch.Tensor:
+    """A fresh nn.BatchNorm1d, weight γ and bias β, after one training batch x_train: its eval()
+    output on x_test."""
+    bn = nn.BatchNorm1d(x_train.shape[1], eps=EPS, momentum=MOMENTUM).to(x_train.dtype)
     with torch.no_grad():
         bn.weight.copy_(gamma)
         bn.bias.copy_(beta)
-        return bn(x)
+        bn.train()(x_train)  # updates the running statistics
+        return bn.eval()(x_test)
 
 
 def _batch_norm_inputs(rng: np.random.Generator, size: int) -> tuple:
-    """A batch of size + 1 rows and 3 features on very different scales (one with a tiny spread)."""
-    n = size + 1  # BatchNorm needs two examples in training mode
+    """A training batch of size + 1 rows and a test batch of 1 to size rows, 3 features on very
+    different scales (one far from 0, one with a tiny spread), γ and β."""
+    n, m = size + 1, int(rng.integers(1, size + 1))  # training mode needs two rows; eval() takes one
     scales, offsets = np.array([1.0, 5.0, 0.002]), np.array([0.0, -3.0, 2.0])
-    x = rng.normal(size=(n, 3)) * scales + offsets
+    x_train = rng.normal(size=(n, 3)) * scales + offsets
+    x_test = rng.normal(size=(m, 3)) * scales + offsets
     gamma, beta = rng.uniform(0.5, 2.0, size=3), rng.normal(size=3)
-    return tuple(torch.tensor(a, dtype=torch.float64) for a in (x, gamma, beta))
+    return tuple(torch.tensor(a, dtype=torch.float64) for a in (x_train, x_test, gamma, beta))
 
 
-def _unbiased(x, gamma, beta):
-    return gamma * (x - x.mean(0)) / torch.sqrt(x.var(0, unbiased=True) + EPS) + beta
+def _running(x_train, *, momentum=MOMENTUM, unbiased=True):
+    """The running mean and variance of a fresh layer (0 and 1) after one batch."""
+    mean = (1 - momentum) * 0.0 + momentum * x_train.mean(0)
+    var = (1 - momentum) * 1.0 + momentum * x_train.var(0, unbiased=unbiased)
+    return mean, var
 
 
-def _running_statistics(x, gamma, beta):
-    # a fresh layer's running statistics: mean 0, variance 1
-    return gamma * (x - 0.0) / torch.sqrt(torch.tensor(1.0 + EPS)) + beta
-
-
-def _eps_outside(x, gamma, beta):
-    return gamma * (x - x.mean(0)) / (x.var(0, unbiased=False).sqrt() + EPS) + beta
-
-
-def _wrong_axis(x, gamma, beta):
-    mean, var = x.mean(1, keepdim=True), x.var(1, unbiased=False, keepdim=True)
+def _normalise(x, mean, var, gamma, beta):
     return gamma * (x - mean) / torch.sqrt(var + EPS) + beta
+
+
+def _test_batch_statistics(x_train, x_test, gamma, beta):
+    """Wrong: eval() still normalising with the test batch's own statistics (training mode)."""
+    if len(x_test) < 2:
+        return torch.full_like(x_test, float("nan"))
+    return _normalise(x_test, x_test.mean(0), x_test.var(0, unbiased=False), gamma, beta)
+
+
+def _train_batch_statistics(x_train, x_test, gamma, beta):
+    """Wrong: the training batch's statistics themselves, not the running averages."""
+    return _normalise(x_test, x_train.mean(0), x_train.var(0, unbiased=False), gamma, beta)
+
+
+def _biased_running_var(x_train, x_test, gamma, beta):
+    return _normalise(x_test, *_running(x_train, unbiased=False), gamma, beta)
+
+
+def _momentum_reversed(x_train, x_test, gamma, beta):
+    return _normalise(x_test, *_running(x_train, momentum=1 - MOMENTUM), gamma, beta)
+
+
+def _fresh_statistics(x_train, x_test, gamma, beta):
+    return _normalise(x_test, torch.zeros(3, dtype=x_test.dtype), torch.ones(3, dtype=x_test.dtype),
+                      gamma, beta)
 
 
 EXERCISES = {
@@ -133,50 +159,72 @@ EXERCISES = {
         "Check: diagnostics.dead_units_vs_lr(digits, (0.1,), ('gelu',), num_epochs=5)",
     ),
     "gated_skip": Exercise(
-        question="Our residual block outputs H = relu(x + F(x)) (He et al.'s basic block). Take one "
-        "unit whose branch gradient ∂F/∂x has vanished to 0 and whose sum x + F(x) is negative. What "
-        "is ∂H/∂x for that unit?",
-        is_correct=close_to(0.0, rel=0, abs_=1e-9),
-        answer=0,
-        hints=("Use the chain rule: ∂H/∂x = relu′(x + F(x)) · (1 + ∂F/∂x).",
-               "What is relu′ of a negative number?"),
-        solution="0: ∂H/∂x = relu′(x + F(x)) · (1 + ∂F/∂x) = 0 · (1 + 0). The ReLU after the sum gates "
-        "the identity path: for units whose sum is negative no gradient passes, skip or not. In "
-        "the pre-activation block of He et al.'s 'Identity mappings' paper, H = x + F(x) with the "
-        "activations inside F, and ∂H/∂x = 1 + ∂F/∂x = 1 exactly. Section 5 measures both.",
+        question="Our residual block outputs H = relu(x + F(x)) (He et al.'s basic block). For one "
+        "unit, x = -0.5, its branch outputs F(x) = 0.8, and the branch's derivative is "
+        "∂F/∂x = -0.3. What is ∂H/∂x for that unit?",
+        is_correct=close_to(0.7, rel=1e-3),
+        answer=0.7,
+        hints=("Write H as an outer function of an inner one, and use the chain rule: which "
+               "function is the outer one, and at which value is its derivative taken?",
+               "The inner function is the sum s = x + F(x). What is its derivative with respect to "
+               "x, with this unit's branch derivative?",
+               "Compute s for this unit first: is it positive or negative? That decides relu′(s)."),
+        solution="0.7: ∂H/∂x = relu′(x + F(x)) · (1 + ∂F/∂x). The sum is -0.5 + 0.8 = 0.3 > 0, so "
+        "relu′ = 1 and ∂H/∂x = 1 · (1 - 0.3) = 0.7. The ReLU after the sum gates the identity path "
+        "by the sign of the *sum*, not of x: a unit whose sum is negative passes no gradient, skip "
+        "or not. In the pre-activation block of He et al.'s 'Identity mappings' paper, H = x + "
+        "F(x) with the activations inside F, and ∂H/∂x = 1 + ∂F/∂x with no gate. Section 5 "
+        "measures both.",
         mistakes={
-            close_to(1.0, rel=0, abs_=1e-9): "1 is the answer for the pre-activation block x + F(x). Here "
-            "the ReLU after the sum also has a derivative, and the sum is negative.",
-            close_to(2.0, rel=0, abs_=1e-9): "the identity contributes 1 and the vanished branch 0: "
-            "there is no second 1. And the ReLU after the sum still has to be differentiated.",
+            close_to(0.0, rel=0, abs_=1e-9): "relu′ is taken at the sum x + F(x), not at x: "
+            "x is negative, but what is the sum?",
+            close_to(1.0, rel=1e-3): "1 is what the identity path alone passes; the branch's "
+            "derivative adds to it (and relu′ multiplies both).",
+            close_to(1.3, rel=1e-3): "check the sign: the branch's derivative is -0.3.",
+            close_to(-0.3, rel=1e-3): "that is the branch alone: the skip adds the derivative "
+            "of x itself.",
+            close_to(0.3, rel=1e-3): "0.3 is the sum x + F(x) itself, a value; the question asks "
+            "for a derivative.",
         },
     ),
     "batchnorm_forward": CodeExercise(
-        question="Write batch_norm(x, gamma, beta): BatchNorm's output in training mode for a batch "
-        "x of shape (n, features) (float64 tensors), with scale gamma and shift beta of shape "
-        "(features,) and eps = 1e-5. It is checked against nn.BatchNorm1d on random batches.",
+        question="A fresh nn.BatchNorm1d(3) (eps 1e-5, momentum 0.1, weight gamma, bias beta) sees "
+        "one training batch x_train in train() mode and is then switched to eval(). Write "
+        "batch_norm_eval(x_train, x_test, gamma, beta): its output on x_test (float64 tensors, "
+        "x_test may be a single row). It is checked against nn.BatchNorm1d on random batches.",
         reference=batch_norm_reference,
         make_inputs=_batch_norm_inputs,
-        hints=("In training mode BN normalises each feature (column) with the mean and variance of this "
-               "batch's n rows, then scales by gamma and shifts by beta. Where does eps go?",
-               "mean = x.mean(dim=0); var = x.var(dim=0, unbiased=False); "
-               "return gamma * (x - mean) / torch.sqrt(var + 1e-5) + beta"),
-        solution="def batch_norm(x, gamma, beta, eps=1e-5):\n"
-        "    mean = x.mean(dim=0)                   # per feature, over the batch\n"
-        "    var = x.var(dim=0, unbiased=False)     # the biased variance (divide by n)\n"
-        "    return gamma * (x - mean) / torch.sqrt(var + eps) + beta\n"
-        "The running statistics are updated in training mode (with the unbiased variance) but only "
-        "used in eval(). eps sits under the square root: for a feature with a tiny spread "
-        "(the third column here) sqrt(var) + eps would divide by almost nothing.",
+        hints=("Split the work in two: what does the training batch leave behind in the layer, "
+               "and what does eval() then use? A fresh layer starts from running mean 0 and "
+               "running variance 1.",
+               "momentum = 0.1 is the weight of the new batch in the running average, not of the "
+               "old value. Which of the two variances (divide by n or by n - 1) goes into the "
+               "running average? The torch docs of BatchNorm1d say.",
+               "Test with x_test equal to a single row: eval() must work on it, so nothing of "
+               "x_test's own mean or variance can enter. Then compare the third feature, whose "
+               "spread is tiny."),
+        solution="def batch_norm_eval(x_train, x_test, gamma, beta, eps=1e-5, momentum=0.1):\n"
+        "    running_mean = (1 - momentum) * 0.0 + momentum * x_train.mean(dim=0)\n"
+        "    running_var = (1 - momentum) * 1.0 + momentum * x_train.var(dim=0, unbiased=True)\n"
+        "    return gamma * (x_test - running_mean) / torch.sqrt(running_var + eps) + beta\n"
+        "Training mode normalises with the batch's biased variance but stores the unbiased one "
+        "in running_var, blended into the old value with weight momentum. eval() uses only the "
+        "running statistics, so a prediction does not depend on its batch companions and a "
+        "batch of one works. After a single batch the running statistics are still 90% the "
+        "fresh layer's 0 and 1: a network evaluated too early normalises with almost nothing "
+        "it has seen.",
         wrong={
-            "that is the unbiased variance (divide by n − 1): BN normalises with the biased batch "
-            "variance (divide by n); the unbiased one only goes into running_var.": _unbiased,
-            "that normalises with the running statistics (mean 0, variance 1 in a fresh layer): in "
-            "training mode BN uses this batch's own mean and variance.": _running_statistics,
-            "eps belongs under the square root, sqrt(var + eps): look at the third feature, whose "
-            "spread is tiny, where the two differ most.": _eps_outside,
-            "that normalises each row over its features (dim=1): BN normalises each feature over the "
-            "batch (dim=0).": _wrong_axis,
+            "that normalises x_test with its own mean and variance, as train() would: eval() uses "
+            "the running statistics, which is why a single row works.": _test_batch_statistics,
+            "that normalises with the training batch's mean and variance themselves: the layer "
+            "keeps running averages, which one batch moves only a tenth of the way (momentum "
+            "0.1) from 0 and 1.": _train_batch_statistics,
+            "that is the biased variance (divide by n) in the running average: torch stores the "
+            "unbiased one (divide by n - 1) in running_var.": _biased_running_var,
+            "momentum is reversed: torch gives the new batch the weight momentum = 0.1 and the "
+            "old running value 0.9.": _momentum_reversed,
+            "that uses a fresh layer's running statistics (0 and 1): the training batch has "
+            "already updated them.": _fresh_statistics,
         },
     ),
 }

@@ -1,20 +1,58 @@
 """Exercises of notebook 04: training tricks (three predictions, two of them asked before an explorer
 is moved, and one function to write)."""
 
+import math
+
+from ..training_tricks import schedules
 from . import CodeExercise, Prediction
 
 
-def warmup_factor(step: int, warmup_steps: int) -> float:
-    """The reference: the LR factor of ``fit(warmup_steps=...)`` (torch's LinearLR from 1/(w+1) to 1)."""
-    from ..training_tricks.schedules import warmup_factor as library_warmup_factor
+def warmup_cosine_factor(step: int, warmup_steps: int, num_steps: int) -> float:
+    """The reference: the LR factor of make_scheduler("warmup_cosine", num_steps, warmup_steps=...)
+    at optimizer step ``step`` (torch's SequentialLR of LinearLR and CosineAnnealingLR; the tests check
+    it against torch and against schedules.formula)."""
+    if step < warmup_steps:
+        return schedules.warmup_factor(step, warmup_steps)
+    return (1 + math.cos(math.pi * (step - warmup_steps) / (num_steps - warmup_steps))) / 2
 
-    return library_warmup_factor(step, warmup_steps)
 
-
-def _warmup_inputs(rng, size: int) -> tuple:
-    """One (step, warmup_steps) pair: warm-up lengths grow with ``size``; steps before and after it."""
+def _warmup_cosine_inputs(rng, size: int) -> tuple:
+    """One (step, warmup_steps, num_steps): lengths grow with ``size``; steps in and after the warm-up."""
     warmup_steps = int(rng.integers(1, size + 3))
-    return int(rng.integers(0, 2 * warmup_steps + 3)), warmup_steps
+    num_steps = warmup_steps + int(rng.integers(1, 2 * size + 4))
+    return int(rng.integers(0, num_steps)), warmup_steps, num_steps
+
+
+def _warm(step, warmup_steps):
+    return (step + 1) / (warmup_steps + 1)
+
+
+def _cosine_from_step_0(step, warmup_steps, num_steps):
+    if step < warmup_steps:
+        return _warm(step, warmup_steps)
+    return (1 + math.cos(math.pi * step / num_steps)) / 2
+
+
+def _cosine_over_all_steps(step, warmup_steps, num_steps):
+    if step < warmup_steps:
+        return _warm(step, warmup_steps)
+    return (1 + math.cos(math.pi * (step - warmup_steps) / num_steps)) / 2
+
+
+def _warmup_from_zero(step, warmup_steps, num_steps):
+    if step < warmup_steps:
+        return step / warmup_steps
+    return (1 + math.cos(math.pi * (step - warmup_steps) / (num_steps - warmup_steps))) / 2
+
+
+def _bare_cosine(step, warmup_steps, num_steps):
+    if step < warmup_steps:
+        return _warm(step, warmup_steps)
+    return math.cos(math.pi * (step - warmup_steps) / (num_steps - warmup_steps))
+
+
+def _no_decay(step, warmup_steps, num_steps):
+    return min(1.0, _warm(step, warmup_steps))
 
 
 EXERCISES = {
@@ -115,35 +153,45 @@ EXERCISES = {
         "it treats the symptom.",
     ),
     "warmup_lambda": CodeExercise(
-        question="Write warmup_factor(step, warmup_steps): the factor that torch's LambdaLR multiplies "
-        "the LR by at optimizer step `step` (counted from 0), for the linear warm-up that "
-        "fit(warmup_steps=...) uses (torch's LinearLR): at step 0 it is 1/(warmup_steps + 1), "
-        "never 0, since a step at LR 0 would be wasted; it grows by the same amount every step, is "
-        "exactly 1 at step warmup_steps, and stays 1 after that. Then LambdaLR(optimizer, lambda "
-        "step: warmup_factor(step, 100)) warms up over 100 steps.",
-        reference=warmup_factor,
-        make_inputs=_warmup_inputs,
-        hints=("Check your function by hand with warmup_steps = 3 at three steps: step 0 (is it "
-               "1/4?), step 3 (exactly 1?) and step 10 (still 1?).",
-               "From 1/(warmup_steps + 1) at step 0 to 1 at step warmup_steps in equal increments: "
-               "each step adds 1/(warmup_steps + 1) too. Write the factor at step s, then cap it "
-               "with min(1.0, ...)."),
-        solution="def warmup_factor(step, warmup_steps):\n"
-        "    return min(1.0, (step + 1) / (warmup_steps + 1))\n\n"
-        "Step 0 gets 1/(warmup_steps + 1), never 0; the factor reaches 1 at step warmup_steps and "
-        "min() holds it there. torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: "
-        "warmup_factor(step, 100)) then gives exactly the LRs of fit(warmup_steps=100) (torch's "
-        "LinearLR(start_factor=1/101, total_iters=100)); schedules.warmup_factor is this function.",
+        question="Write warmup_cosine_factor(step, warmup_steps, num_steps): the factor the LR is "
+        "multiplied by at optimizer step `step` (0 <= step < num_steps, counted from 0) under the "
+        "schedule 'warmup_cosine' of section 3: the linear warm-up of fit(warmup_steps=...) "
+        "(torch's LinearLR), then torch's CosineAnnealingLR(T_max=num_steps - warmup_steps) down to "
+        "0, joined by SequentialLR at step warmup_steps. Then LambdaLR(optimizer, lambda step: "
+        "warmup_cosine_factor(step, 100, 1000)) gives exactly that schedule.",
+        reference=warmup_cosine_factor,
+        make_inputs=_warmup_cosine_inputs,
+        hints=("Test three steps by hand with warmup_steps = 2 and num_steps = 6: step 0 (the "
+               "warm-up's first factor), step 2 (where the cosine takes over: what factor does a "
+               "fresh CosineAnnealingLR give at its own step 0?) and step 5.",
+               "The cosine part does not know about the warm-up: it counts its own steps from 0 "
+               "at step warmup_steps, and it has T_max steps to get from 1 to 0. Which step number "
+               "and which length go into it?",
+               "Check the cosine's range: CosineAnnealingLR moves the factor from 1 to eta_min = 0, "
+               "never below 0. Does your cosine part stay between 0 and 1?"),
+        solution="def warmup_cosine_factor(step, warmup_steps, num_steps):\n"
+        "    if step < warmup_steps:\n"
+        "        return (step + 1) / (warmup_steps + 1)                 # linear warm-up, never 0\n"
+        "    t, T = step - warmup_steps, num_steps - warmup_steps       # the cosine's own clock\n"
+        "    return (1 + math.cos(math.pi * t / T)) / 2                 # from 1 down towards 0\n\n"
+        "The warm-up's last factor, at step warmup_steps - 1, is warmup_steps/(warmup_steps + 1); "
+        "the cosine starts at exactly 1 at step warmup_steps, one more equal increment up, as "
+        "LinearLR alone would reach it. The cosine counts its own "
+        "steps from 0 and spans num_steps - warmup_steps of them: counted from step 0 it would "
+        "start below 1, and spread over all num_steps it would end above 0. "
+        "schedules.formula('warmup_cosine', ...) is this function for every step at once, and "
+        "the tests check it against torch's SequentialLR.",
         wrong={
-            "your factor is 0 at step 0, so the first step is wasted (the LR is 0): start at "
-            "1/(warmup_steps + 1).":
-                lambda step, warmup_steps: min(1.0, step / warmup_steps),
-            "off by one: your factor reaches 1 a step early, at step warmup_steps - 1. With "
-            "warmup_steps + 1 equal increments it reaches 1 exactly at step warmup_steps.":
-                lambda step, warmup_steps: min(1.0, (step + 1) / warmup_steps),
-            "after the warm-up your factor keeps growing past 1, so the LR keeps rising: hold it "
-            "at 1 (min).":
-                lambda step, warmup_steps: (step + 1) / (warmup_steps + 1),
+            "your cosine starts counting at step 0, so after the warm-up the factor jumps down "
+            "instead of starting at 1: the cosine has its own clock, which starts at step "
+            "warmup_steps.": _cosine_from_step_0,
+            "your cosine spans all num_steps, so it ends above 0: after the warm-up only "
+            "num_steps - warmup_steps steps are left for it.": _cosine_over_all_steps,
+            "your warm-up starts at factor 0, so the first step is wasted (the LR is 0): the "
+            "linear warm-up of fit starts at 1/(warmup_steps + 1).": _warmup_from_zero,
+            "your cosine goes below 0 (a negative LR): CosineAnnealingLR uses half a cosine "
+            "shifted and scaled to run from 1 to 0, (1 + cos) / 2.": _bare_cosine,
+            "your factor never decays after the warm-up: the cosine part is missing.": _no_decay,
         },
     ),
 }

@@ -1,5 +1,8 @@
 """Exercises of notebook 05: fine-tuning, transfer learning, LoRA."""
 
+import re
+from typing import Any
+
 import numpy as np
 import torch
 from torch import nn
@@ -7,90 +10,117 @@ from torch import nn
 from ..fine_tuning.lora import LoRALinear
 from . import CodeExercise, Exercise, Prediction
 
+# ----------------------------------------------------------------------------- reading a method's name
+_METHOD_NAMES = ("scratch", "linear probe", "full fine-tune", "LoRA", "LP-FT")
 
-def _method(name: str, *aliases: str):
-    """A judge accepting ``name`` or one of ``aliases``, ignoring case, spaces and hyphens."""
-    def normal(text) -> str:
-        return str(text).lower().replace("-", " ").replace("_", " ").strip()
+# One pattern per method, tried on the text with LP-FT first (it contains the words of the others).
+_PATTERNS = {
+    "LP-FT": r"\blp\s*ft\b|\blpft\b"
+             r"|\bprob\w*\W+(?:and\s+)?(?:then|first|followed\s+by|before)\W+\w*\W*fine\s*tun\w*"
+             r"|\bfirst\W+\w*\W*prob\w*\W+(?:and\s+)?then\W+\w*\W*fine\s*tun\w*",
+    "linear probe": r"\b(?:linear\s+)?prob(?:e|es|ing)\b|\bfrozen\s+(?:body|backbone|features)\b"
+                    r"|\bfreez\w*\s+(?:the\s+)?(?:body|backbone)\b",
+    "full fine-tune": r"\b(?:full(?:y)?\s+)?fine\s*tun\w*|\bfull\s+ft\b|\bft\b|\bfull\b",
+    "LoRA": r"\blora\b|\blow\s*rank\b",
+    "scratch": r"\bscratch\b|\brandom(?:ly)?\s+init\w*",
+}
+_NEGATION = re.compile(r"(?:\bnot|\bno|\bnever|\bwithout|\binstead\s+of|\brather\s+than|\bavoid\w*|\bdon'?t"
+                       r"|\bagainst|\bover|\bbut\s+not|\bskip\w*)\W+(?:\w+\W+){0,2}$")
 
+
+def _methods_named(answer: Any) -> list[str]:
+    """The methods ``answer`` recommends, in order: each method named and not negated ("not ...",
+    "rather than ...", "instead of ..."); LP-FT read as one method, not as a probe and a fine-tune."""
+    if not isinstance(answer, str):
+        return []
+    text = " " + answer.lower().replace("-", " ").replace("_", " ").replace("–", " ") + " "
+    found: list[tuple[int, str]] = []
+    taken = [False] * len(text)
+    for method, pattern in _PATTERNS.items():
+        for match in re.finditer(pattern, text):
+            if any(taken[match.start():match.end()]):
+                continue
+            taken[match.start():match.end()] = [True] * (match.end() - match.start())
+            if not _NEGATION.search(text[:match.start()]):
+                found.append((match.start(), method))
+    names = []
+    for _, method in sorted(found):
+        if method not in names:
+            names.append(method)
+    return names
+
+
+def _method(name: str):
+    """A judge accepting an answer that recommends ``name`` and no other method."""
     def judge(answer) -> bool:
-        return isinstance(answer, str) and normal(answer) in {normal(n) for n in (name, *aliases)}
+        return _methods_named(answer) == [name]
 
     judge.example = name
     return judge
 
 
-def _probe(answer) -> bool:
-    """Accepts the linear probe however it is written ("probe", "linear probing", "frozen probe"),
-    but not LP-FT ("probe, then fine-tune")."""
-    if not isinstance(answer, str):
-        return False
-    text = answer.lower().replace("-", " ").replace("_", " ")
-    return "prob" in text and not any(w in text.split() for w in ("ft", "fine", "lp", "lpft", "then"))
+def _unusable_method(answer) -> str | None:
+    """Why an answer to 05.choose cannot be judged: no method, or several, named (costs no hint)."""
+    names = _methods_named(answer)
+    if not names:
+        return (f"{answer!r} names none of the five methods: answer with one of "
+                + ", ".join(_METHOD_NAMES) + ".")
+    if len(names) > 1:
+        return (f"read as recommending {' and '.join(names)}: recommend one method (write 'not X' "
+                "for one you advise against).")
+    return None
 
 
-_probe.example = "linear probe"
-
-def _lpft(answer) -> bool:
-    """Accepts LP-FT however it is written ("LP-FT", "lpft", "probe, then fine-tune")."""
-    if not isinstance(answer, str):
-        return False
-    text = answer.lower().replace("-", " ").replace("_", " ")
-    return "lp ft" in text or "lpft" in text or ("prob" in text and ("fine" in text or "ft" in text.split()))
-
-
-_lpft.example = "LP-FT"
-
-_METHOD_NAMES = ("scratch", "linear probe", "full fine-tune", "LoRA", "LP-FT")
-
-
-def _not_a_method(answer) -> bool:
-    """True for an answer that names none of the five methods (a number, another technique)."""
-    text = str(answer).lower()
-    return not any(w in text for w in ("scratch", "prob", "fine", "ft", "lora", "full"))
-
-
-_not_a_method.example = 0.05
-
-
-def lora_forward_reference(x: torch.Tensor, W: torch.Tensor, b: torch.Tensor, A: torch.Tensor,
-                           B: torch.Tensor, alpha: float) -> torch.Tensor:
-    """The reference: course_lib.fine_tuning.lora.LoRALinear with weight W, bias b and adapter A, B."""
-    d_out, d_in = W.shape
-    base = nn.Linear(d_in, d_out, dtype=W.dtype)
-    layer = LoRALinear(base, rank=A.shape[0], alpha=alpha)
+def lora_swap_reference(W_merged: torch.Tensor, A_old: torch.Tensor, B_old: torch.Tensor,
+                        A_new: torch.Tensor, B_new: torch.Tensor, alpha: float) -> torch.Tensor:
+    """The reference: unmerge one adapter and merge another with LoRALinear.merged(), adapters of
+    possibly different ranks, both with scaling alpha/r."""
+    d_out, d_in = W_merged.shape
+    base = nn.Linear(d_in, d_out, dtype=W_merged.dtype)
+    old = LoRALinear(base, rank=A_old.shape[0], alpha=alpha)
     with torch.no_grad():
+        base.weight.copy_(W_merged)
+        old.A.data, old.B.data = A_old.clone(), B_old.clone()
+        W = W_merged - old.delta_weight()  # unmerged: the frozen weight the adapters were trained on
         base.weight.copy_(W)
-        base.bias.copy_(b)
-        layer.A.data = A.clone()
-        layer.B.data = B.clone()
-        return layer(x)
+        new = LoRALinear(base, rank=A_new.shape[0], alpha=alpha)
+        new.A.data, new.B.data = A_new.clone(), B_new.clone()
+        return new.merged().weight.detach().clone()
 
 
 def _lora_inputs(rng: np.random.Generator, size: int) -> tuple:
-    """x (n, d), W (d, d), b (d,), A (r, d), B (d, r), alpha: a square layer like the backbone's."""
-    d, r = size + 1, int(rng.integers(1, size + 1)) + 1
+    """W_merged (d_out, d_in), an old adapter A (r1, d_in), B (d_out, r1), a new one of another rank
+    r2, and alpha."""
+    d_in, d_out = size + 1, int(rng.integers(2, size + 3))
+    ranks = rng.choice(np.arange(1, min(d_in, d_out) + 1), size=2, replace=False)
+    r_old, r_new = int(ranks[0]), int(ranks[1])  # different ranks: the two scales differ
 
     def T(*shape):
         return torch.from_numpy(rng.standard_normal(shape))
 
-    return T(size, d), T(d, d), T(d), T(r, d), T(d, r), float(rng.choice([1.0, 4.0, 16.0]))
+    return (T(d_out, d_in), T(r_old, d_in), T(d_out, r_old), T(r_new, d_in), T(d_out, r_new),
+            float(rng.choice([1.0, 4.0, 16.0])))
 
 
-def _no_scaling(x, W, b, A, B, alpha):
-    return x @ W.T + b + (x @ A.T) @ B.T
+def _one_scale(W, A1, B1, A2, B2, alpha):
+    s = alpha / A2.shape[0]
+    return W - s * B1 @ A1 + s * B2 @ A2
 
 
-def _swapped(x, W, b, A, B, alpha):
-    return x @ W.T + b + (alpha / A.shape[0]) * (x @ B) @ A
+def _no_scaling(W, A1, B1, A2, B2, alpha):
+    return W - B1 @ A1 + B2 @ A2
 
 
-def _alpha_only(x, W, b, A, B, alpha):
-    return x @ W.T + b + alpha * (x @ A.T) @ B.T
+def _alpha_only(W, A1, B1, A2, B2, alpha):
+    return W - alpha * B1 @ A1 + alpha * B2 @ A2
 
 
-def _sqrt_scaling(x, W, b, A, B, alpha):
-    return x @ W.T + b + (alpha / A.shape[0] ** 0.5) * (x @ A.T) @ B.T
+def _old_kept(W, A1, B1, A2, B2, alpha):
+    return W + (alpha / A2.shape[0]) * B2 @ A2
+
+
+def _sqrt_scaling(W, A1, B1, A2, B2, alpha):
+    return W - (alpha / A1.shape[0] ** 0.5) * B1 @ A1 + (alpha / A2.shape[0] ** 0.5) * B2 @ A2
 
 
 EXERCISES = {
@@ -142,44 +172,63 @@ EXERCISES = {
                "rotation?",),
     ),
     "rank": Prediction(
-        question="LoRA with α fixed at 4, scaling α/r: as the rank grows from 1 to 32, what happens "
-        "to the size ‖ΔW‖ of the update LoRA learns in 200 steps?",
-        choices={"A": "it grows with the rank", "B": "it stays about the same",
-                 "C": "it shrinks as the rank grows"},
+        question="LoRA with α fixed at 4, ranks 1 to 32, 200 steps of Adam at one learning rate, "
+        "under the two scalings: the LoRA paper's α/r and rsLoRA's α/√r. What happens to the size "
+        "‖ΔW‖ of the update LoRA learns as the rank grows?",
+        choices={"A": "it grows with the rank under both scalings",
+                 "B": "it stays about the same under both",
+                 "C": "it shrinks under α/r and grows under α/√r",
+                 "D": "it shrinks under both"},
         answer="C",
         feedback={
-            "A": "more rank means more parameters, but look at the right panel under α/r: the scale "
-            "α/r falls faster than the extra directions add.",
+            "A": "more rank means more trainable parameters, but the scale falls with the rank too. "
+            "Look at the right panel under α/r, then switch the scaling to α/√r.",
             "B": "look at the right panel under α/r: the line is not flat. Then switch to α/√r.",
             "C": "with Adam every entry of A and B moves by about the same step whatever the rank, "
-            "and the scale α/r falls faster than the extra directions add up: a high-rank adapter "
-            "learns a smaller update. Switch to α/√r: there the update grows with the rank.",
+            "so the unscaled product BA grows with r; α/r falls faster than that, α/√r does not. "
+            "That is rsLoRA's point: under α/r, high ranks learn too small an update to use their "
+            "capacity.",
+            "D": "under α/r, yes; but switch the scaling to α/√r: the scale falls more slowly than "
+            "the product BA grows.",
         },
-        solution="C. Under α/r the learnt update shrinks as r grows (right panel) and extra rank "
-        "buys nothing; under rsLoRA's α/√r it grows with r. That is Kalajdzievski's 2023 argument "
-        "for rsLoRA: with α/r, large ranks learn too slowly to use their capacity. (rsLoRA then "
-        "needs its own learning rate: at α/r's, its larger update overshoots here.)",
-        hints=("Adam's step size hardly depends on the gradient's scale.",),
+        solution="C. Under α/r the learnt update shrinks as r grows (right panel: s falls from 4 at "
+        "rank 1 to 1/8 at rank 32) and extra rank buys nothing; under rsLoRA's α/√r (s from 4 to "
+        "0.71) it grows with r. That is Kalajdzievski's 2023 argument for rsLoRA: with α/r, large "
+        "ranks learn too slowly to use their capacity. (rsLoRA then needs its own learning rate: "
+        "at α/r's, its larger update overshoots here.)",
+        hints=("Adam's step size hardly depends on the gradient's scale: how does the size of the "
+               "unscaled product BA grow with r, and how do α/r and α/√r fall?",),
     ),
     "lora_forward": CodeExercise(
-        question="Write lora_forward(x, W, b, A, B, alpha): the output of a LoRA layer with frozen "
-        "weight W (d_out, d_in), bias b, adapter A (r, d_in) and B (d_out, r), for inputs x (n, d_in).",
-        reference=lora_forward_reference,
+        question="A deployed layer holds W_merged, a frozen weight with the adapter (A_old, B_old) "
+        "merged in. Write swap_adapter(W_merged, A_old, B_old, A_new, B_new, alpha): the weight "
+        "with the new adapter merged instead of the old one. The two adapters have different "
+        "ranks (A is r x d_in, B is d_out x r) and the same alpha, with LoRALinear's scaling. It "
+        "is checked against LoRALinear.merged() on random inputs.",
+        reference=lora_swap_reference,
         make_inputs=_lora_inputs,
-        hints=("Start from the frozen layer's output x @ W.T + b, then add the adapter's path: "
-               "first A (down to r numbers), then B (back up to d_out), then a scale set by alpha "
-               "and the rank.",
-               "The LoRA paper divides alpha by the rank itself, and A is applied first: "
-               "(x @ A.T) @ B.T. Look at LoRALinear.forward in course_lib/lora.py."),
-        solution="def lora_forward(x, W, b, A, B, alpha):\n    r = A.shape[0]\n"
-        "    return x @ W.T + b + (alpha / r) * (x @ A.T) @ B.T\n"
-        "Never form B @ A during training: (x @ A.T) @ B.T costs r * (d_in + d_out) per input "
-        "instead of d_in * d_out.",
-        wrong={"the adapter's output must be scaled by alpha over the rank; yours adds it unscaled.":
+        hints=("Two steps: first get back the frozen weight the adapters were trained on (what did "
+               "merging add to it?), then merge the new adapter into it.",
+               "Each adapter's update has the shape of W and its own scale. Which number in the "
+               "scale differs between the two adapters, and where can you read it from A or B?",
+               "Test with an old adapter whose B_old is all zeros: the result must then be what "
+               "merging the new adapter into W_merged gives. Then test with A_new and B_new equal "
+               "to A_old and B_old: the result must be W_merged itself."),
+        solution="def swap_adapter(W_merged, A_old, B_old, A_new, B_new, alpha):\n"
+        "    W = W_merged - (alpha / A_old.shape[0]) * B_old @ A_old   # unmerge: the frozen weight\n"
+        "    return W + (alpha / A_new.shape[0]) * B_new @ A_new        # merge the new adapter\n"
+        "Each adapter carries its own scale alpha / r, with r its own rank (the rows of A): "
+        "unmerging with the new rank's scale would leave part of the old update in the weight. "
+        "Keeping one frozen W and swapping small adapters is how one base model serves many "
+        "tasks: here each adapter costs r * (d_in + d_out) numbers instead of d_in * d_out.",
+        wrong={"each adapter has its own rank, so its own scale alpha / r: yours scales both by the "
+               "new adapter's.": _one_scale,
+               "the updates must be scaled by alpha over their rank; yours adds them unscaled.":
                _no_scaling,
                "the scale is alpha divided by the rank r (the number of rows of A); yours multiplies "
                "by alpha alone.": _alpha_only,
-               "A and B are swapped: x goes through A first (down to r numbers), then B.": _swapped,
+               "the old adapter is still merged in: subtract its update before adding the new one.":
+               _old_kept,
                "that is rsLoRA's alpha / sqrt(r); LoRALinear (and the LoRA paper) divide by r.":
                _sqrt_scaling},
         atol=1e-8,
@@ -187,30 +236,33 @@ EXERCISES = {
     ),
     "choose": Exercise(
         question="A colleague has our pretrained backbone and 3 labelled images per class of new "
-        "digits written in the same style as the source. They plan full fine-tuning 'because it "
-        "adapts everything'. Which of the five methods of the headline table do you recommend? "
-        "(Answer with its name.)",
-        is_correct=_probe,
+        "digits, written by other people but with the same pen, size and centring as the source "
+        "digits. They plan LoRA 'because it is what everyone fine-tunes with'. Which of the five "
+        "methods of the headline table do you recommend? (Answer with its name.)",
+        is_correct=_method("linear probe"),
         answer="linear probe",
-        hints=("Look at the same-style panel: which method's dots sit lowest, and what does it train?",
-               "The frozen features already separate these digits; 30 images are enough to fit a new "
-               "head on them, and too few to move 9,000 weights well."),
-        solution="'linear probe'. On same-style digits it has the lowest median test error (about "
-        "0.05, against about 0.1 for full fine-tuning and 0.2 from scratch), beats every other "
-        "method on almost every seed, and trains only the 650 weights of the new head.",
+        hints=("Which of the four targets of the headline is this colleague's task most like?",
+               "Look at that target's panel: which method's dots sit lowest, and what does it "
+               "train?",
+               "When the frozen features already separate the new digits, what is left to learn "
+               "from 30 images, and what does moving the body risk?"),
+        solution="'linear probe'. These digits are the 'same style' target: there the probe has the "
+        "lowest median test error (about 0.05, against about 0.1 for full fine-tuning and 0.2 "
+        "from scratch), beats every other method on almost every seed, and trains only the 650 "
+        "weights of the new head. LoRA comes close but still moves a body that was already right.",
         mistakes={
-            _method("full fine-tune", "full fine tuning", "full", "fine-tuning", "fine tune"):
-            "that is the colleague's plan: on the same-style panel full fine-tuning's dots sit about "
-            "twice as high as the probe's: moving 8,970 weights on 30 images drifts away from "
-            "features that were already right.",
-            _method("LoRA"): "LoRA comes close, but it still moves the body, which was already "
-            "right; the probe is lower on every seed shown and trains fewer parameters.",
-            _lpft: "LP-FT keeps the probe's head but then moves the "
-            "body; on same-style digits that costs it a little against the plain probe.",
-            _method("scratch", "from scratch"): "from scratch is the worst on same-style digits: 30 "
+            _method("LoRA"): "that is the colleague's plan. LoRA comes close on same-style digits, "
+            "but it still moves the body, which was already right; look at the same-style panel: "
+            "one method sits lower on every seed shown and trains fewer parameters.",
+            _method("full fine-tune"): "on the same-style panel full fine-tuning's dots sit about "
+            "twice as high as the lowest method's: moving 8,970 weights on 30 images drifts away "
+            "from features that were already right.",
+            _method("LP-FT"): "LP-FT starts from a good head but then moves the body; on "
+            "same-style digits that costs it a little against the best method.",
+            _method("scratch"): "from scratch is the worst on same-style digits: 30 "
             "images are far too few to learn what strokes are.",
-            _not_a_method: "answer with the name of one of the five methods of the headline: "
-            + ", ".join(_METHOD_NAMES) + ".",
         },
+        unusable=_unusable_method,
+        read=lambda answer: "recommending " + " and ".join(_methods_named(answer)),
     ),
 }

@@ -102,18 +102,19 @@ print("model(x):  ", round(model(x).item(), 5))
 print("P(class 1):", round(torch.sigmoid(logit).item(), 5), "(the sigmoid turns the logit into a probability)")
 
 # %% [markdown]
-# ### Your turn: write the forward pass
+# ### Your turn: a forward pass of any depth
 #
-# Write `forward(X, W1, b1, W2, b2)`: the output of a one-hidden-layer ReLU MLP,
-# `nn.Sequential(nn.Linear(d, h), nn.ReLU(), nn.Linear(h, k))`, holding these weights. `X` is
-# n × d (one row per sample), `W1` is h × d, `b1` has h entries, `W2` is k × h, `b2` has k
-# entries (torch tensors); return the n × k outputs. Replace the `...` after `return` with your
+# The pass above was written out for exactly two hidden layers. Write `forward(X, weights,
+# biases)` for an MLP of *any* depth: `weights` and `biases` are lists with one entry per
+# `nn.Linear` layer (`weights[i]` is n_out × n_in, as `nn.Linear` stores it; 1 to 4 layers), with
+# a ReLU between layers, as in `nn.Sequential(Linear, ReLU, Linear, ReLU, ..., Linear)`. `X` is
+# n × d (one row per sample); return the n × k outputs. Replace the `...` after `return` with your
 # code and run the cell: the check runs your function and PyTorch's `nn.Sequential` on random
 # inputs and shows the smallest one where they differ.
 
 # %%
-def forward(X, W1, b1, W2, b2):
-    """The n x k outputs of nn.Sequential(nn.Linear(d, h), nn.ReLU(), nn.Linear(h, k))."""
+def forward(X, weights, biases):
+    """The n x k outputs of nn.Sequential(Linear, ReLU, ..., Linear) holding these weights."""
     return ...  # your code
 
 
@@ -360,7 +361,7 @@ for small, large in ((4, 6), (10, 12)):  # kinks not nested: the larger net is n
 # From 8 units on, doubling the width cuts the max error about 3–4×: a straight piece of length h misses a smooth
 # curve by about h². More units, closer fit, without limit: that is the theorem at work.
 #
-# ### Existence is not learnability
+# ### Does training find it?
 #
 # So a network of 20 ReLUs within 0.18 of the target exists: we just built one (set the slider to
 # 20 to see it). Does training

@@ -307,8 +307,8 @@ for metric, name in (("roc_auc", "ROC AUC"), ("average_precision", "AP")):
 # true positives; filled: false positives); left of the line, hatched is a missed tumour.
 #
 # **Predict first.** Drag the threshold above the highest score, so that no tumour is flagged.
-# What will precision be? (a) 1: every flag is right, (b) 0: no flag is right, (c) undefined:
-# 0/0, (d) the prevalence.
+# What will precision be? (a) 1, as at the left end of the PR curve; (b) 0: none of the flags is
+# right; (c) no number at all; (d) the prevalence, 43/114.
 
 # %%
 answer = ...  # "a", "b", "c" or "d"
@@ -583,8 +583,10 @@ answer = ...  # your function itself, e.g. answer = precision_recall_at
 exercises.check("02.precision_recall", answer)
 
 # %% [markdown]
-# **2.** 5% of a large test set is positive. What average precision does a model that ranks at
-# random get?
+# **2.** Model A reaches an average precision (AP) of 0.30 on a test set where 2% of the samples
+# are positive; model B reaches 0.60 on another test set, where 40% are positive. Which is further
+# above chance? Answer with its AP divided by the AP that a model ranking at random gets on the same
+# test set.
 
 # %%
 answer = ...

@@ -563,24 +563,24 @@ depth_explorer.show()
 # cell: it tells you whether you are right, and gives a hint after a wrong attempt. Stuck?
 # `exercises.solution("03.gated_skip")` prints a worked solution.
 #
-# **1.** Our residual block outputs H = relu(x + F(x)). Take one unit whose branch gradient ∂F/∂x
-# has vanished to 0 and whose sum x + F(x) is negative. What is ∂H/∂x for that unit?
+# **1.** Our residual block outputs H = relu(x + F(x)). For one unit, x = −0.5, its branch outputs
+# F(x) = 0.8, and the branch's derivative is ∂F/∂x = −0.3. What is ∂H/∂x for that unit?
 
 # %%
 answer = ...
 exercises.check("03.gated_skip", answer)
 
 # %% [markdown]
-# **2.** Write BatchNorm's forward pass in training mode: `batch_norm(x, gamma, beta)` for a batch
-# `x` of shape (n, features), with γ = `gamma` and β = `beta` of shape (features,) and ε = 1e-5.
-# The check runs your function and `nn.BatchNorm1d` on random batches and shows the smallest one
-# where they differ. Fill in the function, then set `answer = batch_norm`.
+# **2.** A fresh `nn.BatchNorm1d(3)` (ε = 1e-5, momentum 0.1, γ = `gamma`, β = `beta`) sees one
+# training batch `x_train` in `train()` mode and is then switched to `eval()`. Write
+# `batch_norm_eval(x_train, x_test, gamma, beta)`: its output on `x_test` (float64 tensors of
+# shape (n, 3); `x_test` may be a single row). The check runs your function and `nn.BatchNorm1d`
+# on random batches and shows the smallest one where they differ.
 
 # %%
-def batch_norm(x, gamma, beta, eps=1e-5):
-    """BatchNorm's output in training mode."""
-    ...  # your code here
+def batch_norm_eval(x_train, x_test, gamma, beta, eps=1e-5, momentum=0.1):
+    """The eval() output on x_test of a fresh BatchNorm layer after one training batch x_train."""
+    return ...  # your code
 
 
-answer = ...  # then: answer = batch_norm
-exercises.check("03.batchnorm_forward", answer)
+exercises.check("03.batchnorm_forward", batch_norm_eval)

@@ -704,23 +704,23 @@ for name, d in moved.items():
 # - Weight decay regularises a model that overfits. L2 in the loss equals weight decay for SGD only;
 #   use AdamW for decoupled decay.
 #
-# ## Exercise: write the warm-up factor
+# ## Exercise: write the warm-up-then-cosine factor
 #
 # The predictions of sections 2, 3 and 7 are answered where they were asked (a hint comes after a
 # wrong attempt; `exercises.solution("04.adam_lr")`, `"04.schedule"` or `"04.nan_first"` prints a
 # worked solution). One more, in code:
 #
-# Write the warm-up factor for `torch.optim.lr_scheduler.LambdaLR`: `warmup_factor(step,
-# warmup_steps)` is the number LambdaLR multiplies the LR by at optimizer step `step` (counted from
-# 0), for the linear warm-up that `fit(warmup_steps=...)` uses (torch's `LinearLR`). At step 0 it is
-# 1/(warmup_steps + 1), never 0 (a step at LR 0 would be wasted); it grows by the same amount every
-# step, is exactly 1 at step `warmup_steps`, and stays 1 after that. Replace the `...` and run the
-# cell: the check compares your function with the library's on random settings and shows the
-# smallest input where they differ. Stuck? `exercises.solution("04.warmup_lambda")`.
+# Write `warmup_cosine_factor(step, warmup_steps, num_steps)` for
+# `torch.optim.lr_scheduler.LambdaLR`: the number the LR is multiplied by at optimizer step `step`
+# (0 ≤ step < num_steps, counted from 0) under section 3's `warmup_cosine` schedule: the linear
+# warm-up of `fit(warmup_steps=...)` (torch's `LinearLR`), then torch's
+# `CosineAnnealingLR(T_max=num_steps - warmup_steps)` down to 0, joined by `SequentialLR` at step
+# `warmup_steps`. Replace the `...` and run the cell: the check compares your function with the
+# library's on random settings and shows the smallest input where they differ.
 
 # %%
-def warmup_factor(step, warmup_steps):
+def warmup_cosine_factor(step, warmup_steps, num_steps):
     return ...  # your code
 
 
-exercises.check("04.warmup_lambda", warmup_factor)
+exercises.check("04.warmup_lambda", warmup_cosine_factor)

@@ -363,17 +363,17 @@ print("test images on which the merged model predicts a different class:",
 # ### Rank and scaling
 #
 # Train LoRA on the inverted digits at ranks 1 to 32 with **α fixed at 4**, under both scalings:
-# α/r (so s falls from 4 at rank 1 to 1/8 at rank 32) and rsLoRA's α/√r (s from 4 to 0.71). All
+# the LoRA paper's α/r and rsLoRA's α/√r. All
 # runs are computed here, once, so the controls answer at once. Left: test error against rank
 # (median over the 8 seeds; each seed of the chosen rank as a dot; the probe and full fine-tuning
 # as lines). Right: the size of the update LoRA learnt, ‖ΔW‖ = ‖s·BA‖ summed over both layers
 # (Frobenius norm, median over seeds); its title gives the parameters the chosen rank trains. The
 # learning rate is LoRA's chosen one for the inverted digits.
 #
-# **Question** (predict first). LoRA with α fixed at 4, scaling α/r: as the rank grows from 1 to
-# 32, what happens to the size ‖ΔW‖ of the update LoRA learns in 200 steps? A: it grows with the
-# rank; B: it stays about the same; C: it shrinks as the rank grows. Answer, then move the **rank**
-# slider and switch the **scaling**.
+# **Question** (predict first). As the rank grows from 1 to 32, what happens to the size ‖ΔW‖ of
+# the update LoRA learns in 200 steps? A: it grows with the rank under both scalings; B: it stays
+# about the same under both; C: it shrinks under α/r and grows under α/√r; D: it shrinks under
+# both. Answer, then move the **rank** slider and switch the **scaling**.
 
 # %%
 answer = ...  # "A", "B" or "C"
@@ -455,25 +455,27 @@ for rslora, label in ((False, "α/r  "), (True, "α/√r ")):
 #
 # Replace each `...` with your answer and run the cell: it tells you whether you are right, and
 # gives a hint if not (a more specific one after each further attempt). Sections 3 and 6 asked
-# three predictions already. Stuck? `exercises.solution("05.lora_forward")` prints a worked
+# three predictions already. After the last hint, `exercises.solution(key)` prints a worked
 # solution.
 #
-# **1.** Write `lora_forward(x, W, b, A, B, alpha)`: the output of a LoRA layer with frozen weight
-# `W` (d_out × d_in), bias `b`, adapter `A` (r × d_in) and `B` (d_out × r), for inputs `x`
-# (n × d_in), all torch tensors, with the LoRA paper's scaling (not rsLoRA's). The check compares it
-# with `course_lib.fine_tuning.lora.LoRALinear` on random inputs.
+# **1.** A deployed layer holds `W_merged`, a frozen weight with the adapter (`A_old`, `B_old`)
+# merged in. Write `swap_adapter(W_merged, A_old, B_old, A_new, B_new, alpha)`: the weight with the
+# new adapter merged in instead of the old one. The two adapters have different ranks (`A` is
+# r × d_in, `B` is d_out × r) and the same `alpha`, with `LoRALinear`'s scaling. The check compares
+# it with `LoRALinear.merged()` on random inputs.
 
 # %%
-def lora_forward(x, W, b, A, B, alpha):
-    return ...  # your code: the layer's output, shape (n, d_out)
+def swap_adapter(W_merged, A_old, B_old, A_new, B_new, alpha):
+    return ...  # your code: the new merged weight, shape (d_out, d_in)
 
 
-exercises.check("05.lora_forward", lora_forward)
+exercises.check("05.lora_forward", swap_adapter)
 
 # %% [markdown]
-# **2.** A colleague has our pretrained backbone and 3 labelled images per class of new digits
-# written in the same style as the source. They plan full fine-tuning "because it adapts
-# everything". Which of the five methods of the headline do you recommend? (Answer with its name.)
+# **2.** A colleague has our pretrained backbone and 3 labelled images per class of new digits,
+# written by other people but with the same pen, size and centring as the source digits. They plan
+# LoRA "because it is what everyone fine-tunes with". Which of the five methods of the headline do
+# you recommend? (Answer with its name.)
 
 # %%
 answer = ...

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from course_lib import data, exercises, models
-from course_lib.exercises import ex01
+from course_lib.exercises import _inputs, ex01
 from course_lib.mlp import approximation
 
 WIGGLY = data.FUNCTIONS_1D["wiggly"]
@@ -19,30 +19,42 @@ def fresh_attempts():
 
 
 def test_forward_reference_is_nn_sequential_and_the_notebooks_hand_computation(capsys):
-    """The reference equals torch's nn.Sequential, and section 1's by-hand pass of the course MLP."""
-    model = models.MLP(in_features=2, hidden=(8,), activation="relu", task="binary", seed=0).double()
+    """The reference equals the course MLP (section 1's 2-8-8-1 model, unrolled there by hand)."""
+    model = models.MLP(in_features=2, hidden=(8, 8), activation="relu", task="binary", seed=0).double()
     X = torch.randn(7, 2, dtype=torch.float64)
-    W1, b1 = model.body.block1.linear.weight, model.body.block1.linear.bias
-    W2, b2 = model.head.weight, model.head.bias
+    layers = [model.body.block1.linear, model.body.block2.linear, model.head]
     with torch.no_grad():
-        assert torch.allclose(ex01._forward_reference(X, W1, b1, W2, b2), model(X))
+        out = ex01._forward_reference(X, [m.weight for m in layers], [m.bias for m in layers])
+        assert torch.allclose(out, model(X))
+
+
+def test_the_checked_inputs_have_one_to_four_layers_and_a_single_layer_first():
+    inputs = _inputs(exercises.get("01.forward"))
+    depths = {len(weights) for _, weights, _ in inputs}
+    assert depths == {1, 2, 3, 4}
 
 
 def test_a_correct_forward_pass_written_with_numpy_is_accepted(capsys):
-    def forward(X, W1, b1, W2, b2):
-        X, W1, b1, W2, b2 = (np.asarray(a) for a in (X, W1, b1, W2, b2))
-        return np.maximum(X @ W1.T + b1, 0) @ W2.T + b2
+    def forward(X, weights, biases):
+        X = np.asarray(X)
+        for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
+            X = X @ np.asarray(W).T + np.asarray(b)
+            if i < len(weights) - 1:
+                X = np.maximum(X, 0)
+        return X
 
     assert exercises.check("01.forward", forward)
 
 
 def test_a_forward_pass_with_untransposed_weights_gets_the_smallest_failing_input(capsys):
-    def forward(X, W1, b1, W2, b2):
-        return torch.relu(X @ W1 + b1) @ W2 + b2
+    def forward(X, weights, biases):
+        for W, b in zip(weights[:-1], biases[:-1], strict=True):
+            X = torch.relu(X @ W + b)
+        return X @ weights[-1] + biases[-1]
 
     assert not exercises.check("01.forward", forward)
     out = capsys.readouterr().out
-    assert "smallest input" in out and "Hint 1/2" in out
+    assert "smallest input" in out and "Hint 1/3" in out
 
 
 def test_hinges_answer_matches_the_library():

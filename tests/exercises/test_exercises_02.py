@@ -17,11 +17,27 @@ def fresh_attempts():
     exercises.reset()
 
 
-def test_pr_baseline_is_the_ap_of_random_rankings():
-    y_true, _ = imbalance.binormal_scores(0.05, num_positives=2000, seed=0)
+@pytest.mark.parametrize("prevalence", [0.02, 0.4])
+def test_pr_baseline_is_the_ap_of_random_rankings(prevalence):
+    """The exercise's baselines: a random ranking's AP is the prevalence (on 2,000 positives)."""
+    y_true, _ = imbalance.binormal_scores(prevalence, num_positives=2000, seed=0)
     rng = np.random.default_rng(0)
     aps = [metrics.average_precision_score(y_true, rng.random(len(y_true))) for _ in range(5)]
-    assert exercises.get("02.pr_baseline").is_correct(np.mean(aps))
+    assert np.mean(aps) == pytest.approx(prevalence, rel=0.1)
+
+
+def test_pr_baseline_answer_is_model_a_over_its_baseline(capsys):
+    assert exercises.get("02.pr_baseline").answer == pytest.approx(0.30 / 0.02)
+    assert 0.30 / 0.02 > 0.60 / 0.40
+    for answer in (15, "15", 15.0):
+        assert exercises.check("02.pr_baseline", answer)
+
+
+def test_top_threshold_feedback_addresses_the_pr_curves_end_at_precision_1(capsys):
+    precision, recall, _ = skm.precision_recall_curve([0, 1, 1, 0], [0.1, 0.9, 0.4, 0.35])
+    assert precision[-1] == 1 and recall[-1] == 0  # scikit-learn appends the point (recall 0, precision 1)
+    ex = exercises.get("02.top_threshold")
+    assert "convention" in ex.feedback["a"] and "0/0" not in "".join(ex.choices.values())
 
 
 def test_top_threshold_prediction_matches_the_threshold_explorer():

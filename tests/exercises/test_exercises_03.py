@@ -6,7 +6,7 @@ import torch
 
 from course_lib import exercises
 from course_lib.architecture import batchnorm, diagnostics, trainability
-from course_lib.exercises import ex03
+from course_lib.exercises import _inputs, ex03
 
 
 @pytest.fixture(autouse=True)
@@ -40,38 +40,37 @@ def test_gelu_units_die_at_lr_0_1_leaky_relu_units_do_not(digits, seed):
     assert r.dead["leaky_relu"][0, 0] == 0
 
 
-def test_a_gated_skip_passes_no_gradient_where_the_sum_is_negative():
-    x = torch.tensor([-2.0, 1.0], requires_grad=True)
-    branch = torch.tensor([0.5, 0.5])  # F(x) constant: ∂F/∂x = 0
-    torch.relu(x + branch).sum().backward()
-    assert x.grad[0] == exercises.get("03.gated_skip").answer  # the sum -1.5 < 0: gated
-    assert x.grad[1] == 1.0
-    y = torch.tensor([-2.0], requires_grad=True)
-    (y + 0.5).sum().backward()  # the pre-activation block: exactly 1
-    assert y.grad[0] == 1.0
+def test_the_gated_skips_derivative_is_what_autograd_computes():
+    """x = -0.5, F(x) = 0.8, dF/dx = -0.3: the sum 0.3 > 0 passes relu, so dH/dx = 1 - 0.3."""
+    x = torch.tensor(-0.5, dtype=torch.float64, requires_grad=True)
+    branch = -0.3 * x + 0.65  # F(-0.5) = 0.8, F'(x) = -0.3
+    assert float(branch) == pytest.approx(0.8)
+    torch.relu(x + branch).backward()
+    assert float(x.grad) == pytest.approx(exercises.get("03.gated_skip").answer)
+    y = torch.tensor(-0.5, dtype=torch.float64, requires_grad=True)
+    torch.relu(y + (-0.3 * y - 0.2)).backward()  # a negative sum: the gate passes nothing
+    assert float(y.grad) == 0.0
 
 
-def test_the_reference_batch_norm_is_nn_batchnorm1d_and_our_batchnorm_passes_the_check(capsys):
+def test_the_reference_is_nn_batchnorm1d_and_our_batchnorm_after_one_training_batch(capsys):
     rng = np.random.default_rng(0)
     for size in (1, 4, 16):
-        x, gamma, beta = ex03._batch_norm_inputs(rng, size)
-        ours = batchnorm.BatchNorm(3).double().train()
+        x_train, x_test, gamma, beta = ex03._batch_norm_inputs(rng, size)
+        ours = batchnorm.BatchNorm(3).double()
         with torch.no_grad():
             ours.weight.copy_(gamma)
             ours.bias.copy_(beta)
-            torch.testing.assert_close(ours(x), ex03.batch_norm_reference(x, gamma, beta))
-
-    def student(x, gamma, beta, eps=1e-5):
-        mean = x.mean(dim=0)
-        var = x.var(dim=0, unbiased=False)
-        return gamma * (x - mean) / torch.sqrt(var + eps) + beta
-
-    assert exercises.check("03.batchnorm_forward", student)
-    assert "Correct" in capsys.readouterr().out
+            ours.train()(x_train)
+            expected = ex03.batch_norm_reference(x_train, x_test, gamma, beta)
+            torch.testing.assert_close(ours.eval()(x_test), expected)
 
 
-def test_each_wrong_batch_norm_differs_from_the_reference_on_the_smallest_input():
-    x, gamma, beta = ex03._batch_norm_inputs(np.random.default_rng(0), 1)
-    expected = ex03.batch_norm_reference(x, gamma, beta)
+def test_the_checked_inputs_include_a_single_test_row():
+    inputs = _inputs(exercises.get("03.batchnorm_forward"))
+    assert any(len(x_test) == 1 for _, x_test, _, _ in inputs)
+
+
+def test_each_wrong_batch_norm_differs_from_the_reference_on_the_checked_inputs():
+    inputs = _inputs(exercises.get("03.batchnorm_forward"))[:24]
     for wrong in exercises.get("03.batchnorm_forward").wrong.values():
-        assert not torch.allclose(wrong(x, gamma, beta), expected, atol=1e-4)
+        assert any(not torch.allclose(wrong(*a), ex03.batch_norm_reference(*a), atol=1e-4) for a in inputs)
