@@ -354,7 +354,7 @@ def gradient_flow_explorer(data: Split, depth: int = 20, activation: str = "sigm
         "init": W.Dropdown(options=list(INITS), value=init, description="init"),
         "residual": W.Checkbox(value=False, description="skip connections"),
     }
-    return Explorer(controls, lambda **v: draw_gradient_flow(data, **v), min_height="300px",
+    return Explorer(controls, lambda **v: draw_gradient_flow(data, **v), min_height="300px", cache=True,
                     title="Gradient flow at initialisation (one batch of digits)")
 
 
@@ -437,7 +437,7 @@ def dead_units_explorer(data: Split, lrs: Sequence[float] = (1e-3, 3e-3, 1e-2, 3
         "activation": W.ToggleButtons(options=list(DEAD_UNIT_ACTIVATIONS), value=activation,
                                       description="activation"),
     }
-    explorer = Explorer(controls, draw, min_height="300px",
+    explorer = Explorer(controls, draw, min_height="300px", cache=True,
                         title="Dead units after training (✕: no training input passes a gradient)")
     explorer.cache = cache
     return explorer
