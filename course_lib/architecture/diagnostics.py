@@ -437,7 +437,7 @@ def dead_units_explorer(data: Split, lrs: Sequence[float] = (1e-3, 3e-3, 1e-2, 3
         "activation": W.ToggleButtons(options=list(DEAD_UNIT_ACTIVATIONS), value=activation,
                                       description="activation"),
     }
-    explorer = Explorer(controls, draw, min_height="300px", cache=True,
+    explorer = Explorer(controls, draw, min_height="300px",
                         title="Dead units after training (✕: no training input passes a gradient)")
     explorer.cache = cache
     return explorer
