@@ -35,11 +35,14 @@ MANIFEST = ".course-versions.json"  # in COPIES: the course version each copy wa
 BACKUPS = "backups"  # in COPIES
 
 # JupyterLab defaults for the course (overrides.json in the environment's lab settings): no news
-# or update pop-ups on the first screen, and no launcher tiles for jupytext's text notebooks
-# (a maintainer's tool, installed for the tests). Students' own settings still win over these.
+# or update pop-ups on the first screen, whole notebook names in the file browser, and no launcher
+# tiles for jupytext's text notebooks (a maintainer's tool, installed for the tests). Students' own
+# settings still win over these.
 OVERRIDES = {
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
     "jupyterlab-jupytext:plugin": {"auto:percent": False, "md:myst": False},
+    # The file browser's "Last Modified" column cut the notebooks' names at the default width.
+    "@jupyterlab/filebrowser-extension:browser": {"showLastModifiedColumn": False},
 }
 
 
