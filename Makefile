@@ -2,6 +2,7 @@
 # Both create and reuse a local virtual environment in .venv.
 # `make lab` opens JupyterLab on your own copies of the notebooks (my-notebooks/, git-ignored);
 # `make reset NB=03` puts the course's version of 03 back (your copy is kept in my-notebooks/backups/).
+# It refuses while 03 is open in a running JupyterLab (close the tab first), unless FORCE=1.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -38,7 +39,7 @@ lab: venv
 	$(PY) tools/lab.py $(LAB_ARGS)
 
 reset: venv
-	$(PY) tools/lab.py reset $(NB)
+	$(PY) tools/lab.py reset $(NB) $(if $(FORCE),--force)
 
 # The course playground as a web page without code cells (Voilà), for projecting; a link may carry
 # a state: http://localhost:8866/?state=v1:data=spiral%26layers=4

@@ -3,13 +3,17 @@
     python tools/lab.py [jupyter lab options]   # make your copies, then start JupyterLab on them
     python tools/lab.py sync                    # only make or update your copies
     python tools/lab.py reset 03                # your copy of 03 back to the course's version
+    python tools/lab.py reset 03 --force        # ... even while 03 is open in a running JupyterLab
 
 The course's notebooks (notebooks/NN_*.ipynb) are never opened: JupyterLab starts in
 my-notebooks/, a git-ignored folder of working copies, so saving, autosave and edits land in the
 copies, `git status` stays clean, `make test` keeps passing and `git pull` never meets local
 changes. `sync` copies a notebook that has no copy yet; when the course's version changes, it
 replaces a copy whose cells the student has not edited (running cells is not editing) and keeps an
-edited one, saying how to take the new version. `reset` keeps the old copy in my-notebooks/backups/.
+edited one, saying how to take the new version. `reset` keeps the old copy in
+my-notebooks/backups/, and refuses while the notebook is open in a running JupyterLab (found
+through Jupyter's list of running servers and each server's sessions API): Lab's next autosave
+would write the old copy back over the reset ("File Changed", with Overwrite as its default).
 A copy starts unrun, without outputs: students predict before they see a result.
 """
 
@@ -22,6 +26,7 @@ import os
 import shutil
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,11 +35,14 @@ MANIFEST = ".course-versions.json"  # in COPIES: the course version each copy wa
 BACKUPS = "backups"  # in COPIES
 
 # JupyterLab defaults for the course (overrides.json in the environment's lab settings): no news
-# or update pop-ups on the first screen, and no launcher tiles for jupytext's text notebooks
-# (a maintainer's tool, installed for the tests). Students' own settings still win over these.
+# or update pop-ups on the first screen, whole notebook names in the file browser, and no launcher
+# tiles for jupytext's text notebooks (a maintainer's tool, installed for the tests). Students' own
+# settings still win over these.
 OVERRIDES = {
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
     "jupyterlab-jupytext:plugin": {"auto:percent": False, "md:myst": False},
+    # The file browser's "Last Modified" column cut the notebooks' names at the default width.
+    "@jupyterlab/filebrowser-extension:browser": {"showLastModifiedColumn": False},
 }
 
 
@@ -112,13 +120,61 @@ def sync(root: Path = ROOT) -> list[str]:
     return report
 
 
-def reset(prefix: str, root: Path = ROOT) -> list[str]:
-    """Replace the copies of the notebooks named ``prefix``* (``all``: every one) by the course's."""
+def _running_servers() -> list[dict]:
+    """Jupyter servers running on this machine, as Jupyter lists them (none if it cannot tell)."""
+    try:
+        from jupyter_server.serverapp import list_running_servers
+    except ImportError:
+        return []
+    try:
+        return list(list_running_servers())
+    except (OSError, ValueError):
+        return []
+
+
+def _sessions(server: dict) -> list[dict]:
+    """A server's sessions (one per notebook open with a kernel); none if it does not answer."""
+    headers = {"Authorization": f"token {server['token']}"} if server.get("token") else {}
+    request = urllib.request.Request(server["url"].rstrip("/") + "/api/sessions", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=3) as response:
+            return json.loads(response.read())
+    except (OSError, ValueError):
+        return []
+
+
+def open_in_lab(copies: Path, names: list[str]) -> dict[str, str]:
+    """The notebooks among ``names`` in ``copies`` that a running Jupyter server has open: name -> its URL."""
+    found = {}
+    for server in _running_servers():
+        root = Path(server.get("root_dir") or server.get("notebook_dir") or ".")
+        for session in _sessions(server):
+            relative = session.get("path") or (session.get("notebook") or {}).get("path") or ""
+            path = (root / relative).resolve()
+            if path.parent == copies.resolve() and path.name in names:
+                found[path.name] = server["url"]
+    return found
+
+
+def reset(prefix: str, root: Path = ROOT, *, force: bool = False) -> list[str]:
+    """Replace the copies of the notebooks named ``prefix``* (``all``: every one) by the course's.
+
+    Refuses (SystemExit) while one of them is open in a running JupyterLab, unless ``force``.
+    """
     chosen = [p for p in course_notebooks(root) if prefix == "all" or p.name.startswith(prefix)]
     if not prefix or not chosen:
         names = ", ".join(p.name for p in course_notebooks(root))
         raise SystemExit(f"NB must start a notebook's name (one of {names}) or be 'all', got {prefix!r}")
     copies = root / COPIES
+    open_now = {} if force else open_in_lab(copies, [p.name for p in chosen])
+    if open_now:
+        listed = ", ".join(f"{name} (open in {url})" for name, url in sorted(open_now.items()))
+        raise SystemExit(
+            f"Not reset: {listed}. JupyterLab's next autosave would write your old copy back over the "
+            "course's version. In JupyterLab, close the notebook's tab and shut its kernel down "
+            "(File → Close and Shut Down Notebook), then run `make reset` again. Or reset anyway with "
+            "`make reset NB=... FORCE=1` and then, in the open tab, File → Reload Notebook from Disk "
+            "(if Lab asks about a changed file, choose Revert, not Overwrite).")
     copies.mkdir(exist_ok=True)
     manifest = _load_manifest(copies)
     report = []
@@ -164,8 +220,9 @@ def main(argv: list[str]) -> None:
         parser = argparse.ArgumentParser(prog="tools/lab.py")
         parser.add_argument("action", choices=["sync", "reset"])
         parser.add_argument("notebook", nargs="?", default="", help="reset: 01, 03_architecture, ... or all")
+        parser.add_argument("--force", action="store_true", help="reset: even while open in JupyterLab")
         args = parser.parse_args(argv)
-        report = sync() if args.action == "sync" else reset(args.notebook)
+        report = sync() if args.action == "sync" else reset(args.notebook, force=args.force)
         print("\n".join(f"  {COPIES}/{line}" for line in report))
         return
     print(f"Your copies of the notebooks are in {COPIES}/ (the course's own stay untouched):")

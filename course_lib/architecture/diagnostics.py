@@ -354,7 +354,7 @@ def gradient_flow_explorer(data: Split, depth: int = 20, activation: str = "sigm
         "init": W.Dropdown(options=list(INITS), value=init, description="init"),
         "residual": W.Checkbox(value=False, description="skip connections"),
     }
-    return Explorer(controls, lambda **v: draw_gradient_flow(data, **v), min_height="300px",
+    return Explorer(controls, lambda **v: draw_gradient_flow(data, **v), min_height="300px", cache=True,
                     title="Gradient flow at initialisation (one batch of digits)")
 
 

@@ -97,7 +97,7 @@ def depth_explorer(sweep: DepthSweep, depth: int | None = None) -> Explorer:
     check_type("sweep", sweep, DepthSweep, "a course_lib.trainability.DepthSweep")
     depth = sweep.depths[len(sweep.depths) // 2] if depth is None else depth
     slider = selection_slider("depth", list(sweep.depths), value=depth, width="420px")
-    return Explorer({"depth": slider}, lambda depth: draw_depth(sweep, depth), min_height="480px",
+    return Explorer({"depth": slider}, lambda depth: draw_depth(sweep, depth), min_height="480px", cache=True,
                     title="Plain, residual and BatchNorm nets (ReLU, PyTorch's default init) by depth")
 
 

@@ -186,8 +186,8 @@ class PrevalenceExplorer(PngExplorer):
 
     def _build_figure(self) -> None:
         """Fixed axes once; every curve, bar and number is a moving artist."""
-        fig = new_figure(6.8)
-        (ax_roc, ax_pr), (ax_cm, ax_bars) = fig.subplots(2, 2)
+        fig = new_figure(4.3)
+        ax_roc, ax_pr, ax_cm, ax_bars = fig.subplots(1, 4, width_ratios=[1, 1, 0.9, 1.1])  # one row: 1280×720
         blue, grey = style.OKABE_ITO["blue"], "0.6"
         a: dict[str, Any] = {}
         for ax, (x, y) in ((ax_roc, ("FPR", "recall (TPR)")), (ax_pr, ("recall", "precision"))):
@@ -204,29 +204,28 @@ class PrevalenceExplorer(PngExplorer):
         a["pr_base"] = ax_pr.axhline(0.5, **metric_plots.CHANCE, label="random")
         a["roc_point"] = ax_roc.plot([], [], **MARKER)[0]
         a["pr_point"] = ax_pr.plot([], [], **MARKER)[0]
-        a["roc_title"] = ax_roc.set_title("ROC")
-        a["pr_title"] = ax_pr.set_title("PR")
-        metric_plots.legend_below(ax_roc, ncol=3, columnspacing=1.0, handlelength=1.6)
-        metric_plots.legend_below(ax_pr, ncol=3, columnspacing=1.0, handlelength=1.6)
+        a["roc_title"] = ax_roc.set_title("ROC\nAUC")
+        a["pr_title"] = ax_pr.set_title("PR\n(random)")  # two lines: room for the moving title
+        metric_plots.legend_below(ax_roc, ncol=1, handlelength=1.6)  # the PR panel's lines are the same
         # The confusion matrix: shading by row share (stable), counts as text.
         a["cm_image"] = ax_cm.imshow(np.eye(2), cmap="Blues", vmin=0, vmax=1)
         a["cm_texts"] = [[ax_cm.text(j, i, "", ha="center", va="center", fontsize=14) for j in range(2)]
                          for i in range(2)]
-        ax_cm.set_xticks([0, 1], ["negative", "positive"])
-        ax_cm.set_yticks([0, 1], ["negative", "positive"])
+        ax_cm.set_xticks([0, 1], ["neg.", "pos."])
+        ax_cm.set_yticks([0, 1], ["neg.", "pos."])
         ax_cm.set_xlabel("predicted class")
         ax_cm.set_ylabel("true class")
         ax_cm.grid(False)
-        ax_cm.set_title("confusion matrix (shade: share of the row)")
+        ax_cm.set_title("confusion matrix\n(shade: row share)")
         # The model's metrics at the threshold, against the always-negative accuracy.
         colors = [metric_plots.METRIC_COLORS[m] for m in BAR_METRICS]
         a["bars"] = list(ax_bars.bar(range(4), [0.5] * 4, color=colors, width=0.65))
         a["bar_texts"] = [ax_bars.text(i, 0, "", ha="center", va="bottom", fontsize=13) for i in range(4)]
         a["baseline"] = ax_bars.axhline(0.5, color="k", ls="--", lw=2, label="accuracy of always-negative")
-        ax_bars.set_xticks(range(4), ["accuracy", "precision", "recall", "F1"])
+        ax_bars.set_xticks(range(4), ["acc", "prec", "rec", "F1"])
         ax_bars.set_ylim(0, 1.15)
         ax_bars.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
-        ax_bars.set_title("the model at this threshold")
+        ax_bars.set_title("the model at\nthis threshold")
         metric_plots.legend_below(ax_bars, ncol=1, offset_points=26)
         a["readout"] = fig.suptitle("prevalence", fontsize=13, family="monospace", fontweight="normal")
         self.artists = a
@@ -262,8 +261,8 @@ class PrevalenceExplorer(PngExplorer):
         a["roc_point"].set_data([r["fpr"]], [r["recall"]])
         defined = not np.isnan(r["precision"])
         a["pr_point"].set_data([r["recall"]] if defined else [], [r["precision"]] if defined else [])
-        a["roc_title"].set_text(f"ROC: AUC {c['roc_auc']:.3f}")
-        a["pr_title"].set_text(f"PR: AP {c['average_precision']:.3f} (random: {prevalence:g})")
+        a["roc_title"].set_text(f"ROC\nAUC {c['roc_auc']:.3f}")
+        a["pr_title"].set_text(f"PR: AP {c['average_precision']:.3f}\n(random: {prevalence:g})")
         cm = state["confusion_matrix"]
         share = cm / cm.sum(axis=1, keepdims=True)
         a["cm_image"].set_data(share)

@@ -73,7 +73,7 @@ class ThresholdExplorer(PngExplorer):
 
     @checked(threshold="unit")
     def __init__(self, y_true: Any, y_score: Any, *, threshold: float = 0.5, title: str | None = None,
-                 bins: int = 30, height: float = 6.6,
+                 bins: int = 30, height: float = 4.3,
                  class_names: tuple[str, str] = ("negative", "positive")):
         y_true = metrics.as_labels("y_true", y_true)
         y_score = metrics.as_scores("y_score", y_score)
@@ -103,26 +103,26 @@ class ThresholdExplorer(PngExplorer):
     def _build_figure(self, bins: int, height: float, class_names) -> None:
         """Draw the fixed parts once and create the moving artists."""
         fig = new_figure(height)
-        (ax_hist, ax_roc), (ax_pr, ax_sweep) = fig.subplots(2, 2)
+        ax_hist, ax_roc, ax_pr, ax_sweep = fig.subplots(1, 4)  # one row: fits a 1280×720 screen
         lo, hi = self.range
         y, s = self.y_true, self.y_score
         metric_plots.plot_score_histograms(y, s, ax_hist, bins=bins, value_range=(lo, hi),
                                            class_names=class_names)
         shaded = Patch(color="0.2", alpha=0.12, label="predicted positive")
-        metric_plots.legend_below(ax_hist, ncol=3, handles=[*ax_hist.get_legend_handles_labels()[0], shaded])
-        ax_hist.set_title("scores of each class")
+        metric_plots.legend_below(ax_hist, ncol=1, handles=[*ax_hist.get_legend_handles_labels()[0], shaded])
+        ax_hist.set_title("scores by class")
         fpr, tpr, _ = metrics.roc_curve(y, s)
         metric_plots.plot_roc(fpr, tpr, ax_roc, color=style.OKABE_ITO["blue"])
-        ax_roc.set_title(f"ROC curve (AUC {metrics.auc(fpr, tpr):.3f})")
+        ax_roc.set_title(f"ROC (AUC {metrics.auc(fpr, tpr):.3f})")
         ax_roc.set_xlabel("FPR")
         ax_roc.set_ylabel("recall (TPR)")
         precision, recall, _ = metrics.precision_recall_curve(y, s)
         metric_plots.plot_pr(precision, recall, ax_pr, color=style.OKABE_ITO["blue"],
                              prevalence=float(y.mean()))
-        ax_pr.set_title(f"PR curve (AP {metrics.average_precision_score(y, s):.3f})")
+        ax_pr.set_title(f"PR (AP {metrics.average_precision_score(y, s):.3f})")
         metric_plots.plot_metric_sweep(self.sweep, ax_sweep)
         ax_sweep.set_title("metrics vs threshold")
-        metric_plots.legend_below(ax_sweep, ncol=3)
+        metric_plots.legend_below(ax_sweep, ncol=2, columnspacing=0.8, handlelength=1.6)
         # The counts and metrics at the threshold, above the panels: the picture alone tells the story.
         readout = fig.suptitle("threshold\nprecision", fontsize=13, family="monospace", fontweight="normal")
         self.artists = {

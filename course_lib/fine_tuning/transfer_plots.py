@@ -173,5 +173,5 @@ def rank_explorer(sweep: dict[tuple[int, bool], list[Result]], references: dict[
     slider = selection_slider("rank", ranks, value=ranks[len(ranks) // 2])
     toggle = widgets.ToggleButtons(options=[labels[False], labels[True]], value=labels[False],
                                    description="scaling")
-    return Explorer({"rank": slider, "scaling": toggle}, draw, min_height="520px",
+    return Explorer({"rank": slider, "scaling": toggle}, draw, min_height="520px", cache=True,
                     title="LoRA rank and scaling: test error and update size")

@@ -168,7 +168,7 @@ class ClippingExplorer(Explorer):
             raise ValueError(f"thresholds must include math.inf (no clipping), got {thresholds!r}")
         self.runs = {t: train_regression(data, t, lr=lr, num_steps=num_steps, seed=seed) for t in thresholds}
         slider = selection_slider("threshold", list(thresholds), threshold, fmt=_label)
-        super().__init__({"threshold": slider}, self._draw_threshold, min_height="440px",
+        super().__init__({"threshold": slider}, self._draw_threshold, min_height="440px", cache=True,
                          title=f"SGD lr {lr:g} on {data.name}, {num_steps} steps")
 
     def _draw_threshold(self, threshold: float):

@@ -28,6 +28,7 @@ from ..checks import (
     checked,
 )
 from ..training import History, SchedulerFactory
+from ..widgets import Cache, Explorer
 
 SCHEDULES = ("constant", "step", "exponential", "linear", "cosine", "warmup_cosine", "plateau")
 DESCRIPTIONS = {
@@ -256,7 +257,7 @@ def schedule_accuracies(data, names=SCHEDULES, *, seeds=(0, 1, 2), **settings) -
     return out
 
 
-class ScheduleExplorer:
+class ScheduleExplorer(Explorer):
     """A "schedule" dropdown: the LR torch's scheduler gives every step, and the validation accuracy
     of every seed trained with it next to the constant LR (each schedule trained once, then cached).
 
@@ -265,7 +266,6 @@ class ScheduleExplorer:
     @checked
     def __init__(self, data, *, schedule: str = "step", seeds=(0, 1, 2), **train_options):
         from ..data import Split
-        from ..widgets import Cache, Explorer
 
         check_type("data", data, Split, "a course_lib.data.Split")
         check_choice("schedule", schedule, SCHEDULES)
@@ -279,18 +279,12 @@ class ScheduleExplorer:
         s = self.settings
         title = (f"{s['optimizer'].upper()}, lr {s['lr']:g}, batch {s['batch_size']}, "
                  f"{s['num_epochs']} epochs, {len(self.seeds)} seeds")
-        self.explorer = Explorer({"schedule": dropdown}, self._draw, min_height="440px", title=title)
-        self.controls, self.widget = self.explorer.controls, self.explorer.widget
+        super().__init__({"schedule": dropdown}, self._draw, min_height="440px", title=title, cache=True)
 
     @property
-    def figure(self):
-        """The figure drawn last."""
-        return self.explorer.figure
-
-    @property
-    def state(self):
-        """What was computed for the current schedule."""
-        return self.explorer.state
+    def explorer(self) -> ScheduleExplorer:
+        """The explorer itself (it used to wrap one; kept for code written against that)."""
+        return self
 
     def preload(self, names) -> None:
         """Train these schedules now (cached), so choosing them answers at once."""
@@ -301,14 +295,6 @@ class ScheduleExplorer:
     def final_accuracies(self, name: str) -> list[float | None]:
         """Final validation accuracy of every seed with schedule ``name`` (None: diverged)."""
         return [None if h.diverged else h.final() for h in self.cache(name)]
-
-    def redraw(self) -> None:
-        """Draw the current schedule."""
-        self.explorer.redraw()
-
-    def show(self) -> None:
-        """Draw once and display the widget."""
-        self.explorer.show()
 
     def _draw(self, schedule: str):
         """LR per step (left) and validation accuracy per epoch against the constant LR (right)."""

@@ -298,7 +298,7 @@ for metric, name in (("roc_auc", "ROC AUC"), ("average_precision", "AP")):
 #
 # The 2-feature model's validation scores overlap enough to make the threshold matter. The
 # scores were computed once; moving the **threshold** slider only recounts the confusion matrix
-# (the table beside the slider, positives first as on the slide) and moves the black lines and the
+# (the table under the picture, positives first as on the slide) and moves the black lines and the
 # two yellow points: on the ROC curve (FPR, recall) and on the PR curve (recall, precision). The
 # line above the panels repeats the four counts and the metrics, so the picture alone tells the
 # story. In the histogram each class's bars are scaled to the same area ("density"), so the 43

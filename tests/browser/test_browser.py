@@ -5,7 +5,10 @@ For each notebook: run all cells, wait for the kernel, assert no error output an
 widget rendered, move every slider with the keyboard, assert that what is drawn changes and record
 the time from the key press to the new figure on the page (printed as a table at the end: a
 measurement, not a timed assertion), add a cell as a student would and let autosave write the
-copy, and save a full-page screenshot to artifacts/screenshots/. Then the whole session must have
+copy, and save a full-page screenshot to artifacts/screenshots/. Then, at 1280×720 with the side bar
+closed, scroll to each explorer (a widget with controls and a picture) and check that its controls
+and its picture both lie inside the visible notebook, no slider squeezed (a screenshot of each, in
+artifacts/screenshots/NN-explorer-K.png; issue 25). Then the whole session must have
 left the course pristine: `git status` clean, nbval passing on the tracked notebooks, the student's
 edits kept by the next `make lab`. Run with `make test-browser`.
 """
@@ -124,8 +127,62 @@ READOUT_CHANGED = """([i, r]) => (document.querySelectorAll('.jp-Notebook .widge
   .querySelector('.widget-readout') || {}).textContent !== r"""
 
 
+# The explorers of the open notebook: widget outputs with a control and a picture (the playground,
+# projected on its own page, is tests/browser/test_playground_page.py's).
+CONTROLS = ".widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-checkbox"
+EXPLORERS = f"""() => Array.from(document.querySelectorAll('.jp-Notebook .jp-OutputArea-output'))
+  .filter(o => o.querySelector('.jupyter-widgets') && o.querySelector('img')
+               && o.querySelector('{CONTROLS}')
+               && !(o.closest('.jp-Cell').textContent || '').includes('Course playground'))"""
+TRACKS = ".widget-slider .slider-container, .widget-slider .ui-slider"  # ipywidgets 8, 7
+SCROLL_TO_EXPLORER = f"""(k) => ({EXPLORERS})()[k].scrollIntoView({{block: 'start'}})"""
+# Where explorer k's controls and picture lie, against the notebook's visible area.
+EXPLORER_FIT = f"""(k) => {{
+  const o = ({EXPLORERS})()[k];
+  const panel = (o.closest('.jp-WindowedPanel-outer') || o.closest('.jp-Notebook')).getBoundingClientRect();
+  const top = Math.max(0, panel.top), bottom = Math.min(window.innerHeight, panel.bottom);
+  const inside = (el) => {{
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.top >= top - 1 && r.bottom <= bottom + 1 && r.left >= -1
+      && r.right <= window.innerWidth + 1;
+  }};
+  const controls = Array.from(o.querySelectorAll('{CONTROLS}'));
+  const picture = o.querySelector('img');
+  const tracks = Array.from(o.querySelectorAll('{TRACKS}')).map(t => t.getBoundingClientRect().width);
+  return {{title: ((o.querySelector('.widget-html') || {{}}).textContent || '').slice(0, 60),
+          controls: controls.length, controlsInside: controls.filter(inside).length,
+          pictureInside: inside(picture), pictureBottom: Math.round(picture.getBoundingClientRect().bottom),
+          visibleBottom: Math.round(bottom), narrowestTrack: Math.round(Math.min(1e6, ...tracks))}};
+}}"""
+MIN_TRACK_PX = 120  # a slider's track at least this wide (the depth slider was squeezed to ~20 px)
+
+
 def _state(page):
     return page.evaluate(NOTEBOOK_STATE)
+
+
+def _check_projector_fit(page, notebook: str) -> list[str]:
+    """At 1280×720, each explorer scrolled to the top: its controls and picture visible together.
+    Screenshots of each in artifacts/screenshots/; what does not fit, one line each."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.wait_for_timeout(800)  # Lab lays itself out again
+    problems = []
+    for k in range(page.evaluate(f"() => ({EXPLORERS})().length")):
+        page.evaluate(SCROLL_TO_EXPLORER, k)
+        page.wait_for_timeout(400)
+        fit = page.evaluate(EXPLORER_FIT, k)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{Path(notebook).stem[:2]}-explorer-{k}.png"))
+        where = f"{notebook} explorer {k} ({fit['title']!r})"
+        if fit["controlsInside"] < fit["controls"]:
+            problems.append(f"{where}: {fit['controls'] - fit['controlsInside']} of {fit['controls']} "
+                            "controls outside the screen")
+        if not fit["pictureInside"]:
+            problems.append(f"{where}: picture ends at {fit['pictureBottom']} px, the screen at "
+                            f"{fit['visibleBottom']} px")
+        if fit["narrowestTrack"] < MIN_TRACK_PX:
+            problems.append(f"{where}: a slider's track is {fit['narrowestTrack']} px wide")
+    return problems
 
 
 def _wait(page, condition, timeout_s: float, what: str):
@@ -305,6 +362,8 @@ def test_notebook_in_jupyterlab(notebook, lab, browser):
         widget_errors = [m for m in console_errors if "widget" in m.lower()]
         assert not widget_errors, "widget errors in the browser console:\n" + "\n".join(widget_errors)
         lab.edited[notebook.name] = _edit_and_autosave(page, lab, notebook.name)
+        misfits = _check_projector_fit(page, notebook.name)
+        assert not misfits, "explorers that do not fit a 1280×720 projector:\n" + "\n".join(misfits)
     finally:
         try:  # the screenshot shows what went wrong, if anything; never hide the test's own failure
             shot = _screenshot(page, notebook.name)

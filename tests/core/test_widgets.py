@@ -68,3 +68,54 @@ def test_widgets_display_as_a_view_with_a_readable_text(monkeypatch):
     assert raw and data["text/plain"] == widgets.STATIC_TEXT
     assert data["application/vnd.jupyter.widget-view+json"] == {
         "version_major": 2, "version_minor": 0, "model_id": slider.model_id}
+
+
+def test_a_failed_draw_leaks_no_figure_and_the_next_value_draws():
+    def draw(a):
+        fig, ax = plt.subplots()  # opened before the failure, as a real draw does
+        if a == 2:
+            raise ValueError("ratio must be a number > 0, got 0.0")
+        ax.plot([0, a])
+        return fig, a
+
+    before = set(plt.get_fignums())
+    ex = Explorer({"a": W.IntSlider(value=0, min=0, max=3)}, draw)
+    ex.redraw()
+    ex.controls["a"].value = 2
+    assert ex.errors == ["ValueError: ratio must be a number > 0, got 0.0"]
+    ex.controls["a"].value = 3
+    assert ex.state == 3 and ex.png.startswith(b"\x89PNG") and len(ex.errors) == 1
+    assert set(plt.get_fignums()) == before  # drawn into the PNG, then closed: nothing for Lab to show
+
+
+def test_a_pure_explorer_caches_each_value_and_answers_a_revisit_at_once():
+    calls = []
+
+    def draw(a, b):
+        calls.append((a, b))
+        fig, ax = plt.subplots()
+        ax.plot([a, b])
+        return fig, {"a": a, "b": b}
+
+    ex = Explorer({"a": W.IntSlider(value=0, min=0, max=3), "b": W.Checkbox(value=False)}, draw, cache=True)
+    ex.redraw()
+    ex.controls["a"].value = 1
+    first_png = ex.png
+    ex.controls["a"].value = 0
+    ex.controls["a"].value = 1
+    assert calls == [(0, False), (1, False)] and ex.png == first_png and ex.state == {"a": 1, "b": False}
+    ex.controls["b"].value = True
+    assert calls[-1] == (1, True) and ex.figure.axes[0].lines[0].get_ydata()[1] == 1
+
+
+def test_the_layout_is_made_for_a_projector():
+    slider = W.IntSlider(value=0, min=0, max=60, continuous_update=True)
+    table = W.HTML("table")
+    ex = Explorer({"depth": slider, "act": W.Dropdown(options=["a", "b"])},
+                  lambda depth, act: (plt.figure(), None), title="t", panel=table)
+    assert slider.continuous_update is False  # a retraining explorer answers on release
+    assert slider.layout.flex == "0 0 auto"  # never squeezed to a 20-px track: the row wraps
+    assert ex.controls_box.layout.flex_flow == "row wrap"
+    assert ex.widget.children == (ex.header, ex.controls_box, ex.output, table)  # secondary panel last
+    with pytest.raises(ValueError, match="min_height must be a length in pixels like '360px', got '20em'"):
+        Explorer({"a": W.IntSlider()}, lambda a: (plt.figure(), a), min_height="20em")

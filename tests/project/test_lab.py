@@ -160,3 +160,56 @@ def test_a_copy_starts_unrun_so_students_predict_before_they_see(course):
     copy = json.loads((course / lab.COPIES / "01_a.ipynb").read_text())
     assert all(c.get("outputs", []) == [] and c.get("execution_count") is None for c in copy["cells"])
     assert [c["source"] for c in copy["cells"]] == [c["source"] for c in nb["cells"]]
+
+
+@pytest.fixture
+def lab_with_open(course, monkeypatch):
+    """A fake running Jupyter server (its sessions API answers over HTTP) with 02_b.ipynb open."""
+    import http.server
+    import threading
+
+    sessions = [{"id": "s1", "path": "02_b.ipynb", "type": "notebook", "notebook": {"path": "02_b.ipynb"}}]
+    seen_tokens = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            seen_tokens.append(self.headers.get("Authorization"))
+            body = json.dumps(sessions if self.path == "/api/sessions" else []).encode()
+            self.send_response(200 if self.path == "/api/sessions" else 404)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/"
+    monkeypatch.setattr(lab, "_running_servers", lambda: [
+        {"url": url, "token": "secret", "root_dir": str(course / lab.COPIES)},
+        {"url": "http://127.0.0.1:9/", "token": "", "root_dir": "/elsewhere"},  # a dead server: ignored
+    ])
+    yield url, seen_tokens
+    server.shutdown()
+
+
+def test_reset_refuses_while_the_notebook_is_open_in_lab(course, lab_with_open):
+    url, seen_tokens = lab_with_open
+    lab.sync(course)
+    copy = course / lab.COPIES / "02_b.ipynb"
+    _edit(copy, "my_answer = 42")
+    edited = copy.read_text()
+    with pytest.raises(SystemExit, match=r"Not reset: 02_b.ipynb \(open in http://127.0.0.1:\d+/\)\. .*"
+                                         r"Close and Shut Down Notebook.*FORCE=1"):
+        lab.reset("02", course)
+    assert copy.read_text() == edited and "token secret" in seen_tokens  # nothing touched
+    assert lab.open_in_lab(course / lab.COPIES, ["01_a.ipynb"]) == {}
+    assert lab.reset("01", course)[0].startswith("01_a.ipynb: reset")  # another notebook: fine
+    assert lab.reset("02", course, force=True)[0].startswith("02_b.ipynb: reset to the course's version")
+
+
+def test_reset_without_a_running_lab_asks_nothing(course, monkeypatch):
+    monkeypatch.setattr(lab, "_running_servers", lambda: [])
+    lab.sync(course)
+    assert lab.reset("all", course)[0].startswith("01_a.ipynb: reset")
