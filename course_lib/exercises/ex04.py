@@ -134,7 +134,7 @@ EXERCISES = {
             "a": "training stopped within ten steps: more epochs only repeat the same explosion. "
             "Find why the first steps are so large.",
             "b": "clipping keeps training finite, but a τ that small caps every step at lr·τ = 0.01: "
-            "on these targets 300 steps end with R² near 0.06 (section 7's sweep says so). And it "
+            "on these targets 300 steps end with a poor fit (R² below 0.3, as section 7 says). And it "
             "treats the symptom: ask why the gradients are so large in the first place.",
             "c": "targets with a variance of about 2 × 10⁴ give gradients in the thousands, so the "
             "first steps are huge. Standardised targets train without any clipping (R² above 0.9): "

@@ -4,6 +4,7 @@ regression targets that blow up plain SGD, and a threshold slider precomputed ov
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -13,9 +14,10 @@ import torch
 from .. import style
 from ..checks import check_items, check_kind, check_member, check_positive, check_type, checked
 from ..data import Split
+from ..live_figure import SMALL, PngExplorer, encode_png, new_figure
 from ..models import build_mlp
 from ..training import History, fit
-from ..widgets import Explorer, selection_slider
+from ..widgets import selection_slider
 
 THRESHOLDS = (1.0, 3.0, 10.0, 30.0, 100.0, 1000.0, math.inf)  # inf = no clipping
 
@@ -94,6 +96,32 @@ def _clip_title(history: History, threshold: float) -> str:
     return f"τ = {threshold:g}: {sum(history.clipped)} of {n} steps clipped"
 
 
+@checked
+def blowup_loss(history: History) -> float:
+    """The loss that stopped a diverged run (inf or nan when it was not finite); nan if it did not diverge."""
+    check_type("history", history, History, "a course_lib.training.History")
+    match = re.search(r"the loss became ([^ ]+?)\.?(?: |$)", history.message)
+    if not history.diverged or match is None:
+        return math.nan
+    try:
+        return float(match.group(1))
+    except ValueError:
+        return math.nan
+
+
+def _mark_blowup(ax, history: History, color) -> None:
+    """An ✕ at the step and the loss where a run blew up; a non-finite loss goes on the top edge."""
+    value, step = blowup_loss(history), history.num_steps + 1
+    finite = math.isfinite(value)
+    if finite:
+        top = max([value, *[v for v in history.step_loss if math.isfinite(v)]])
+        ax.set_ylim(top=top * 10)
+    y = value if finite else ax.get_ylim()[1]
+    ax.plot([step], [y], marker="X", ms=13, color=color, mec="black", ls="none", clip_on=False)
+    ax.annotate(f"loss {value:.1e}" if finite else f"loss {value}", (step, y), xytext=(6, -14),
+                textcoords="offset points", fontsize=style.MIN_FONT_PT, color=color, fontweight="bold")
+
+
 @checked(threshold="limit")
 def plot_clipping(history: History, threshold: float, unclipped: History | None = None, axes=None):
     """Loss per step (left) and the gradient norm before clipping with the threshold τ (right); the
@@ -111,8 +139,7 @@ def plot_clipping(history: History, threshold: float, unclipped: History | None 
         axes[0].semilogy(steps, h.step_loss, color=color, ls=ls, label=label)
         axes[1].semilogy(np.arange(1, len(h.grad_norm) + 1), h.grad_norm, color=color, ls=ls, lw=1.6)
         if h.diverged:
-            end = float(h.step_loss[-1]) if h.step_loss else 1.0
-            axes[0].plot([max(h.num_steps, 1)], [end], marker="X", ms=13, color=color, mec="black", ls="none")
+            _mark_blowup(axes[0], h, color)
     if not math.isinf(threshold):
         axes[1].axhline(threshold, color="black", ls=":", lw=2, label=f"τ = {threshold:g}")
         style.legend_outside(axes[1], "below")
@@ -154,9 +181,9 @@ def plot_threshold_sweep(runs: dict[float, History], ax=None):
     return ax
 
 
-class ClippingExplorer(Explorer):
-    """A "threshold" slider over a fixed grid; every run is trained up front, so moving it only redraws.
-    The run without clipping is overlaid on every clipped one."""
+class ClippingExplorer(PngExplorer):
+    """A "threshold" slider over a fixed grid; every run is trained and drawn up front, so moving it
+    only swaps pictures. The run without clipping is overlaid on every clipped one."""
 
     @checked
     def __init__(self, data: Split, *, thresholds=THRESHOLDS, threshold: float = 10.0, lr: float = 0.01,
@@ -167,14 +194,46 @@ class ClippingExplorer(Explorer):
         if math.inf not in thresholds:
             raise ValueError(f"thresholds must include math.inf (no clipping), got {thresholds!r}")
         self.runs = {t: train_regression(data, t, lr=lr, num_steps=num_steps, seed=seed) for t in thresholds}
+        self.figures, self.pictures = {}, {}
+        for t in thresholds:  # drawn once: a move of the slider only swaps pictures
+            width, height = style.figsize(4.4)
+            fig = new_figure(height, width)
+            plot_clipping(self.runs[t], t, unclipped=self.runs[math.inf], axes=fig.subplots(1, 2))
+            fig.canvas.draw()
+            self.figures[t], self.pictures[t] = fig, encode_png(fig, SMALL)
         slider = selection_slider("threshold", list(thresholds), threshold, fmt=_label)
-        super().__init__({"threshold": slider}, self._draw_threshold, min_height="440px", cache=True,
-                         title=f"SGD lr {lr:g} on {data.name}, {num_steps} steps")
+        self.controls = {"threshold": slider}
+        self._build_widget(f"SGD lr {lr:g} on {data.name}, {num_steps} steps", int(height * style.DPI) + 8)
+        self.state = self.update(**self.values)
 
-    def _draw_threshold(self, threshold: float):
-        """Draw the precomputed run for this threshold, over the run without clipping."""
+    @property
+    def figure(self):
+        """The figure of the current threshold."""
+        return self.figures[self.state["threshold"]]
+
+    def update(self, threshold: float) -> dict:
+        """The precomputed run for this threshold."""
         history = self.runs[threshold]
-        fig, axes = plt.subplots(1, 2, figsize=style.figsize(4.4))
-        plot_clipping(history, threshold, unclipped=self.runs[math.inf], axes=axes)
-        return fig, {"threshold": threshold, "history": history, "diverged": history.diverged,
-                     "clipped_fraction": clipped_fraction(history)}
+        return {"threshold": threshold, "history": history, "diverged": history.diverged,
+                "clipped_fraction": clipped_fraction(history)}
+
+    def render(self) -> bytes:
+        """The picture of the current threshold."""
+        return self.pictures[self.state["threshold"]]
+
+
+@checked
+def constant_lr_grid(data: Split, lrs, *, num_steps: int = 300, seed: int = 0) -> dict[float, History]:
+    """Unclipped SGD at every LR of ``lrs``: the fair baseline that a clipping threshold must beat."""
+    check_kind("lrs", lrs, "floats+")
+    return {lr: train_regression(data, None, lr=lr, num_steps=num_steps, seed=seed) for lr in lrs}
+
+
+@checked
+def best_run(runs: dict[float, History]) -> float:
+    """The key (an LR or a threshold) whose run ends with the best validation score (diverged: worst)."""
+    check_type("runs", runs, dict, "a dict of Histories (key: an LR or a threshold)")
+    if not runs:
+        raise ValueError("runs must contain at least one History, got none")
+    check_items("runs", list(runs.values()), History, "Histories")
+    return max(runs, key=lambda k: -math.inf if runs[k].diverged else runs[k].final())

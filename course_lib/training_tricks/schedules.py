@@ -22,13 +22,14 @@ from ..checks import (
     check_choice,
     check_items,
     check_kind,
+    check_member,
     check_positive,
     check_range,
     check_type,
     checked,
 )
 from ..training import History, SchedulerFactory
-from ..widgets import Cache, Explorer
+from ..widgets import Cache, Explorer, selection_slider
 
 SCHEDULES = ("constant", "step", "exponential", "linear", "cosine", "warmup_cosine", "plateau")
 DESCRIPTIONS = {
@@ -261,10 +262,11 @@ class ScheduleExplorer(Explorer):
     """A "schedule" dropdown: the LR torch's scheduler gives every step, and the validation accuracy
     of every seed trained with it next to the constant LR (each schedule trained once, then cached).
 
-    It starts where decay visibly wins: plain SGD at lr 0.6, batches of 16, 10 epochs."""
+    An "lr" slider sets the peak LR (the constant LR's too): plain SGD at lr 0.6, batches of 16, 10
+    epochs is where decay wins; at 0.2 the constant LR does as well."""
 
     @checked
-    def __init__(self, data, *, schedule: str = "step", seeds=(0, 1, 2), **train_options):
+    def __init__(self, data, *, schedule: str = "step", seeds=(0, 1, 2), lrs=(0.2, 0.6), **train_options):
         from ..data import Split
 
         check_type("data", data, Split, "a course_lib.data.Split")
@@ -272,36 +274,44 @@ class ScheduleExplorer(Explorer):
         self.seeds = tuple(seeds)
         if not self.seeds:
             raise ValueError("seeds must not be empty")
+        check_kind("lrs", lrs, "floats+")
         self.settings = {**EXPLORER_SETTINGS, **train_options}
-        self.cache = Cache(lambda name: [train_with_schedule(data, name, seed=s, **self.settings)
-                                         for s in self.seeds])
+        self.lrs = sorted(set(lrs) | {self.settings["lr"]})
+        self.cache = Cache(lambda key: [
+            train_with_schedule(data, key[0], seed=s, **{**self.settings, "lr": key[1]}) for s in self.seeds])
         dropdown = W.Dropdown(options=list(SCHEDULES), value=schedule, description="schedule")
+        lr_slider = selection_slider("lr", self.lrs, self.settings["lr"])
         s = self.settings
-        title = (f"{s['optimizer'].upper()}, lr {s['lr']:g}, batch {s['batch_size']}, "
+        title = (f"{s['optimizer'].upper()}, batch {s['batch_size']}, "
                  f"{s['num_epochs']} epochs, {len(self.seeds)} seeds")
-        super().__init__({"schedule": dropdown}, self._draw, min_height="440px", title=title, cache=True)
+        super().__init__({"schedule": dropdown, "lr": lr_slider}, self._draw, min_height="440px", title=title,
+                         cache=True)
 
     @property
     def explorer(self) -> ScheduleExplorer:
         """The explorer itself (it used to wrap one; kept for code written against that)."""
         return self
 
-    def preload(self, names) -> None:
-        """Train these schedules now (cached), so choosing them answers at once."""
-        for name in names:
-            check_choice("schedule", name, SCHEDULES)
-            self.cache(name)
+    def preload(self, names, lrs=None) -> None:
+        """Train these schedules at these LRs (default: the slider's current one) now, cached."""
+        for lr in ([self.explorer.values["lr"]] if lrs is None else lrs):
+            check_member("lrs", lr, self.lrs, "the explorer's lrs")
+            for name in names:
+                check_choice("schedule", name, SCHEDULES)
+                self.cache((name, lr))
 
-    def final_accuracies(self, name: str) -> list[float | None]:
-        """Final validation accuracy of every seed with schedule ``name`` (None: diverged)."""
-        return [None if h.diverged else h.final() for h in self.cache(name)]
+    def final_accuracies(self, name: str, lr: float | None = None) -> list[float | None]:
+        """Final validation accuracy of every seed with schedule ``name`` at ``lr`` (default: the
+        slider's; None: diverged)."""
+        lr = self.explorer.values["lr"] if lr is None else lr
+        return [None if h.diverged else h.final() for h in self.cache((name, lr))]
 
-    def _draw(self, schedule: str):
+    def _draw(self, schedule: str, lr: float):
         """LR per step (left) and validation accuracy per epoch against the constant LR (right)."""
-        runs, constant = self.cache(schedule), self.cache("constant")
+        runs, constant = self.cache((schedule, lr)), self.cache(("constant", lr))
         fig = plot_schedule_runs(schedule, runs, constant)
-        accs = self.final_accuracies(schedule)
-        return fig, {"schedule": schedule, "histories": runs, "lr": np.array(runs[0].lr),
+        accs = self.final_accuracies(schedule, lr)
+        return fig, {"schedule": schedule, "peak_lr": lr, "histories": runs, "lr": np.array(runs[0].lr),
                      "final": accs}
 
 

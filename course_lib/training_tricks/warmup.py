@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import style
-from ..checks import check_positive, check_type, checked
+from ..checks import check_items, check_positive, check_type, checked
 from ..data import Split
 from ..models import build_mlp
 from ..training import History, fit
@@ -25,6 +25,18 @@ class WarmupResult:
     accuracy: dict[str, list[float | None]]
     histories: dict[str, list[History]]
 
+    def mean(self, label: str) -> float:
+        """Mean final validation accuracy of a setting, a diverged seed counting as 0."""
+        return float(np.mean([a if a is not None else 0.0 for a in self.accuracy[label]]))
+
+    def best_constant(self) -> str:
+        """The label of the constant LR (no warm-up) with the best mean validation accuracy."""
+        constants = [label for label in self.accuracy
+                     if label.startswith("constant lr") or label == "no warm-up"]
+        if not constants:
+            raise ValueError("this result has no constant-LR runs: pass constant_lrs to warmup_experiment")
+        return max(constants, key=self.mean)
+
     def successes(self, label: str, threshold: float = 0.9) -> int:
         """How many seeds of a setting reached ``threshold`` validation accuracy."""
         return sum(a is not None and a > threshold for a in self.accuracy[label])
@@ -37,17 +49,20 @@ def _val_accuracy(history: History) -> float | None:
 
 @checked
 def warmup_experiment(data: Split, *, warmup_steps: int = 100, lr: float = 1.0, num_steps: int = 150,
-                      depth: int = 6, width: int = 64, seeds=range(5)) -> WarmupResult:
-    """Full-batch SGD on a ``depth``-hidden-layer He-init MLP at ``lr``, without and with warm-up."""
+                      depth: int = 6, width: int = 64, seeds=range(5), constant_lrs=()) -> WarmupResult:
+    """Full-batch SGD on a ``depth``-hidden-layer He-init MLP at ``lr``, without and with warm-up, and
+    at every LR of ``constant_lrs`` without warm-up (the fair baseline: the best constant LR)."""
     check_type("data", data, Split, "a course_lib.data.Split")
     check_positive("warmup_steps", warmup_steps, integer=True)
     check_positive("depth", depth, integer=True)
     result = WarmupResult({}, {})
-    for label, warm in (("no warm-up", 0), (f"warm-up {warmup_steps} steps", warmup_steps)):
+    settings = [("no warm-up", lr, 0), (f"warm-up {warmup_steps} steps", lr, warmup_steps)]
+    settings += [(f"constant lr {c:g}", c, 0) for c in constant_lrs]
+    for label, run_lr, warm in settings:
         result.accuracy[label], result.histories[label] = [], []
         for seed in seeds:
             model = build_mlp(data, hidden=(width,) * depth, init="he", seed=seed)
-            h = fit(model, data, optimizer="sgd", lr=lr, batch_size=len(data.X_train),
+            h = fit(model, data, optimizer="sgd", lr=run_lr, batch_size=len(data.X_train),
                     num_steps=num_steps, warmup_steps=warm, seed=seed,
                     eval_every=num_steps)  # one step per epoch: measure only at the end
             result.histories[label].append(h)
@@ -73,10 +88,10 @@ def adam_warmup_comparison(data: Split, *, warmup_steps: int = 100, lr: float = 
 
 
 @checked
-def plot_warmup(result: WarmupResult, axes=None):
-    """Training loss per step of every seed, one panel per setting; a diverged run ends in ✕ and its
-    legend entry says so."""
-    labels = list(result.histories)
+def plot_warmup(result: WarmupResult, axes=None, labels=None):
+    """Training loss per step of every seed, one panel per setting (``labels``: which; default all);
+    a diverged run ends in ✕ and its legend entry says so."""
+    labels = list(result.histories) if labels is None else list(labels)
     if axes is None:
         _, axes = plt.subplots(1, len(labels), figsize=style.figsize(4.4), sharey=True)
     for ax, label in zip(axes, labels, strict=True):
@@ -94,4 +109,96 @@ def plot_warmup(result: WarmupResult, axes=None):
         ax.set_xlabel("step")
         style.legend_outside(ax, "below", ncol=2)
     axes[0].set_ylabel("training loss")
+    return axes
+
+
+# --- curvature against 2/lr through training (the bowl's rule, measured on the way) -------------
+
+@dataclass
+class SharpnessTrace:
+    """Sharpness λ_max measured at some optimizer steps of one full-batch run, with the LR there."""
+
+    label: str
+    steps: list[int]  # optimizer steps done when measured (0: at init)
+    sharpness: list[float]
+    lr: list[float]  # the LR of the step just taken (at 0: the first step's)
+    history: History
+
+    def stable_fraction(self) -> float:
+        """Fraction of the measurements where lr < 2/λ_max (the bowl's condition holds)."""
+        return float(np.mean([lr < 2 / s for lr, s in zip(self.lr, self.sharpness, strict=True)]))
+
+
+@checked
+def warmup_lr(step: int, lr: float, warmup_steps: int) -> float:
+    """The LR of optimizer step ``step`` (from 0) under fit's linear warm-up to ``lr``."""
+    check_positive("step", step, integer=True, allow_zero=True)
+    return lr * min(1.0, (step + 1) / (warmup_steps + 1))
+
+
+@checked
+def sharpness_trace(data: Split, *, lr: float = 1.0, warmup_steps: int = 0, num_steps: int = 150,
+                    depth: int = 6, width: int = 64, measure_at=(0, 2, 5, 10, 20, 40, 70, 100, 150),
+                    num_iters: int = 10, seed: int = 0, label: str | None = None) -> SharpnessTrace:
+    """Full-batch SGD as in warmup_experiment, measuring λ_max (learning_rate.sharpness) at the
+    steps ``measure_at``; the run stops where fit reports divergence."""
+    from .learning_rate import sharpness
+
+    check_type("data", data, Split, "a course_lib.data.Split")
+    check_positive("num_steps", num_steps, integer=True)
+    model = build_mlp(data, hidden=(width,) * depth, init="he", seed=seed)
+    at = set(measure_at)
+    first_lr = warmup_lr(0, lr, warmup_steps) if warmup_steps else lr
+    steps, values, lrs = [0], [sharpness(model, data.X_train, data.y_train, num_iters=num_iters)], [first_lr]
+
+    def measure(epoch: int, net, history: History) -> None:
+        if epoch + 1 in at:  # full batch: one step per epoch
+            steps.append(epoch + 1)
+            values.append(sharpness(net, data.X_train, data.y_train, num_iters=num_iters))
+            lrs.append(history.lr[-1])
+
+    h = fit(model, data, optimizer="sgd", lr=lr, batch_size=len(data.X_train), num_steps=num_steps,
+            warmup_steps=warmup_steps, seed=seed, callback=measure)
+    name = label or (f"lr {lr:g}" + (f", warm-up {warmup_steps} steps" if warmup_steps else ""))
+    return SharpnessTrace(name, steps, values, lrs, h)
+
+
+@checked
+def plot_sharpness(traces: list[SharpnessTrace], axes=None):
+    """One panel per run: λ_max measured (solid, dots) and the bowl's limit 2/lr (dashed) per step;
+    where the dots are above the dashed line, the step is unstable. A diverged run ends in ✕."""
+    traces = check_items("traces", traces, SharpnessTrace, "SharpnessTrace results (sharpness_trace)")
+    if axes is None:
+        _, axes = plt.subplots(1, len(traces), figsize=style.figsize(3.9), sharey=True, squeeze=False)
+        axes = axes[0]
+    shown = []
+    for t in traces:  # a diverged run's last λ_max is left out: it would squash every other curve
+        kept = t.sharpness[:-1] if t.history.diverged else t.sharpness
+        shown += [float(v) for v in (*kept, *(2 / np.array(t.history.lr))) if np.isfinite(v) and v > 0]
+    top = 3 * max(shown, default=10.0)
+    for i, (ax, t) in enumerate(zip(axes, traces, strict=True)):
+        color = style.color(i)
+        ax.semilogy(t.steps, np.minimum(t.sharpness, top), color=color, marker=style.MARKERS[i], lw=2.2,
+                    label="λ_max")
+        lr = np.array(t.history.lr)
+        ax.semilogy(np.arange(1, len(lr) + 1), 2 / lr, color="0.3", ls="--", lw=2, label="2/lr")
+        ax.set_ylim(0.5 * min(shown, default=0.1), top)
+        if t.history.diverged:
+            last = t.sharpness[-1]
+            ax.plot([t.steps[-1]], [min(last, top)], marker="X", ms=14, color=style.DIVERGED_COLOR,
+                    mec="black", ls="none", label="diverged", clip_on=False)
+            if np.isfinite(last) and last > top:
+                ax.annotate(f"λ_max {last:.1e}", (t.steps[-1], top), xytext=(-12, -22), ha="right",
+                            textcoords="offset points", fontsize=style.MIN_FONT_PT)
+            status = f"diverged at step {t.history.num_steps + 1}"
+        else:
+            status = f"val acc {t.history.final():.2f}"
+        ax.set_title(f"{t.label}\n{status}")
+        ax.set_xlabel("optimizer step")
+    axes[0].set_ylabel("sharpness λ_max")
+    handles = {}
+    for ax in axes:  # one legend for all panels: the measured λ_max, the limit, the ✕
+        for handle, text in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(text, handle)
+    axes[0].figure.legend(handles.values(), handles.keys(), loc="outside lower center", ncol=len(handles))
     return axes

@@ -1,6 +1,8 @@
 """Claims of notebook 04, asserted on the measured outcome (see shared/lecture/claims.md)."""
 
+import itertools
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +20,21 @@ from course_lib.training_tricks import (
     warmup,
 )
 from course_lib.training_tricks import weight_decay as wd
+
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "src" / "04_training_tricks.py"
+
+
+def notebook_function(name: str):
+    """The function ``name`` as notebook 04's source defines it in a cell (executed alone)."""
+    source = NOTEBOOK.read_text(encoding="utf-8")
+    cell = next(c for c in source.split("# %%") if f"def {name}(" in c)
+    start = cell.index(f"def {name}(")
+    lines = cell[start:].splitlines()
+    body = [lines[0]] + [line for line in itertools.takewhile(
+        lambda line: not line or line.startswith((" ", "\t")), lines[1:])]
+    namespace = {"torch": torch}
+    exec("\n".join(body), namespace)  # noqa: S102 - our own notebook's code
+    return namespace[name]
 
 
 @pytest.mark.parametrize("eigenvalues", [(1.0, 10.0), (0.5, 3.0, 40.0)])
@@ -53,10 +70,53 @@ def test_c14_sgd_steps_follow_the_gradient_adam_steps_do_not(digits, seed):
     assert slopes["adam"] < 0.4  # measured 0.10-0.15: Adam's step barely depends on |g|
 
 
-def test_c16_warmup_rescues_full_batch_gd_at_a_large_lr(digits):
-    result = warmup.warmup_experiment(digits, seeds=range(5))
-    assert result.successes("warm-up 100 steps") >= 3  # measured 4/5 above 0.9
-    assert result.successes("no warm-up") <= 1  # measured 0/5: three diverge, two stall at 0.2-0.5
+def test_c16_warmup_rescues_lr_1_but_ties_the_best_constant_lr(digits):
+    """The warm-up table: lr 1 needs warm-up, but a constant lr 0.5 does as well (the fair baseline)."""
+    result = warmup.warmup_experiment(digits, seeds=range(5), constant_lrs=(0.1, 0.2, 0.5))
+    assert result.successes("warm-up 100 steps") >= 3  # measured 4/5 (seed 0 diverges on torch 2.13)
+    assert result.successes("no warm-up") <= 1  # measured 0/5: three diverge, two stall at 0.08-0.3
+    best = result.best_constant()
+    assert best in ("constant lr 0.2", "constant lr 0.5")  # inside the grid 0.1 .. 1; measured 0.5
+    assert result.successes(best) == 5  # measured 0.92-0.94 on every seed
+    warm = result.accuracy["warm-up 100 steps"]
+    for w, c in zip(warm, result.accuracy[best], strict=True):
+        assert w is None or abs(w - c) < 0.03  # a tie per seed (measured within 0.013)
+    assert result.mean(best) > result.mean("warm-up 100 steps") - 0.01  # warm-up does not beat it
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_c16_sharpness_is_far_above_two_over_lr_at_init_and_falls_during_warmup(digits, seed):
+    """The curvature figure: λ_max at init allows only a tiny LR; by the end of warm-up λ_max < 2/lr."""
+    warm = warmup.sharpness_trace(digits, lr=1.0, warmup_steps=100, seed=seed, measure_at=(100, 150))
+    assert warm.sharpness[0] > 10  # measured 19-61 (seeds 1-4): 2/λ_max < 0.2, far below lr 1
+    if not warm.history.diverged:
+        assert warm.steps == [0, 100, 150] and warm.sharpness[1] < 1.0  # measured 0.41-0.56 at step 100
+        assert warm.sharpness[2] < 2 / 1.0 and warm.history.final() > 0.9
+    cold = warmup.sharpness_trace(digits, lr=1.0, seed=seed, measure_at=(150,))
+    assert cold.history.diverged or cold.history.final() < 0.5  # lr 1 from step 0 fails
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_c16_warmup_lr_cell_equals_the_library_and_fit(seed):
+    """The notebook's warmup_lr cell gives what schedules.warmup_factor and fit's LinearLR give."""
+    cell = notebook_function("warmup_lr")
+    rng = np.random.default_rng(seed)
+    for _ in range(20):
+        w, step = int(rng.integers(1, 50)), int(rng.integers(0, 80))
+        assert cell(step, 0.3, w) == pytest.approx(0.3 * schedules.warmup_factor(step, w))
+        assert cell(step, 0.3, w) == pytest.approx(warmup.warmup_lr(step, 0.3, w))
+
+
+def test_c18_accumulation_cell_equals_the_library(digits):
+    """The notebook's accumulated_gradient loop gives the library's (and the big batch's) gradient."""
+    cell = notebook_function("accumulated_gradient")
+    X, y = digits.X_train[:128], digits.y_train[:128]
+    for seed in range(4):
+        mine = cell(build_mlp(digits, seed=seed), X, y, 4)
+        library = accumulation.accumulated_gradient(build_mlp(digits, seed=seed), X, y, 4)
+        torch.testing.assert_close(mine, library)
+        torch.testing.assert_close(mine, accumulation.batch_gradient(build_mlp(digits, seed=seed), X, y),
+                                   atol=1e-6, rtol=1e-5)
 
 
 def test_c16_with_minibatch_adam_warmup_changes_little(digits):
@@ -161,7 +221,18 @@ def test_c15_at_a_large_lr_decay_wins_by_a_wide_margin(digits, seeds):
     constant = np.mean([a if a is not None else 0.1 for a in accs["constant"]])
     for name in ("cosine", "step"):
         assert all(a is not None and a > 0.9 for a in accs[name]), (name, accs[name])  # measured 0.94-0.96
-        assert np.mean(accs[name]) - constant > 0.1  # measured: constant 0.67 (0, 1, 2), 0.58 over 5 seeds
+        # measured on torch 2.13: constant 0.81/0.90/0.95 (seeds 0-2) against cosine 0.95-0.96
+        assert np.mean(accs[name]) - constant > 0.05
+        assert min(a if a is not None else 0.0 for a in accs["constant"]) < min(accs[name]) - 0.03
+
+
+@pytest.mark.parametrize("seeds", [(0, 1), (2, 3)])
+def test_c15_the_best_constant_lr_ties_cosine_at_lr_0_6(digits, seeds):
+    """The fair baseline of the schedule explorer: constant lr 0.2 (inside the grid) vs cosine at 0.6."""
+    constant = schedules.schedule_accuracies(digits, ("constant",), seeds=seeds, lr=0.2)["constant"]
+    cosine = schedules.schedule_accuracies(digits, ("cosine",), seeds=seeds, lr=0.6)["cosine"]
+    assert all(a is not None and a > 0.94 for a in constant + cosine)  # measured 0.953-0.969
+    assert abs(np.mean(constant) - np.mean(cosine)) < 0.015  # measured 0.961 vs 0.958 (seeds 0-3)
 
 
 def test_c15_at_a_comfortable_lr_schedules_barely_differ(digits):
@@ -209,21 +280,28 @@ def test_c19_too_large_an_init_explodes_orthogonal_with_gain_root_two_acts_like_
     assert 0.3 < ortho < 3 and plain < 1e-6  # without the gain, the ReLU halves the mean square
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_c21_clipping_only_the_spikes_keeps_a_diverging_run_finite(regression, seed):
-    """The clipping explorer's setting: targets / 10, SGD lr 0.05, τ = 100 clips a minority of steps."""
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_c21_mild_targets_the_seat_belt_fails_and_clipping_every_step_ties_a_smaller_lr(regression, seed):
+    """The clipping explorer's setting (targets / 10, SGD lr 0.05) and the fair baseline's grid."""
     mild = clipping.scale_targets(regression, 0.1)
-    off = clipping.train_regression(mild, None, lr=0.05, num_steps=300, seed=seed)
-    tau = clipping.train_regression(mild, 100.0, lr=0.05, num_steps=300, seed=seed)
-    assert off.diverged or off.final() < 0.2  # it fails: diverges (seed 0 at step 162) or dies (R² ~ 0)
-    assert not tau.diverged and 0.05 < clipping.clipped_fraction(tau) < 0.6  # measured 0.20-0.25
-    small = clipping.train_regression(mild, 3.0, lr=0.05, num_steps=300, seed=seed)
-    assert small.final() > 0.9 and clipping.clipped_fraction(small) > 0.9  # clipping every step fits best
+    runs = {t: clipping.train_regression(mild, t, lr=0.05, num_steps=300, seed=seed)
+            for t in (math.inf, 1000.0, 100.0, 10.0, 3.0)}
+    for t in (math.inf, 1000.0):  # off and τ = 1000 fail: diverge, or R² about 0
+        assert runs[t].diverged or runs[t].final() < 0.2, (t, runs[t].final())
+    assert not runs[100.0].diverged and 0.05 < runs[100.0].final() < 0.8  # measured 0.16-0.66
+    assert 0.05 < clipping.clipped_fraction(runs[100.0]) < 0.6  # measured 0.22-0.26
+    assert runs[10.0].final() > 0.9 and runs[3.0].final() > 0.98  # measured 0.94-0.99 and 0.987-0.990
+    assert clipping.clipped_fraction(runs[3.0]) > 0.9
+    grid = clipping.constant_lr_grid(mild, (0.0005, 0.002, 0.005, 0.01, 0.02), seed=seed)
+    best_lr = clipping.best_run(grid)
+    assert best_lr not in (0.0005, 0.02)  # inside the grid
+    best_tau = clipping.best_run(runs)
+    assert abs(grid[best_lr].final() - runs[best_tau].final()) < 0.01  # a tie (measured within 0.005)
 
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_c21_a_tiny_threshold_on_unscaled_targets_is_safe_but_slow(regression, seed):
-    """What exercise 3's feedback and the sweep's text say: τ = 1 ends with R² near 0.06."""
+    """What exercise 3's feedback and section 7's text say: τ = 1 ends with R² below 0.3."""
     tiny = clipping.train_regression(regression, 1.0, num_steps=300, seed=seed)
     assert not tiny.diverged and tiny.final() < 0.3
 
@@ -237,12 +315,15 @@ def test_c22_weight_decay_regularises_a_model_that_overfits(digits):
     assert np.mean(decayed["val_accuracy"]) > np.mean(plain["val_accuracy"])  # measured +0.02
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_c21_the_sweeps_dip_at_tau_30_is_one_seeds_luck(regression, seed):
-    """What the sweep's text says: with other seeds τ = 30 ends near 0.9 (seed 0: 0.41)."""
-    mild = clipping.scale_targets(regression, 0.1)
-    tau30 = clipping.train_regression(mild, 30.0, lr=0.05, num_steps=300, seed=seed)
-    assert not tau30.diverged and tau30.final() > 0.8  # measured 0.88-0.92
+def test_c22_weight_decays_accuracy_gain_is_small_and_a_tie_on_some_seeds(digits):
+    """The text: over seeds 0-7 the accuracy gain is 0 to 0.03 (three ties), the val loss lower on all."""
+    result = wd.overfitting_comparison(digits, (0.0, 3.0), num_train=50, hidden=(128, 128), num_steps=200,
+                                       seeds=(3, 4, 5, 6, 7))
+    plain, decayed = result[0.0], result[3.0]
+    gains = [d - p for d, p in zip(decayed["val_accuracy"], plain["val_accuracy"], strict=True)]
+    assert all(-0.01 < g < 0.05 for g in gains)  # measured +0.031, +0.019, 0, 0, 0
+    assert sum(abs(g) < 0.01 for g in gains) >= 1  # ties
+    assert all(d < p for d, p in zip(decayed["val_loss"], plain["val_loss"], strict=True))
 
 
 def test_c19_he_and_orthogonal_gain_root_two_drift_only_by_about_two():

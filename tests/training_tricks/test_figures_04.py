@@ -95,3 +95,12 @@ def test_weight_figures(digits):
     norms = {f"wd {w}": weight_decay.weight_norm_trajectory(digits, w, num_epochs=1, hidden=(16,))[0]
              for w in (0.0, 1.0)}
     _ok(weight_decay.plot_weight_norms(norms).figure)
+
+
+def test_sharpness_figure(digits):
+    traces = [warmup.sharpness_trace(digits, lr=1.0, warmup_steps=5, num_steps=6, depth=2, width=16,
+                                     measure_at=(3, 6), label="warm-up"),
+              warmup.sharpness_trace(digits, lr=50.0, num_steps=6, depth=2, width=16, measure_at=(3,))]
+    axes = warmup.plot_sharpness(traces)
+    assert "diverged" in axes[1].get_title() or traces[1].history.final() >= 0
+    _ok(axes[0].figure)

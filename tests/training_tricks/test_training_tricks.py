@@ -3,6 +3,7 @@ browser, and bad input."""
 
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -20,6 +21,7 @@ from course_lib.training_tricks import (
     learning_rate,
     lr_finder,
     schedules,
+    warmup,
     weight_decay,
 )
 
@@ -407,3 +409,53 @@ def test_conditional_fit_options_are_explained():
     hp = hyperparameters.fit_hyperparameters()
     assert set(hyperparameters.CONDITIONS) <= set(hp)
     assert "optimizer='momentum'" in hyperparameters.CONDITIONS["momentum"]
+
+
+def test_schedule_explorer_lr_slider_retrains_both_the_schedule_and_the_constant(digits):
+    ex = schedules.ScheduleExplorer(digits, schedule="cosine", seeds=(0,), num_epochs=1, lrs=(0.1, 0.6))
+    ex.redraw()
+    assert ex.state["peak_lr"] == 0.6 and ex.cache.misses == 2
+    ex.controls["lr"].value = 0.1
+    assert ex.state["peak_lr"] == 0.1 and ex.state["lr"][0] == pytest.approx(0.1)
+    assert ex.cache.misses == 4 and not ex.explorer.errors  # cosine and constant at 0.1
+    assert ex.final_accuracies("constant", 0.1) == [h.final() for h in ex.cache(("constant", 0.1))]
+    with pytest.raises(ValueError, match="lrs"):
+        ex.preload(["step"], lrs=(0.3,))
+
+
+def test_clipping_marks_the_real_blowup_of_the_unclipped_run(regression):
+    off = clipping.train_regression(regression, None, num_steps=50)
+    assert off.diverged and clipping.blowup_loss(off) > 1e6  # the loss that stopped it, not the last one
+    on = clipping.train_regression(regression, 10.0, num_steps=20)
+    assert math.isnan(clipping.blowup_loss(on))
+    axes = clipping.plot_clipping(on, 10.0, unclipped=off)
+    marker = [line for line in axes[0].get_lines() if line.get_marker() == "X"]
+    assert len(marker) == 1 and marker[0].get_ydata()[0] == pytest.approx(clipping.blowup_loss(off))
+    assert axes[0].get_ylim()[1] > clipping.blowup_loss(off)
+    plt.close("all")
+
+
+def test_clipping_explorer_only_swaps_pictures(regression):
+    ex = clipping.ClippingExplorer(regression, thresholds=(1.0, 10.0, math.inf), num_steps=20)
+    for t in (1.0, math.inf, 10.0):
+        ex.controls["threshold"].value = t
+        assert ex.state["threshold"] == t and ex.png == ex.pictures[t]
+    assert len(ex.redraw_cpu_seconds) == 3 and max(ex.redraw_cpu_seconds) < 0.15  # issue 25: ≤ 150 ms
+
+
+def test_best_run_prefers_the_best_score_and_never_a_diverged_run(regression):
+    grid = clipping.constant_lr_grid(regression, (0.001, 0.01), num_steps=20)
+    assert grid[0.01].diverged and clipping.best_run(grid) == 0.001
+    with pytest.raises(ValueError, match="runs"):
+        clipping.best_run({})
+
+
+def test_warmup_lr_and_result_helpers(digits):
+    assert [warmup.warmup_lr(s, 1.0, 3) for s in range(5)] == [0.25, 0.5, 0.75, 1.0, 1.0]
+    result = warmup.warmup_experiment(digits, warmup_steps=2, num_steps=3, depth=1, width=8, seeds=(0,),
+                                      constant_lrs=(0.1,))
+    assert list(result.accuracy) == ["no warm-up", "warm-up 2 steps", "constant lr 0.1"]
+    assert result.best_constant() in ("no warm-up", "constant lr 0.1")
+    empty = warmup.WarmupResult({"warm-up 5 steps": [0.5]}, {"warm-up 5 steps": []})
+    with pytest.raises(ValueError, match="constant_lrs"):
+        empty.best_constant()

@@ -534,6 +534,9 @@ reg(clipping.clipped_fraction, history=HIST, kinds={"history": "object"})
 reg(clipping.plot_clipping, history=HIST, threshold=1.0,
     kinds={"history": "object", "threshold": "limit"})
 reg(clipping.plot_threshold_sweep, runs=lambda: {1.0: _history()}, kinds={"runs": "mapping"})
+reg(clipping.constant_lr_grid, data=lambda: _sine(), lrs=(0.01,), num_steps=2)
+reg(clipping.best_run, runs=lambda: {1.0: _history()}, kinds={"runs": "mapping"})
+reg(clipping.blowup_loss, history=HIST, kinds={"history": "object"})
 reg(clipping.ClippingExplorer, data=lambda: _sine(), thresholds=(1.0, 10.0), threshold=1.0, num_steps=2,
     kinds={"thresholds": "limits", "threshold": "limit"})
 # data
@@ -945,6 +948,11 @@ reg(warmup.warmup_experiment, data=S, warmup_steps=1, num_steps=2, depth=2, widt
 reg(warmup.adam_warmup_comparison, data=S, warmup_steps=1, num_epochs=1, seeds=(0,))
 reg(warmup.plot_warmup, result=lambda: warmup.WarmupResult({"none": [0.5]}, {"none": [_history()]}),
     kinds={"result": "object"})
+record(warmup.SharpnessTrace)
+reg(warmup.warmup_lr, step=0, lr=1.0, warmup_steps=2, kinds={"step": "int0"})
+reg(warmup.sharpness_trace, data=S, num_steps=2, depth=1, width=4, measure_at=(1,), num_iters=2)
+reg(warmup.plot_sharpness, traces=lambda: [warmup.SharpnessTrace("a", [0], [1.0], [0.1], _history())],
+    kinds={"traces": "object"})
 # weight_decay
 reg(weight_decay.weight_norm, model=M)
 reg(weight_decay.weight_norm_trajectory, data=S, weight_decay=0.1, num_epochs=1, hidden=(4,))
