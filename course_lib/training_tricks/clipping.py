@@ -206,14 +206,10 @@ class ClippingExplorer(PngExplorer):
         self._build_widget(f"SGD lr {lr:g} on {data.name}, {num_steps} steps", int(height * style.DPI) + 8)
         self.state = self.update(**self.values)
 
-    @property
-    def figure(self):
-        """The figure of the current threshold."""
-        return self.figures[self.state["threshold"]]
-
     def update(self, threshold: float) -> dict:
-        """The precomputed run for this threshold."""
+        """The precomputed run (and figure) for this threshold."""
         history = self.runs[threshold]
+        self.figure = self.figures[threshold]
         return {"threshold": threshold, "history": history, "diverged": history.diverged,
                 "clipped_fraction": clipped_fraction(history)}
 
