@@ -330,8 +330,8 @@ print(transfer.compute_table(compute, shots=10))
 # speed. With fewer labels that happens sooner: at 3 images per class scratch never reaches 0.20
 # (the median seed; fine-tuning: 4 steps), and at 1 image per class it never reaches 0.30. With 30 images per class
 # scratch gets everywhere, and the saving is 3.5–8.6 fine-tunes' worth. On the **rotated** digits
-# pretraining is never repaid: fine-tuning is *slower* than scratch at every target and shot
-# count (14.5 steps to 0.15 against scratch's 8.5 at 10 per class). So pretraining pays off when
+# pretraining is never repaid: fine-tuning is never faster than scratch, at any target or shot
+# count, and mostly slower (14.5 steps to 0.15 against scratch's 8.5 at 10 per class). So pretraining pays off when
 # one pretrained model serves many related tasks, which is how foundation models are used (their
 # pretraining costs far more than any one fine-tune and is shared by everyone who adapts them).
 # He et al. 2019 ("Rethinking ImageNet pre-training") make the point at scale: with enough target

@@ -12,7 +12,12 @@ from course_lib.fine_tuning import transfer, transfer_plots
 from course_lib.fine_tuning.lora import lora_layers
 from course_lib.models import count_parameters
 
-EDGES = []  # no chosen lr sits at an edge of its grid
+# The chosen lrs at an edge of their grid, each explained in notebook 05: a body lr of 1e-6 is the
+# limit "leave the body as it is" (200 Adam steps move a weight by at most 2e-4; smaller is the
+# same); LP-FT's body lr 0.1 on the rotated digits is the grid's top, and 0.3 diverges.
+EDGES = ["same style / full fine-tune / body lr 1e-06", "same style / LoRA / body lr 1e-06",
+         "same style / LP-FT / body lr 1e-06", "rotated 90° / LP-FT / body lr 0.1",
+         "noisy / LoRA / body lr 1e-06"]
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +146,7 @@ def test_lp_ft_is_a_probe_then_fine_tuning_with_the_heads_own_lr(pretrained):
         assert torch.allclose(p, q, atol=1e-5), name
 
 
-def test_no_shipped_lr_sits_at_the_edge_of_its_grid():
+def test_the_shipped_lrs_at_an_edge_of_their_grid_are_the_explained_ones():
     assert transfer.edge_choices(transfer.load_lrs()) == EDGES
     fake = {"grid": [1, 2, 3], "head_grid": [1, 2, 3], "body_grid": [1, 2, 3],
             "lr": {"t": {"a": 2.0, "b": {"head": 3.0, "body": 2.0}}}}

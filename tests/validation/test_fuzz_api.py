@@ -910,6 +910,8 @@ reg(transfer.compute_curve, curves=lambda: {m: {0.01: np.array([[0.9], [0.4]])}
     kinds={"curves": "mapping", "target_errors": "floats+", "pretrain_images": "int+",
            "train_size": "int+", "eval_every": "int+"})
 reg(transfer.load_compute)
+reg(transfer.compute_table, compute=lambda: transfer.load_compute(), kinds={"compute": "mapping",
+                                                                             "shots": "int+"})
 reg(transfer.edge_choices, search=lambda: {"grid": [1.0, 2.0], "lr": {"t": {"m": 1.0}}},
     kinds={"search": "mapping"})
 reg(transfer.leaders, by_method=lambda: {"scratch": [_RES()]}, kinds={"by_method": "mapping",
