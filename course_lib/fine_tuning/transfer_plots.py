@@ -42,7 +42,7 @@ def plot_headline(results: dict[str, dict[str, list[Result]]]):
     """Test error of every seed (a dot each) per method and target; a bar behind the dots marks each
     median."""
     names = list(results)
-    fig, axes = plt.subplots(2, (len(names) + 1) // 2, figsize=style.figsize(6.0), sharey=True)
+    fig, axes = plt.subplots(2, (len(names) + 1) // 2, figsize=style.figsize(5.6), sharey=True)
     top = max(r.error for by_m in results.values() for rs in by_m.values() for r in rs)
     for ax, name in zip(axes.flat, names, strict=False):
         methods = list(results[name])
@@ -186,7 +186,7 @@ def plot_lr_search(search: dict):
 
     val, chosen = search["val"], search["lr"]
     names = list(val)
-    fig, axes = plt.subplots(2, (len(names) + 1) // 2, figsize=style.figsize(6.2), sharey=True)
+    fig, axes = plt.subplots(2, (len(names) + 1) // 2, figsize=style.figsize(5.7), sharey=True)
     for ax, name in zip(axes.flat, names, strict=False):
         for m, by_key in val[name].items():
             s = METHOD_STYLE[m]
@@ -202,12 +202,14 @@ def plot_lr_search(search: dict):
                     ls="none", zorder=4)
         ax.set(xscale="log", title=f"{name}: big marker = chosen", ylim=(0, 0.5))
         handles, labels = ax.get_legend_handles_labels()
-    fig.supxlabel("learning rate (the body's, at the chosen head lr, where there are two)", fontsize=12)
+    for ax in axes[-1]:
+        ax.set_xlabel("learning rate")
     for ax in axes[:, 0]:
         ax.set_ylabel("validation error (median)")
     fig.legend(handles, [lb.split(" (")[0] for lb in labels], loc="outside lower center",
                ncol=len(labels), fontsize=11)
-    fig.suptitle(f"learning-rate search: {len(search['seeds'])} seeds, {search['num_steps']} Adam steps")
+    fig.suptitle(f"lr search ({len(search['seeds'])} seeds, {search['num_steps']} Adam steps); where a "
+                 "head lr and a body lr: the body's, at the chosen head lr", fontsize=13)
     return fig
 
 
