@@ -1,7 +1,8 @@
 """Transfer learning on a CPU budget: a backbone pretrained on digits images, target tasks that span
 the transfer spectrum, and five ways to adapt (from scratch, linear probe, full fine-tuning, LoRA,
 LP-FT) compared fairly: same target images, same new zero-initialised head, same number of
-full-batch Adam steps, and each method's own learning rate chosen on validation images.
+full-batch Adam steps, and each method's own learning rates chosen on validation images (the new
+head at its own lr where a pretrained body trains too: discriminative learning rates).
 
 Source task: 900 of scikit-learn's 8x8 digits images (all 10 classes), learnt by a 64->64->64 tanh
 MLP (data/digits_backbone.pt, made by data/scripts/pretrain.py). Targets: the *other* 897 images, seen

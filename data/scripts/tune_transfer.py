@@ -1,6 +1,6 @@
 """Choose each adaptation method's learning rates on validation images: writes data/transfer_lrs.json.
 
-    python data/scripts/tune_transfer.py      # about 2 minutes on an idle laptop CPU (one thread)
+    python data/scripts/tune_transfer.py      # about 3 minutes on an idle laptop CPU (one thread)
 
 For every target of notebook 05 and every method, train at each setting on the notebook's seeds and
 keep the one with the lowest median *validation* error (200 images per seed that are neither

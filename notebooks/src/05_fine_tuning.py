@@ -184,8 +184,9 @@ plt.show()
 # pick 10⁻³ for the body with a head lr of 10⁻³–10⁻²: discriminative lrs. On the rotated digits
 # they pick large ones, 10⁻²–10⁻¹ (LP-FT's 0.1 sits at the grid's top; 0.3 diverges, validation
 # error 0.82–0.89), as a poor starting point needs large steps. A single lr shared by a zero head
-# and a pretrained body forces one compromise for both, which is why an earlier version of this
-# notebook made fine-tuning look twice as bad as the probe on the same style.
+# and a pretrained body forces one compromise on both: small enough for the body leaves the new
+# head barely trained in 200 steps, large enough for the head moves the body away from what it
+# learned.
 
 # ## 3. The headline: when transfer helps, and when it does not
 #
@@ -309,7 +310,7 @@ print(f"each fine-tune saves {(steps['scratch'] - steps['full fine-tune']) * 100
 # at this target pretraining pays for itself after about 17 fine-tunes. But that count depends on
 # the target error, the number of labels and the target. The same race,
 # run for the inverted and the rotated digits at 1, 3, 10 and 30 labelled images per class
-# (`data/scripts/race_transfer.py` ran all eight, half a minute on an idle CPU, and
+# (`data/scripts/race_transfer.py` ran all eight, about a minute on an idle CPU, and
 # `data/transfer_compute.json` holds what they say; the tests rerun the race above and check it
 # against that file), gives **curves**. Left: median steps to each target error. Middle: the
 # fine-tunes that repay pretraining, against the target error. Right: against labelled images per
