@@ -46,7 +46,10 @@ def main() -> None:
         print(f"{m:15s} lr {c['lr']:g}: median {np.median(c['steps']):.1f} steps to 0.15 "
               f"(seeds {c['steps'].min():.0f}-{c['steps'].max():.0f})")
     inverted = transfer.target_tasks(("inverted",), seeds=args.seeds)["inverted"]
-    sweep = transfer.rank_sweep(pretrained, inverted, (1, 4, 32), lrs["inverted"]["LoRA"], seeds=args.seeds)
+    search = transfer.load_lrs()
+    sweep = transfer.rank_sweep(pretrained, inverted, (1, 4, 32), search["rank_lr"]["LoRA"],
+                                rslora_lr=search["rank_lr"]["rsLoRA"], head_lr=search["rank_head_lr"],
+                                seeds=args.seeds)
     explorer = transfer_plots.rank_explorer(sweep, {}, alpha=transfer.LORA_ALPHA, target="inverted")
     explorer.redraw()
     times = []

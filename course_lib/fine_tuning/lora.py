@@ -9,6 +9,8 @@ B starts at zero, so the adapted model first equals the pretrained one; only A a
 layer costs r * (in_features + out_features) trainable parameters instead of in * out; and the
 update can be merged back into the weight, W' = W + (alpha / r) * B A, for free inference.
 The `peft` library's LoraLayer does the same (A: Kaiming-uniform, B: zeros, scaling alpha / r).
+LoRALinear's forward, delta_weight and merged are the code notebook 05 shows in a cell
+(tests/fine_tuning/test_lora_cell.py keeps the two equal).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Transfer learning on a CPU budget: a backbone pretrained on digits images, target tasks that span
 the transfer spectrum, and five ways to adapt (from scratch, linear probe, full fine-tuning, LoRA,
 LP-FT) compared fairly: same target images, same new zero-initialised head, same number of
-full-batch Adam steps, and each method's own learning rate chosen on validation images.
+full-batch Adam steps, and each method's own learning rates chosen on validation images (the new
+head at its own lr where a pretrained body trains too: discriminative learning rates).
 
 Source task: 900 of scikit-learn's 8x8 digits images (all 10 classes), learnt by a 64->64->64 tanh
 MLP (data/digits_backbone.pt, made by data/scripts/pretrain.py). Targets: the *other* 897 images, seen
@@ -29,7 +30,7 @@ from torch.nn import functional as F
 
 from ..checkpoints import data_path, load_checkpoint
 from ..checks import check_choice, check_kind, check_positive, check_type, checked
-from ..data import load_tabular
+from ..data import Split, load_tabular
 from ..models import MLP, count_parameters
 from ..training import fit
 from .lora import LoRALinear, add_lora
@@ -44,14 +45,17 @@ SHOTS = 3
 VAL_SIZE = 200
 NUM_STEPS = 200
 NOISE_STD = 0.3
-LR_GRID = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2)
-LP_LR = 1e-2  # LP-FT's probe phase (the probe is insensitive to its lr); the fine-tune phase is tuned
+LR_GRID = (1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)  # scratch and the probe: one lr
+BODY_LR_GRID = (1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)  # the pretrained body's (or LoRA adapters') lr
+HEAD_LR_GRID = (1e-5, 1e-4, 1e-3, 1e-2, 1e-1)  # the new head's own lr, for the methods that move a body
+ONE_LR = ("scratch", "linear probe")  # everything new, or only the head trains: one lr
 LORA_RANK = 4
 LORA_ALPHA = 4.0
 LORA_TARGETS = ("block1.linear", "block2.linear")  # both 64->64 hidden layers
 PRETRAIN = {"lr": 3e-3, "batch_size": 64, "num_epochs": 20}
 PRETRAINED_FILE = "digits_backbone.pt"
 LRS_FILE = "transfer_lrs.json"
+COMPUTE_FILE = "transfer_compute.json"
 # One colour, line style and marker per method, in every figure of the notebook (Okabe-Ito order).
 METHOD_STYLE = {"scratch": {"color": "#000000", "ls": "-", "marker": "s"},
                 "linear probe": {"color": "#0072B2", "ls": "--", "marker": "o"},
@@ -60,21 +64,7 @@ METHOD_STYLE = {"scratch": {"color": "#000000", "ls": "-", "marker": "s"},
                 "LP-FT": {"color": "#CC79A7", "ls": (0, (5, 1, 1, 1)), "marker": "v"}}
 
 
-@dataclass
-class Task:
-    """Training, validation and test tensors of one target task (one seed's draw of the images)."""
-
-    X_train: torch.Tensor
-    y_train: torch.Tensor
-    X_val: torch.Tensor
-    y_val: torch.Tensor
-    X_test: torch.Tensor
-    y_test: torch.Tensor
-    name: str = ""
-
-    def __repr__(self) -> str:
-        return (f"Task({self.name}: train={len(self.X_train)}, val={len(self.X_val)}, "
-                f"test={len(self.X_test)})")
+Task = Split  # one target task (one seed's draw of the images) is the course's one data container
 
 
 # --- Data: the source images and the target tasks -------------------------------------------------
@@ -110,7 +100,7 @@ def restyle(X: np.ndarray, target: str, seed: int = 0) -> np.ndarray:
 
 
 @checked
-def target_task(target: str, shots: int = SHOTS, seed: int = 0, val_size: int = VAL_SIZE) -> Task:
+def target_task(target: str, shots: int = SHOTS, seed: int = 0, val_size: int = VAL_SIZE) -> Split:
     """``shots`` labelled images per class of the target pool to train on, ``val_size`` to validate
     on, the rest to test on; the images are drawn by ``seed`` and restyled for ``target``."""
     check_choice("target", target, TARGETS)
@@ -127,13 +117,14 @@ def target_task(target: str, shots: int = SHOTS, seed: int = 0, val_size: int = 
     def T(a: np.ndarray) -> torch.Tensor:
         return torch.from_numpy(np.ascontiguousarray(a))
 
-    return Task(T(X[train]), T(y[train]), T(X[val]), T(y[val]), T(X[test]), T(y[test]), name=target)
+    return Split(T(X[train]), T(y[train]), T(X[val]), T(y[val]), T(X[test]), T(y[test]), task="multiclass",
+                 num_classes=NUM_CLASSES, name=target)
 
 
 @checked
 def target_tasks(targets: Sequence[str] = TARGETS, shots: int = SHOTS, seeds: Sequence[int] = SEEDS
-                 ) -> dict[str, list[Task]]:
-    """tasks[target] = one Task per seed."""
+                 ) -> dict[str, list[Split]]:
+    """tasks[target] = one Split per seed."""
     check_kind("targets", targets, "names")
     for t in targets:
         check_choice("targets", t, TARGETS)
@@ -239,13 +230,15 @@ def _stacked_forward(template: nn.Module, params: dict[str, torch.Tensor]):
     return forward
 
 
-@checked(eval_every="int+")
-def train_together(models: Sequence[nn.Module], tasks: Sequence[Task], lr: float, num_steps: int, *,
-                   eval_every: int | None = None) -> np.ndarray | None:
+@checked(eval_every="int+", head_lr="float+")
+def train_together(models: Sequence[nn.Module], tasks: Sequence[Split], lr: float, num_steps: int, *,
+                   eval_every: int | None = None, head_lr: float | None = None) -> np.ndarray | None:
     """Train each model on its task's training images (full-batch Adam, ``num_steps`` steps), all at
     once: the models' parameters are stacked and run through one batched forward pass; each model's
-    gradient and Adam update are exactly those of training it alone. With ``eval_every``: the
-    validation errors along the way, shape (num_steps // eval_every + 1, len(models)), step 0 first."""
+    gradient and Adam update are exactly those of training it alone. The new head trains at
+    ``head_lr`` (default ``lr``), everything else at ``lr``: discriminative learning rates, one Adam
+    parameter group each. With ``eval_every``: the validation errors along the way, shape
+    (num_steps // eval_every + 1, len(models)), step 0 first."""
     check_positive("lr", lr)
     check_positive("num_steps", num_steps, integer=True)
     if len(models) != len(tasks) or not models:
@@ -264,7 +257,11 @@ def train_together(models: Sequence[nn.Module], tasks: Sequence[Task], lr: float
 
     X, y = torch.stack([t.X_train for t in tasks]), torch.stack([t.y_train for t in tasks])
     X_val, y_val = torch.stack([t.X_val for t in tasks]), torch.stack([t.y_val for t in tasks])
-    optimizer = torch.optim.Adam([params[k] for k in trainable], lr=lr)
+    head = [params[k] for k in trainable if k.startswith("head.")]
+    body = [params[k] for k in trainable if not k.startswith("head.")]
+    groups = [{"params": ps, "lr": rate} for ps, rate in ((head, lr if head_lr is None else head_lr),
+                                                          (body, lr)) if ps]
+    optimizer = torch.optim.Adam(groups)
     curve = []
 
     def evaluate():
@@ -289,7 +286,8 @@ def train_together(models: Sequence[nn.Module], tasks: Sequence[Task], lr: float
 
 @dataclass
 class Result:
-    """One adaptation run: the method, its lr, test and validation errors, trainable parameters."""
+    """One adaptation run: the method, its lr (the body's; the head's is ``head_lr``), test and
+    validation errors, trainable parameters."""
 
     method: str
     lr: float
@@ -297,68 +295,137 @@ class Result:
     val_error: float
     trainable: int
     model: nn.Module = field(repr=False)
+    head_lr: float | None = None
 
 
-@checked
-def run(method: str, pretrained: MLP, tasks: Sequence[Task], lr: float, *, num_steps: int = NUM_STEPS,
-        seeds: Sequence[int] | None = None, **lora) -> list[Result]:
+@checked(head_lr="float+")
+def run(method: str, pretrained: MLP, tasks: Sequence[Split], lr: float, *, head_lr: float | None = None,
+        num_steps: int = NUM_STEPS, seeds: Sequence[int] | None = None, **lora) -> list[Result]:
     """Adapt ``pretrained`` to each task (one per seed) with ``method`` and measure the errors.
 
-    LP-FT (Kumar et al. 2022) spends the first half of the steps as a linear probe (lr LP_LR) and
-    the second half fine-tuning everything at ``lr``; the other methods train ``num_steps`` at ``lr``.
+    The new head trains at ``head_lr`` (default ``lr``), the rest at ``lr``: for the linear probe
+    only the head trains (at ``head_lr`` if given, else ``lr``); for scratch everything is new and
+    trains at ``lr``. LP-FT (Kumar et al. 2022; fast.ai's ``fine_tune``) spends the first half of the
+    steps training the head alone (body frozen) at ``head_lr``, then unfreezes the body and trains
+    everything for the second half, the head at ``head_lr`` and the body at ``lr``.
     """
     seeds = list(range(len(tasks))) if seeds is None else list(seeds)
     models = [adapt(method, pretrained, seed=s, **lora) for s in seeds]
+    if method == "scratch":
+        head_lr = None
+    elif method == "linear probe":
+        lr = lr if head_lr is None else head_lr
+        head_lr = None
     if method == "LP-FT":
-        train_together(models, tasks, LP_LR, num_steps // 2)
+        train_together(models, tasks, lr if head_lr is None else head_lr, num_steps // 2)
         for model in models:
             model.requires_grad_(True)
-        train_together(models, tasks, lr, num_steps - num_steps // 2)
+        train_together(models, tasks, lr, num_steps - num_steps // 2, head_lr=head_lr)
     else:
-        train_together(models, tasks, lr, num_steps)
+        train_together(models, tasks, lr, num_steps, head_lr=head_lr)
     return [Result(method, lr, error(m, t.X_test, t.y_test), error(m, t.X_val, t.y_val),
-                   count_parameters(m), m) for m, t in zip(models, tasks, strict=True)]
+                   count_parameters(m), m, head_lr) for m, t in zip(models, tasks, strict=True)]
 
 
-@checked(grid="floats+")
-def tune_lrs(pretrained: MLP, tasks: dict[str, Sequence[Task]], methods: Sequence[str] = METHODS,
-             grid: Sequence[float] = LR_GRID, **kwargs) -> dict[str, dict[str, dict[float, float]]]:
-    """val[target][method][lr]: median validation error over seeds, for every lr of ``grid``."""
+def _lr_pair(choice) -> tuple[float | None, float]:
+    """(head_lr, lr) from a chosen setting: a number (one lr for all) or {"head": h, "body": b}."""
+    if isinstance(choice, dict):
+        return choice.get("head"), choice["body"]
+    return None, float(choice)
+
+
+@checked(grid="floats+", head_grid="floats+", body_grid="floats+")
+def tune_lrs(pretrained: MLP, tasks: dict[str, Sequence[Split]], methods: Sequence[str] = METHODS,
+             grid: Sequence[float] = LR_GRID, head_grid: Sequence[float] = HEAD_LR_GRID,
+             body_grid: Sequence[float] = BODY_LR_GRID, **kwargs) -> dict[str, dict[str, dict]]:
+    """val[target][method][setting]: median validation error over seeds for every setting.
+
+    scratch and the linear probe have one lr, searched over ``grid`` (setting key: the lr). The
+    methods that move a pretrained body (full fine-tune, LoRA, LP-FT) search every pair of a head lr
+    from ``head_grid`` and a body lr from ``body_grid`` (setting key: (head_lr, body_lr)).
+    """
     check_kind("methods", methods, "names")
     for m in methods:
         check_choice("methods", m, METHODS)
-    return {name: {m: {lr: float(np.median([r.val_error for r in run(m, pretrained, ts, lr, **kwargs)]))
-                       for lr in grid} for m in methods} for name, ts in tasks.items()}
+    out = {}
+    for name, ts in tasks.items():
+        out[name] = {}
+        for m in methods:
+            if m in ONE_LR:
+                settings = {lr: {"lr": lr} for lr in grid}
+            else:
+                settings = {(h, b): {"lr": b, "head_lr": h} for h in head_grid for b in body_grid}
+            out[name][m] = {key: float(np.median([r.val_error for r in run(m, pretrained, ts, **kw,
+                                                                           **kwargs)]))
+                            for key, kw in settings.items()}
+    return out
 
 
 @checked
-def best_lrs(val: dict[str, dict[str, dict[float, float]]]) -> dict[str, dict[str, float]]:
-    """lr[target][method]: the lr of lowest median validation error (the smaller lr on a tie)."""
-    return {name: {m: min(sorted(by_lr), key=lambda lr: by_lr[lr]) for m, by_lr in by_method.items()}
-            for name, by_method in val.items()}
+def best_lrs(val: dict[str, dict[str, dict]]) -> dict[str, dict[str, float | dict]]:
+    """lr[target][method]: the setting of lowest median validation error (the smaller lrs on a tie):
+    a number for one lr, {"head": h, "body": b} for a pair."""
+    out = {}
+    for name, by_method in val.items():
+        out[name] = {}
+        for m, by_key in by_method.items():
+            key = min(sorted(by_key, key=lambda k: k[::-1] if isinstance(k, tuple) else k),
+                      key=lambda k: by_key[k])
+            out[name][m] = {"head": key[0], "body": key[1]} if isinstance(key, tuple) else key
+    return out
+
+
+def _key(text: str):
+    """A setting key from JSON: "0.001" -> 0.001, "0.001,1e-05" -> (0.001, 1e-05)."""
+    parts = [float(x) for x in text.split(",")]
+    return parts[0] if len(parts) == 1 else tuple(parts)
 
 
 @checked
 def load_lrs() -> dict:
-    """The shipped learning-rate search (data/scripts/tune_transfer.py): {"grid", "val", "lr", ...}."""
+    """The shipped learning-rate search (data/scripts/tune_transfer.py): {"grid", "head_grid", "val",
+    "lr", ...}; val[target][method] maps an lr, or a (head_lr, body_lr) pair, to its median
+    validation error."""
     import json
 
     payload = json.loads(data_path(LRS_FILE).read_text())
-    payload["val"] = {t: {m: {float(lr): v for lr, v in by_lr.items()} for m, by_lr in by_m.items()}
-                      for t, by_m in payload["val"].items()}
+    for part in ("val", "val_rslora"):
+        if part in payload:
+            payload[part] = {t: {m: {_key(k): v for k, v in by_k.items()} for m, by_k in by_m.items()}
+                             for t, by_m in payload[part].items()}
     return payload
 
 
 @checked
-def compare(pretrained: MLP, tasks: dict[str, Sequence[Task]], lrs: dict[str, dict[str, float]],
+def edge_choices(search: dict) -> list[str]:
+    """The chosen lrs that sit at an edge of their grid, as "target / method / which lr"; [] if none."""
+    grids = {"lr": search["grid"], "head": search.get("head_grid", search["grid"]),
+             "body": search.get("body_grid", search["grid"])}
+    found = []
+    for name, by_method in search["lr"].items():
+        for m, choice in by_method.items():
+            for part, value in (choice.items() if isinstance(choice, dict) else [("lr", choice)]):
+                if value in (min(grids[part]), max(grids[part])):
+                    found.append(f"{name} / {m} / {part} lr {value:g}")
+    return found
+
+
+@checked
+def compare(pretrained: MLP, tasks: dict[str, Sequence[Split]], lrs: dict[str, dict],
             methods: Sequence[str] = METHODS, **kwargs) -> dict[str, dict[str, list[Result]]]:
-    """results[target][method] = one Result per seed, each method at its own lr ``lrs[target][method]``."""
+    """results[target][method] = one Result per seed, each method at its own lr ``lrs[target][method]``
+    (a number, or {"head": head_lr, "body": lr})."""
     check_kind("methods", methods, "names")
     for m in methods:
         check_choice("methods", m, METHODS)
-    check_type("tasks", tasks, dict, "a dict {target: list of Task}")
-    return {name: {m: run(m, pretrained, ts, lrs[name][m], **kwargs) for m in methods}
-            for name, ts in tasks.items()}
+    check_type("tasks", tasks, dict, "a dict {target: list of Split}")
+    out = {}
+    for name, ts in tasks.items():
+        out[name] = {}
+        for m in methods:
+            head_lr, lr = _lr_pair(lrs[name][m])
+            out[name][m] = run(m, pretrained, ts, lr, head_lr=head_lr, **kwargs)
+    return out
 
 
 @checked
@@ -417,32 +484,84 @@ def wins_table(results: dict[str, dict[str, list[Result]]]) -> str:
 
 # --- Compute: steps to a target error, and when pretraining pays for itself -------------------------
 
+RACE_LRS = (1e-3, 3e-3, 1e-2, 3e-2)
+RACE_STEPS = 100
+
+
+@checked(eval_every="int+", lr_grid="floats+")
+def race(pretrained: MLP, tasks: Sequence[Split], *, methods: Sequence[str] = ("scratch", "full fine-tune"),
+         lr_grid: Sequence[float] = RACE_LRS, num_steps: int = RACE_STEPS, eval_every: int = 1
+         ) -> dict[str, dict[float, np.ndarray]]:
+    """curves[method][lr]: validation error after every ``eval_every`` steps (evaluations x seeds),
+    each method trained at each lr of ``lr_grid`` (one lr for the whole network)."""
+    check_kind("methods", methods, "names")
+    for m in methods:
+        check_choice("methods", m, METHODS)
+    check_positive("num_steps", num_steps, integer=True)
+    out = {}
+    for m in methods:
+        out[m] = {}
+        for lr in lr_grid:
+            models = [adapt(m, pretrained, seed=s) for s in range(len(tasks))]
+            out[m][lr] = train_together(models, tasks, lr, num_steps, eval_every=eval_every)
+    return out
+
+
+@checked(target_error="unit", eval_every="int+")
+def fastest(curves: dict[str, dict[float, np.ndarray]], target_error: float, eval_every: int = 1
+            ) -> dict[str, dict]:
+    """Per method, at the lr that gets there fastest (lowest median step; the smaller lr on a tie):
+    the first step each seed's validation error is <= ``target_error`` (inf if never), the curve
+    (evaluations x seeds), the lr and ``eval_every``."""
+    check_positive("target_error", target_error)
+    out = {}
+    for m, by_lr in curves.items():
+        runs = []
+        for lr, curve in sorted(by_lr.items()):
+            reached = curve <= target_error
+            first = np.where(reached.any(0), reached.argmax(0) * eval_every, np.inf)
+            runs.append({"curve": curve, "steps": first, "eval_every": eval_every, "lr": lr})
+        out[m] = min(runs, key=lambda r: (np.median(r["steps"]), r["lr"]))
+    return out
+
+
 @checked(eval_every="int+", target_error="unit", lr_grid="floats+")
-def steps_to_target(pretrained: MLP, tasks: Sequence[Task], target_error: float, *,
+def steps_to_target(pretrained: MLP, tasks: Sequence[Split], target_error: float, *,
                     methods: Sequence[str] = ("scratch", "full fine-tune"),
-                    lr_grid: Sequence[float] = (1e-3, 3e-3, 1e-2, 3e-2), num_steps: int = 100,
+                    lr_grid: Sequence[float] = RACE_LRS, num_steps: int = RACE_STEPS,
                     eval_every: int = 1) -> dict[str, dict]:
     """Per method, at the lr of ``lr_grid`` that gets there fastest (lowest median step): the
     validation-error curves (steps x seeds), the first step each seed reaches ``target_error``
     (inf if never), the lr, and the seconds per step of that run."""
-    check_kind("methods", methods, "names")
-    for m in methods:
-        check_choice("methods", m, METHODS)
-    check_positive("target_error", target_error)
-    out = {}
-    for m in methods:
-        runs = []
-        for lr in lr_grid:
-            models = [adapt(m, pretrained, seed=s) for s in range(len(tasks))]
-            start = time.perf_counter()
-            curve = train_together(models, tasks, lr, num_steps, eval_every=eval_every)
-            seconds = time.perf_counter() - start
-            reached = curve <= target_error
-            first = np.where(reached.any(0), reached.argmax(0) * eval_every, np.inf)
-            runs.append({"curve": curve, "steps": first, "seconds_per_step": seconds / num_steps,
-                         "eval_every": eval_every, "lr": lr})
-        out[m] = min(runs, key=lambda r: (np.median(r["steps"]), r["lr"]))
+    start = time.perf_counter()
+    curves = race(pretrained, tasks, methods=methods, lr_grid=lr_grid, num_steps=num_steps,
+                  eval_every=eval_every)
+    seconds_per_step = (time.perf_counter() - start) / (num_steps * len(lr_grid) * len(curves))
+    out = fastest(curves, target_error, eval_every)
+    for r in out.values():
+        r["seconds_per_step"] = seconds_per_step
     return out
+
+
+@checked(target_errors="floats+", pretrain_images="int+", train_size="int+", eval_every="int+")
+def compute_curve(curves: dict[str, dict[float, np.ndarray]], target_errors: Sequence[float],
+                  pretrain_images: int, train_size: int, *, pretrained: str = "full fine-tune",
+                  eval_every: int = 1) -> dict[str, np.ndarray]:
+    """Against each target error: the median steps of scratch and of the ``pretrained`` start (each
+    at its fastest lr; inf where the median seed never gets there) and the fine-tunes that repay
+    pretraining (inf where fine-tuning saves no steps, nan where scratch never gets there: then
+    pretraining buys accuracy that scratch does not reach at any price in this budget)."""
+    steps = {m: [] for m in ("scratch", pretrained)}
+    repay = []
+    for target_error in target_errors:
+        race_ = fastest({m: curves[m] for m in steps}, target_error, eval_every)
+        s, p = (float(np.median(race_[m]["steps"])) for m in ("scratch", pretrained))
+        steps["scratch"].append(s)
+        steps[pretrained].append(p)
+        repay.append(np.nan if not np.isfinite(s) else
+                     amortisation(pretrain_images, s, p, train_size) if np.isfinite(p) else math.inf)
+    return {"target_error": np.asarray(target_errors, float), "repay": np.array(repay),
+            **{m: np.array(v) for m, v in steps.items()}}
 
 
 @checked(pretrain_images="int+", steps_scratch="float+", steps_pretrained="float+", train_size="int+")
@@ -454,13 +573,56 @@ def amortisation(pretrain_images: int, steps_scratch: float, steps_pretrained: f
     return math.inf if saved <= 0 else pretrain_images / saved
 
 
+@checked
+def load_compute() -> dict:
+    """The shipped compute races (data/scripts/race_transfer.py): per "target|shots", each start's
+    median steps to every target error and the fine-tunes that repay pretraining, as arrays (inf:
+    never repaid, nan: scratch never reaches that error)."""
+    import json
+
+    payload = json.loads(data_path(COMPUTE_FILE).read_text())
+    for r in payload["races"].values():
+        r["repay"] = np.array(r["repay"], dtype=float)
+        for m in ("scratch", "full fine-tune"):
+            r[m]["median"] = np.array(r[m]["median"], dtype=float)
+            r[m]["seeds"] = np.array(r[m]["seeds"], dtype=float)
+    return payload
+
+
+@checked
+def compute_table(compute: dict, shots: int = 10) -> str:
+    """Per target of ``compute`` (load_compute), at ``shots`` per class: each start's median steps
+    and the fine-tunes that repay pretraining, against the target error, as text."""
+    errs = compute["target_errors"]
+    lines = [f"{shots} labelled images per class, medians over {len(compute['seeds'])} seeds; target error:"
+             + "".join(f"{e:>8g}" for e in errs)]
+    for target in compute["targets"]:
+        r = compute["races"][f"{target}|{shots}"]
+        rows = {f"{target}: scratch steps": r["scratch"]["median"],
+                f"{target}: fine-tune steps": r["full fine-tune"]["median"]}
+        for label, values in rows.items():
+            lines.append(f"{label:40s}" + "".join(f"{'never' if np.isinf(v) else f'{v:g}':>8s}"
+                                                  for v in values))
+        cells = ["-" if np.isinf(a) and np.isinf(b) else "no scr." if np.isinf(a) else
+                 "never" if np.isinf(v) else f"{v:.3g}"
+                 for v, a, b in zip(r["repay"], r["scratch"]["median"], r["full fine-tune"]["median"],
+                                    strict=True)]
+        lines.append(f"{target + ': fine-tunes to repay':40s}" + "".join(f"{c:>8s}" for c in cells))
+    lines.append("(never: not within the race's steps, or never repaid; no scr.: scratch never gets there, "
+                 "fine-tuning does; -: neither)")
+    return "\n".join(lines)
+
+
 # --- Sample efficiency and the LoRA rank -------------------------------------------------------------
 
 @checked
-def sample_efficiency(pretrained: MLP, target: str, shots: Sequence[int], lrs: dict[str, float], *,
+def sample_efficiency(pretrained: MLP, target: str, shots: Sequence[int], lrs: dict, *,
                       methods: Sequence[str] = ("scratch", "linear probe", "full fine-tune"),
                       seeds: Sequence[int] = SEEDS, **kwargs) -> dict[str, np.ndarray]:
-    """errors[method] of shape (len(shots), len(seeds)): test error against labelled images per class."""
+    """errors[method] of shape (len(shots), len(seeds)): test error against labelled images per class.
+
+    ``lrs[method]`` (a number or {"head": h, "body": b}) is used at every shot count, unless ``lrs``
+    is keyed by shot count, ``lrs[str(k)][method]``: each shot count at its own tuned setting."""
     check_kind("methods", methods, "names")
     for m in methods:
         check_choice("methods", m, METHODS)
@@ -470,13 +632,29 @@ def sample_efficiency(pretrained: MLP, target: str, shots: Sequence[int], lrs: d
     for i, k in enumerate(shots):
         tasks = [target_task(target, k, s) for s in seeds]
         for m in methods:
-            out[m][i] = errors(run(m, pretrained, tasks, lrs[m], seeds=seeds, **kwargs))
+            head_lr, lr = _lr_pair(lrs[str(k)][m] if str(k) in lrs else lrs[m])
+            out[m][i] = errors(run(m, pretrained, tasks, lr, head_lr=head_lr, seeds=seeds, **kwargs))
     return out
 
 
-@checked
-def rank_sweep(pretrained: MLP, tasks: Sequence[Task], ranks: Sequence[int], lr: float, *,
-               alpha: float = LORA_ALPHA, **kwargs) -> dict[tuple[int, bool], list[Result]]:
-    """results[(rank, use_rslora)] for every rank, with ``alpha`` fixed, under both scalings."""
-    return {(r, rs): run("LoRA", pretrained, tasks, lr, rank=r, alpha=alpha, use_rslora=rs, **kwargs)
+@checked(head_lr="float+", rslora_lr="float+")
+def rank_sweep(pretrained: MLP, tasks: Sequence[Split], ranks: Sequence[int], lr: float, *,
+               alpha: float = LORA_ALPHA, rslora_lr: float | None = None, head_lr: float | None = None,
+               **kwargs) -> dict[tuple[int, bool], list[Result]]:
+    """results[(rank, use_rslora)] for every rank, with ``alpha`` fixed, under both scalings: the
+    adapters at ``lr`` under alpha/r and at ``rslora_lr`` (default ``lr``) under alpha/sqrt(r)."""
+    rates = {False: lr, True: lr if rslora_lr is None else rslora_lr}
+    return {(r, rs): run("LoRA", pretrained, tasks, rates[rs], head_lr=head_lr, rank=r, alpha=alpha,
+                         use_rslora=rs, **kwargs)
             for rs in (False, True) for r in ranks}
+
+
+@checked(min_share="unit")
+def leaders(by_method: dict[str, list[Result]], min_share: float = 0.75) -> list[str]:
+    """The method of lowest median test error, then every method it does not beat on at least
+    ``min_share`` of the seeds (paired): those are tied with it, the margin being within seed noise."""
+    medians = {m: median_error(rs) for m, rs in by_method.items()}
+    best = min(medians, key=medians.get)
+    n = len(by_method[best])
+    return [best] + [m for m in sorted(medians, key=medians.get)
+                     if m != best and wins(by_method[best], by_method[m]) < min_share * n]

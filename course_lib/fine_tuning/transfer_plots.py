@@ -11,7 +11,7 @@ import torch
 
 from .. import style
 from ..checks import check_kind, checked
-from .transfer import METHOD_STYLE, TARGETS, Result, errors, median_error, restyle
+from .transfer import METHOD_STYLE, TARGETS, Result, errors, leaders, median_error, restyle
 
 SCALING_COLOR = {False: METHOD_STYLE["LoRA"]["color"], True: style.OKABE_ITO["orange"]}  # alpha/r, rsLoRA
 SHORT = {"scratch": "scratch", "linear probe": "probe", "full fine-tune": "full FT", "LoRA": "LoRA",
@@ -42,12 +42,12 @@ def plot_headline(results: dict[str, dict[str, list[Result]]]):
     """Test error of every seed (a dot each) per method and target; a bar behind the dots marks each
     median."""
     names = list(results)
-    fig, axes = plt.subplots(2, (len(names) + 1) // 2, figsize=style.figsize(6.0), sharey=True)
+    fig, axes = plt.subplots(2, (len(names) + 1) // 2, figsize=style.figsize(5.6), sharey=True)
     top = max(r.error for by_m in results.values() for rs in by_m.values() for r in rs)
     for ax, name in zip(axes.flat, names, strict=False):
         methods = list(results[name])
         medians = {m: median_error(results[name][m]) for m in methods}
-        best = min(medians, key=medians.get)
+        tied = leaders(results[name])
         for i, m in enumerate(methods):
             e = errors(results[name][m])
             s = METHOD_STYLE[m]
@@ -58,11 +58,11 @@ def plot_headline(results: dict[str, dict[str, list[Result]]]):
                     mew=1.6, zorder=3)
         ax.set_xticks(range(len(methods)), [SHORT.get(m, m) for m in methods])
         ax.set_ylim(0, 1.08 * top)
-        ax.set_title(f"{name}: best median {SHORT.get(best, best)}")
+        ax.set_title(f"{name}: best {SHORT[tied[0]]}" if len(tied) == 1 else f"{name}: {len(tied)}-way tie")
     for ax in axes[:, 0]:
         ax.set_ylabel("test error")
-    fig.suptitle(f"every dot one seed ({len(next(iter(results.values()))['scratch'])} seeds); "
-                 "bar = median")
+    fig.suptitle(f"every dot one seed ({len(next(iter(results.values()))['scratch'])} seeds); bar = "
+                 "median; tie: the best beats it on < 3/4 of seeds")
     return fig
 
 
@@ -76,7 +76,7 @@ def plot_steps_to_target(curves: dict[str, dict], target_error: float, title: st
         steps = np.arange(c["curve"].shape[0]) * c["eval_every"]
         ax.plot(steps, c["curve"], color=s["color"], lw=0.8, alpha=0.35, zorder=1)
         median = np.median(c["steps"])
-        label = f"{m} (median: {median:.0f} steps)" if np.isfinite(median) else f"{m} (not reached)"
+        label = f"{m} (median: {median:g} steps)" if np.isfinite(median) else f"{m} (not reached)"
         ax.plot(steps, np.median(c["curve"], axis=1), color=s["color"], ls=s["ls"], lw=3.2, zorder=3,
                 label=label)
         if np.isfinite(median):
@@ -175,3 +175,105 @@ def rank_explorer(sweep: dict[tuple[int, bool], list[Result]], references: dict[
                                    description="scaling")
     return Explorer({"rank": slider, "scaling": toggle}, draw, min_height="520px", cache=True,
                     title="LoRA rank and scaling: test error and update size")
+
+
+@checked
+def plot_lr_search(search: dict):
+    """Median validation error against lr, one panel per target: scratch and the probe against their
+    one lr, the methods that move a body against the body's lr at their chosen head lr; each chosen
+    setting a big marker."""
+    from .transfer import _lr_pair
+
+    val, chosen = search["val"], search["lr"]
+    names = list(val)
+    fig, axes = plt.subplots(2, (len(names) + 1) // 2, figsize=style.figsize(5.7), sharey=True)
+    for ax, name in zip(axes.flat, names, strict=False):
+        for m, by_key in val[name].items():
+            s = METHOD_STYLE[m]
+            head, best = _lr_pair(chosen[name][m])
+            if head is None:
+                points = sorted(by_key.items())
+            else:
+                points = sorted((b, v) for (h, b), v in by_key.items() if h == head)
+            x, y = zip(*points, strict=True)
+            label = SHORT[m] if head is None else f"{SHORT[m]} (head {head:g})"
+            ax.plot(x, y, color=s["color"], ls=s["ls"], marker=s["marker"], ms=5, lw=2, label=label)
+            ax.plot([best], [dict(points)[best]], marker=s["marker"], ms=12, color=s["color"], mec="k",
+                    ls="none", zorder=4)
+        ax.set(xscale="log", title=f"{name}: big marker = chosen", ylim=(0, 0.5))
+        handles, labels = ax.get_legend_handles_labels()
+    for ax in axes[-1]:
+        ax.set_xlabel("learning rate")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("validation error (median)")
+    fig.legend(handles, [lb.split(" (")[0] for lb in labels], loc="outside lower center",
+               ncol=len(labels), fontsize=11)
+    fig.suptitle(f"lr search ({len(search['seeds'])} seeds, {search['num_steps']} Adam steps); where a "
+                 "head lr and a body lr: the body's, at the chosen head lr", fontsize=13)
+    return fig
+
+
+_NEVER_REPAID, _NOT_REACHED = 4e3, 6e4  # where the two kinds of "no number" are drawn (log axis)
+
+
+def _repay_points(ax, x, repay, scratch, pretrained, **line):
+    """Fine-tunes to repay pretraining against x; inf (never repaid) and nan (scratch never reaches
+    the error, fine-tuning does) drawn on their own labelled rows at the top."""
+    y = np.where(np.isinf(repay), _NEVER_REPAID, repay)
+    y = np.where(np.isinf(scratch) & np.isfinite(pretrained), _NOT_REACHED, y)
+    y = np.where(np.isinf(scratch) & np.isinf(pretrained), np.nan, y)  # neither gets there: nothing to draw
+    ax.plot(x, y, **line)
+
+
+def _repay_axis(ax):
+    ax.set_yscale("log")
+    ax.set_ylim(1, 2e5)
+    ax.axhspan(2e3, 2e5, color="0.92", zorder=0)
+    ax.set_yticks([1, 10, 100, 1000, _NEVER_REPAID, _NOT_REACHED],
+                  ["1", "10", "100", "1000", "never repaid", "scratch never"])
+    ax.yaxis.set_minor_formatter(plt.NullFormatter())
+
+
+@checked
+def plot_compute(compute: dict, shots: int = 10, target_error: float = 0.15):
+    """Compute as curves, inverted and rotated digits: left, median steps to a target error against
+    that error (``shots`` per class); middle, fine-tunes that repay pretraining against the error;
+    right, against labelled images per class at ``target_error``. Never reached is drawn, labelled."""
+    errs = np.array(compute["target_errors"])
+    fig, (left, mid, right) = plt.subplots(1, 3, figsize=style.figsize(4.6))
+    ceiling = compute["num_steps"] * 1.25
+    target_marker = {"inverted": "o", "rotated 90°": "X"}
+    for target in compute["targets"]:
+        r = compute["races"][f"{target}|{shots}"]
+        for m in ("scratch", "full fine-tune"):
+            s = METHOD_STYLE[m]
+            steps = np.where(np.isinf(r[m]["median"]), ceiling, r[m]["median"])
+            left.plot(errs, steps, color=s["color"], ls=s["ls"], marker=target_marker[target], ms=7, lw=2,
+                      label=f"{SHORT[m]}, {target}")
+        line = {"color": "k" if target == "inverted" else style.OKABE_ITO["orange"],
+                "ls": "-" if target == "inverted" else "--", "marker": target_marker[target], "ms": 8,
+                "lw": 2, "label": target}
+        _repay_points(mid, errs, r["repay"], r["scratch"]["median"], r["full fine-tune"]["median"], **line)
+        i = int(np.argmin(np.abs(errs - target_error)))
+        per_shot = [compute["races"][f"{target}|{k}"] for k in compute["shots"]]
+        _repay_points(right, compute["shots"], np.array([p["repay"][i] for p in per_shot]),
+                      np.array([p["scratch"]["median"][i] for p in per_shot]),
+                      np.array([p["full fine-tune"]["median"][i] for p in per_shot]), **line)
+    left.axhspan(compute["num_steps"] * 1.1, ceiling * 1.1, color="0.92", zorder=0)
+    left.set_yticks([0, 25, 50, 75, 100, ceiling], ["0", "25", "50", "75", "100", "never"])
+    left.set(xlabel="target validation error", ylabel="median steps to reach it", ylim=(0, ceiling * 1.1),
+             title=f"steps ({shots} per class)")
+    left.invert_xaxis()
+    _repay_axis(mid)
+    mid.set(xlabel="target validation error", title=f"fine-tunes to repay ({shots} per class)")
+    mid.invert_xaxis()
+    _repay_axis(right)
+    right.set_xscale("log")
+    right.set_xticks(compute["shots"], [str(k) for k in compute["shots"]])
+    right.xaxis.set_minor_formatter(plt.NullFormatter())
+    right.set(xlabel="labelled images per class", title=f"to repay, error {errs[i]:g}")
+    style.legend_outside(left, "below", ncol=1, fontsize=11)
+    style.legend_outside(mid, "below", ncol=1, fontsize=11)
+    fig.suptitle("compute: full fine-tuning vs scratch (each at its fastest lr), median of "
+                 f"{len(compute['seeds'])} seeds")
+    return fig

@@ -36,39 +36,46 @@ def _median(results, target, method):
     return transfer.median_error(results[target][method])
 
 
-def test_same_style_the_frozen_probe_wins(results):
+PRETRAINED = transfer.METHODS[1:]
+
+
+def test_same_style_every_pretrained_start_ties_and_fine_tuning_chooses_not_to_move_the_body(results, lrs):
     r = results["same style"]
-    probe = transfer.median_error(r["linear probe"])
-    assert all(probe < transfer.median_error(r[m]) for m in transfer.METHODS if m != "linear probe")
-    assert transfer.wins(r["linear probe"], r["full fine-tune"]) >= 5  # of 6 seeds
-    assert probe < transfer.median_error(r["scratch"]) / 2.5  # measured 0.05 vs 0.22
+    for method in PRETRAINED:  # measured 0.04-0.06 vs 0.20-0.22 from scratch, on every seed
+        assert transfer.wins(r[method], r["scratch"]) == len(FRESH_SEEDS)
+    assert "linear probe" in transfer.leaders(r)  # the best does not beat the probe on >= 3/4 of seeds
+    medians = [transfer.median_error(r[m]) for m in PRETRAINED]
+    assert max(medians) - min(medians) < 0.02  # measured 0.049-0.055
+    for method in ("full fine-tune", "LP-FT"):  # the smallest body lr: leave the body as it is
+        assert lrs["same style"][method]["body"] == min(transfer.BODY_LR_GRID)
 
 
-def test_inverted_contrast_methods_that_change_the_body_beat_the_probe(results):
+def test_inverted_contrast_methods_that_change_the_body_beat_the_probe_and_lora_leads(results):
     r = results["inverted"]
-    probe = transfer.median_error(r["linear probe"])
     for method in ("full fine-tune", "LoRA", "LP-FT"):
-        assert transfer.median_error(r[method]) < probe  # measured 0.07-0.09 vs 0.13
-    assert transfer.wins(r["LoRA"], r["linear probe"]) >= 5
-    assert probe < transfer.median_error(r["scratch"])
+        assert transfer.wins(r[method], r["linear probe"]) >= 5  # measured 6/6 and 8/8 on both backbones
+    assert transfer.leaders(r, min_share=0.5)[0] == "LoRA"  # lowest median: 0.061-0.069
+    assert transfer.wins(r["LoRA"], r["full fine-tune"]) >= 4  # measured 5/6, 6/6 (and 6/8, 8/8)
+    assert transfer.wins(r["linear probe"], r["scratch"]) == len(FRESH_SEEDS)
 
 
 def test_rotated_negative_transfer_nothing_beats_scratch(results):
     r = results["rotated 90°"]
-    scratch = transfer.median_error(r["scratch"])
+    assert transfer.leaders(r)[0] == "scratch"  # lowest median: 0.22 vs 0.25-0.40
     assert transfer.wins(r["scratch"], r["linear probe"]) == len(FRESH_SEEDS)  # on every seed
-    assert transfer.median_error(r["linear probe"]) > scratch + 0.08  # measured 0.38 vs 0.22
-    for method in transfer.METHODS[1:]:  # no pretrained start is clearly better than scratch
-        assert transfer.median_error(r[method]) > scratch - 0.02
+    assert transfer.median_error(r["linear probe"]) > transfer.median_error(r["scratch"]) + 0.1
+    for method in PRETRAINED:
+        assert transfer.wins(r["scratch"], r[method]) >= 4  # measured 5-6 of 6 (5-8 of 8)
 
 
-def test_noisy_images_every_pretrained_start_beats_scratch_and_the_probe_is_as_good_as_any(results):
+def test_noisy_images_every_pretrained_start_beats_scratch_and_none_wins_among_them(results):
     r = results["noisy"]
     medians = {m: transfer.median_error(rs) for m, rs in r.items()}
-    for method in transfer.METHODS[1:]:
-        assert medians[method] < medians["scratch"] - 0.08  # measured about 0.3 vs 0.43
+    for method in PRETRAINED:
+        assert medians[method] < medians["scratch"] - 0.08  # measured about 0.3 vs 0.44
         assert transfer.wins(r[method], r["scratch"]) == len(FRESH_SEEDS)
-    assert medians["linear probe"] < min(medians.values()) + 0.02  # best or within 0.02 of the best
+    pretrained = [medians[m] for m in PRETRAINED]
+    assert max(pretrained) - min(pretrained) < 0.04  # measured 0.29-0.32 (a spread of 0.03 at most)
 
 
 def test_pretrained_start_reaches_a_target_error_in_fewer_steps(backbone):
@@ -79,6 +86,22 @@ def test_pretrained_start_reaches_a_target_error_in_fewer_steps(backbone):
     assert np.median(fine_tuned) < np.median(scratch) / 2  # measured 4 vs 14.5 steps
     fine_tunes = transfer.amortisation(18000, np.median(scratch), np.median(fine_tuned), 100)
     assert 1 < fine_tunes < 50  # pretraining costs several fine-tunes' worth
+
+
+def test_with_few_labels_pretraining_buys_accuracy_scratch_never_reaches(backbone):
+    tasks = [transfer.target_task("inverted", shots=3, seed=s) for s in FRESH_SEEDS[:4]]
+    curves = transfer.race(backbone, tasks)
+    steps = transfer.fastest(curves, 0.2)
+    assert np.isinf(np.median(steps["scratch"]["steps"]))  # the median seed, at any lr: never in 100 steps
+    assert np.isinf(steps["scratch"]["steps"]).sum() >= 3  # of 4 seeds (measured 3 on the shipped one)
+    assert np.all(np.isfinite(steps["full fine-tune"]["steps"]))  # measured 4 steps (median)
+
+
+def test_on_rotated_digits_fine_tuning_is_slower_than_scratch(backbone):
+    tasks = [transfer.target_task("rotated 90°", shots=10, seed=s) for s in FRESH_SEEDS[:4]]
+    curve = transfer.compute_curve(transfer.race(backbone, tasks), (0.15, 0.2), 18000, 100)
+    assert np.all(curve["full fine-tune"] >= curve["scratch"])  # never faster: 14.5 vs 8.5 and 9.5 vs
+    assert np.all(np.isinf(curve["repay"]))  # 6.5 on the notebook's seeds, 14 vs 14 and 8.5 vs 7.5 here
 
 
 def test_sample_efficiency_the_gain_over_scratch_shrinks_with_more_labels(backbone, lrs):
@@ -108,5 +131,5 @@ def test_lora_starts_at_the_pretrained_model_and_merges_exactly(results):
 
 
 def test_the_exercise_answers_are_what_the_experiment_says(results):
-    same = {m: transfer.median_error(rs) for m, rs in results["same style"].items()}
-    assert exercises.check("05.choose", min(same, key=same.get))
+    assert "linear probe" in transfer.leaders(results["same style"])  # tied for best, and the cheapest
+    assert exercises.check("05.choose", "linear probe")

@@ -56,3 +56,14 @@ def test_rank_explorer_figure(small):
         explorer.controls["rank"].value = value
         assert style.check_figure(explorer.figure) == []
     plt.close("all")
+
+
+def test_lr_search_figure():
+    style.use_style()
+    _ok(plots.plot_lr_search(transfer.load_lrs()))
+
+
+@pytest.mark.parametrize("shots", [1, 10])
+def test_compute_figure_draws_never_and_not_reached(shots):
+    style.use_style()
+    _ok(plots.plot_compute(transfer.load_compute(), shots=shots, target_error=0.15))

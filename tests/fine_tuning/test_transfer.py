@@ -12,6 +12,13 @@ from course_lib.fine_tuning import transfer, transfer_plots
 from course_lib.fine_tuning.lora import lora_layers
 from course_lib.models import count_parameters
 
+# The chosen lrs at an edge of their grid, each explained in notebook 05: a body lr of 1e-6 is the
+# limit "leave the body as it is" (200 Adam steps move a weight by at most 2e-4; smaller is the
+# same); LP-FT's body lr 0.1 on the rotated digits is the grid's top, and 0.3 diverges.
+EDGES = ["same style / full fine-tune / body lr 1e-06", "same style / LoRA / body lr 1e-06",
+         "same style / LP-FT / body lr 1e-06", "rotated 90° / LP-FT / body lr 0.1",
+         "noisy / LoRA / body lr 1e-06"]
+
 
 @pytest.fixture(scope="module")
 def pretrained():
@@ -89,13 +96,72 @@ def test_steps_to_target_and_amortisation(pretrained):
 
 
 def test_lr_search_picks_the_lowest_validation_error_and_the_shipped_file_is_consistent():
-    val = {"t": {"m": {1e-3: 0.2, 3e-3: 0.1, 1e-2: 0.1}}}
-    assert transfer.best_lrs(val) == {"t": {"m": 3e-3}}
+    val = {"t": {"m": {1e-3: 0.2, 3e-3: 0.1, 1e-2: 0.1}, "p": {(1e-3, 1e-5): 0.1, (1e-2, 1e-6): 0.1}}}
+    assert transfer.best_lrs(val) == {"t": {"m": 3e-3, "p": {"head": 1e-2, "body": 1e-6}}}
     search = transfer.load_lrs()
     assert search["grid"] == list(transfer.LR_GRID) and search["seeds"] == list(transfer.SEEDS)
+    assert search["head_grid"] == list(transfer.HEAD_LR_GRID)
+    assert search["body_grid"] == list(transfer.BODY_LR_GRID)
     assert transfer.best_lrs(search["val"]) == search["lr"]
     assert set(search["lr"]) == set(transfer.TARGETS)
     assert all(set(by_m) == set(transfer.METHODS) for by_m in search["lr"].values())
+    for by_m in search["lr"].values():  # one lr where there is one, a pair where a body moves
+        assert all(isinstance(by_m[m], float) for m in transfer.ONE_LR)
+        assert all(set(by_m[m]) == {"head", "body"} for m in by_m if m not in transfer.ONE_LR)
+
+
+def test_discriminative_lrs_train_the_head_and_the_body_at_their_own_rates(pretrained):
+    task = transfer.target_task("inverted", seed=0)
+    model = transfer.adapt("full fine-tune", pretrained)
+    alone = _alone_two_rates(copy.deepcopy(model), task, 1e-2, 1e-4, 5)
+    transfer.train_together([model], [task], 1e-4, 5, head_lr=1e-2)
+    for (name, p), q in zip(model.named_parameters(), alone.parameters(), strict=True):
+        assert torch.allclose(p, q, atol=1e-6), name
+    frozen = transfer.run("full fine-tune", pretrained, [task], 1e-12, head_lr=1e-2, num_steps=20)[0]
+    probe = transfer.run("linear probe", pretrained, [task], 1e-2, num_steps=20)[0]
+    assert abs(frozen.error - probe.error) < 0.01  # a body lr of ~0 is the probe
+    assert frozen.head_lr == 1e-2 and frozen.lr == 1e-12
+
+
+def _alone_two_rates(model, task, head_lr, lr, num_steps):
+    """The reference: one model, torch.optim.Adam with a parameter group for the head."""
+    head = [p for n, p in model.named_parameters() if n.startswith("head.")]
+    body = [p for n, p in model.named_parameters() if not n.startswith("head.") and p.requires_grad]
+    optimizer = torch.optim.Adam([{"params": head, "lr": head_lr}, {"params": body, "lr": lr}])
+    for _ in range(num_steps):
+        optimizer.zero_grad()
+        F.cross_entropy(model(task.X_train), task.y_train).backward()
+        optimizer.step()
+    return model
+
+
+def test_lp_ft_is_a_probe_then_fine_tuning_with_the_heads_own_lr(pretrained):
+    task = transfer.target_task("inverted", seed=1)
+    lp_ft = transfer.run("LP-FT", pretrained, [task], 1e-4, head_lr=1e-2, num_steps=10)[0].model
+    model = transfer.adapt("linear probe", pretrained, seed=0)
+    _alone(model, task, 1e-2, 5)
+    model.requires_grad_(True)
+    _alone_two_rates(model, task, 1e-2, 1e-4, 5)
+    for (name, p), q in zip(lp_ft.named_parameters(), model.parameters(), strict=True):
+        assert torch.allclose(p, q, atol=1e-5), name
+
+
+def test_the_shipped_lrs_at_an_edge_of_their_grid_are_the_explained_ones():
+    assert transfer.edge_choices(transfer.load_lrs()) == EDGES
+    fake = {"grid": [1, 2, 3], "head_grid": [1, 2, 3], "body_grid": [1, 2, 3],
+            "lr": {"t": {"a": 2.0, "b": {"head": 3.0, "body": 2.0}}}}
+    assert transfer.edge_choices(fake) == ["t / b / head lr 3"]
+
+
+def test_the_shipped_compute_races_agree_with_a_live_one(pretrained):
+    compute = transfer.load_compute()
+    tasks = [transfer.target_task("inverted", shots=10, seed=s) for s in transfer.SEEDS]
+    shipped = compute["races"]["inverted|10"]
+    i = compute["target_errors"].index(0.15)
+    lr = shipped["full fine-tune"]["lr"][i]
+    curves = transfer.race(pretrained, tasks, methods=("full fine-tune",), lr_grid=(lr,))
+    live = transfer.fastest({"full fine-tune": curves["full fine-tune"]}, 0.15)["full fine-tune"]["steps"]
+    assert np.array_equal(live, shipped["full fine-tune"]["seeds"][i])
 
 
 def test_rank_explorer_moves_its_slider_and_toggle(pretrained):

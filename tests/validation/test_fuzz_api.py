@@ -885,7 +885,7 @@ reg(training.fit, model=M, data=S, num_epochs=1, kinds={
     "train_eval_size": "int+", "eval_every": "int+", "record_grad_norms": "bool",
     "progress": "bool", "callback": "callable"}, skip=("num_steps",))
 # transfer
-record(transfer.Task, transfer.Result)
+record(transfer.Result)  # transfer.Task is data.Split
 _PRE = lambda: transfer.backbone()  # noqa: E731
 _TASK = lambda: _target_task()  # noqa: E731
 _RES = lambda: transfer.Result("scratch", 0.01, 0.5, 0.5, 10, _mlp())  # noqa: E731
@@ -924,6 +924,22 @@ reg(transfer.wins_table, results=_RESULTS, kinds={"results": "mapping"})
 reg(transfer.steps_to_target, pretrained=_PRE, tasks=lambda: [_TASK()], target_error=0.5, lr_grid=(0.01,),
     num_steps=2, kinds={"tasks": "object", "target_error": "unit", "methods": "names", "lr_grid": "floats+",
                         "eval_every": "int+"})
+reg(transfer.race, pretrained=_PRE, tasks=lambda: [_TASK()], lr_grid=(0.01,), num_steps=2,
+    kinds={"tasks": "object", "methods": "names", "lr_grid": "floats+", "eval_every": "int+"})
+reg(transfer.fastest, curves=lambda: {"scratch": {0.01: np.array([[0.9], [0.4]])}}, target_error=0.5,
+    kinds={"curves": "mapping", "target_error": "unit", "eval_every": "int+"})
+reg(transfer.compute_curve, curves=lambda: {m: {0.01: np.array([[0.9], [0.4]])}
+                                            for m in ("scratch", "full fine-tune")},
+    target_errors=(0.5,), pretrain_images=100, train_size=10,
+    kinds={"curves": "mapping", "target_errors": "floats+", "pretrain_images": "int+",
+           "train_size": "int+", "eval_every": "int+"})
+reg(transfer.load_compute)
+reg(transfer.compute_table, compute=lambda: transfer.load_compute(), kinds={"compute": "mapping",
+                                                                             "shots": "int+"})
+reg(transfer.edge_choices, search=lambda: {"grid": [1.0, 2.0], "lr": {"t": {"m": 1.0}}},
+    kinds={"search": "mapping"})
+reg(transfer.leaders, by_method=lambda: {"scratch": [_RES()]}, kinds={"by_method": "mapping",
+                                                                     "min_share": "unit"})
 reg(transfer.amortisation, pretrain_images=100, steps_scratch=10.0, steps_pretrained=5.0, train_size=10,
     kinds={"pretrain_images": "int+", "steps_scratch": "float+", "steps_pretrained": "float+",
         "train_size": "int+"})
@@ -934,6 +950,8 @@ reg(transfer.rank_sweep, pretrained=_PRE, tasks=lambda: [_TASK()], ranks=[1], lr
     kinds={"tasks": "object"})
 # transfer_plots
 reg(transfer_plots.plot_targets, X=lambda: _TASK().X_test.numpy(), kinds={"per_target": "int+"})
+reg(transfer_plots.plot_lr_search, search=lambda: transfer.load_lrs(), kinds={"search": "mapping"})
+reg(transfer_plots.plot_compute, compute=lambda: transfer.load_compute(), kinds={"compute": "mapping"})
 reg(transfer_plots.plot_headline, results=_RESULTS, kinds={"results": "mapping"})
 reg(transfer_plots.plot_steps_to_target, curves=lambda: _race(), target_error=0.5, title="t",
     kinds={"curves": "mapping", "target_error": "unit", "title": "str"})
