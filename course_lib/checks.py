@@ -358,6 +358,8 @@ ARG_KINDS: dict[str, str] = {
     "out_features": "int+", "num_iters": "int+", "low": "finite", "high": "finite",
     "n_in": "int+", "n_out": "int+", "width": "int+",
     "noise": "float0", "shift": "finite", "prevalences": "probs", "clip": "limit",
+    "accumulation_steps": "int+", "clip_grad_norm": "float+", "divergence_factor": "float+",
+    "train_eval_size": "int+", "eval_every": "int+",
 }
 
 
