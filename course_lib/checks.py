@@ -360,7 +360,8 @@ ARG_KINDS: dict[str, str] = {
     "n_in": "int+", "n_out": "int+", "width": "int+",
     "noise": "float0", "shift": "finite", "prevalences": "probs", "clip": "limit",
     "accumulation_steps": "int+", "clip_grad_norm": "float+", "divergence_factor": "float+",
-    "train_eval_size": "int+", "eval_every": "int+",
+    "train_eval_size": "int+", "eval_every": "int+", "marker_size": "float+",
+    "ratio": "ratio",
 }
 
 
@@ -393,6 +394,11 @@ def check_kind(name: str, value: Any, kind: str) -> Any:
         return value
     if kind == "real":
         return _check_real(name, value)
+    if kind == "ratio":  # a ratio of norms: 0 when the numerator vanishes, inf when the denominator does
+        _check_real(name, value)
+        if value < 0:
+            raise ValueError(f"{name} must be a number >= 0 (0 and inf are results), got {value!r}")
+        return value
     if kind == "finite":
         check_finite(name, value)
         return value

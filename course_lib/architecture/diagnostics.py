@@ -122,7 +122,7 @@ def layer_factor(norms: Sequence[float]) -> float:
 VANISHES_BELOW, FLOWS_ABOVE = 1e-4, 1e-2  # gradient ratios: the verdicts' boundaries
 
 
-@checked(ratio="float+")
+@checked
 def flow_verdict(ratio: float) -> str:
     """Name a gradient ratio's order of magnitude: vanishes, weakens or flows."""
     if ratio < VANISHES_BELOW:

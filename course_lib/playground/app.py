@@ -646,7 +646,7 @@ def draw_snapshot(snaps: Snapshots, s: Split, epoch: int, axes=None):
         fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
     else:
         fig = axes[0].figure
-    plot_surface(snaps.xx, snaps.yy, snaps.grids[epoch], s.X_train, s.y_train, axes[0], s=10,
+    plot_surface(snaps.xx, snaps.yy, snaps.grids[epoch], s.X_train, s.y_train, axes[0], marker_size=10,
                  title=f"decision boundary after {epoch} epoch{'s' if epoch != 1 else ''}")
     plot_history(snaps.history, axes[1])
     if epoch:

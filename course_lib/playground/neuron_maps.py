@@ -130,9 +130,9 @@ def plot_neuron_maps(maps: NetworkMaps, ax=None, *, title: str = "what each neur
     return ax
 
 
-@checked(s="float+")
+@checked
 def plot_output(maps: NetworkMaps, X=None, y=None, ax=None, *, title: str = "output: P(class 1)",
-                s: float = 14):
+                marker_size: float = 14):
     """The output P(class 1) over the plane (decision boundary P = 0.5 in black), with points (X, y)."""
     if ax is None:
         _, ax = plt.subplots(figsize=style.figsize(4.2))
@@ -148,7 +148,8 @@ def plot_output(maps: NetworkMaps, X=None, y=None, ax=None, *, title: str = "out
         if len(y) != len(X):
             raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}")
         for c, color in enumerate(CLASS_COLORS):
-            ax.scatter(*X[y == c].T, s=s, c=color, edgecolors="white", linewidths=0.4, label=f"class {c}")
+            ax.scatter(*X[y == c].T, s=marker_size, c=color, edgecolors="white", linewidths=0.4,
+                       label=f"class {c}")
     ax.set_xlim(-e, e)
     ax.set_ylim(-e, e)
     ax.set_xticks([])

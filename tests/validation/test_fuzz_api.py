@@ -52,6 +52,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 import course_lib
+from course_lib.checks import ARG_KINDS
 
 NAN, INF = float("nan"), float("inf")
 
@@ -163,6 +164,7 @@ BAD: dict[str, Callable[[Any], st.SearchStrategy]] = {
     "hidden": _const(st.sampled_from([[0], [-1], [1.5], [NAN], "abc", 5, None, [None], {1: 2}])),
     "probs": _const(st.sampled_from([[], [0.0], [1.0], [NAN], [INF], "abc", 5, None, ["a"]])),
     "real": _const(st.sampled_from([NAN, "1.0", None, [1.0], {"a": 1}, 1j])),
+    "ratio": _const(st.sampled_from([-1.0, -INF, NAN, "1.0", None, [1.0], 1j])),  # 0 and inf are results
     "thresholds": _const(st.sampled_from([[], [NAN], "abc", ["a"], None, {"a": 1}])),
     "features": _const(st.sampled_from(["text", None, 2.5, 0, -1, [2]])),  # a Split or a feature count
     "digits": _const(st.sampled_from([[], [10], [-1], [1.5], "abc", 5, None])),  # digit classes 0..9
@@ -184,37 +186,18 @@ BAD: dict[str, Callable[[Any], st.SearchStrategy]] = {
     "array": _bad_scores,
 }
 
-# The kind of an argument, by its name, unless a registration says otherwise.
-NAME_KINDS = {
-    "X": "X", "y": "target", "y_true": "labels", "y_pred": "labels", "y_score": "scores",
-    "model": "model", "pretrained": "model", "data": "split", "s": "split",
-    "lr": "float+", "batch_size": "int+", "num_epochs": "int+", "num_steps": "int+", "seed": "seed",
-    "n_samples": "int+", "num_samples": "int+", "depth": "int+", "width": "int+", "resolution": "int+",
-    "noise": "float0", "task": "choice", "activation": "choice", "init": "choice",
-    "optimizer": "choice", "scheme": "choice", "method": "choice", "rule": "choice",
-    "hidden": "hidden", "lrs": "floats+", "batch_sizes": "ints+", "seeds": "seeds",
-    "activations": "names", "inits": "names", "names": "names",
-    "prevalence": "open_unit", "rank": "int+", "alpha": "float+", "weight_decay": "float0",
-    "threshold": "finite", "momentum": "unit", "beta": "open_unit", "eps": "float+",
-    "init_scale": "float+", "window": "float+", "tol": "float0", "bins": "int+", "cols": "int+",
-    "num_micro": "int+", "num_classes": "int+", "num_features": "int+", "num_positives": "int+",
-    "num_points": "int+", "num_functions": "int+", "shots": "int+", "n_train": "int+",
-    "n_test": "int+", "warmup_steps": "int0", "stop_factor": "float+", "start_lr": "float+",
-    "end_lr": "float+", "patience": "int+", "cost_fp": "float0", "cost_fn": "float0",
-    "target_recall": "unit", "separation": "finite", "frequency": "float+", "shift": "finite",
-    "scale": "float+", "low": "finite", "high": "finite", "pos_label": "int", "l2": "float0",
-    "k": "int+", "smooth": "int+", "layer": "int+", "num_batches": "int+", "num_features_": "int+",
-    "clip": "limit", "prevalences": "probs", "thresholds": "finites", "max_norm": "float+", "digits": "int+",
-    "num_drops": "int+", "final_factor": "unit", "gamma_step": "open_unit", "factor": "open_unit",
-    "plateau_factor": "open_unit", "plateau_patience": "int+", "small": "int+", "large": "int+",
-    "epoch": "int0", "index": "int0", "chance": "unit", "max_fpr": "unit", "min_rate": "unit",
-    "x0": "finite", "sizes": "ints+", "ranks": "ints+", "num_train_positives": "int+",
-    "num_test_positives": "int+", "trainable_only": "bool", "standardize": "bool",
-    "val_size": "open_unit", "test_size": "open_unit", "residual": "bool", "batch_norm": "bool",
-    "noise_": "float0", "divide": "bool", "hand_written": "bool", "verbose": "bool",
-    "threads": "int+", "n_features": "int+", "in_features": "int+", "out_features": "int+",
-    "num_iters": "int+", "train_options": "mapping",
+# The kind of an argument, by its name, unless a registration says otherwise: the library's own table
+# (course_lib.checks.ARG_KINDS, what @checked checks), plus names the library cannot check by name alone
+# (choices among a function's own options, metric arrays that the metric functions convert).
+_FUZZ_KIND = {"y": "target"}  # a library kind whose bad values the fuzz test calls by another name
+FUZZ_ONLY_KINDS = {
+    "y_true": "labels", "y_pred": "labels", "y_score": "scores", "task": "choice", "activation": "choice",
+    "init": "choice", "optimizer": "choice", "scheme": "choice", "method": "choice", "rule": "choice",
+    "threshold": "finite", "num_classes": "int+", "scale": "float+", "pos_label": "int", "smooth": "int+",
+    "thresholds": "finites", "digits": "int+", "chance": "unit", "x0": "finite", "train_options": "mapping",
 }
+NAME_KINDS = {**{name: _FUZZ_KIND.get(kind, kind) for name, kind in ARG_KINDS.items()},
+              **FUZZ_ONLY_KINDS}
 
 
 # ----------------------------------------------------------------------------- the registry
@@ -544,7 +527,7 @@ reg(diagnostics.layer_grad_norms, model=M, X=X12, y=Y01, kinds={"y": "labels01"}
 reg(diagnostics.gradient_ratio, norms=[1.0, 2.0], kinds={"norms": "floats0"})
 reg(diagnostics.deep_mlp, data=S, depth=2, width=4)
 reg(diagnostics.gradient_flow, data=S, depth=2, width=4)
-reg(diagnostics.flow_verdict, ratio=1.0, kinds={"ratio": "float+"})
+reg(diagnostics.flow_verdict, ratio=1.0)
 reg(diagnostics.flow_ratios, data=S, depth=2, activations=["relu"], inits=["default"])
 reg(diagnostics.init_effect, ratios={"relu": [1.0, 2.0, 3.0]}, kinds={"ratios": "mapping"})
 reg(diagnostics.plot_gradient_flow, curves={"a": [1.0, 2.0]}, kinds={"curves": "mapping"})
@@ -708,8 +691,7 @@ reg(neuron_maps.plane, resolution=5, kinds={"extent": "float+"})
 reg(neuron_maps.network_maps, model=M, resolution=5, kinds={"extent": "float+", "map_resolution": "int+"})
 reg(neuron_maps.mosaic, maps=_MAPS, kinds={"maps": "object", "gap": "int0"})
 reg(neuron_maps.plot_neuron_maps, maps=_MAPS, kinds={"maps": "object", "title": "str"})
-reg(neuron_maps.plot_output, maps=_MAPS, X=X12, y=Y01, kinds={"maps": "object", "y": "labels01",
-    "s": "float+"})
+reg(neuron_maps.plot_output, maps=_MAPS, X=X12, y=Y01, kinds={"maps": "object", "y": "labels01"})
 reg(neuron_maps.plot_network, model=M, X=X12, y=Y01, resolution=5, kinds={"y": "labels01"})
 # operating_point
 reg(operating_point.choose_threshold, y_true=Y01, y_score=SCORES)
@@ -746,10 +728,10 @@ reg(playground.playground, kinds={"state": "str"})
 # plots
 reg(plots.decision_grid, model=M, X=X12)
 reg(plots.plot_decision_boundary, model=M, X=X12, y=Y01, resolution=4,
-    kinds={"y": "labels01", "s": "float+"})
+    kinds={"y": "labels01"})
 _XX, _YY = np.meshgrid(np.linspace(0, 1, 3), np.linspace(0, 1, 3))
 reg(plots.plot_surface, xx=_XX, yy=_YY, P=np.ones((3, 3)) / 2, X=X12, y=Y01,
-    kinds={"xx": "object", "yy": "object", "P": "object", "y": "labels01", "s": "float+"})
+    kinds={"xx": "object", "yy": "object", "P": "object", "y": "labels01"})
 unfuzzed(plots.PlainLogFormatter, "a matplotlib formatter: matplotlib checks its arguments")
 reg(plots.plain_log_ticks, ax=lambda: plt.subplots()[1], kinds={"axis": "choice"})
 unfuzzed(plots.add_probability_colorbar, "takes matplotlib objects only")
@@ -757,9 +739,9 @@ unfuzzed(plots.StrongSeriesColors,
          "style.SeriesColors without yellow: takes any hashable keys (tests/core/test_style.py)")
 reg(plots.plot_history, histories=HIST, kinds={"histories": "object", "key": "choice", "x": "choice"})
 reg(plots.plot_surfaces, surfaces={"a": np.ones((3, 3)) / 2}, xx=_XX, yy=_YY, X=X12, y=Y01,
-    kinds={"surfaces": "mapping", "xx": "object", "yy": "object", "y": "labels01", "s": "float+"})
+    kinds={"surfaces": "mapping", "xx": "object", "yy": "object", "y": "labels01"})
 reg(plots.plot_boundaries, models=lambda: {"a": _mlp()}, X=X12, y=Y01, resolution=4,
-    kinds={"models": "mapping", "y": "labels01", "s": "float+"})
+    kinds={"models": "mapping", "y": "labels01"})
 reg(plots.plot_regression_fit, model=lambda: _mlp(1, task="regression"), data=lambda: _wave(), history=HIST,
     kinds={"data": "object", "history": "object", "fn": "object", "fn_name": "str"})
 # residual
@@ -948,6 +930,8 @@ def public_callables() -> dict[str, Callable]:
     """Every module-level public function or class defined in a course_lib module."""
     found = {}
     for info in pkgutil.walk_packages(course_lib.__path__, "course_lib."):
+        if info.name.rsplit(".", 1)[-1].startswith("_"):  # a private module (course_lib._compat)
+            continue
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():
             if name.startswith("_") or not callable(value):
