@@ -133,7 +133,6 @@ def measure_range(activation: str | nn.Module, *, window: float = 10.0, num: int
     ±1000; otherwise it is the extreme over the widest grid, and it is closed ("[" or "]") only if
     f reaches it exactly on [-window, window]. A function taking at most three values is a set.
     """
-    check_positive("window", window)
     check_positive("num", num, integer=True)
     act = _as_module(activation)
     with torch.no_grad():

@@ -375,8 +375,22 @@ SEQUENCE_KINDS = {
 }
 
 
+_SCALAR_KINDS = ("int+", "int0", "int", "seed", "float+", "float0", "limit", "real", "finite", "unit",
+                 "open_unit", "ratio", "bool")
+
+
+def _scalar(value: Any) -> Any:
+    """A 0-d NumPy array or tensor as the Python number it holds (``np.array(3)`` -> 3); else ``value``."""
+    if isinstance(value, (np.ndarray, torch.Tensor)) and value.ndim == 0 and not (
+            value.dtype == object or (isinstance(value, np.ndarray) and value.dtype.kind in "USVMmc")):
+        return value.item()
+    return value
+
+
 def check_kind(name: str, value: Any, kind: str) -> Any:
     """Check ``value`` against one of the course's argument kinds; return it (arrays converted)."""
+    if kind in _SCALAR_KINDS:
+        value = _scalar(value)
     if kind in ("int+", "int0"):
         check_positive(name, value, integer=True, allow_zero=kind == "int0")
         return value
@@ -445,6 +459,8 @@ def check_kind(name: str, value: Any, kind: str) -> Any:
         T = as_float_tensor(name, value)
         if len(T) == 0:
             raise ValueError(f"{name} must hold at least one example, got shape {tuple(T.shape)}")
+        if T.shape[1] == 0:
+            raise ValueError(f"{name} must have at least one feature, got shape {tuple(T.shape)}")
         return T
     raise ValueError(f"unknown argument kind {kind!r}")
 
@@ -522,6 +538,7 @@ def checked(_fn: Callable | None = None, /, **kinds: str | None) -> Callable:
                         check_same_length("X", arguments["X"], "y", arguments["y"])
             return fn(*bound.args, **bound.kwargs)
 
+        wrapper.__checked__ = {arg: kind for arg, (kind, _) in plan.items()}  # what is checked, by name
         return wrapper
 
     return decorate(_fn) if _fn is not None else decorate
@@ -627,7 +644,8 @@ def _to_array(name: str, value: Any) -> Any:
 
 
 _BY_ANNOTATION: dict[str, Callable[[str, Any], Any]] = {
-    "int": lambda n, v: check_int(n, v), "float": _check_real, "bool": check_bool, "str": _check_str,
+    "int": lambda n, v: check_int(n, _scalar(v)), "float": lambda n, v: _check_real(n, _scalar(v)),
+    "bool": check_bool, "str": _check_str,
     "dict": _check_mapping, "Mapping": _check_mapping, "list": _check_list, "Sequence": _check_list,
     "tuple": _check_list, "Callable": _check_any_callable,
     "nn.Module": lambda n, v: check_module(n, v) or v,

@@ -13,11 +13,9 @@ from torch import nn
 from . import style
 from .checks import (
     as_array,
-    as_float_tensor,
     as_label_tensor,
     check_choice,
     check_mapping_of,
-    check_positive,
     check_same_length,
     checked,
 )
@@ -36,10 +34,8 @@ def _axes(ax):
 @torch.no_grad()
 def decision_grid(model: nn.Module, X, resolution: int = 120, margin: float = 0.5):
     """(xx, yy, P) over the bounding box of 2-D ``X``: P is P(class 1) or the predicted class."""
-    X = as_float_tensor("X", X)
     if X.shape[1] != 2:
         raise ValueError(f"X must have 2 features to draw a decision boundary, got {X.shape[1]}")
-    check_positive("resolution", resolution, integer=True)
     lo, hi = X.min(0).values - margin, X.max(0).values + margin
     xs = torch.linspace(float(lo[0]), float(hi[0]), resolution)
     ys = torch.linspace(float(lo[1]), float(hi[1]), resolution)

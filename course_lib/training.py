@@ -20,7 +20,6 @@ from .checks import (
     as_label_tensor,
     check_callable,
     check_choice,
-    check_positive,
     check_same_length,
     check_targets,
     checked,
@@ -146,10 +145,7 @@ def make_optimizer(
     if not params:
         raise ValueError("params must hold at least one parameter to optimise, got none")
     check_choice("optimizer", name, OPTIMIZERS)
-    check_positive("lr", lr)
     extra = {} if weight_decay is None else {"weight_decay": weight_decay}
-    if weight_decay is not None:
-        check_positive("weight_decay", weight_decay, allow_zero=True)
     params = list(params)
     if name in ("sgd", "momentum"):
         cls = torch.optim.SGD
@@ -260,7 +256,7 @@ def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, task: str | Non
 def predict_scores(model: nn.Module, X, task: str | None = None) -> torch.Tensor:
     """Probabilities: P(y=1) of shape (n,) for binary, (n, C) for multiclass; values for regression."""
     task = task_of(model, task)
-    X = as_float_tensor("X", X).to(model_device(model))
+    X = X.to(model_device(model))
     was_training = model.training
     model.eval()
     y_hat = model(X).cpu()

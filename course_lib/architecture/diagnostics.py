@@ -16,7 +16,6 @@ from .. import style
 from ..activations import ACTIVATIONS, TRAINABLE_ACTIVATIONS, derivative
 from ..checks import (
     as_array,
-    as_float_tensor,
     check_choice,
     check_kind,
     check_positive,
@@ -51,7 +50,6 @@ def layer_grad_norms(model: nn.Module, X, y, task: str | None = None) -> dict[st
     """
     _check_model(model)
     task = task_of(model, task)
-    X = as_float_tensor("X", X)
     y = torch.as_tensor(y)
     check_same_length("X", X, "y", y)
     y = y.long() if task == "multiclass" else y.float()
@@ -81,8 +79,6 @@ def deep_mlp(data: Split, depth: int, activation: str = "relu", init: str = "def
     ``pre_activation`` (with ``residual``) uses identity-mapping blocks x + F(x) instead of relu(x + F(x)).
     """
     check_type("data", data, Split, "a course_lib.data.Split")
-    check_positive("depth", depth, integer=True)
-    check_positive("width", width, integer=True)
     check_choice("activation", activation, TRAINABLE_ACTIVATIONS)
     check_choice("init", init, INITS)
     if pre_activation and not residual:
@@ -98,7 +94,6 @@ def gradient_flow(data: Split, depth: int, activation: str = "relu", init: str =
                   width: int = 64, residual: bool = False, pre_activation: bool = False,
                   batch_size: int = 256, seed: int = 0) -> list[float]:
     """Per-layer weight-gradient norms at initialisation of a deep MLP on the first training batch."""
-    check_positive("batch_size", batch_size, integer=True)
     model = deep_mlp(data, depth, activation, init, width=width, residual=residual,
                      pre_activation=pre_activation, seed=seed)
     norms = layer_grad_norms(model, data.X_train[:batch_size], data.y_train[:batch_size])
@@ -207,7 +202,6 @@ def plot_flow_panels(panels: dict[str, dict[str, Sequence[float]]]):
 def activation_inputs(model: nn.Module, X) -> list[tuple[str, torch.Tensor]]:
     """The input (pre-activation) of every activation module for the batch X, in eval mode."""
     _check_model(model)
-    X = as_float_tensor("X", X)
     captured: list[tuple[str, torch.Tensor]] = []
     hooks = [
         module.register_forward_hook(lambda m, args, out, name=name: captured.append((name, args[0])))
@@ -246,7 +240,6 @@ def dead_fraction(model: nn.Module, X, *, tol: float = 1e-6) -> list[float]:
     learning. A ReLU unit is dead when its input is <= 0 for all of X; a Leaky ReLU unit never is
     (its slope is 0.01 there); a GELU unit is when its input is below about -5 for all of X.
     """
-    check_positive("tol", tol, allow_zero=True)
     fractions = []
     for name, pre in activation_inputs(model, X):
         d = derivative(model.get_submodule(name), pre)
@@ -345,7 +338,6 @@ def gradient_flow_explorer(data: Split, depth: int = 20, activation: str = "sigm
     check_type("data", data, Split, "a course_lib.data.Split")
     check_choice("activation", activation, GRADIENT_FLOW_ACTIVATIONS)
     check_choice("init", init, INITS)
-    check_positive("depth", depth, integer=True)
     controls = {
         "depth": W.IntSlider(value=depth, min=2, max=60, step=1, description="depth",
                              continuous_update=False),
@@ -386,7 +378,6 @@ def plot_dead_units(result: DeadUnits):
 @checked
 def unit_activity(model: nn.Module, X, *, tol: float = 1e-6) -> list[np.ndarray]:
     """Per activation layer, each unit's fraction of rows of X on which |f'| > tol (0 = dead unit)."""
-    check_positive("tol", tol, allow_zero=True)
     return [(derivative(model.get_submodule(name), pre).abs() > tol).double().mean(0).numpy()
             for name, pre in activation_inputs(model, X)]
 

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from .. import style
-from ..checks import check_positive, checked
+from ..checks import checked
 
 
 @dataclass
@@ -40,7 +40,6 @@ def make_features(n: int = 200, scales: tuple[float, float] = (1.0, 10.0), noise
     """Two independent features of standard deviation ``scales`` and a centred target y = x₁ + x₂/scale₂."""
     if len(scales) != 2:
         raise ValueError(f"scales must hold two feature scales, got {list(scales)}")
-    check_positive("n", n, integer=True)
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, 2)) * np.asarray(scales, dtype=float)
     X -= X.mean(0)
@@ -68,9 +67,7 @@ def descend(X: np.ndarray, y: np.ndarray, *, lr: float | None = None, lr_factor:
     ``lr`` defaults to ``lr_factor`` / (the largest curvature): the same rule on raw and standardised
     features, and below 2 / curvature, where gradient descent would diverge.
     """
-    check_positive("num_steps", num_steps, integer=True)
     lr = lr_factor / largest_curvature(X) if lr is None else lr
-    check_positive("lr", lr)
     Xt, yt = torch.as_tensor(X, dtype=torch.float64), torch.as_tensor(y, dtype=torch.float64)
     w = torch.tensor(start, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.SGD([w], lr=lr)

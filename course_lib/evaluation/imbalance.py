@@ -15,7 +15,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import metrics, style
-from ..checks import as_array, check_labels, check_member, check_positive, check_range, check_type, checked
+from ..checks import as_array, check_labels, check_member, check_range, checked
 from ..live_figure import LiveFigure, PngExplorer, new_figure
 from ..widgets import selection_slider
 from . import metric_plots
@@ -35,7 +35,6 @@ def _check_prevalence(prevalence: Any) -> float:
 def counts_at(prevalence: float, num_positives: int) -> tuple[int, int]:
     """(num_negatives, num_positives) giving ``prevalence`` with ``num_positives`` positives."""
     prevalence = _check_prevalence(prevalence)
-    check_positive("num_positives", num_positives, integer=True)
     return round(num_positives * (1 - prevalence) / prevalence), num_positives
 
 
@@ -63,7 +62,6 @@ def binormal_scores(prevalence: float, *, num_positives: int = 2000, separation:
     The ROC AUC of such scores is Phi(separation / sqrt(2)) whatever the prevalence (0.856 at 1.5).
     """
     num_negatives, num_positives = counts_at(prevalence, num_positives)
-    check_type("seed", seed, int, "an integer")
     rng = np.random.default_rng(seed)
     y_score = np.r_[rng.normal(0.0, 1.0, num_negatives), rng.normal(separation, 1.0, num_positives)]
     y_true = np.r_[np.zeros(num_negatives, np.int64), np.ones(num_positives, np.int64)]
@@ -79,7 +77,6 @@ class BinormalSample:
 
     @checked(min_prevalence="open_unit")
     def __init__(self, *, num_positives: int = 500, min_prevalence: float = min(PREVALENCES), seed: int = 0):
-        check_type("seed", seed, int, "an integer")
         num_negatives, num_positives = counts_at(min_prevalence, num_positives)
         rng = np.random.default_rng(seed)
         self.num_positives = num_positives

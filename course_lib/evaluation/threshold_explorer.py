@@ -10,7 +10,6 @@ saved notebook (which keeps the picture but not the live HTML table) still shows
 
 from __future__ import annotations
 
-from numbers import Real
 from typing import Any
 
 import ipywidgets as W
@@ -18,7 +17,7 @@ import numpy as np
 from matplotlib.patches import Patch, Rectangle
 
 from .. import metrics, style
-from ..checks import check_positive, check_same_length, check_type, checked
+from ..checks import check_same_length, checked
 from ..live_figure import LiveFigure, PngExplorer, new_figure
 from . import metric_plots
 
@@ -77,8 +76,6 @@ class ThresholdExplorer(PngExplorer):
                  class_names: tuple[str, str] = ("negative", "positive")):
         y_true = metrics.as_labels("y_true", y_true)
         y_score = metrics.as_scores("y_score", y_score)
-        check_type("threshold", threshold, Real, "a number")
-        check_positive("bins", bins, integer=True)
         check_same_length("y_true", y_true, "y_score", y_score)
         positive = metrics._positives(y_true, 1)
         if positive.all() or not positive.any():

@@ -114,8 +114,6 @@ def target_task(target: str, shots: int = SHOTS, seed: int = 0, val_size: int = 
     """``shots`` labelled images per class of the target pool to train on, ``val_size`` to validate
     on, the rest to test on; the images are drawn by ``seed`` and restyled for ``target``."""
     check_choice("target", target, TARGETS)
-    check_positive("shots", shots, integer=True)
-    check_type("seed", seed, int, "an integer")
     _, _, X, y = _digits()
     rng = np.random.default_rng(20_000 + seed)
     train = np.concatenate([rng.choice(np.flatnonzero(y == c), shots, replace=False)
@@ -246,8 +244,6 @@ def train_together(models: Sequence[nn.Module], tasks: Sequence[Task], lr: float
     once: the models' parameters are stacked and run through one batched forward pass; each model's
     gradient and Adam update are exactly those of training it alone. With ``eval_every``: the
     validation errors along the way, shape (num_steps // eval_every + 1, len(models)), step 0 first."""
-    check_positive("lr", lr)
-    check_positive("num_steps", num_steps, integer=True)
     if len(models) != len(tasks) or not models:
         raise ValueError(f"models and tasks must be non-empty and of one length, got {len(models)} "
                          f"and {len(tasks)}")

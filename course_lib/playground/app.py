@@ -625,7 +625,6 @@ class Snapshots:
 def train_with_snapshots(model: MLP, s: Split, *, num_epochs: int = 30, lr: float = 0.01,
                          batch_size: int = 32, seed: int = 0, resolution: int = 80) -> Snapshots:
     """fit() with Adam, recording the decision surface P(class 1) before training and after each epoch."""
-    check_positive("resolution", resolution, integer=True)
     X_all = np.concatenate([s.X_train.numpy(), s.X_val.numpy()])
     xx, yy, P = decision_grid(model, X_all, resolution)
     grids = [P]

@@ -43,7 +43,6 @@ class NetworkMaps:
 @checked
 def plane(resolution: int = 50, extent: float = EXTENT) -> torch.Tensor:
     """The grid points (resolution², 2) of the square [-extent, extent]², row by row from the top."""
-    check_positive("resolution", resolution, integer=True)
     check_positive("extent", extent)
     xs = torch.linspace(-extent, extent, resolution)
     yy, xx = torch.meshgrid(xs.flip(0), xs, indexing="ij")  # image order: first row is the top

@@ -41,7 +41,6 @@ def warmup_experiment(data: Split, *, warmup_steps: int = 100, lr: float = 1.0, 
     """Full-batch SGD on a ``depth``-hidden-layer He-init MLP at ``lr``, without and with warm-up."""
     check_type("data", data, Split, "a course_lib.data.Split")
     check_positive("warmup_steps", warmup_steps, integer=True)
-    check_positive("depth", depth, integer=True)
     result = WarmupResult({}, {})
     for label, warm in (("no warm-up", 0), (f"warm-up {warmup_steps} steps", warmup_steps)):
         result.accuracy[label], result.histories[label] = [], []
