@@ -148,7 +148,7 @@ class Split:
 
 
 @checked
-def infer_task(y: np.ndarray) -> str:
+def _infer_task(y: np.ndarray) -> str:
     """'binary' for two integer classes, 'multiclass' for more, 'regression' for floats."""
     y = _to_numpy("y", y)
     if y.ndim != 1 or len(y) == 0:
@@ -185,7 +185,7 @@ def split(
         raise ValueError("y must be finite, got NaN or infinite values")
     if val_size + test_size >= 1:
         raise ValueError(f"val_size + test_size must be < 1, got {val_size + test_size}")
-    task = task or infer_task(y_np)
+    task = task or _infer_task(y_np)
     check_choice("task", task, TASKS)
     if task == "regression":
         check_split_sizes(len(y_np), val_size, test_size)

@@ -221,7 +221,7 @@ def _has_batchnorm(model: nn.Module) -> bool:
 
 
 @checked
-def model_device(model: nn.Module) -> torch.device:
+def _model_device(model: nn.Module) -> torch.device:
     """The device of the model's parameters (the CPU for a model without any)."""
     first = next(model.parameters(), None)
     return first.device if first is not None else torch.device("cpu")
@@ -241,7 +241,7 @@ def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, task: str | Non
              ) -> tuple[float, float]:
     """(loss, metric) of ``model`` on (X, y), in evaluation mode."""
     task = task_of(model, task)
-    device = model_device(model)
+    device = _model_device(model)
     X, y = X.to(device), y.to(device)
     was_training = model.training
     model.eval()
@@ -256,7 +256,7 @@ def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, task: str | Non
 def predict_scores(model: nn.Module, X, task: str | None = None) -> torch.Tensor:
     """Probabilities: P(y=1) of shape (n,) for binary, (n, C) for multiclass; values for regression."""
     task = task_of(model, task)
-    X = X.to(model_device(model))
+    X = X.to(_model_device(model))
     was_training = model.training
     model.eval()
     y_hat = model(X).cpu()
@@ -450,7 +450,7 @@ def fit(model: nn.Module, data: Split | tuple, *, task: str | None = None, optim
     mini-batch before it. Empty training or validation data is refused before training starts.
     """
     task = task_of(model, task)
-    device = model_device(model)
+    device = _model_device(model)
     X, y, X_val, y_val = (None if T is None else T.to(device)
                           for T in _as_arrays(data, task, _num_outputs(model)))
     _check_features(model, X)

@@ -199,7 +199,7 @@ def plot_flow_panels(panels: dict[str, dict[str, Sequence[float]]]):
 
 
 @checked
-def activation_inputs(model: nn.Module, X) -> list[tuple[str, torch.Tensor]]:
+def _activation_inputs(model: nn.Module, X) -> list[tuple[str, torch.Tensor]]:
     """The input (pre-activation) of every activation module for the batch X, in eval mode."""
     _check_model(model)
     captured: list[tuple[str, torch.Tensor]] = []
@@ -225,7 +225,7 @@ def activation_inputs(model: nn.Module, X) -> list[tuple[str, torch.Tensor]]:
 def zero_fraction(model: nn.Module, X) -> list[float]:
     """Per activation layer, the fraction of outputs that are exactly 0 on X (ReLU's sparsity)."""
     fractions = []
-    for name, pre in activation_inputs(model, X):
+    for name, pre in _activation_inputs(model, X):
         module = model.get_submodule(name)
         with torch.no_grad():
             fractions.append(float((module(pre) == 0).float().mean()))
@@ -233,7 +233,7 @@ def zero_fraction(model: nn.Module, X) -> list[float]:
 
 
 @checked
-def dead_fraction(model: nn.Module, X, *, tol: float = 1e-6) -> list[float]:
+def _dead_fraction(model: nn.Module, X, *, tol: float = 1e-6) -> list[float]:
     """Per activation layer, the fraction of units whose |f'| <= tol on every row of X.
 
     Such a unit is dead: no input lets a gradient through it, so its incoming weights stop
@@ -241,7 +241,7 @@ def dead_fraction(model: nn.Module, X, *, tol: float = 1e-6) -> list[float]:
     (its slope is 0.01 there); a GELU unit is when its input is below about -5 for all of X.
     """
     fractions = []
-    for name, pre in activation_inputs(model, X):
+    for name, pre in _activation_inputs(model, X):
         d = derivative(model.get_submodule(name), pre)
         fractions.append(float((d.abs() <= tol).all(dim=0).float().mean()))
     return fractions
@@ -269,7 +269,7 @@ def dead_units_vs_lr(data: Split, lrs: Sequence[float], activations: Sequence[st
                      ) -> DeadUnits:
     """Dead-unit fraction of the last hidden layer after Adam training, per activation and LR.
 
-    A unit counts as dead when |f'| <= tol for every training input (``dead_fraction``).
+    A unit counts as dead when |f'| <= tol for every training input (``_dead_fraction``).
     """
     check_type("data", data, Split, "a course_lib.data.Split")
     if not lrs or not seeds:
@@ -287,7 +287,7 @@ def dead_units_vs_lr(data: Split, lrs: Sequence[float], activations: Sequence[st
                             activation=activation, task=data.task, init=init, seed=seed)
                 h = fit(model, data, optimizer="adam", lr=lr, num_epochs=num_epochs,
                         batch_size=batch_size, seed=seed)
-                dead[i, j] = dead_fraction(model, data.X_train, tol=tol)[-1]
+                dead[i, j] = _dead_fraction(model, data.X_train, tol=tol)[-1]
                 accuracy[i, j] = 0.0 if h.diverged else h.final("val_metric")
         result.dead[activation] = dead
         result.val_accuracy[activation] = accuracy
@@ -306,7 +306,7 @@ def draw_gradient_flow(data: Split, depth: int, activation: str, init: str, resi
     label = f"{activation}, {init} init" + (", skips" if residual else "")
     plot_gradient_flow({label: norms}, ax, legend=False,
                        title=f"{depth} hidden layers: first / last = {ratio:.1e}, {flow_verdict(ratio)}")
-    low, high = flow_ylim(norms)
+    low, high = _flow_ylim(norms)
     values = np.asarray(norms, dtype=float)
     underflow = np.flatnonzero(values <= 0)
     if underflow.size:  # a norm of exactly 0 has no place on a log axis: mark it at the bottom
@@ -319,7 +319,7 @@ def draw_gradient_flow(data: Split, depth: int, activation: str, init: str, resi
 
 
 @checked
-def flow_ylim(norms: Sequence[float]) -> tuple[float, float]:
+def _flow_ylim(norms: Sequence[float]) -> tuple[float, float]:
     """Log-axis limits that show every positive norm: at least 1e-12..1e2, widened to the data."""
     check_kind("norms", norms, "floats0")
     positive = np.asarray(norms, dtype=float)
@@ -376,10 +376,10 @@ def plot_dead_units(result: DeadUnits):
 
 
 @checked
-def unit_activity(model: nn.Module, X, *, tol: float = 1e-6) -> list[np.ndarray]:
+def _unit_activity(model: nn.Module, X, *, tol: float = 1e-6) -> list[np.ndarray]:
     """Per activation layer, each unit's fraction of rows of X on which |f'| > tol (0 = dead unit)."""
     return [(derivative(model.get_submodule(name), pre).abs() > tol).double().mean(0).numpy()
-            for name, pre in activation_inputs(model, X)]
+            for name, pre in _activation_inputs(model, X)]
 
 
 DEAD_UNIT_ACTIVATIONS = ("relu", "leaky_relu", "gelu")
@@ -402,7 +402,7 @@ def dead_units_explorer(data: Split, lrs: Sequence[float] = (1e-3, 3e-3, 1e-2, 3
         model = MLP(data.in_features, data.out_features, hidden=tuple(hidden), activation=act,
                     task=data.task, init="he", seed=seed)
         fit(model, data, optimizer="adam", lr=lr, num_epochs=num_epochs, batch_size=32, seed=seed)
-        return unit_activity(model, data.X_train)[-1]
+        return _unit_activity(model, data.X_train)[-1]
 
     cache = Cache(train)
 

@@ -31,7 +31,7 @@ def _fmt(value: float) -> str:
 
 
 @checked
-def confusion_table_html(report: dict[str, float]) -> str:
+def _confusion_table_html(report: dict[str, float]) -> str:
     """The confusion matrix in the lecture's layout (positives first) with the metrics around it."""
     right, wrong = "#dbe9f6", "#fbe3d6"  # blue and vermillion tints
     cell = "padding:6px 12px;border:1px solid #bbb"
@@ -55,7 +55,7 @@ def confusion_table_html(report: dict[str, float]) -> str:
 
 
 @checked(threshold="real")
-def readout_text(report: dict[str, float], threshold: float) -> str:
+def _readout_text(report: dict[str, float], threshold: float) -> str:
     """Two lines for the figure: the four counts at ``threshold``, then the metrics."""
     return (f"threshold {threshold:.2f}:  TP {report['tp']}  FN {report['fn']}  FP {report['fp']}  "
             f"TN {report['tn']}\nprecision {_fmt(report['precision'])}  recall {_fmt(report['recall'])}  "
@@ -157,8 +157,8 @@ class ThresholdExplorer(PngExplorer):
         defined = not np.isnan(report["precision"])  # no positive prediction: no PR point
         a["pr_point"].set_data([report["recall"]] if defined else [],
                                [report["precision"]] if defined else [])
-        a["readout"].set_text(readout_text(report, threshold))
-        self.table.value = confusion_table_html(report)
+        a["readout"].set_text(_readout_text(report, threshold))
+        self.table.value = _confusion_table_html(report)
         self.state = state
         return state
 

@@ -370,7 +370,7 @@ def median_error(results: Sequence[Result]) -> float:
 
 
 @checked
-def error_quartiles(results: Sequence[Result]) -> tuple[float, float, float]:
+def _error_quartiles(results: Sequence[Result]) -> tuple[float, float, float]:
     """(25th percentile, median, 75th percentile) of the test errors over seeds."""
     q1, q2, q3 = np.percentile(errors(results), [25, 50, 75])
     return float(q1), float(q2), float(q3)
@@ -391,7 +391,7 @@ def table(results: dict[str, dict[str, list[Result]]]) -> str:
     methods = list(next(iter(results.values())))
     lines = [f"{'target':13s}" + "".join(f"{m:>20s}" for m in methods)]
     for name, by_method in results.items():
-        cells = ["{1:.3f} [{0:.2f}-{2:.2f}]".format(*error_quartiles(by_method[m])) for m in methods]
+        cells = ["{1:.3f} [{0:.2f}-{2:.2f}]".format(*_error_quartiles(by_method[m])) for m in methods]
         lines.append(f"{name:13s}" + "".join(f"{c:>20s}" for c in cells))
     return "\n".join(lines)
 

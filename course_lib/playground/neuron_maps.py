@@ -130,7 +130,7 @@ def plot_neuron_maps(maps: NetworkMaps, ax=None, *, title: str = "what each neur
 
 
 @checked
-def plot_output(maps: NetworkMaps, X=None, y=None, ax=None, *, title: str = "output: P(class 1)",
+def _plot_output(maps: NetworkMaps, X=None, y=None, ax=None, *, title: str = "output: P(class 1)",
                 marker_size: float = 14):
     """The output P(class 1) over the plane (decision boundary P = 0.5 in black), with points (X, y)."""
     if ax is None:
@@ -165,6 +165,6 @@ def plot_network(model: nn.Module, X=None, y=None, *, resolution: int = 60, feat
     rows = 1 + len(maps.layers)
     fig, axes = plt.subplots(1, 2, figsize=style.figsize(min(2.2 + 1.0 * rows, 5.2)), width_ratios=[1.6, 1])
     plot_neuron_maps(maps, axes[0])
-    plot_output(maps, X, y, axes[1])
+    _plot_output(maps, X, y, axes[1])
     style.legend_outside(axes[1], "right", markerscale=1.5)
     return fig

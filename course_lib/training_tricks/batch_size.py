@@ -123,14 +123,14 @@ class BatchSizeExplorer(Explorer):
         headline = (f"batch {batch_size}, lr {lr:g}: {steps} steps = {epochs:.3g} epochs "
                     f"({examples:,} examples), ")
         headline += ("diverged" if history.diverged else f"val accuracy {history.final():.2f}")
-        fig = plot_batch_runs(runs, current=batch_size, colors=self.colors, title=headline)
+        fig = _plot_batch_runs(runs, current=batch_size, colors=self.colors, title=headline)
         return fig, {"batch_size": batch_size, "budget": budget, "scale_lr": bool(scale_lr), "lr": lr,
                      "history": history, "steps": steps, "epochs": epochs, "examples": examples,
                      "tried": [b for b in sizes]}
 
 
 @checked
-def plot_batch_runs(runs: dict[int, History], current: int | None = None, *,
+def _plot_batch_runs(runs: dict[int, History], current: int | None = None, *,
                     colors: style.SeriesColors | None = None, title: str | None = None):
     """Validation accuracy of each batch size against epochs, optimizer steps and seconds (three
     panels); the current one bold, a diverged run marked and labelled diverged."""
@@ -318,7 +318,7 @@ def activation_memory(model: nn.Module, batch_size: int, *, task: str | None = N
 
 
 @checked
-def parameter_memory(model: nn.Module) -> int:
+def _parameter_memory(model: nn.Module) -> int:
     """Bytes of the parameters (float32)."""
     return sum(p.numel() * p.element_size() for p in model.parameters())
 
@@ -326,7 +326,7 @@ def parameter_memory(model: nn.Module) -> int:
 @checked
 def memory_table(model: nn.Module, batch_sizes=BATCH_SIZES) -> list[tuple[int, int, int]]:
     """(batch size, activation bytes, parameter bytes) for each batch size."""
-    params = parameter_memory(model)
+    params = _parameter_memory(model)
     return [(int(b), activation_memory(model, int(b)), params) for b in batch_sizes]
 
 

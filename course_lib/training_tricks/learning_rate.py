@@ -302,7 +302,7 @@ class LRExplorer(Explorer):
         self._remember(optimizer, key)
         runs = {k: self.cache.store[(optimizer, k)] for k in self.tried[optimizer]}
         others = {name: {k: self.cache.store[(name, k)] for k in self.tried[name]} for name in OPTIMIZERS}
-        fig = plot_lr_runs(runs, current=key, colors=self.colors[optimizer], optimizer=optimizer,
+        fig = _plot_lr_runs(runs, current=key, colors=self.colors[optimizer], optimizer=optimizer,
                            all_runs=others)
         return fig, {"optimizer": optimizer, "lr": key, "history": history, "diverged": history.diverged,
                      "tried": list(self.tried[optimizer]),
@@ -321,7 +321,7 @@ def smooth(values, beta: float = 0.9) -> np.ndarray:
 
 
 @checked
-def plot_lr_runs(runs: dict[float, History], current: float | None = None, *,
+def _plot_lr_runs(runs: dict[float, History], current: float | None = None, *,
                  colors: plots.StrongSeriesColors | None = None, optimizer: str = "sgd",
                  all_runs: dict[str, dict[float, History]] | None = None):
     """Left: mini-batch loss per step for every LR of one optimizer (the current one bold, a diverged

@@ -303,7 +303,7 @@ class ScheduleExplorer:
     def _draw(self, schedule: str):
         """LR per step (left) and validation accuracy per epoch against the constant LR (right)."""
         runs, constant = self.cache(schedule), self.cache("constant")
-        fig = plot_schedule_runs(schedule, runs, constant)
+        fig = _plot_schedule_runs(schedule, runs, constant)
         accs = self.final_accuracies(schedule)
         return fig, {"schedule": schedule, "histories": runs, "lr": np.array(runs[0].lr),
                      "final": accs}
@@ -315,7 +315,7 @@ def _mean_final(runs) -> float:
 
 
 @checked
-def plot_schedule_runs(schedule: str, runs, constant):
+def _plot_schedule_runs(schedule: str, runs, constant):
     """Left: the LR torch gave every step (the constant LR dashed, unless it is the one shown);
     right: the validation accuracy of every seed per epoch, the constant LR's in grey."""
     check_choice("schedule", schedule, SCHEDULES)
