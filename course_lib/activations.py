@@ -126,14 +126,13 @@ def _fmt(v: float) -> str:
 
 
 @checked
-def measure_range(activation: str | nn.Module, *, window: float = 10.0, num: int = 20001) -> Range:
+def _measure_range(activation: str | nn.Module, *, window: float = 10.0, num: int = 20001) -> Range:
     """The range of f, measured in float64 on grids of growing width.
 
     A bound is infinite when the extreme keeps growing as the grid widens from ±10 to ±100 to
     ±1000; otherwise it is the extreme over the widest grid, and it is closed ("[" or "]") only if
     f reaches it exactly on [-window, window]. A function taking at most three values is a set.
     """
-    check_positive("window", window)
     check_positive("num", num, integer=True)
     act = _as_module(activation)
     with torch.no_grad():
@@ -178,7 +177,7 @@ def activation_table(names: Sequence[str] | None = None, *, window: float = 10.0
         d = derivative(act, x)
         with torch.no_grad():
             slide_d = SLIDE_TABLE[name]["derivative"](x, act(x))
-        measured = measure_range(act, window=window)
+        measured = _measure_range(act, window=window)
         rows.append({
             "name": name,
             "range": str(measured),

@@ -30,7 +30,7 @@ class CheckpointError(ValueError):
 
 
 @checked
-def data_dir() -> Path:
+def _data_dir() -> Path:
     """The course's data/ folder: next to the course_lib package, at the repository root.
 
     Found the same way from notebooks/ on a laptop and on Colab (the repository cloned to
@@ -49,11 +49,10 @@ def data_dir() -> Path:
 @checked
 def data_path(name: str) -> Path:
     """Path of the file ``name`` in the course's data/ folder, checked to exist."""
-    check_type("name", name, str, "a file name in data/")
-    path = data_dir() / name
+    path = _data_dir() / name
     if not path.is_file():
-        known = sorted(p.name for p in data_dir().iterdir() if p.is_file())
-        raise FileNotFoundError(f"name must be a file in {data_dir()}, one of {known}, got {name!r}")
+        known = sorted(p.name for p in _data_dir().iterdir() if p.is_file())
+        raise FileNotFoundError(f"name must be a file in {_data_dir()}, one of {known}, got {name!r}")
     return path
 
 
@@ -167,7 +166,7 @@ def _foreign_kind(path: Path) -> str | None:
 
 
 @checked
-def check_architecture(model: nn.Module, state_dict: dict[str, torch.Tensor], name: str = "checkpoint"
+def _check_architecture(model: nn.Module, state_dict: dict[str, torch.Tensor], name: str = "checkpoint"
                        ) -> None:
     """Raise CheckpointError unless ``state_dict`` has exactly the model's parameter names and shapes."""
     bad = [k for k, v in state_dict.items() if not isinstance(v, torch.Tensor)]
@@ -202,7 +201,7 @@ def load_checkpoint(path: str | os.PathLike, model: nn.Module | None = None
             raise CheckpointError(f"{name} has an invalid architecture config: {exc}") from None
     elif not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module or None, got {type(model).__name__}")
-    check_architecture(model, payload["state_dict"], name)
+    _check_architecture(model, payload["state_dict"], name)
     model.load_state_dict(payload["state_dict"])
     return model, dict(payload.get("meta", {}))
 

@@ -168,10 +168,11 @@ def check_module(name: str, value: Any) -> None:
 
 
 def check_split(name: str, value: Any) -> None:
-    """Raise TypeError unless ``value`` is a course_lib.data.Split (what ``data.load`` returns)."""
-    from .data import Split  # data imports checks: import here
+    """Raise TypeError unless ``value`` is a course_lib.data.Split (what ``data.load`` returns).
 
-    if not isinstance(value, Split):
+    The class is recognised by its module and name, so checks need not import data (which imports checks).
+    """
+    if not any(c.__name__ == "Split" and c.__module__ == "course_lib.data" for c in type(value).__mro__):
         raise TypeError(f"{name} must be a course_lib.data.Split (from data.load or data.split), "
                         f"got {_describe_type(value)}")
 
@@ -358,6 +359,9 @@ ARG_KINDS: dict[str, str] = {
     "out_features": "int+", "num_iters": "int+", "low": "finite", "high": "finite",
     "n_in": "int+", "n_out": "int+", "width": "int+",
     "noise": "float0", "shift": "finite", "prevalences": "probs", "clip": "limit",
+    "accumulation_steps": "int+", "clip_grad_norm": "float+", "divergence_factor": "float+",
+    "train_eval_size": "int+", "eval_every": "int+", "marker_size": "float+",
+    "ratio": "ratio",
 }
 
 
@@ -371,8 +375,22 @@ SEQUENCE_KINDS = {
 }
 
 
+_SCALAR_KINDS = ("int+", "int0", "int", "seed", "float+", "float0", "limit", "real", "finite", "unit",
+                 "open_unit", "ratio", "bool")
+
+
+def _scalar(value: Any) -> Any:
+    """A 0-d NumPy array or tensor as the Python number it holds (``np.array(3)`` -> 3); else ``value``."""
+    if isinstance(value, (np.ndarray, torch.Tensor)) and value.ndim == 0 and not (
+            value.dtype == object or (isinstance(value, np.ndarray) and value.dtype.kind in "USVMmc")):
+        return value.item()
+    return value
+
+
 def check_kind(name: str, value: Any, kind: str) -> Any:
     """Check ``value`` against one of the course's argument kinds; return it (arrays converted)."""
+    if kind in _SCALAR_KINDS:
+        value = _scalar(value)
     if kind in ("int+", "int0"):
         check_positive(name, value, integer=True, allow_zero=kind == "int0")
         return value
@@ -390,6 +408,11 @@ def check_kind(name: str, value: Any, kind: str) -> Any:
         return value
     if kind == "real":
         return _check_real(name, value)
+    if kind == "ratio":  # a ratio of norms: 0 when the numerator vanishes, inf when the denominator does
+        _check_real(name, value)
+        if value < 0:
+            raise ValueError(f"{name} must be a number >= 0 (0 and inf are results), got {value!r}")
+        return value
     if kind == "finite":
         check_finite(name, value)
         return value
@@ -436,6 +459,8 @@ def check_kind(name: str, value: Any, kind: str) -> Any:
         T = as_float_tensor(name, value)
         if len(T) == 0:
             raise ValueError(f"{name} must hold at least one example, got shape {tuple(T.shape)}")
+        if T.shape[1] == 0:
+            raise ValueError(f"{name} must have at least one feature, got shape {tuple(T.shape)}")
         return T
     raise ValueError(f"unknown argument kind {kind!r}")
 
@@ -513,6 +538,7 @@ def checked(_fn: Callable | None = None, /, **kinds: str | None) -> Callable:
                         check_same_length("X", arguments["X"], "y", arguments["y"])
             return fn(*bound.args, **bound.kwargs)
 
+        wrapper.__checked__ = {arg: kind for arg, (kind, _) in plan.items()}  # what is checked, by name
         return wrapper
 
     return decorate(_fn) if _fn is not None else decorate
@@ -618,7 +644,8 @@ def _to_array(name: str, value: Any) -> Any:
 
 
 _BY_ANNOTATION: dict[str, Callable[[str, Any], Any]] = {
-    "int": lambda n, v: check_int(n, v), "float": _check_real, "bool": check_bool, "str": _check_str,
+    "int": lambda n, v: check_int(n, _scalar(v)), "float": lambda n, v: _check_real(n, _scalar(v)),
+    "bool": check_bool, "str": _check_str,
     "dict": _check_mapping, "Mapping": _check_mapping, "list": _check_list, "Sequence": _check_list,
     "tuple": _check_list, "Callable": _check_any_callable,
     "nn.Module": lambda n, v: check_module(n, v) or v,

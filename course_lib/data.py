@@ -16,10 +16,7 @@ from .checks import (
     as_label_tensor,
     check_choice,
     check_labels,
-    check_positive,
-    check_range,
     check_split_sizes,
-    check_type,
     checked,
 )
 
@@ -42,9 +39,6 @@ def make_toy(
 ) -> tuple[np.ndarray, np.ndarray]:
     """A 2-D binary classification set like TensorFlow Playground's: X of shape (n, 2), y in {0, 1}."""
     check_choice("name", name, TOY_SETS)
-    check_positive("n_samples", n_samples, integer=True)
-    check_positive("noise", noise, allow_zero=True)
-    check_type("seed", seed, int, "an integer")
     rng = np.random.default_rng(seed)
     if name == "moons":
         X, y = skd.make_moons(n_samples, noise=noise, random_state=seed)
@@ -98,8 +92,6 @@ def make_function_1d(
         fn = FUNCTIONS_1D[fn]
     elif not callable(fn):
         raise TypeError(f"fn must be a name in {list(FUNCTIONS_1D)} or a callable, got {fn!r}")
-    check_positive("n_samples", n_samples, integer=True)
-    check_positive("noise", noise, allow_zero=True)
     if not low < high:
         raise ValueError(f"low must be below high, got low={low}, high={high}")
     rng = np.random.default_rng(seed)
@@ -113,8 +105,6 @@ def make_regression(
     n_samples: int = 500, n_features: int = 10, noise: float = 10.0, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
     """scikit-learn's make_regression, as float32 (its targets have variance ~1e4: unscaled)."""
-    check_positive("n_samples", n_samples, integer=True)
-    check_positive("n_features", n_features, integer=True)
     X, y = skd.make_regression(
         n_samples=n_samples, n_features=n_features, noise=noise, random_state=seed
     )
@@ -158,7 +148,7 @@ class Split:
 
 
 @checked
-def infer_task(y: np.ndarray) -> str:
+def _infer_task(y: np.ndarray) -> str:
     """'binary' for two integer classes, 'multiclass' for more, 'regression' for floats."""
     y = _to_numpy("y", y)
     if y.ndim != 1 or len(y) == 0:
@@ -193,11 +183,9 @@ def split(
         raise ValueError(f"X and y must have the same length, got {len(X_t)} and {len(y_np)}")
     if np.issubdtype(y_np.dtype, np.floating) and not np.isfinite(y_np).all():
         raise ValueError("y must be finite, got NaN or infinite values")
-    check_range("val_size", val_size, 0.0, 1.0, inclusive=False)
-    check_range("test_size", test_size, 0.0, 1.0, inclusive=False)
     if val_size + test_size >= 1:
         raise ValueError(f"val_size + test_size must be < 1, got {val_size + test_size}")
-    task = task or infer_task(y_np)
+    task = task or _infer_task(y_np)
     check_choice("task", task, TASKS)
     if task == "regression":
         check_split_sizes(len(y_np), val_size, test_size)

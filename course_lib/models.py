@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from numbers import Integral
 
+import numpy as np
 import torch
 from torch import nn
 
 from .activations import get_activation
-from .checks import check_choice, check_kind, check_positive, check_range, check_type, checked
+from .checks import check_choice, check_kind, check_range, checked
 from .data import TASKS, Split
 from .initialization import INITS, initialize
 
@@ -73,17 +75,13 @@ class MLP(nn.Module):
         if hidden is None or isinstance(hidden, (str, bytes, dict)):
             raise TypeError(f"hidden must be a sequence of positive integers, got {hidden!r}")
         check_choice("init", init, INITS)
-        check_positive("in_features", in_features, integer=True)
-        check_positive("out_features", out_features, integer=True)
         check_choice("task", task, TASKS)
-        if isinstance(hidden, int) or not all(
-            isinstance(h, int) and not isinstance(h, bool) and h > 0 for h in hidden
+        if isinstance(hidden, Integral) or not all(
+            isinstance(h, Integral) and not isinstance(h, (bool, np.bool_)) and h > 0 for h in hidden
         ):
             raise ValueError(f"hidden must be a sequence of positive integers, got {hidden!r}")
+        hidden = tuple(int(h) for h in hidden)  # NumPy integers (np.int64) become Python ints
         check_range("dropout", dropout, 0.0, 1.0)
-        check_type("batch_norm", batch_norm, bool, "True or False")
-        check_type("residual", residual, bool, "True or False")
-        check_type("seed", seed, int, "an integer")
         if task == "binary" and out_features != 1:
             raise ValueError(f"out_features must be 1 for task='binary', got {out_features}")
         if task == "multiclass" and out_features < 2:

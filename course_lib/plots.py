@@ -13,11 +13,9 @@ from torch import nn
 from . import style
 from .checks import (
     as_array,
-    as_float_tensor,
     as_label_tensor,
     check_choice,
     check_mapping_of,
-    check_positive,
     check_same_length,
     checked,
 )
@@ -36,10 +34,8 @@ def _axes(ax):
 @torch.no_grad()
 def decision_grid(model: nn.Module, X, resolution: int = 120, margin: float = 0.5):
     """(xx, yy, P) over the bounding box of 2-D ``X``: P is P(class 1) or the predicted class."""
-    X = as_float_tensor("X", X)
     if X.shape[1] != 2:
         raise ValueError(f"X must have 2 features to draw a decision boundary, got {X.shape[1]}")
-    check_positive("resolution", resolution, integer=True)
     lo, hi = X.min(0).values - margin, X.max(0).values + margin
     xs = torch.linspace(float(lo[0]), float(hi[0]), resolution)
     ys = torch.linspace(float(lo[1]), float(hi[1]), resolution)
@@ -56,16 +52,16 @@ def decision_grid(model: nn.Module, X, resolution: int = 120, margin: float = 0.
     return xx.numpy(), yy.numpy(), P.reshape(xx.shape).numpy()
 
 
-@checked(s="float+")
+@checked
 def plot_decision_boundary(model: nn.Module, X, y, ax=None, *, resolution: int = 120,
-                           title: str | None = None, s: float = 12):
+                           title: str | None = None, marker_size: float = 12):
     """Shade the model's predicted P(class 1) over the plane, with the data points on top."""
     xx, yy, P = decision_grid(model, X, resolution)
-    return plot_surface(xx, yy, P, X, y, ax, title=title, s=s)
+    return plot_surface(xx, yy, P, X, y, ax, title=title, marker_size=marker_size)
 
 
-@checked(s="float+")
-def plot_surface(xx, yy, P, X, y, ax=None, *, title: str | None = None, s: float = 12):
+@checked
+def plot_surface(xx, yy, P, X, y, ax=None, *, title: str | None = None, marker_size: float = 12):
     """Shade a precomputed surface P(class 1) on the grid (xx, yy), with the points (X, y) on top."""
     xx, yy, P = (as_array(n, v, ndim=2) for n, v in (("xx", xx), ("yy", yy), ("P", P)))
     if not xx.shape == yy.shape == P.shape:
@@ -80,7 +76,7 @@ def plot_surface(xx, yy, P, X, y, ax=None, *, title: str | None = None, s: float
     ax.contour(xx, yy, P, levels=[0.5], colors="k", linewidths=1.5)
     for c, color in enumerate(CLASS_COLORS):
         pts = X_np[y_np == c]
-        ax.scatter(pts[:, 0], pts[:, 1], s=s, c=color, edgecolors="white", linewidths=0.3,
+        ax.scatter(pts[:, 0], pts[:, 1], s=marker_size, c=color, edgecolors="white", linewidths=0.3,
                    label=f"class {c}")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -212,23 +208,24 @@ def plot_regression_fit(model: nn.Module, data, history: History, fn: Callable =
 
 
 @checked
-def plot_surfaces(surfaces: Mapping, xx, yy, X, y, *, s: float = 8):
+def plot_surfaces(surfaces: Mapping, xx, yy, X, y, *, marker_size: float = 8):
     """Decision surfaces side by side, one panel per ``{title: P}`` entry, with one colour bar."""
     if not surfaces:
         raise ValueError("surfaces must hold at least one {title: surface} entry, got none")
     fig, axes = plt.subplots(1, len(surfaces), figsize=style.figsize(3.2 if len(surfaces) > 2 else 4.2),
                              squeeze=False)
     for ax, (title, P) in zip(axes[0], surfaces.items(), strict=True):
-        plot_surface(xx, yy, P, X, y, ax, title=title, s=s)
+        plot_surface(xx, yy, P, X, y, ax, title=title, marker_size=marker_size)
     add_probability_colorbar(fig, list(axes[0]))
     return fig
 
 
 @checked
-def plot_boundaries(models: Mapping, X, y, *, resolution: int = 120, s: float = 12):
+def plot_boundaries(models: Mapping, X, y, *, resolution: int = 120, marker_size: float = 12):
     """The decision surfaces of several 2-D classifiers side by side, one panel per ``{title: model}``."""
     grids = {title: decision_grid(model, X, resolution) for title, model in models.items()}
     if not grids:
         raise ValueError("models must hold at least one {title: model} entry, got none")
     xx, yy, _ = next(iter(grids.values()))
-    return plot_surfaces({title: P for title, (_, _, P) in grids.items()}, xx, yy, X, y, s=s)
+    return plot_surfaces({title: P for title, (_, _, P) in grids.items()}, xx, yy, X, y,
+                         marker_size=marker_size)

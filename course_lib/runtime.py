@@ -9,13 +9,12 @@ import sys
 import numpy as np
 import torch
 
-from .checks import check_positive, check_type, checked
+from .checks import checked
 
 
 @checked
 def seed_everything(seed: int) -> torch.Generator:
     """Seed Python, NumPy and torch; return a torch.Generator seeded with ``seed``."""
-    check_type("seed", seed, int, "an integer")
     random.seed(seed)
     np.random.seed(seed % 2**32)  # noqa: NPY002 (students may still use the legacy global RNG)
     torch.manual_seed(seed)
@@ -75,7 +74,6 @@ def setup(seed: int = 0, *, threads: int = 1, verbose: bool = True) -> torch.Gen
     slower on a 2-core machine), and flushing denormals keeps deep nets whose signal vanishes
     from running ~10x slower.
     """
-    check_positive("threads", threads, integer=True)
     torch.set_num_threads(threads)
     torch.set_flush_denormal(True)
     generator = seed_everything(seed)

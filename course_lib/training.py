@@ -20,10 +20,8 @@ from .checks import (
     as_label_tensor,
     check_callable,
     check_choice,
-    check_positive,
     check_same_length,
     check_targets,
-    check_type,
     checked,
 )
 from .data import TASKS, Split
@@ -147,10 +145,7 @@ def make_optimizer(
     if not params:
         raise ValueError("params must hold at least one parameter to optimise, got none")
     check_choice("optimizer", name, OPTIMIZERS)
-    check_positive("lr", lr)
     extra = {} if weight_decay is None else {"weight_decay": weight_decay}
-    if weight_decay is not None:
-        check_positive("weight_decay", weight_decay, allow_zero=True)
     params = list(params)
     if name in ("sgd", "momentum"):
         cls = torch.optim.SGD
@@ -226,7 +221,7 @@ def _has_batchnorm(model: nn.Module) -> bool:
 
 
 @checked
-def model_device(model: nn.Module) -> torch.device:
+def _model_device(model: nn.Module) -> torch.device:
     """The device of the model's parameters (the CPU for a model without any)."""
     first = next(model.parameters(), None)
     return first.device if first is not None else torch.device("cpu")
@@ -246,7 +241,7 @@ def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, task: str | Non
              ) -> tuple[float, float]:
     """(loss, metric) of ``model`` on (X, y), in evaluation mode."""
     task = task_of(model, task)
-    device = model_device(model)
+    device = _model_device(model)
     X, y = X.to(device), y.to(device)
     was_training = model.training
     model.eval()
@@ -261,7 +256,7 @@ def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, task: str | Non
 def predict_scores(model: nn.Module, X, task: str | None = None) -> torch.Tensor:
     """Probabilities: P(y=1) of shape (n,) for binary, (n, C) for multiclass; values for regression."""
     task = task_of(model, task)
-    X = as_float_tensor("X", X).to(model_device(model))
+    X = X.to(_model_device(model))
     was_training = model.training
     model.eval()
     y_hat = model(X).cpu()
@@ -283,33 +278,158 @@ def predict(model: nn.Module, X, task: str | None = None) -> torch.Tensor:
     return s.argmax(-1) if task == "multiclass" else s
 
 
-@checked(data=None)  # a Split or a tuple: checked by fit
-def fit(
-    model: nn.Module,
-    data: Split | tuple,
-    *,
-    task: str | None = None,
-    optimizer: str = "adam",
-    lr: float = 1e-3,
-    batch_size: int = 32,
-    num_epochs: int | None = None,
-    num_steps: int | None = None,
-    weight_decay: float | None = None,
-    momentum: float = 0.9,
-    scheduler: SchedulerFactory | None = None,
-    scheduler_interval: str = "step",
-    warmup_steps: int = 0,
-    accumulation_steps: int = 1,
-    clip_grad_norm: float | None = None,
-    patience: int | None = None,
-    record_grad_norms: bool = False,
-    divergence_factor: float = 1e4,
-    train_eval_size: int = 2048,
-    eval_every: int = 1,
-    seed: int = 0,
-    progress: bool = False,
-    callback: Callable[[int, nn.Module, History], None] | None = None,
-) -> History:
+def _check_fit_options(X_val, num_epochs, num_steps, patience, scheduler, scheduler_interval) -> int | None:
+    """Raise on options that contradict each other; return num_epochs (10 when neither length is given)."""
+    check_choice("scheduler_interval", scheduler_interval, ("step", "epoch"))
+    if scheduler is not None:
+        check_callable("scheduler", scheduler, "a function optimizer -> LR scheduler", num_args=1)
+    if patience is not None and X_val is None:
+        raise ValueError("patience needs validation data: pass a Split or (X, y, X_val, y_val)")
+    if num_epochs is not None and num_steps is not None:
+        raise ValueError("give num_epochs or num_steps, not both")
+    return 10 if num_epochs is None and num_steps is None else num_epochs
+
+
+def _check_eval_every(eval_every: int, every_epoch: bool) -> None:
+    """Raise when epochs are skipped but something acts on every epoch's loss."""
+    if eval_every > 1 and every_epoch:
+        raise ValueError("eval_every must be 1 with patience, ReduceLROnPlateau, a per-epoch scheduler "
+                         f"or a callback (they act on every epoch's loss), got {eval_every}")
+
+
+def _trainable(model: nn.Module) -> list[nn.Parameter]:
+    """The parameters that train (frozen layers stay frozen); raise when there are none."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    if not params:
+        raise ValueError("model has no trainable parameters (every requires_grad is False)")
+    return params
+
+
+def _eval_rows(X: torch.Tensor, y: torch.Tensor, train_eval_size: int, seed: int) -> tuple[torch.Tensor, ...]:
+    """The training points measured at each epoch end: all, or a fixed random subset of train_eval_size."""
+    if len(X) <= train_eval_size:
+        return X, y
+    rows = torch.randperm(len(X), generator=torch.Generator().manual_seed(seed + 1))[:train_eval_size]
+    rows = rows.to(X.device)
+    return X[rows], y[rows]
+
+
+def _num_micro(model: nn.Module, n: int, batch_size: int) -> int:
+    """Mini-batches per epoch; a last mini-batch of one joins the one before it under BatchNorm."""
+    n_micro = math.ceil(n / batch_size)
+    if _has_batchnorm(model) and n % batch_size == 1:
+        # BatchNorm cannot normalise a mini-batch of one example in training mode: the last
+        # mini-batch of one is merged into the one before it (nothing is dropped).
+        if n_micro == 1:
+            raise ValueError(f"X must hold at least 2 examples to train a model with BatchNorm "
+                             f"(batch statistics need 2), got {n}; batch_size must be >= 2, got "
+                             f"{batch_size}")
+        n_micro -= 1
+    return n_micro
+
+
+@dataclass
+class _Loop:
+    """What the loop carries between steps: the history, the first loss, the best weights so far."""
+
+    history: History
+    params: list[nn.Parameter]
+    layers: list[tuple[str, torch.Tensor]]  # (name, weight) of every Linear layer
+    clip_grad_norm: float | None
+    record_grad_norms: bool
+    divergence_factor: float
+    patience: int | None
+    first_loss: float | None = None
+    best_loss: float = math.inf
+    best_state: dict | None = None
+    bad_epochs: int = 0
+
+    def __post_init__(self) -> None:
+        self.max_norm = math.inf if self.clip_grad_norm is None else self.clip_grad_norm
+        self.track_norm = self.record_grad_norms or self.clip_grad_norm is not None
+        if self.record_grad_norms:
+            self.history.layer_names = [n for n, _ in self.layers]
+
+    def diverged(self, value: float, epoch: int) -> bool:
+        """True (and say so in the history) when the loss is NaN/inf or far above its first value."""
+        if self.first_loss is None:
+            self.first_loss = abs(value) + 1e-12
+        if math.isfinite(value) and abs(value) <= self.divergence_factor * self.first_loss:
+            return False
+        self.history.diverged = True
+        self.history.message = (
+            f"training diverged at step {self.history.num_steps + 1} (epoch {epoch + 1}): "
+            f"the loss became {value:.3g}. Try a smaller learning rate, warm-up, "
+            "gradient clipping or standardised targets."
+        )
+        return True
+
+    def step(self, opt: torch.optim.Optimizer, loss: float) -> None:
+        """One optimizer step: log (and clip) the gradient norm, record the lr and the loss."""
+        h = self.history
+        if self.track_norm:
+            if self.record_grad_norms:
+                h.layer_grad_norms.append([float(w.grad.norm()) if w.grad is not None else 0.0
+                                           for _, w in self.layers])
+            norm = float(torch.nn.utils.clip_grad_norm_(self.params, self.max_norm, foreach=True))
+            h.grad_norm.append(norm)
+            h.clipped.append(norm > self.max_norm)
+        h.lr.append(opt.param_groups[0]["lr"])
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        h.step_loss.append(loss)
+
+    def record(self, model: nn.Module, task: str, train: tuple, val: tuple, epoch: int,
+               start: float) -> float:
+        """Measure and record the epoch's training (and validation) loss and metric; return the train loss."""
+        h = self.history
+        train_loss, train_metric = evaluate(model, *train, task)
+        h.train_loss.append(train_loss)
+        h.train_metric.append(train_metric)
+        if val[0] is not None:
+            val_loss, val_metric = evaluate(model, *val, task)
+            h.val_loss.append(val_loss)
+            h.val_metric.append(val_metric)
+        h.epochs.append(epoch + 1)
+        h.epoch_steps.append(h.num_steps)
+        h.epoch_time.append(time.perf_counter() - start)
+        if not math.isfinite(train_loss):
+            h.diverged = True
+            h.message = f"training diverged in epoch {epoch + 1}: the loss became {train_loss}"
+        return train_loss
+
+    def stop_early(self, model: nn.Module, epoch: int) -> bool:
+        """Keep the best weights; True after ``patience`` epochs without a better validation loss."""
+        if self.patience is None:
+            return False
+        if self.history.val_loss[-1] < self.best_loss:
+            self.best_loss, self.bad_epochs = self.history.val_loss[-1], 0
+            self.history.best_epoch = epoch + 1
+            self.best_state = copy.deepcopy(model.state_dict())
+            return False
+        self.bad_epochs += 1
+        self.history.stopped_early = self.bad_epochs >= self.patience
+        return self.history.stopped_early
+
+
+def _schedule_epoch(sched, plateau: bool, scheduler_interval: str, history: History,
+                    train_loss: float) -> None:
+    """Step an epoch-wise scheduler: ReduceLROnPlateau with the validation (else training) loss."""
+    if sched is not None and plateau:
+        sched.step(history.val_loss[-1] if history.val_loss else train_loss)
+    elif sched is not None and scheduler_interval == "epoch":
+        sched.step()
+
+
+@checked(data=None)  # a Split or a tuple: checked by _as_arrays
+def fit(model: nn.Module, data: Split | tuple, *, task: str | None = None, optimizer: str = "adam",
+        lr: float = 1e-3, batch_size: int = 32, num_epochs: int | None = None, num_steps: int | None = None,
+        weight_decay: float | None = None, momentum: float = 0.9, scheduler: SchedulerFactory | None = None,
+        scheduler_interval: str = "step", warmup_steps: int = 0, accumulation_steps: int = 1,
+        clip_grad_norm: float | None = None, patience: int | None = None, record_grad_norms: bool = False,
+        divergence_factor: float = 1e4, train_eval_size: int = 2048, eval_every: int = 1, seed: int = 0,
+        progress: bool = False, callback: Callable[[int, nn.Module, History], None] | None = None,
+        ) -> History:
     """Train ``model`` on ``data`` and return its History; never raises on divergence.
 
     Give ``num_epochs`` or ``num_steps`` (optimizer steps); default 10 epochs. ``scheduler`` is a
@@ -329,82 +449,29 @@ def fit(
     be undefined): when the training set leaves a last mini-batch of one, that example joins the
     mini-batch before it. Empty training or validation data is refused before training starts.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     task = task_of(model, task)
-    device = model_device(model)
-    arrays = _as_arrays(data, task, _num_outputs(model))
-    X, y, X_val, y_val = (None if T is None else T.to(device) for T in arrays)
+    device = _model_device(model)
+    X, y, X_val, y_val = (None if T is None else T.to(device)
+                          for T in _as_arrays(data, task, _num_outputs(model)))
     _check_features(model, X)
-    check_positive("batch_size", batch_size, integer=True)
-    check_positive("accumulation_steps", accumulation_steps, integer=True)
-    check_positive("warmup_steps", warmup_steps, integer=True, allow_zero=True)
-    check_positive("divergence_factor", divergence_factor)
-    check_positive("train_eval_size", train_eval_size, integer=True)
-    check_positive("eval_every", eval_every, integer=True)
-    check_choice("scheduler_interval", scheduler_interval, ("step", "epoch"))
-    check_type("seed", seed, int, "an integer")
-    if scheduler is not None:
-        check_callable("scheduler", scheduler, "a function optimizer -> LR scheduler", num_args=1)
-    if clip_grad_norm is not None:
-        check_positive("clip_grad_norm", clip_grad_norm)
-    if patience is not None:
-        check_positive("patience", patience, integer=True)
-        if X_val is None:
-            raise ValueError("patience needs validation data: pass a Split or (X, y, X_val, y_val)")
-    if num_epochs is not None and num_steps is not None:
-        raise ValueError("give num_epochs or num_steps, not both")
-    if num_steps is not None:
-        check_positive("num_steps", num_steps, integer=True)
-    if num_epochs is None and num_steps is None:
-        num_epochs = 10
-    if num_epochs is not None:
-        check_positive("num_epochs", num_epochs, integer=True)
-
-    params = [p for p in model.parameters() if p.requires_grad]  # frozen layers stay frozen
-    if not params:
-        raise ValueError("model has no trainable parameters (every requires_grad is False)")
+    num_epochs = _check_fit_options(X_val, num_epochs, num_steps, patience, scheduler, scheduler_interval)
+    params = _trainable(model)
     opt = make_optimizer(optimizer, params, lr, weight_decay=weight_decay, momentum=momentum)
     sched, plateau = _build_scheduler(opt, scheduler, warmup_steps)
-    if eval_every > 1 and (patience is not None or plateau or callback is not None
-                           or (sched is not None and scheduler_interval == "epoch")):
-        raise ValueError("eval_every must be 1 with patience, ReduceLROnPlateau, a per-epoch scheduler "
-                         f"or a callback (they act on every epoch's loss), got {eval_every}")
+    _check_eval_every(eval_every, patience is not None or plateau or callback is not None
+                      or (sched is not None and scheduler_interval == "epoch"))
     criterion = loss_function(task)
     history = History(metric_name=metric_name(task))
     layers = [(n, m.weight) for n, m in model.named_modules() if isinstance(m, nn.Linear)]
-    if record_grad_norms:
-        history.layer_names = [n for n, _ in layers]
-    track_norm = record_grad_norms or clip_grad_norm is not None
-    max_norm = clip_grad_norm if clip_grad_norm is not None else math.inf
-
+    loop = _Loop(history, params, layers, clip_grad_norm, record_grad_norms, divergence_factor, patience)
     generator = torch.Generator().manual_seed(seed)
-    n = len(X)
-    if n > train_eval_size:
-        rows = torch.randperm(n, generator=torch.Generator().manual_seed(seed + 1))[:train_eval_size]
-        rows = rows.to(device)
-        X_eval, y_eval = X[rows], y[rows]
-    else:
-        X_eval, y_eval = X, y
-    if task == "binary":
-        y = y.float()  # the loss wants float targets: convert once, not every step
-    n_micro = math.ceil(n / batch_size)
-    if _has_batchnorm(model) and n % batch_size == 1:
-        # BatchNorm cannot normalise a mini-batch of one example in training mode: the last
-        # mini-batch of one is merged into the one before it (nothing is dropped).
-        if n_micro == 1:
-            raise ValueError(f"X must hold at least 2 examples to train a model with BatchNorm "
-                             f"(batch statistics need 2), got {n}; batch_size must be >= 2, got "
-                             f"{batch_size}")
-        n_micro -= 1
-    steps_per_epoch = math.ceil(n_micro / accumulation_steps)
-    max_epochs = num_epochs if num_epochs is not None else math.ceil(num_steps / steps_per_epoch)
-    best_loss, best_state, bad_epochs = math.inf, None, 0
-    first_loss = None
+    train_rows = _eval_rows(X, y, train_eval_size, seed)
+    y = y.float() if task == "binary" else y  # the loss wants float targets: convert once, not every step
+    n, n_micro = len(X), _num_micro(model, len(X), batch_size)
+    max_epochs = num_epochs or math.ceil(num_steps / math.ceil(n_micro / accumulation_steps))
     start = time.perf_counter()
     model.train()
     opt.zero_grad(set_to_none=True)
-
     for epoch in tqdm(range(max_epochs), disable=not progress, desc="epochs", leave=False):
         perm = torch.randperm(n, generator=generator).to(device)
         X_epoch, y_epoch = X[perm], y[perm]  # one gather per epoch, then cheap slices
@@ -413,79 +480,33 @@ def fit(
             rows = slice(i * batch_size, n if i == n_micro - 1 else (i + 1) * batch_size)
             loss = criterion(model(X_epoch[rows]), y_epoch[rows])
             value = loss.item()
-            if first_loss is None:
-                first_loss = abs(value) + 1e-12
-            if not math.isfinite(value) or abs(value) > divergence_factor * first_loss:
-                history.diverged = True
-                history.message = (
-                    f"training diverged at step {history.num_steps + 1} (epoch {epoch + 1}): "
-                    f"the loss became {value:.3g}. Try a smaller learning rate, warm-up, "
-                    "gradient clipping or standardised targets."
-                )
+            if loop.diverged(value, epoch):
                 break
             pos = i % accumulation_steps
-            group_len = min(accumulation_steps, n_micro - (i - pos))
+            group_len = min(accumulation_steps, n_micro - (i - pos))  # the last group may be shorter
             (loss / group_len if group_len > 1 else loss).backward()
             group_loss += value / group_len
-            if pos < group_len - 1:
-                continue
-            if track_norm:
-                if record_grad_norms:
-                    history.layer_grad_norms.append(
-                        [float(w.grad.norm()) if w.grad is not None else 0.0 for _, w in layers]
-                    )
-                norm = float(torch.nn.utils.clip_grad_norm_(params, max_norm, foreach=True))
-                history.grad_norm.append(norm)
-                history.clipped.append(norm > max_norm)
-            history.lr.append(opt.param_groups[0]["lr"])
-            opt.step()
-            opt.zero_grad(set_to_none=True)
-            history.step_loss.append(group_loss)
-            group_loss = 0.0
-            if sched is not None and not plateau and scheduler_interval == "step":
-                sched.step()
-            if num_steps is not None and history.num_steps >= num_steps:
-                break
+            if pos == group_len - 1:  # the group's last mini-batch: one optimizer step
+                loop.step(opt, group_loss)
+                group_loss = 0.0
+                if sched is not None and not plateau and scheduler_interval == "step":
+                    sched.step()
+                if num_steps is not None and history.num_steps >= num_steps:
+                    break
         if history.diverged:
             break
-        last = epoch == max_epochs - 1 or (num_steps is not None and history.num_steps >= num_steps)
-        if eval_every > 1 and (epoch + 1) % eval_every and not last:
-            continue
-
-        train_loss, train_metric = evaluate(model, X_eval, y_eval, task)
-        history.train_loss.append(train_loss)
-        history.train_metric.append(train_metric)
-        if X_val is not None:
-            val_loss, val_metric = evaluate(model, X_val, y_val, task)
-            history.val_loss.append(val_loss)
-            history.val_metric.append(val_metric)
-        history.epochs.append(epoch + 1)
-        history.epoch_steps.append(history.num_steps)
-        history.epoch_time.append(time.perf_counter() - start)
-        if not math.isfinite(train_loss):
-            history.diverged = True
-            history.message = f"training diverged in epoch {epoch + 1}: the loss became {train_loss}"
+        done = num_steps is not None and history.num_steps >= num_steps
+        if eval_every > 1 and (epoch + 1) % eval_every and not (done or epoch == max_epochs - 1):
+            continue  # measure only every eval_every-th epoch and after the last one
+        train_loss = loop.record(model, task, train_rows, (X_val, y_val), epoch, start)
+        if history.diverged:
             break
-        if sched is not None and plateau:
-            sched.step(history.val_loss[-1] if X_val is not None else train_loss)
-        elif sched is not None and scheduler_interval == "epoch":
-            sched.step()
+        _schedule_epoch(sched, plateau, scheduler_interval, history, train_loss)
         if callback is not None:
             callback(epoch, model, history)
-        if patience is not None:
-            if history.val_loss[-1] < best_loss:
-                best_loss, bad_epochs = history.val_loss[-1], 0
-                history.best_epoch = epoch + 1
-                best_state = copy.deepcopy(model.state_dict())
-            else:
-                bad_epochs += 1
-                if bad_epochs >= patience:
-                    history.stopped_early = True
-                    break
-        if num_steps is not None and history.num_steps >= num_steps:
+        if loop.stop_early(model, epoch) or done:
             break
-
-    if best_state is not None and history.stopped_early:
-        model.load_state_dict(best_state)
+    if loop.best_state is not None and history.stopped_early:
+        model.load_state_dict(loop.best_state)
     history.wall_time = time.perf_counter() - start
     return history

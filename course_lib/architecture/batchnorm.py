@@ -16,7 +16,7 @@ from matplotlib.ticker import MaxNLocator
 from torch import nn
 
 from .. import style
-from ..checks import check_positive, check_range, check_type, checked
+from ..checks import check_positive, check_type, checked
 from ..data import Split
 from ..models import MLP
 from ..plots import plain_log_ticks
@@ -35,9 +35,6 @@ class BatchNorm(nn.Module):
 
     @checked
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1):
-        check_positive("num_features", num_features, integer=True)
-        check_positive("eps", eps)
-        check_range("momentum", momentum, 0.0, 1.0)
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.weight = nn.Parameter(torch.ones(num_features))  # γ
@@ -79,7 +76,6 @@ class InjectedShift(nn.Module):
 
     @checked
     def __init__(self, num_features: int, shift: float = 1.0, scale: float = 2.0, seed: int = 0):
-        check_positive("num_features", num_features, integer=True)
         check_positive("shift", shift, allow_zero=True)
         check_positive("scale", scale)
         if scale < 1:
@@ -131,8 +127,6 @@ def bn_mlp(data: Split, *, depth: int = 8, width: int = 64, batch_norm: bool = T
            noise: bool = False, init: str = "default", init_scale: float = 1.0, seed: int = 0) -> MLP:
     """The BN experiments' ReLU MLP: ``depth`` hidden layers, optionally BN and injected shift."""
     check_type("data", data, Split, "a course_lib.data.Split")
-    check_positive("depth", depth, integer=True)
-    check_positive("width", width, integer=True)
     if noise and not batch_norm:
         raise ValueError("noise=True needs batch_norm=True (the shift is injected after each BN)")
     model = MLP(data.in_features, data.out_features, hidden=(width,) * depth, task=data.task,
@@ -267,7 +261,6 @@ def covariate_shift_experiment(data: Split, *, lr: float = 0.02, init_scale: flo
 
     Returns {label: (History, per-step change of the input moments of hidden layer ``layer``)}.
     """
-    check_positive("layer", layer, integer=True)
     if layer > depth:
         raise ValueError(f"layer must be <= depth={depth}, got {layer}")
     runs = {}
@@ -320,8 +313,6 @@ def check_against_torch(num_features: int = 6, batch_size: int = 16, num_batches
     Keys: train output, gradients of x, γ and β, running mean and variance after ``num_batches``
     training batches, and the evaluation-mode output.
     """
-    check_positive("num_features", num_features, integer=True)
-    check_positive("num_batches", num_batches, integer=True)
     if not isinstance(batch_size, int) or batch_size < 2:
         raise ValueError(f"batch_size must be an integer >= 2, got {batch_size!r}")
     g = torch.Generator().manual_seed(seed)

@@ -77,7 +77,7 @@ def plot_boundaries(sweep: Sweep, data: Split, *, resolution: int = 80):
         for j, width in enumerate(sweep.widths):
             ax = axes[i, j]
             plot_decision_boundary(sweep.models[(depth, width)], data.X_train, data.y_train, ax,
-                                   resolution=resolution, s=22)
+                                   resolution=resolution, marker_size=22)
             ax.set_title(f"{depth}×{width}: {sweep.params[i, j]:,} params\n"
                          f"train {sweep.train_accuracy[i, j]:.2f}  val {sweep.val_accuracy[i, j]:.2f}",
                          fontsize=style.MIN_FONT_PT + 1)
@@ -114,7 +114,6 @@ def plot_accuracy(sweep: Sweep, ax=None):
 def subsample(data: Split, n_train: int, *, seed: int = 0) -> Split:
     """``data`` with ``n_train`` random training points (validation and test sets unchanged)."""
     check_type("data", data, Split, "a course_lib.data.Split")
-    check_positive("n_train", n_train, integer=True)
     if n_train > len(data.X_train):
         raise ValueError(f"n_train must be <= {len(data.X_train)} (the training set), got {n_train}")
     idx = torch.randperm(len(data.X_train), generator=torch.Generator().manual_seed(seed))[:n_train]

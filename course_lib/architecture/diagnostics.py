@@ -16,7 +16,6 @@ from .. import style
 from ..activations import ACTIVATIONS, TRAINABLE_ACTIVATIONS, derivative
 from ..checks import (
     as_array,
-    as_float_tensor,
     check_choice,
     check_kind,
     check_positive,
@@ -51,7 +50,6 @@ def layer_grad_norms(model: nn.Module, X, y, task: str | None = None) -> dict[st
     """
     _check_model(model)
     task = task_of(model, task)
-    X = as_float_tensor("X", X)
     y = torch.as_tensor(y)
     check_same_length("X", X, "y", y)
     y = y.long() if task == "multiclass" else y.float()
@@ -81,8 +79,6 @@ def deep_mlp(data: Split, depth: int, activation: str = "relu", init: str = "def
     ``pre_activation`` (with ``residual``) uses identity-mapping blocks x + F(x) instead of relu(x + F(x)).
     """
     check_type("data", data, Split, "a course_lib.data.Split")
-    check_positive("depth", depth, integer=True)
-    check_positive("width", width, integer=True)
     check_choice("activation", activation, TRAINABLE_ACTIVATIONS)
     check_choice("init", init, INITS)
     if pre_activation and not residual:
@@ -98,7 +94,6 @@ def gradient_flow(data: Split, depth: int, activation: str = "relu", init: str =
                   width: int = 64, residual: bool = False, pre_activation: bool = False,
                   batch_size: int = 256, seed: int = 0) -> list[float]:
     """Per-layer weight-gradient norms at initialisation of a deep MLP on the first training batch."""
-    check_positive("batch_size", batch_size, integer=True)
     model = deep_mlp(data, depth, activation, init, width=width, residual=residual,
                      pre_activation=pre_activation, seed=seed)
     norms = layer_grad_norms(model, data.X_train[:batch_size], data.y_train[:batch_size])
@@ -122,7 +117,7 @@ def layer_factor(norms: Sequence[float]) -> float:
 VANISHES_BELOW, FLOWS_ABOVE = 1e-4, 1e-2  # gradient ratios: the verdicts' boundaries
 
 
-@checked(ratio="float+")
+@checked
 def flow_verdict(ratio: float) -> str:
     """Name a gradient ratio's order of magnitude: vanishes, weakens or flows."""
     if ratio < VANISHES_BELOW:
@@ -204,10 +199,9 @@ def plot_flow_panels(panels: dict[str, dict[str, Sequence[float]]]):
 
 
 @checked
-def activation_inputs(model: nn.Module, X) -> list[tuple[str, torch.Tensor]]:
+def _activation_inputs(model: nn.Module, X) -> list[tuple[str, torch.Tensor]]:
     """The input (pre-activation) of every activation module for the batch X, in eval mode."""
     _check_model(model)
-    X = as_float_tensor("X", X)
     captured: list[tuple[str, torch.Tensor]] = []
     hooks = [
         module.register_forward_hook(lambda m, args, out, name=name: captured.append((name, args[0])))
@@ -231,7 +225,7 @@ def activation_inputs(model: nn.Module, X) -> list[tuple[str, torch.Tensor]]:
 def zero_fraction(model: nn.Module, X) -> list[float]:
     """Per activation layer, the fraction of outputs that are exactly 0 on X (ReLU's sparsity)."""
     fractions = []
-    for name, pre in activation_inputs(model, X):
+    for name, pre in _activation_inputs(model, X):
         module = model.get_submodule(name)
         with torch.no_grad():
             fractions.append(float((module(pre) == 0).float().mean()))
@@ -239,16 +233,15 @@ def zero_fraction(model: nn.Module, X) -> list[float]:
 
 
 @checked
-def dead_fraction(model: nn.Module, X, *, tol: float = 1e-6) -> list[float]:
+def _dead_fraction(model: nn.Module, X, *, tol: float = 1e-6) -> list[float]:
     """Per activation layer, the fraction of units whose |f'| <= tol on every row of X.
 
     Such a unit is dead: no input lets a gradient through it, so its incoming weights stop
     learning. A ReLU unit is dead when its input is <= 0 for all of X; a Leaky ReLU unit never is
     (its slope is 0.01 there); a GELU unit is when its input is below about -5 for all of X.
     """
-    check_positive("tol", tol, allow_zero=True)
     fractions = []
-    for name, pre in activation_inputs(model, X):
+    for name, pre in _activation_inputs(model, X):
         d = derivative(model.get_submodule(name), pre)
         fractions.append(float((d.abs() <= tol).all(dim=0).float().mean()))
     return fractions
@@ -276,7 +269,7 @@ def dead_units_vs_lr(data: Split, lrs: Sequence[float], activations: Sequence[st
                      ) -> DeadUnits:
     """Dead-unit fraction of the last hidden layer after Adam training, per activation and LR.
 
-    A unit counts as dead when |f'| <= tol for every training input (``dead_fraction``).
+    A unit counts as dead when |f'| <= tol for every training input (``_dead_fraction``).
     """
     check_type("data", data, Split, "a course_lib.data.Split")
     if not lrs or not seeds:
@@ -294,7 +287,7 @@ def dead_units_vs_lr(data: Split, lrs: Sequence[float], activations: Sequence[st
                             activation=activation, task=data.task, init=init, seed=seed)
                 h = fit(model, data, optimizer="adam", lr=lr, num_epochs=num_epochs,
                         batch_size=batch_size, seed=seed)
-                dead[i, j] = dead_fraction(model, data.X_train, tol=tol)[-1]
+                dead[i, j] = _dead_fraction(model, data.X_train, tol=tol)[-1]
                 accuracy[i, j] = 0.0 if h.diverged else h.final("val_metric")
         result.dead[activation] = dead
         result.val_accuracy[activation] = accuracy
@@ -313,7 +306,7 @@ def draw_gradient_flow(data: Split, depth: int, activation: str, init: str, resi
     label = f"{activation}, {init} init" + (", skips" if residual else "")
     plot_gradient_flow({label: norms}, ax, legend=False,
                        title=f"{depth} hidden layers: first / last = {ratio:.1e}, {flow_verdict(ratio)}")
-    low, high = flow_ylim(norms)
+    low, high = _flow_ylim(norms)
     values = np.asarray(norms, dtype=float)
     underflow = np.flatnonzero(values <= 0)
     if underflow.size:  # a norm of exactly 0 has no place on a log axis: mark it at the bottom
@@ -326,7 +319,7 @@ def draw_gradient_flow(data: Split, depth: int, activation: str, init: str, resi
 
 
 @checked
-def flow_ylim(norms: Sequence[float]) -> tuple[float, float]:
+def _flow_ylim(norms: Sequence[float]) -> tuple[float, float]:
     """Log-axis limits that show every positive norm: at least 1e-12..1e2, widened to the data."""
     check_kind("norms", norms, "floats0")
     positive = np.asarray(norms, dtype=float)
@@ -345,7 +338,6 @@ def gradient_flow_explorer(data: Split, depth: int = 20, activation: str = "sigm
     check_type("data", data, Split, "a course_lib.data.Split")
     check_choice("activation", activation, GRADIENT_FLOW_ACTIVATIONS)
     check_choice("init", init, INITS)
-    check_positive("depth", depth, integer=True)
     controls = {
         "depth": W.IntSlider(value=depth, min=2, max=60, step=1, description="depth",
                              continuous_update=False),
@@ -384,11 +376,10 @@ def plot_dead_units(result: DeadUnits):
 
 
 @checked
-def unit_activity(model: nn.Module, X, *, tol: float = 1e-6) -> list[np.ndarray]:
+def _unit_activity(model: nn.Module, X, *, tol: float = 1e-6) -> list[np.ndarray]:
     """Per activation layer, each unit's fraction of rows of X on which |f'| > tol (0 = dead unit)."""
-    check_positive("tol", tol, allow_zero=True)
     return [(derivative(model.get_submodule(name), pre).abs() > tol).double().mean(0).numpy()
-            for name, pre in activation_inputs(model, X)]
+            for name, pre in _activation_inputs(model, X)]
 
 
 DEAD_UNIT_ACTIVATIONS = ("relu", "leaky_relu", "gelu")
@@ -411,7 +402,7 @@ def dead_units_explorer(data: Split, lrs: Sequence[float] = (1e-3, 3e-3, 1e-2, 3
         model = MLP(data.in_features, data.out_features, hidden=tuple(hidden), activation=act,
                     task=data.task, init="he", seed=seed)
         fit(model, data, optimizer="adam", lr=lr, num_epochs=num_epochs, batch_size=32, seed=seed)
-        return unit_activity(model, data.X_train)[-1]
+        return _unit_activity(model, data.X_train)[-1]
 
     cache = Cache(train)
 

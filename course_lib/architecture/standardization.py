@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from .. import style
-from ..checks import check_positive, checked
+from ..checks import checked
 
 
 @dataclass
@@ -35,12 +35,11 @@ class Path:
 
 
 @checked(n="int+", scales="floats+")
-def make_features(n: int = 200, scales: tuple[float, float] = (1.0, 10.0), noise: float = 0.1,
+def _make_features(n: int = 200, scales: tuple[float, float] = (1.0, 10.0), noise: float = 0.1,
                   seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two independent features of standard deviation ``scales`` and a centred target y = x₁ + x₂/scale₂."""
     if len(scales) != 2:
         raise ValueError(f"scales must hold two feature scales, got {list(scales)}")
-    check_positive("n", n, integer=True)
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, 2)) * np.asarray(scales, dtype=float)
     X -= X.mean(0)
@@ -55,7 +54,7 @@ def standardize(X: np.ndarray) -> np.ndarray:
 
 
 @checked
-def largest_curvature(X: np.ndarray) -> float:
+def _largest_curvature(X: np.ndarray) -> float:
     """The largest eigenvalue of the MSE loss's Hessian 2XᵀX/n: the steepest direction of the bowl."""
     return float(np.linalg.eigvalsh(2 * X.T @ X / len(X)).max())
 
@@ -68,9 +67,7 @@ def descend(X: np.ndarray, y: np.ndarray, *, lr: float | None = None, lr_factor:
     ``lr`` defaults to ``lr_factor`` / (the largest curvature): the same rule on raw and standardised
     features, and below 2 / curvature, where gradient descent would diverge.
     """
-    check_positive("num_steps", num_steps, integer=True)
-    lr = lr_factor / largest_curvature(X) if lr is None else lr
-    check_positive("lr", lr)
+    lr = lr_factor / _largest_curvature(X) if lr is None else lr
     Xt, yt = torch.as_tensor(X, dtype=torch.float64), torch.as_tensor(y, dtype=torch.float64)
     w = torch.tensor(start, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.SGD([w], lr=lr)
@@ -89,7 +86,7 @@ def descend(X: np.ndarray, y: np.ndarray, *, lr: float | None = None, lr_factor:
 def bowls(n: int = 200, scales: tuple[float, float] = (1.0, 10.0), num_steps: int = 25,
           seed: int = 0) -> dict[str, Path]:
     """Gradient descent on the raw features and on the same features standardised."""
-    X, y = make_features(n, scales, seed=seed)
+    X, y = _make_features(n, scales, seed=seed)
     return {"raw features": descend(X, y, num_steps=num_steps),
             "standardised features": descend(standardize(X), y, num_steps=num_steps)}
 

@@ -102,7 +102,7 @@ def depth_explorer(sweep: DepthSweep, depth: int | None = None) -> Explorer:
 
 
 @checked
-def final_table(sweep: DepthSweep) -> str:
+def _final_table(sweep: DepthSweep) -> str:
     """The final validation accuracies as a small text table (rows: arms, columns: depths)."""
     head = f"{'hidden layers':<14}" + "".join(f"{d:>7}" for d in sweep.depths)
     rows = [f"{arm:<14}" + "".join("  diverged" if np.isnan(v) else f"{v:>7.2f}" for v in sweep.final(arm))

@@ -15,7 +15,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import metrics, style
-from ..checks import as_array, check_labels, check_member, check_positive, check_range, check_type, checked
+from ..checks import as_array, check_labels, check_member, check_range, checked
 from ..live_figure import LiveFigure, PngExplorer, new_figure
 from ..widgets import selection_slider
 from . import metric_plots
@@ -32,10 +32,9 @@ def _check_prevalence(prevalence: Any) -> float:
 
 
 @checked
-def counts_at(prevalence: float, num_positives: int) -> tuple[int, int]:
+def _counts_at(prevalence: float, num_positives: int) -> tuple[int, int]:
     """(num_negatives, num_positives) giving ``prevalence`` with ``num_positives`` positives."""
     prevalence = _check_prevalence(prevalence)
-    check_positive("num_positives", num_positives, integer=True)
     return round(num_positives * (1 - prevalence) / prevalence), num_positives
 
 
@@ -62,8 +61,7 @@ def binormal_scores(prevalence: float, *, num_positives: int = 2000, separation:
 
     The ROC AUC of such scores is Phi(separation / sqrt(2)) whatever the prevalence (0.856 at 1.5).
     """
-    num_negatives, num_positives = counts_at(prevalence, num_positives)
-    check_type("seed", seed, int, "an integer")
+    num_negatives, num_positives = _counts_at(prevalence, num_positives)
     rng = np.random.default_rng(seed)
     y_score = np.r_[rng.normal(0.0, 1.0, num_negatives), rng.normal(separation, 1.0, num_positives)]
     y_true = np.r_[np.zeros(num_negatives, np.int64), np.ones(num_positives, np.int64)]
@@ -74,13 +72,12 @@ class BinormalSample:
     """One fixed draw of positives and negatives; ``scores(separation, prevalence)`` reuses it.
 
     The positives are always the same ``num_positives``; a prevalence takes the first
-    ``counts_at(prevalence, num_positives)[0]`` negatives. Scores are ``balanced_probability``.
+    ``_counts_at(prevalence, num_positives)[0]`` negatives. Scores are ``balanced_probability``.
     """
 
     @checked(min_prevalence="open_unit")
     def __init__(self, *, num_positives: int = 500, min_prevalence: float = min(PREVALENCES), seed: int = 0):
-        check_type("seed", seed, int, "an integer")
-        num_negatives, num_positives = counts_at(min_prevalence, num_positives)
+        num_negatives, num_positives = _counts_at(min_prevalence, num_positives)
         rng = np.random.default_rng(seed)
         self.num_positives = num_positives
         self.z_negative = rng.normal(0.0, 1.0, num_negatives)
@@ -94,7 +91,7 @@ class BinormalSample:
         if prevalence < self.min_prevalence - 1e-12:
             raise ValueError(f"prevalence must be >= {self.min_prevalence:g} for this sample, "
                              f"got {prevalence:g}")
-        num_negatives, _ = counts_at(prevalence, self.num_positives)
+        num_negatives, _ = _counts_at(prevalence, self.num_positives)
         z = np.r_[self.z_negative[:num_negatives], separation + self.z_positive]
         y_true = np.r_[np.zeros(num_negatives, np.int64), np.ones(self.num_positives, np.int64)]
         return y_true, balanced_probability(z, separation)
@@ -124,7 +121,7 @@ def curves(y_true: np.ndarray, y_score: np.ndarray) -> dict[str, Any]:
 
 
 @checked
-def counts_from_sorted(positive_scores: np.ndarray, negative_scores: np.ndarray,
+def _counts_from_sorted(positive_scores: np.ndarray, negative_scores: np.ndarray,
                        threshold: float) -> tuple[int, int, int, int]:
     """(tn, fp, fn, tp) of ``score >= threshold`` from each class's sorted scores (a binary search)."""
     tp = len(positive_scores) - int(np.searchsorted(positive_scores, threshold, side="left"))
@@ -238,7 +235,7 @@ class PrevalenceExplorer(PngExplorer):
     def measure(self, separation: float, prevalence: float, threshold: float) -> dict[str, Any]:
         """Counts and metrics at (separation, prevalence, threshold), without drawing."""
         c = self.curves(separation, prevalence)
-        r = rates(*counts_from_sorted(c["positive_scores"], c["negative_scores"], threshold))
+        r = rates(*_counts_from_sorted(c["positive_scores"], c["negative_scores"], threshold))
         base_accuracy = 1 - float(prevalence)
         state = {"separation": float(separation), "prevalence": float(prevalence),
                  "threshold": float(threshold), **r, "roc_auc": c["roc_auc"],

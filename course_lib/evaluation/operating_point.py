@@ -21,7 +21,6 @@ from ..checks import (
     check_labels,
     check_member,
     check_positive,
-    check_range,
     check_same_length,
     checked,
 )
@@ -46,9 +45,6 @@ def choose_threshold(y_true: Any, y_score: Any, rule: str = "max_f1", *, target_
                      cost_fp: float = 1.0, cost_fn: float = 1.0) -> float:
     """The threshold that ``rule`` prefers on (y_true, y_score); ties go to the highest threshold."""
     check_choice("rule", rule, RULES)
-    check_range("target_recall", target_recall, 0.0, 1.0)
-    check_positive("cost_fp", cost_fp, allow_zero=True)
-    check_positive("cost_fn", cost_fn, allow_zero=True)
     tns, fps, fns, tps, thresholds = metrics.confusion_matrix_at_thresholds(y_true, y_score)
     # Prepend +inf: nobody predicted positive (all counts of the empty prediction).
     tps, fps, fns = np.r_[0, tps], np.r_[0, fps], np.r_[tps[-1], fns]
@@ -68,8 +64,6 @@ def choose_threshold(y_true: Any, y_score: Any, rule: str = "max_f1", *, target_
 @checked
 def total_cost(y_true: Any, y_pred: Any, *, cost_fp: float = 1.0, cost_fn: float = 1.0) -> float:
     """cost_fp * FP + cost_fn * FN of the predictions ``y_pred``."""
-    check_positive("cost_fp", cost_fp, allow_zero=True)
-    check_positive("cost_fn", cost_fn, allow_zero=True)
     _, fp, fn, _ = metrics.binary_counts(y_true, y_pred)
     return float(cost_fp * fp + cost_fn * fn)
 
@@ -140,8 +134,6 @@ def missed_positives(y_true: Any, y_score: Any, threshold: float) -> list[dict[s
 def cost_curve(y_true: Any, y_score: Any, thresholds: Any, *, cost_fp: float = 1.0,
                cost_fn: float = 1.0) -> np.ndarray:
     """cost_fp * FP + cost_fn * FN of ``y_score >= t`` at each of ``thresholds``."""
-    check_positive("cost_fp", cost_fp, allow_zero=True)
-    check_positive("cost_fn", cost_fn, allow_zero=True)
     sweep = metrics.sweep_thresholds(y_true, y_score, thresholds)
     return cost_fp * sweep["fp"] + cost_fn * sweep["fn"]
 

@@ -10,7 +10,6 @@ saved notebook (which keeps the picture but not the live HTML table) still shows
 
 from __future__ import annotations
 
-from numbers import Real
 from typing import Any
 
 import ipywidgets as W
@@ -18,7 +17,7 @@ import numpy as np
 from matplotlib.patches import Patch, Rectangle
 
 from .. import metrics, style
-from ..checks import check_positive, check_same_length, check_type, checked
+from ..checks import check_same_length, checked
 from ..live_figure import LiveFigure, PngExplorer, new_figure
 from . import metric_plots
 
@@ -32,7 +31,7 @@ def _fmt(value: float) -> str:
 
 
 @checked
-def confusion_table_html(report: dict[str, float]) -> str:
+def _confusion_table_html(report: dict[str, float]) -> str:
     """The confusion matrix in the lecture's layout (positives first) with the metrics around it."""
     right, wrong = "#dbe9f6", "#fbe3d6"  # blue and vermillion tints
     cell = "padding:6px 12px;border:1px solid #bbb"
@@ -56,7 +55,7 @@ def confusion_table_html(report: dict[str, float]) -> str:
 
 
 @checked(threshold="real")
-def readout_text(report: dict[str, float], threshold: float) -> str:
+def _readout_text(report: dict[str, float], threshold: float) -> str:
     """Two lines for the figure: the four counts at ``threshold``, then the metrics."""
     return (f"threshold {threshold:.2f}:  TP {report['tp']}  FN {report['fn']}  FP {report['fp']}  "
             f"TN {report['tn']}\nprecision {_fmt(report['precision'])}  recall {_fmt(report['recall'])}  "
@@ -77,8 +76,6 @@ class ThresholdExplorer(PngExplorer):
                  class_names: tuple[str, str] = ("negative", "positive")):
         y_true = metrics.as_labels("y_true", y_true)
         y_score = metrics.as_scores("y_score", y_score)
-        check_type("threshold", threshold, Real, "a number")
-        check_positive("bins", bins, integer=True)
         check_same_length("y_true", y_true, "y_score", y_score)
         positive = metrics._positives(y_true, 1)
         if positive.all() or not positive.any():
@@ -160,8 +157,8 @@ class ThresholdExplorer(PngExplorer):
         defined = not np.isnan(report["precision"])  # no positive prediction: no PR point
         a["pr_point"].set_data([report["recall"]] if defined else [],
                                [report["precision"]] if defined else [])
-        a["readout"].set_text(readout_text(report, threshold))
-        self.table.value = confusion_table_html(report)
+        a["readout"].set_text(_readout_text(report, threshold))
+        self.table.value = _confusion_table_html(report)
         self.state = state
         return state
 

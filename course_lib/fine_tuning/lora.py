@@ -33,15 +33,11 @@ class LoRALinear(nn.Module):
     def __init__(self, base: nn.Linear, rank: int = 4, alpha: float | None = None, *, seed: int = 0,
                  use_rslora: bool = False):
         check_type("base", base, nn.Linear, "a torch.nn.Linear")
-        check_positive("rank", rank, integer=True)
         if rank > max(base.in_features, base.out_features):
             raise ValueError(f"rank must be at most the layer's size ({base.in_features} inputs, "
                              f"{base.out_features} outputs; useful ranks are <= "
                              f"{min(base.in_features, base.out_features)}), got {rank}")
         alpha = float(rank) if alpha is None else alpha
-        check_positive("alpha", alpha)
-        check_type("seed", seed, int, "an integer")
-        check_type("use_rslora", use_rslora, bool, "True or False")
         super().__init__()
         self.base = base
         self.base.requires_grad_(False)  # the pretrained weight stays as it is
@@ -115,7 +111,6 @@ def add_lora(model: nn.Module, rank: int = 4, alpha: float | None = None, *,
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    check_positive("rank", rank, integer=True)
     available = _linear_names(model)
     if targets is None:
         targets = available

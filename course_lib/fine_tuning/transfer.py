@@ -104,8 +104,6 @@ def target_task(target: str, shots: int = SHOTS, seed: int = 0, val_size: int = 
     """``shots`` labelled images per class of the target pool to train on, ``val_size`` to validate
     on, the rest to test on; the images are drawn by ``seed`` and restyled for ``target``."""
     check_choice("target", target, TARGETS)
-    check_positive("shots", shots, integer=True)
-    check_type("seed", seed, int, "an integer")
     _, _, X, y = _digits()
     rng = np.random.default_rng(20_000 + seed)
     train = np.concatenate([rng.choice(np.flatnonzero(y == c), shots, replace=False)
@@ -239,8 +237,6 @@ def train_together(models: Sequence[nn.Module], tasks: Sequence[Split], lr: floa
     ``head_lr`` (default ``lr``), everything else at ``lr``: discriminative learning rates, one Adam
     parameter group each. With ``eval_every``: the validation errors along the way, shape
     (num_steps // eval_every + 1, len(models)), step 0 first."""
-    check_positive("lr", lr)
-    check_positive("num_steps", num_steps, integer=True)
     if len(models) != len(tasks) or not models:
         raise ValueError(f"models and tasks must be non-empty and of one length, got {len(models)} "
                          f"and {len(tasks)}")
@@ -441,7 +437,7 @@ def median_error(results: Sequence[Result]) -> float:
 
 
 @checked
-def error_quartiles(results: Sequence[Result]) -> tuple[float, float, float]:
+def _error_quartiles(results: Sequence[Result]) -> tuple[float, float, float]:
     """(25th percentile, median, 75th percentile) of the test errors over seeds."""
     q1, q2, q3 = np.percentile(errors(results), [25, 50, 75])
     return float(q1), float(q2), float(q3)
@@ -462,7 +458,7 @@ def table(results: dict[str, dict[str, list[Result]]]) -> str:
     methods = list(next(iter(results.values())))
     lines = [f"{'target':13s}" + "".join(f"{m:>20s}" for m in methods)]
     for name, by_method in results.items():
-        cells = ["{1:.3f} [{0:.2f}-{2:.2f}]".format(*error_quartiles(by_method[m])) for m in methods]
+        cells = ["{1:.3f} [{0:.2f}-{2:.2f}]".format(*_error_quartiles(by_method[m])) for m in methods]
         lines.append(f"{name:13s}" + "".join(f"{c:>20s}" for c in cells))
     return "\n".join(lines)
 

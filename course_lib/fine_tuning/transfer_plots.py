@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from .. import style
-from ..checks import check_kind, checked
+from ..checks import checked
 from .transfer import METHOD_STYLE, TARGETS, Result, errors, leaders, median_error, restyle
 
 SCALING_COLOR = {False: METHOD_STYLE["LoRA"]["color"], True: style.OKABE_ITO["orange"]}  # alpha/r, rsLoRA
@@ -91,7 +91,6 @@ def plot_steps_to_target(curves: dict[str, dict], target_error: float, title: st
 def plot_sample_efficiency(shots: Sequence[int], errs: dict[str, np.ndarray], title: str):
     """Median test error (whiskers: 25th to 75th percentile over seeds) against labelled images per
     class; the methods are set side by side at each size so that no whisker hides another."""
-    check_kind("shots", shots, "ints+")
     for m, e in errs.items():
         if len(e) != len(shots):
             raise ValueError(f"shots and errs[{m!r}] must have the same length, "

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..checks import check_choice, check_positive, check_type, checked
+from ..checks import check_choice, check_positive, checked
 from ..models import build_mlp
 from ..training import fit
 
@@ -100,7 +100,6 @@ def fit_hinges(fn: Callable[[np.ndarray], np.ndarray], width: int, *, kinks: str
     unit is a straight ramp over the whole interval); ``kinks="random"``: random slopes and kinks
     spread uniformly over the interval. Least squares costs milliseconds.
     """
-    check_positive("width", width, integer=True)
     check_choice("kinks", kinks, ("even", "random"))
     x, y = _grid(fn, low, high, n_points)
     if kinks == "even":
@@ -133,9 +132,6 @@ def train_hinges(fn: Callable[[np.ndarray], np.ndarray], width: int, *, num_step
     Every parameter is trained (kinks, slopes, output weights, bias) from PyTorch's default
     initialisation, on the same points ``fit_hinges`` uses; the loss is the mean squared error.
     """
-    check_positive("width", width, integer=True)
-    check_positive("num_steps", num_steps, integer=True)
-    check_positive("lr", lr)
     check_positive("record_every", record_every, integer=True)
     x, y = _grid(fn, low, high, n_points)
     torch.manual_seed(seed)  # nn.Linear draws its initial weights from the global generator
@@ -169,7 +165,6 @@ def tent_network(k: int) -> nn.Sequential:
 
     On [0, 1] the output has exactly 2**k linear pieces (Telgarsky 2016).
     """
-    check_positive("k", k, integer=True)
     layers: list[nn.Module] = []
     for _ in range(k):
         hidden, combine = nn.Linear(1, 2), nn.Linear(2, 1)
@@ -187,7 +182,6 @@ def tent_network(k: int) -> nn.Sequential:
 def count_linear_pieces(model: nn.Module, low: float = 0.0, high: float = 1.0,
                         resolution_bits: int = 16) -> int:
     """Number of linear pieces of a 1-D -> 1-D network on [low, high], from slopes on a dyadic grid."""
-    check_type("resolution_bits", resolution_bits, int, "an integer")
     if not low < high or resolution_bits > 24:
         raise ValueError(f"low must be below high and resolution_bits <= 24, got low={low}, high={high}, "
                          f"resolution_bits={resolution_bits}")
@@ -204,7 +198,6 @@ def count_linear_pieces(model: nn.Module, low: float = 0.0, high: float = 1.0,
 @checked
 def shallow_relu_net(width: int, seed: int = 0) -> nn.Sequential:
     """A random one-hidden-layer 1-D ReLU network: at most width + 1 linear pieces."""
-    check_positive("width", width, integer=True)
     torch.manual_seed(seed)
     net = nn.Sequential(nn.Linear(1, width), nn.ReLU(), nn.Linear(width, 1)).double()
     with torch.no_grad():  # spread the kinks over [0, 1] so that every unit can add a piece

@@ -625,7 +625,6 @@ class Snapshots:
 def train_with_snapshots(model: MLP, s: Split, *, num_epochs: int = 30, lr: float = 0.01,
                          batch_size: int = 32, seed: int = 0, resolution: int = 80) -> Snapshots:
     """fit() with Adam, recording the decision surface P(class 1) before training and after each epoch."""
-    check_positive("resolution", resolution, integer=True)
     X_all = np.concatenate([s.X_train.numpy(), s.X_val.numpy()])
     xx, yy, P = decision_grid(model, X_all, resolution)
     grids = [P]
@@ -646,7 +645,7 @@ def draw_snapshot(snaps: Snapshots, s: Split, epoch: int, axes=None):
         fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
     else:
         fig = axes[0].figure
-    plot_surface(snaps.xx, snaps.yy, snaps.grids[epoch], s.X_train, s.y_train, axes[0], s=10,
+    plot_surface(snaps.xx, snaps.yy, snaps.grids[epoch], s.X_train, s.y_train, axes[0], marker_size=10,
                  title=f"decision boundary after {epoch} epoch{'s' if epoch != 1 else ''}")
     plot_history(snaps.history, axes[1])
     if epoch:

@@ -43,7 +43,6 @@ class NetworkMaps:
 @checked
 def plane(resolution: int = 50, extent: float = EXTENT) -> torch.Tensor:
     """The grid points (resolution², 2) of the square [-extent, extent]², row by row from the top."""
-    check_positive("resolution", resolution, integer=True)
     check_positive("extent", extent)
     xs = torch.linspace(-extent, extent, resolution)
     yy, xx = torch.meshgrid(xs.flip(0), xs, indexing="ij")  # image order: first row is the top
@@ -130,9 +129,9 @@ def plot_neuron_maps(maps: NetworkMaps, ax=None, *, title: str = "what each neur
     return ax
 
 
-@checked(s="float+")
-def plot_output(maps: NetworkMaps, X=None, y=None, ax=None, *, title: str = "output: P(class 1)",
-                s: float = 14):
+@checked
+def _plot_output(maps: NetworkMaps, X=None, y=None, ax=None, *, title: str = "output: P(class 1)",
+                marker_size: float = 14):
     """The output P(class 1) over the plane (decision boundary P = 0.5 in black), with points (X, y)."""
     if ax is None:
         _, ax = plt.subplots(figsize=style.figsize(4.2))
@@ -148,7 +147,8 @@ def plot_output(maps: NetworkMaps, X=None, y=None, ax=None, *, title: str = "out
         if len(y) != len(X):
             raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}")
         for c, color in enumerate(CLASS_COLORS):
-            ax.scatter(*X[y == c].T, s=s, c=color, edgecolors="white", linewidths=0.4, label=f"class {c}")
+            ax.scatter(*X[y == c].T, s=marker_size, c=color, edgecolors="white", linewidths=0.4,
+                       label=f"class {c}")
     ax.set_xlim(-e, e)
     ax.set_ylim(-e, e)
     ax.set_xticks([])
@@ -165,6 +165,6 @@ def plot_network(model: nn.Module, X=None, y=None, *, resolution: int = 60, feat
     rows = 1 + len(maps.layers)
     fig, axes = plt.subplots(1, 2, figsize=style.figsize(min(2.2 + 1.0 * rows, 5.2)), width_ratios=[1.6, 1])
     plot_neuron_maps(maps, axes[0])
-    plot_output(maps, X, y, axes[1])
+    _plot_output(maps, X, y, axes[1])
     style.legend_outside(axes[1], "right", markerscale=1.5)
     return fig

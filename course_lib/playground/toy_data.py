@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from sklearn import datasets as skd
 
-from ..checks import check_choice, check_positive, check_range, check_type, checked
+from ..checks import check_choice, check_range, checked
 
 DATASETS = ("circle", "xor", "gauss", "spiral", "moons")
 EXTENT = 1.6  # the plane the playground shades: [-EXTENT, EXTENT]²
@@ -105,12 +105,10 @@ def make_dataset(name: str, n_samples: int = 400, noise: float = 0.1, *, positiv
     to the set, so the classes start to overlap.
     """
     check_choice("name", name, DATASETS)
-    check_positive("n_samples", n_samples, integer=True)
     if n_samples < 4:
         raise ValueError(f"n_samples must be at least 4 (two points per class), got {n_samples}")
     check_range("noise", noise, 0.0, 1.0)
     check_range("positive_fraction", positive_fraction, 0.0, 1.0, inclusive=False)
-    check_type("seed", seed, int, "an integer")
     rng = np.random.default_rng(seed)
     n1 = min(max(round(n_samples * positive_fraction), 2), n_samples - 2)
     X, y = _MAKERS[name](n_samples - n1, n1, rng)

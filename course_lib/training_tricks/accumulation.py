@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ..checks import as_float_tensor, check_positive, check_type, checked
+from ..checks import check_type, checked
 from ..data import Split
 from ..models import build_mlp
 from ..training import fit, loss_function, task_of
@@ -19,7 +19,6 @@ from ..training import fit, loss_function, task_of
 def batch_gradient(model: nn.Module, X, y, *, task: str | None = None) -> torch.Tensor:
     """The gradient of the mean loss over the whole batch (X, y), flattened."""
     task = task_of(model, task)
-    X = as_float_tensor("X", X)
     model.zero_grad(set_to_none=True)
     loss_function(task)(model(X), y).backward()
     return _collect(model)
@@ -31,8 +30,6 @@ def accumulated_gradient(model: nn.Module, X, y, num_micro: int, *, divide: bool
     """Backward on ``num_micro`` equal micro-batches of (X, y) without zeroing in between, each
     micro-loss divided by ``num_micro`` when ``divide`` (the flattened sum that .grad then holds)."""
     task = task_of(model, task)
-    X = as_float_tensor("X", X)
-    check_positive("num_micro", num_micro, integer=True)
     if len(X) % num_micro:
         raise ValueError(f"num_micro must divide the batch size {len(X)}, got {num_micro}")
     criterion = loss_function(task)
@@ -67,8 +64,6 @@ def accumulation_check(data: Split, *, batch_size: int = 128, num_micro: int = 4
     """Compare accumulated and full-batch gradients (with and without dividing, with BatchNorm), and
     the weights after one epoch of fit with accumulation against one epoch with the big batch."""
     check_type("data", data, Split, "a course_lib.data.Split")
-    check_positive("batch_size", batch_size, integer=True)
-    check_positive("num_micro", num_micro, integer=True)
     if batch_size % num_micro or batch_size > len(data.X_train):
         raise ValueError(f"batch_size must be a multiple of num_micro={num_micro} and at most the "
                          f"training size {len(data.X_train)}, got {batch_size}")

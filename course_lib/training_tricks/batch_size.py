@@ -14,7 +14,6 @@ from torch import nn
 
 from .. import plots, style
 from ..checks import (
-    as_float_tensor,
     check_choice,
     check_kind,
     check_member,
@@ -46,12 +45,9 @@ class BatchSizeExplorer(Explorer):
                  num_epochs: int = 10, batch_size: int = 32, batch_sizes=BATCH_SIZES,
                  reference_batch: int = 32, budget: str = "equal epochs", scale_lr: bool = False,
                  seed: int = 0):
-        check_kind("batch_sizes", batch_sizes, "ints+")
         check_member("batch_size", batch_size, batch_sizes, "batch_sizes")
         check_choice("optimizer", optimizer, ("sgd", "momentum", "adam", "adamw"))
         check_type("data", data, Split, "a course_lib.data.Split")
-        check_positive("lr", lr)
-        check_positive("num_epochs", num_epochs, integer=True)
         check_positive("reference_batch", reference_batch, integer=True)
         if budget not in BUDGETS:
             raise ValueError(f"budget must be one of {BUDGETS}, got {budget!r}")
@@ -127,14 +123,14 @@ class BatchSizeExplorer(Explorer):
         headline = (f"batch {batch_size}, lr {lr:g}: {steps} steps = {epochs:.3g} epochs "
                     f"({examples:,} examples), ")
         headline += ("diverged" if history.diverged else f"val accuracy {history.final():.2f}")
-        fig = plot_batch_runs(runs, current=batch_size, colors=self.colors, title=headline)
+        fig = _plot_batch_runs(runs, current=batch_size, colors=self.colors, title=headline)
         return fig, {"batch_size": batch_size, "budget": budget, "scale_lr": bool(scale_lr), "lr": lr,
                      "history": history, "steps": steps, "epochs": epochs, "examples": examples,
                      "tried": [b for b in sizes]}
 
 
 @checked
-def plot_batch_runs(runs: dict[int, History], current: int | None = None, *,
+def _plot_batch_runs(runs: dict[int, History], current: int | None = None, *,
                     colors: style.SeriesColors | None = None, title: str | None = None):
     """Validation accuracy of each batch size against epochs, optimizer steps and seconds (three
     panels); the current one bold, a diverged run marked and labelled diverged."""
@@ -190,8 +186,6 @@ def gradient_noise(model: nn.Module, X, y, batch_sizes=(4, 8, 16, 32, 64, 128, 2
                    num_samples: int = 30, seed: int = 0, task: str | None = None) -> GradientNoise:
     """Measure how far mini-batch gradients scatter around the full gradient, for each batch size."""
     task = task_of(model, task)
-    X = as_float_tensor("X", X)
-    check_positive("num_samples", num_samples, integer=True)
     n = len(X)
     sizes = [int(b) for b in batch_sizes]
     for b in sizes:
@@ -274,8 +268,6 @@ def equal_epochs_vs_steps(data: Split, *, small: int = 16, large: int = 512, num
     """Train with ``small`` batches for ``num_epochs``, and with ``large`` batches for the same epochs
     and for the same number of steps (plain SGD, same LR); report validation accuracy."""
     check_type("data", data, Split, "a course_lib.data.Split")
-    check_positive("small", small, integer=True)
-    check_positive("large", large, integer=True)
     if large <= small:
         raise ValueError(f"large must exceed small, got small={small}, large={large}")
     result = BudgetComparison([], [], [], {})
@@ -306,7 +298,6 @@ def equal_epochs_vs_steps(data: Split, *, small: int = 16, large: int = 512, num
 def activation_memory(model: nn.Module, batch_size: int, *, task: str | None = None) -> int:
     """Bytes of the tensors autograd saves for the backward pass of one batch (measured with
     torch.autograd.graph.saved_tensors_hooks); parameters and their gradients come on top."""
-    check_positive("batch_size", batch_size, integer=True)
     task = task_of(model, task)
     first = next(m for m in model.modules() if isinstance(m, nn.Linear))
     X = torch.zeros(batch_size, first.in_features)
@@ -327,7 +318,7 @@ def activation_memory(model: nn.Module, batch_size: int, *, task: str | None = N
 
 
 @checked
-def parameter_memory(model: nn.Module) -> int:
+def _parameter_memory(model: nn.Module) -> int:
     """Bytes of the parameters (float32)."""
     return sum(p.numel() * p.element_size() for p in model.parameters())
 
@@ -335,7 +326,7 @@ def parameter_memory(model: nn.Module) -> int:
 @checked
 def memory_table(model: nn.Module, batch_sizes=BATCH_SIZES) -> list[tuple[int, int, int]]:
     """(batch size, activation bytes, parameter bytes) for each batch size."""
-    params = parameter_memory(model)
+    params = _parameter_memory(model)
     return [(int(b), activation_memory(model, int(b)), params) for b in batch_sizes]
 
 
@@ -353,8 +344,6 @@ def human_bytes(n: float) -> str:
 @checked
 def steps_per_epoch(num_samples: int, batch_size: int) -> int:
     """Optimizer steps in one epoch."""
-    check_positive("num_samples", num_samples, integer=True)
-    check_positive("batch_size", batch_size, integer=True)
     return math.ceil(num_samples / batch_size)
 
 

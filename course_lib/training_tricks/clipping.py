@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from .. import style
-from ..checks import check_items, check_kind, check_member, check_positive, check_type, checked
+from ..checks import check_items, check_kind, check_member, check_type, checked
 from ..data import Split
 from ..live_figure import SMALL, PngExplorer, encode_png, new_figure
 from ..models import build_mlp
@@ -31,7 +31,6 @@ def clip_by_global_norm(grads: Sequence[torch.Tensor], max_norm: float
     direction never changes, and a non-finite norm gives non-finite gradients (nothing is rescued).
     Returns the new gradients and the norm before clipping."""
     check_items("grads", grads, torch.Tensor, "gradient tensors")
-    check_positive("max_norm", max_norm)
     grads = list(grads)
     if not grads:
         raise ValueError("grads must contain at least one tensor")
@@ -57,7 +56,6 @@ def train_regression(data: Split, clip: float | None, *, lr: float = 0.01, num_s
 def scale_targets(data: Split, factor: float) -> Split:
     """The same Split with every target multiplied by ``factor`` (e.g. 0.1: ten times smaller)."""
     check_type("data", data, Split, "a course_lib.data.Split")
-    check_positive("factor", factor)
     if data.task != "regression":
         raise ValueError(f"data must be a regression Split, got task {data.task!r}")
     return Split(data.X_train, data.y_train * factor, data.X_val, data.y_val * factor,

@@ -20,8 +20,6 @@ def deep_stack(depth: int = 50, width: int = 256, scheme: str = "default", *, sc
                seed: int = 0) -> nn.Sequential:
     """``depth`` Linear(width, width) + ReLU layers: weights by ``scheme`` (course_lib.initialization)
     times ``scale``, biases zero, so that only the weights' scale decides what happens to the signal."""
-    check_positive("depth", depth, integer=True)
-    check_positive("width", width, integer=True)
     check_choice("scheme", scheme, INITS)
     torch.manual_seed(seed)
     layers: list[nn.Module] = []
@@ -42,7 +40,6 @@ def activation_rms(depth: int = 50, width: int = 256, scheme: str = "default", *
     """Root-mean-square activation after each of ``depth`` ReLU layers, for unit-variance input
     (weights of ``scheme`` multiplied by ``scale``)."""
     stack = deep_stack(depth, width, scheme, scale=scale, seed=seed)
-    check_positive("num_samples", num_samples, integer=True)
     x = torch.randn(num_samples, width, generator=torch.Generator().manual_seed(seed + 1),
                     dtype=torch.float64)
     stack = stack.double()
@@ -104,8 +101,6 @@ def product_conditioning(depth: int = 50, width: int = 64, scheme: str = "orthog
                          seed: int = 0) -> Conditioning:
     """Multiply ``depth`` matrices initialised by torch.nn.init (orthogonal or Gaussian N(0, 1/width))
     and return the product's singular values: orthogonal keeps every direction's length."""
-    check_positive("depth", depth, integer=True)
-    check_positive("width", width, integer=True)
     check_choice("scheme", scheme, ("orthogonal", "gaussian"))
     generator = torch.Generator().manual_seed(seed)
     product = torch.eye(width, dtype=torch.float64)

@@ -15,7 +15,6 @@ from torch import nn
 from .. import plots, style
 from ..checks import (
     as_array,
-    as_float_tensor,
     check_choice,
     check_items,
     check_kind,
@@ -60,8 +59,6 @@ def gd_on_bowl(lr: float, eigenvalues=(1.0, 10.0), x0=(1.0, 1.0), num_steps: int
     """
     as_array("eigenvalues", eigenvalues)
     as_array("x0", x0)
-    check_positive("lr", lr)
-    check_positive("num_steps", num_steps, integer=True)
     lam = torch.tensor(eigenvalues, dtype=torch.float64)
     if lam.ndim != 1 or not bool((lam > 0).all()):
         raise ValueError(f"eigenvalues must be a 1-D sequence of positive numbers, got {eigenvalues!r}")
@@ -133,8 +130,6 @@ def sharpness(model: nn.Module, X, y, *, task: str | None = None, num_iters: int
     Full-batch gradient descent is stable near a minimum only while lr < 2/λ_max (the bowl again).
     """
     task = task_of(model, task)
-    X = as_float_tensor("X", X)
-    check_positive("num_iters", num_iters, integer=True)
     params = [p for p in model.parameters() if p.requires_grad]
     loss = loss_function(task)(model(X), y)
     grads = torch.autograd.grad(loss, params, create_graph=True)
@@ -159,8 +154,6 @@ def adam_first_step(grad_scales, lr: float = 1e-3, eps: float = 1e-8) -> np.ndar
     The first step is lr·g/(|g| + eps) ≈ lr whatever the gradient's size, unless |g| ~ eps.
     """
     as_array("grad_scales", grad_scales)
-    check_positive("lr", lr)
-    check_positive("eps", eps)
     g = torch.as_tensor(np.asarray(grad_scales, dtype=np.float64))
     if g.ndim != 1 or not bool((g > 0).all()):
         raise ValueError(f"grad_scales must be a 1-D sequence of positive numbers, got {grad_scales!r}")
@@ -176,8 +169,6 @@ def update_sizes(model: nn.Module, data: Split, optimizer: str, lr: float, *, nu
                  batch_size: int = 64, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(|gradient|, |update|) of every parameter at the last of ``num_steps`` mini-batch steps."""
     check_choice("optimizer", optimizer, ("sgd", "adam"))
-    check_positive("num_steps", num_steps, integer=True)
-    check_positive("batch_size", batch_size, integer=True)
     opt = make_optimizer(optimizer, model.parameters(), lr)
     criterion = loss_function(task_of(model))
     X, y = data.X_train, data.y_train
@@ -247,7 +238,6 @@ class LRExplorer(Explorer):
         check_choice("optimizer", optimizer, ("sgd", "momentum", "adam", "adamw"))
         check_type("data", data, Split, "a course_lib.data.Split")
         check_choice("optimizer", optimizer, OPTIMIZERS)
-        check_positive("lr", lr)
         lo, hi = lr_range
         check_positive("lr_range[0]", lo)
         if not lo <= lr <= hi:
@@ -312,7 +302,7 @@ class LRExplorer(Explorer):
         self._remember(optimizer, key)
         runs = {k: self.cache.store[(optimizer, k)] for k in self.tried[optimizer]}
         others = {name: {k: self.cache.store[(name, k)] for k in self.tried[name]} for name in OPTIMIZERS}
-        fig = plot_lr_runs(runs, current=key, colors=self.colors[optimizer], optimizer=optimizer,
+        fig = _plot_lr_runs(runs, current=key, colors=self.colors[optimizer], optimizer=optimizer,
                            all_runs=others)
         return fig, {"optimizer": optimizer, "lr": key, "history": history, "diverged": history.diverged,
                      "tried": list(self.tried[optimizer]),
@@ -323,7 +313,6 @@ class LRExplorer(Explorer):
 def smooth(values, beta: float = 0.9) -> np.ndarray:
     """Exponential moving average with bias correction (what the LR range test plots)."""
     as_array("values", values, finite=False)  # a diverged run's losses may be inf
-    check_positive("beta", beta, allow_zero=True)
     out, avg = [], 0.0
     for i, v in enumerate(values, start=1):
         avg = beta * avg + (1 - beta) * v
@@ -332,7 +321,7 @@ def smooth(values, beta: float = 0.9) -> np.ndarray:
 
 
 @checked
-def plot_lr_runs(runs: dict[float, History], current: float | None = None, *,
+def _plot_lr_runs(runs: dict[float, History], current: float | None = None, *,
                  colors: plots.StrongSeriesColors | None = None, optimizer: str = "sgd",
                  all_runs: dict[str, dict[float, History]] | None = None):
     """Left: mini-batch loss per step for every LR of one optimizer (the current one bold, a diverged

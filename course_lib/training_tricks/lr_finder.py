@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from .. import style
-from ..checks import check_positive, check_range, checked
+from ..checks import checked
 from ..training import fit
 from .learning_rate import smooth
 
@@ -59,15 +59,10 @@ def lr_range_test(model: nn.Module, data, *, optimizer: str = "sgd", start_lr: f
     """Train a copy of ``model`` for ``num_steps`` steps while the LR grows from ``start_lr`` to
     ``end_lr`` (torch's ExponentialLR); stop once the loss exceeds ``stop_factor`` times its first
     value. ``model`` itself is left untouched."""
-    check_positive("start_lr", start_lr)
-    check_positive("end_lr", end_lr)
     if not start_lr < end_lr:
         raise ValueError(f"start_lr must be below end_lr, got start_lr={start_lr}, end_lr={end_lr}")
-    check_positive("num_steps", num_steps, integer=True)
     if num_steps < 10:
         raise ValueError(f"num_steps must be >= 10 for a readable curve, got {num_steps}")
-    check_positive("stop_factor", stop_factor)
-    check_range("beta", beta, 0.0, 1.0, inclusive=False)
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     gamma = (end_lr / start_lr) ** (1.0 / (num_steps - 1))

@@ -66,10 +66,6 @@ def make_scheduler(name: str, num_steps: int, *, warmup_steps: int = 0, final_fa
     validation loss.
     """
     _check_common(name, num_steps, warmup_steps, final_factor)
-    check_positive("num_drops", num_drops, integer=True)
-    check_range("gamma_step", gamma_step, 0.0, 1.0, inclusive=False)
-    check_range("plateau_factor", plateau_factor, 0.0, 1.0, inclusive=False)
-    check_positive("plateau_patience", plateau_patience, integer=True, allow_zero=True)
     eta_floor = max(final_factor, 1e-3)  # exponential decay cannot reach 0
 
     def factory(optimizer: torch.optim.Optimizer):
@@ -105,7 +101,6 @@ def schedule_curve(name: str, num_steps: int, lr: float = 1.0, **options) -> np.
     if name == "plateau":
         raise ValueError("name 'plateau' has no fixed curve: it depends on the validation loss; "
                          "use plateau_curve(val_losses)")
-    check_positive("lr", lr)
     factory = make_scheduler(name, num_steps, **options)
     param = torch.nn.Parameter(torch.zeros(1))
     optimizer = torch.optim.SGD([param], lr=lr)
@@ -122,7 +117,6 @@ def schedule_curve(name: str, num_steps: int, lr: float = 1.0, **options) -> np.
 def plateau_curve(val_losses, lr: float = 1.0, *, factor: float = 0.5, patience: int = 2) -> np.ndarray:
     """The LR ReduceLROnPlateau gives each epoch when it sees ``val_losses`` one per epoch."""
     as_array("val_losses", val_losses)
-    check_positive("lr", lr)
     losses = [float(v) for v in val_losses]
     if not losses:
         raise ValueError("val_losses must not be empty")
@@ -178,8 +172,6 @@ def plot_schedules(num_steps: int, lr: float = 1.0, names=None, ax=None, *, high
                    log: bool = False, legend: bool = True, **options):
     """Draw the LR curves of several schedules (all but "plateau") on one axis; ``log`` draws the
     LR on a log scale (down to 3e-4·lr), where every drop of the step schedule shows."""
-    if names is not None:
-        check_kind("names", names, "names")
     for n in names or ():
         check_choice("names", n, SCHEDULES)
     if highlight is not None:
@@ -247,7 +239,6 @@ def train_with_schedule(data, name: str, *, lr: float = 0.1, optimizer: str = "m
 @checked
 def schedule_accuracies(data, names=SCHEDULES, *, seeds=(0, 1, 2), **settings) -> dict[str, list]:
     """Final validation accuracy of every seed per schedule (None for a diverged run)."""
-    check_kind("names", names, "names")
     for n in names:
         check_choice("names", n, SCHEDULES)
     settings = {**EXPLORER_SETTINGS, **settings}
@@ -309,7 +300,7 @@ class ScheduleExplorer(Explorer):
     def _draw(self, schedule: str, lr: float):
         """LR per step (left) and validation accuracy per epoch against the constant LR (right)."""
         runs, constant = self.cache((schedule, lr)), self.cache(("constant", lr))
-        fig = plot_schedule_runs(schedule, runs, constant)
+        fig = _plot_schedule_runs(schedule, runs, constant)
         accs = self.final_accuracies(schedule, lr)
         return fig, {"schedule": schedule, "peak_lr": lr, "histories": runs, "lr": np.array(runs[0].lr),
                      "final": accs}
@@ -321,7 +312,7 @@ def _mean_final(runs) -> float:
 
 
 @checked
-def plot_schedule_runs(schedule: str, runs, constant):
+def _plot_schedule_runs(schedule: str, runs, constant):
     """Left: the LR torch gave every step (the constant LR dashed, unless it is the one shown);
     right: the validation accuracy of every seed per epoch, the constant LR's in grey."""
     check_choice("schedule", schedule, SCHEDULES)

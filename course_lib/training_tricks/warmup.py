@@ -54,7 +54,6 @@ def warmup_experiment(data: Split, *, warmup_steps: int = 100, lr: float = 1.0, 
     at every LR of ``constant_lrs`` without warm-up (the fair baseline: the best constant LR)."""
     check_type("data", data, Split, "a course_lib.data.Split")
     check_positive("warmup_steps", warmup_steps, integer=True)
-    check_positive("depth", depth, integer=True)
     result = WarmupResult({}, {})
     settings = [("no warm-up", lr, 0), (f"warm-up {warmup_steps} steps", lr, warmup_steps)]
     settings += [(f"constant lr {c:g}", c, 0) for c in constant_lrs]

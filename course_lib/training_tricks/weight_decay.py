@@ -72,8 +72,6 @@ def train_with_penalty(data: Split, optimizer: str, lr: float, *, l2: float = 0.
     (every parameter), with the optimizer's own ``weight_decay``; identical batches for every call."""
     check_type("data", data, Split, "a course_lib.data.Split")
     check_choice("optimizer", optimizer, ("sgd", "adam", "adamw"))
-    check_positive("l2", l2, allow_zero=True)
-    check_positive("weight_decay", weight_decay, allow_zero=True)
     model = build_mlp(data, hidden=hidden, seed=seed)
     cls = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[optimizer]
     opt = cls(model.parameters(), lr=lr, weight_decay=weight_decay)
@@ -102,9 +100,7 @@ def decay_without_gradient(values=(1.0, 100.0), *, lr: float = 1e-3, weight_deca
     """Parameters whose loss gradient is zero, after ``num_steps`` steps: how far Adam + L2
     (Adam's ``weight_decay``) and AdamW's decoupled decay move each of ``values``."""
     check_kind("values", values, "finites")
-    check_positive("lr", lr)
     check_positive("weight_decay", weight_decay)
-    check_positive("num_steps", num_steps, integer=True)
     moved = {}
     for name, cls in (("Adam + L2", torch.optim.Adam), ("AdamW", torch.optim.AdamW)):
         theta = nn.Parameter(torch.tensor(values, dtype=torch.float64))

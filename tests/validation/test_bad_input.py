@@ -1,14 +1,19 @@
 """Bad input gets a ValueError/TypeError that names the argument, what was expected and what was given."""
 
+import math
+
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
 
-from course_lib import data, exercises, plots, runtime
+from course_lib import data, exercises, metrics, plots, runtime
+from course_lib.architecture import diagnostics
+from course_lib.evaluation import metric_plots
 from course_lib.initialization import initialize
 from course_lib.mlp import approximation
 from course_lib.models import MLP, count_parameters
-from course_lib.training import fit, make_optimizer
+from course_lib.training import evaluate, fit, make_optimizer, predict
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +106,58 @@ def test_plot_errors():
         plots.decision_grid(MLP(3), np.zeros((5, 3)))
     with pytest.raises(ValueError, match=r"key must be one of"):
         plots.plot_history(None, key="accuracy")
+
+
+# ----------------------------------------------------------------------------- what a new user passes
+@pytest.mark.parametrize("make", [np.int64, np.int32, np.array], ids=["np.int64", "np.int32", "0-d array"])
+def test_numpy_integers_work_where_python_ints_are_expected(moons, make):
+    model = MLP(make(2), hidden=(make(4),) if make is not np.array else np.array([4]), seed=make(0))
+    history = fit(model, moons, batch_size=make(16), num_epochs=make(1), seed=make(1))
+    assert history.num_steps == math.ceil(len(moons.X_train) / 16)
+    assert model.config["hidden"] == (4,) and type(model.config["hidden"][0]) is int
+
+
+def test_numpy_floats_and_0d_arrays_work_where_numbers_are_expected(moons):
+    a = fit(MLP(2, hidden=(4,)), moons, lr=np.array(0.01), num_epochs=1)
+    b = fit(MLP(2, hidden=(4,)), moons, lr=0.01, num_epochs=1)
+    assert a.step_loss == b.step_loss
+
+
+def test_numpy_arrays_work_where_tensors_are_expected(moons):
+    model = MLP(2, hidden=(4,))
+    X, y = moons.X_val.numpy(), moons.y_val.numpy()
+    assert evaluate(model, X, y) == evaluate(model, moons.X_val, moons.y_val)
+    assert torch.equal(predict(model, X), predict(model, moons.X_val))
+    assert torch.equal(predict(model, X.tolist()), predict(model, moons.X_val))
+
+
+@pytest.mark.parametrize("call, pattern", [
+    (lambda: data.split(np.zeros((3, 2)), np.array([0, 1, 0])), r"y must hold at least 3 examples of each class"),
+    (lambda: data.load("moons", n_samples=3), r"at least 3 examples of each class"),
+    (lambda: data.split(np.zeros((20, 0)), np.arange(20) % 2), r"X must have at least one feature, got shape \(20, 0\)"),
+    (lambda: MLP(0), r"in_features must be an integer > 0, got 0"),
+    (lambda: predict(MLP(2, hidden=(4,)), np.zeros((5, 0))), r"X must have at least one feature"),
+])
+def test_data_too_small_or_without_features_gets_a_clear_error(call, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        call()
+
+
+def test_constant_scores_are_a_result_not_a_crash():
+    y_true, y_score = np.array([0, 1] * 5), np.full(10, 0.5)
+    assert metrics.roc_auc_score(y_true, y_score) == 0.5
+    assert metrics.average_precision_score(y_true, y_score) == 0.5
+    fpr, tpr, _ = metrics.roc_curve(y_true, y_score)
+    assert list(fpr) == [0.0, 1.0] and list(tpr) == [0.0, 1.0]
+    assert metrics.precision_score(y_true, np.zeros(10, int)) == 0.0
+    metric_plots.plot_roc(fpr, tpr)
+    metric_plots.plot_score_histograms(y_true, y_score)
+    metric_plots.plot_scores_and_confusion(y_true, y_score)
+    plt.close("all")
+
+
+def test_a_gradient_ratio_of_zero_or_infinity_is_named_not_refused():
+    assert diagnostics.flow_verdict(0.0).startswith("vanishes")
+    assert diagnostics.flow_verdict(math.inf).startswith("flows")
+    with pytest.raises(ValueError, match=r"ratio must be a number >= 0"):
+        diagnostics.flow_verdict(-1.0)
