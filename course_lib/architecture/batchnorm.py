@@ -304,12 +304,15 @@ def plot_covariate_shift(runs: dict[str, tuple[History, np.ndarray]], *, smooth:
     colors = style.SeriesColors(runs)
     fig, axes = plt.subplots(1, 2, figsize=style.figsize(4.4))
     kernel = np.ones(smooth) / smooth
+    any_diverged = False
     for label, (h, change) in runs.items():
         line = colors.style(label)
         axes[0].plot(h.epochs[:len(h.val_metric)], h.val_metric, label=label, **line)
-        if h.diverged:
-            style.mark_diverged(axes[0], h.epochs[-1] if h.epochs else 0, None, color=line["color"],
-                                text=f"{label}: diverged")
+        if h.diverged:  # ✕ at the top in the run's colour; the legend says what it means
+            x = h.epochs[len(h.val_metric) - 1] if h.val_metric else 1
+            axes[0].plot([x], [0.96], marker="X", ms=11, color=line["color"], ls="none", clip_on=False,
+                         transform=axes[0].get_xaxis_transform())
+            any_diverged = True
         if len(change) >= smooth:
             axes[1].plot(np.convolve(change, kernel, mode="valid"), color=line["color"], ls=line["ls"],
                          label=label)
@@ -323,6 +326,8 @@ def plot_covariate_shift(runs: dict[str, tuple[History, np.ndarray]], *, smooth:
     axes[1].set_xlabel("optimizer step")
     axes[1].set_ylabel("relative change per step")
     axes[1].set_title(f"how far the inputs move ({smooth}-step average)")
+    if any_diverged:
+        axes[1].plot([], [], marker="X", ms=11, color="grey", ls="none", label="✕ (left panel): diverged")
     style.legend_outside(axes[1], "below", ncol=2)
     return fig
 
