@@ -27,7 +27,7 @@ def curves(name: str, x: torch.Tensor | None = None) -> tuple[np.ndarray, np.nda
 
 
 @checked
-def plot_activations(names: Sequence[str] | None = None, *, cols: int = 3):
+def plot_activations(names: Sequence[str] | None = None, *, cols: int = 5):
     """One panel per activation: f (solid) and its autograd derivative f' (dashed)."""
     for n in names or ():
         check_choice("names", n, ACTIVATIONS)

@@ -23,6 +23,21 @@ from ..plots import plain_log_ticks
 from ..training import History, fit
 
 
+@checked(x=None, gamma=None, beta=None, running_mean=None, running_var=None)  # tensors pass untouched
+def batch_norm_train(x: torch.Tensor, gamma: torch.Tensor, beta: torch.Tensor, running_mean: torch.Tensor,
+                     running_var: torch.Tensor, momentum: float = 0.1, eps: float = 1e-5) -> torch.Tensor:
+    """BatchNorm in training mode: normalise with the batch's statistics, update the running ones."""
+    n = x.shape[0]
+    mean = x.mean(dim=0)  # μ_B: one mean per feature, over the batch
+    var = x.var(dim=0, unbiased=False)  # σ²_B: the batch's (biased) variance
+    x_hat = (x - mean) / torch.sqrt(var + eps)  # every feature: mean 0, variance 1
+    y = gamma * x_hat + beta  # learned scale γ and shift β
+    with torch.no_grad():  # running statistics for eval mode: move 10% (momentum) toward the batch's
+        running_mean.lerp_(mean, momentum)
+        running_var.lerp_(var * n / (n - 1), momentum)  # the unbiased variance, as nn.BatchNorm1d
+    return y
+
+
 class BatchNorm(nn.Module):
     """BatchNorm for (n, features) inputs, written out; behaves like ``nn.BatchNorm1d``.
 
@@ -47,20 +62,14 @@ class BatchNorm(nn.Module):
         """Normalise with the batch statistics (training) or the running ones (evaluation)."""
         if x.ndim != 2 or x.shape[1] != self.num_features:
             raise ValueError(f"x must have shape (n, {self.num_features}), got {tuple(x.shape)}")
-        if self.training:
-            n = x.shape[0]
-            if n < 2:
-                raise ValueError(f"BatchNorm needs more than 1 example per batch in training, got {n}")
-            mean = x.mean(dim=0)
-            var = x.var(dim=0, unbiased=False)
-            with torch.no_grad():
-                self.running_mean.lerp_(mean, self.momentum)
-                self.running_var.lerp_(var * n / (n - 1), self.momentum)
-                self.num_batches_tracked += 1
-        else:
-            mean, var = self.running_mean, self.running_var
-        x_hat = (x - mean) / torch.sqrt(var + self.eps)
-        return self.weight * x_hat + self.bias
+        if not self.training:
+            x_hat = (x - self.running_mean) / torch.sqrt(self.running_var + self.eps)
+            return self.weight * x_hat + self.bias
+        if x.shape[0] < 2:
+            raise ValueError(f"BatchNorm needs more than 1 example per batch in training, got {x.shape[0]}")
+        self.num_batches_tracked += 1
+        return batch_norm_train(x, self.weight, self.bias, self.running_mean, self.running_var,
+                                momentum=self.momentum, eps=self.eps)
 
     def extra_repr(self) -> str:
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"
@@ -246,27 +255,33 @@ class InputMoments:
             return np.zeros(0)
         m, s = torch.stack(self.means), torch.stack(self.stds)
         change = ((m[1:] - m[:-1]).abs() + (s[1:] - s[:-1]).abs()).mean(1)
-        return (change / s[:-1].mean(1).clamp_min(1e-12)).numpy()
+        change = (change / s[:-1].mean(1).clamp_min(1e-12)).numpy()
+        finite = np.isfinite(change)
+        return change if finite.all() else change[:int(np.argmin(finite))]  # up to the first non-finite step
 
 
-SHIFT_ARMS = ("without BN, He init", "with BN", "BN + injected shift")
+SHIFT_ARMS = ("without BN, default init", "without BN, He init", "with BN", "BN + injected shift")
+SHIFT_CONFIGS = (  # (batch_norm, noise, init) of each arm
+    (False, False, "default"), (False, False, "he"), (True, False, "default"), (True, True, "default"))
 
 
 @checked
-def covariate_shift_experiment(data: Split, *, lr: float = 0.02, init_scale: float = 1.0,
+def covariate_shift_experiment(data: Split, *, lr: float = 0.1, init_scale: float = 1.0,
                                num_epochs: int = 5, batch_size: int = 64, depth: int = 8,
                                layer: int = 5, seed: int = 0) -> dict[str, tuple[History, np.ndarray]]:
-    """Train without BN (He init, so that it trains), with BN, and with BN + injected shift (both at
-    PyTorch's default init); record how far the input of hidden layer ``layer`` moves per step.
+    """Santurkar et al.'s test: train without BN (PyTorch's default init and He init, side by side), with
+    BN, and with BN + injected shift (default init, as the lr x init grid); record how far the input of
+    hidden layer ``layer`` moves per step.
 
-    Returns {label: (History, per-step change of the input moments of hidden layer ``layer``)}.
+    Returns {label: (History, per-step change of the input moments of hidden layer ``layer``)}; a
+    diverged run's record stops at its last finite step.
     """
     if layer > depth:
         raise ValueError(f"layer must be <= depth={depth}, got {layer}")
     runs = {}
-    for label, batch_norm, noise in zip(SHIFT_ARMS, (False, True, True), (False, False, True), strict=True):
-        model = bn_mlp(data, depth=depth, batch_norm=batch_norm, noise=noise,
-                       init="default" if batch_norm else "he", init_scale=init_scale, seed=seed)
+    for label, (batch_norm, noise, init) in zip(SHIFT_ARMS, SHIFT_CONFIGS, strict=True):
+        model = bn_mlp(data, depth=depth, batch_norm=batch_norm, noise=noise, init=init,
+                       init_scale=init_scale, seed=seed)
         recorder = InputMoments(model.body[layer - 1].linear)
         h = fit(model, data, optimizer="momentum", lr=lr, num_epochs=num_epochs,
                 batch_size=batch_size, seed=seed)
@@ -282,12 +297,15 @@ def plot_covariate_shift(runs: dict[str, tuple[History, np.ndarray]], *, smooth:
     colors = style.SeriesColors(runs)
     fig, axes = plt.subplots(1, 2, figsize=style.figsize(4.4))
     kernel = np.ones(smooth) / smooth
+    any_diverged = False
     for label, (h, change) in runs.items():
         line = colors.style(label)
         axes[0].plot(h.epochs[:len(h.val_metric)], h.val_metric, label=label, **line)
-        if h.diverged:
-            style.mark_diverged(axes[0], h.epochs[-1] if h.epochs else 0, None, color=line["color"],
-                                text=f"{label}: diverged")
+        if h.diverged:  # ✕ at the top in the run's colour; the legend says what it means
+            x = h.epochs[len(h.val_metric) - 1] if h.val_metric else 1
+            axes[0].plot([x], [0.96], marker="X", ms=11, color=line["color"], ls="none", clip_on=False,
+                         transform=axes[0].get_xaxis_transform())
+            any_diverged = True
         if len(change) >= smooth:
             axes[1].plot(np.convolve(change, kernel, mode="valid"), color=line["color"], ls=line["ls"],
                          label=label)
@@ -301,7 +319,9 @@ def plot_covariate_shift(runs: dict[str, tuple[History, np.ndarray]], *, smooth:
     axes[1].set_xlabel("optimizer step")
     axes[1].set_ylabel("relative change per step")
     axes[1].set_title(f"how far the inputs move ({smooth}-step average)")
-    style.legend_outside(axes[1], "below", ncol=3)
+    if any_diverged:
+        axes[1].plot([], [], marker="X", ms=11, color="grey", ls="none", label="✕ (left panel): diverged")
+    style.legend_outside(axes[1], "below", ncol=2)
     return fig
 
 

@@ -72,15 +72,17 @@ def plot_boundaries(sweep: Sweep, data: Split, *, resolution: int = 80):
     if data.in_features != 2:
         raise ValueError(f"data must have 2 features to draw boundaries, got {data.in_features}")
     rows, cols = len(sweep.depths), len(sweep.widths)
-    fig, axes = plt.subplots(rows, cols, figsize=style.figsize(2.9 * rows + 0.8), squeeze=False)
+    height = min(1.9 * rows + 0.6, 5.8)  # at most 640 px: fits a 1280x720 screen
+    fig, axes = plt.subplots(rows, cols, figsize=style.figsize(height), squeeze=False, sharex=True,
+                             sharey=True)
     for i, depth in enumerate(sweep.depths):
         for j, width in enumerate(sweep.widths):
             ax = axes[i, j]
             plot_decision_boundary(sweep.models[(depth, width)], data.X_train, data.y_train, ax,
                                    resolution=resolution, marker_size=22)
             ax.set_title(f"{depth}×{width}: {sweep.params[i, j]:,} params\n"
-                         f"train {sweep.train_accuracy[i, j]:.2f}  val {sweep.val_accuracy[i, j]:.2f}",
-                         fontsize=style.MIN_FONT_PT + 1)
+                         f"train {sweep.train_accuracy[i, j]:.2f}, val {sweep.val_accuracy[i, j]:.2f}",
+                         fontsize=style.MIN_FONT_PT)
             if i == rows - 1:
                 ax.set_xlabel("feature x₁")
             if j == 0:

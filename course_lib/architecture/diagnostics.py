@@ -119,7 +119,9 @@ VANISHES_BELOW, FLOWS_ABOVE = 1e-4, 1e-2  # gradient ratios: the verdicts' bound
 
 @checked
 def flow_verdict(ratio: float) -> str:
-    """Name a gradient ratio's order of magnitude: vanishes, weakens or flows."""
+    """Name a gradient ratio's order of magnitude: vanishes, weakens or flows (0: vanished exactly)."""
+    if ratio == 0:
+        return "vanished: exactly 0"
     if ratio < VANISHES_BELOW:
         return "vanishes (< 1e-4)"
     return "flows (> 1e-2)" if ratio > FLOWS_ABOVE else "weakens"
@@ -298,24 +300,12 @@ GRADIENT_FLOW_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "ge
 
 
 @checked
-def draw_gradient_flow(data: Split, depth: int, activation: str, init: str, residual: bool = False):
-    """The gradient-flow chart of one setting; returns (figure, state with the norms and ratio)."""
-    norms = gradient_flow(data, depth, activation, init, residual=residual)
-    ratio = gradient_ratio(norms)
-    fig, ax = plt.subplots(figsize=style.figsize(4.0))
-    label = f"{activation}, {init} init" + (", skips" if residual else "")
-    plot_gradient_flow({label: norms}, ax, legend=False,
-                       title=f"{depth} hidden layers: first / last = {ratio:.1e}, {flow_verdict(ratio)}")
-    low, high = _flow_ylim(norms)
-    values = np.asarray(norms, dtype=float)
-    underflow = np.flatnonzero(values <= 0)
-    if underflow.size:  # a norm of exactly 0 has no place on a log axis: mark it at the bottom
-        ax.plot(underflow + 1, np.full(underflow.size, low * 1.5), "v", color=style.DIVERGED_COLOR, ms=8,
-                ls="none", label="exactly 0 (underflow)")
-    ax.set_ylim(low, high)
-    style.legend_outside(ax, "right")
-    return fig, {"norms": norms, "ratio": ratio, "depth": depth, "activation": activation,
-                 "init": init, "residual": residual, "ylim": (low, high)}
+def draw_gradient_flow(data: Split, depth: int, activation: str, init: str, residual: bool = False,
+                       batch_norm: bool = False):
+    """The gradient-flow explorer's figure of one setting (``signals.draw_flow``)."""
+    from .signals import draw_flow  # signals builds on this module
+
+    return draw_flow(data, depth, activation, init, residual, batch_norm)
 
 
 @checked
@@ -334,20 +324,10 @@ def _flow_ylim(norms: Sequence[float]) -> tuple[float, float]:
 @checked
 def gradient_flow_explorer(data: Split, depth: int = 20, activation: str = "sigmoid",
                            init: str = "default") -> Explorer:
-    """Depth, activation, initialisation (and skip connections): redraws the gradient-flow chart."""
-    check_type("data", data, Split, "a course_lib.data.Split")
-    check_choice("activation", activation, GRADIENT_FLOW_ACTIVATIONS)
-    check_choice("init", init, INITS)
-    controls = {
-        "depth": W.IntSlider(value=depth, min=2, max=60, step=1, description="depth",
-                             continuous_update=False),
-        "activation": W.Dropdown(options=list(GRADIENT_FLOW_ACTIVATIONS), value=activation,
-                                 description="activation"),
-        "init": W.Dropdown(options=list(INITS), value=init, description="init"),
-        "residual": W.Checkbox(value=False, description="skip connections"),
-    }
-    return Explorer(controls, lambda **v: draw_gradient_flow(data, **v), min_height="300px", cache=True,
-                    title="Gradient flow at initialisation (one batch of digits)")
+    """Depth, activation, init, skips and BN: the three signals of ``signals.flow_explorer``."""
+    from .signals import flow_explorer  # signals builds on this module
+
+    return flow_explorer(data, depth, activation, init)
 
 
 @checked

@@ -19,7 +19,13 @@ from .diagnostics import deep_mlp
 # (activation, init) of the vanishing-gradient training runs.
 ACTIVATION_CONFIGS: tuple[tuple[str, str], ...] = (
     ("sigmoid", "default"), ("tanh", "default"), ("relu", "default"), ("relu", "he"))
-ARMS = ("plain", "residual", "BatchNorm")
+KINDS = ("plain", "residual", "BatchNorm")
+# The depth sweep's arms: {label: (kind, init)}. Each kind with PyTorch's default init; plain and residual
+# also with He init, so that neither is compared only under an init that handicaps it.
+ARM_CONFIGS: dict[str, tuple[str, str]] = {
+    "plain": ("plain", "default"), "plain, He init": ("plain", "he"), "residual": ("residual", "default"),
+    "residual, He init": ("residual", "he"), "BatchNorm": ("BatchNorm", "default")}
+ARMS = tuple(ARM_CONFIGS)
 
 
 @checked
@@ -35,7 +41,7 @@ def train_deep(data: Split, depth: int, activation: str = "relu", init: str = "d
                arm: str = "plain", lr: float = 0.02, num_epochs: int = 8, batch_size: int = 32,
                width: int = 64, seed: int = 0) -> History:
     """Train one deep MLP (``arm``: plain, residual or BatchNorm) with SGD + momentum 0.9."""
-    check_choice("arm", arm, ARMS)
+    check_choice("arm", arm, KINDS)
     model = deep_mlp(data, depth, activation, init, width=width, residual=arm == "residual",
                      batch_norm=arm == "BatchNorm", seed=seed)
     return fit(model, data, optimizer="momentum", lr=lr, momentum=0.9, num_epochs=num_epochs,
@@ -84,7 +90,7 @@ class DepthSweep:
 def depth_sweep(data: Split, depths: Sequence[int] = (2, 5, 10, 20, 30), arms: Sequence[str] = ARMS, *,
                 lr: float = 0.05, num_epochs: int = 4, batch_size: int = 64, seed: int = 0,
                 progress: bool = False) -> DepthSweep:
-    """Train every arm (ReLU, PyTorch's default init) at every depth; the explorer's precomputed grid."""
+    """Train every arm (ReLU; its init: ``ARM_CONFIGS``) at every depth; the explorer's precomputed grid."""
     check_type("data", data, Split, "a course_lib.data.Split")
     if not depths or not arms:
         raise ValueError("depths and arms must not be empty")
@@ -95,7 +101,8 @@ def depth_sweep(data: Split, depths: Sequence[int] = (2, 5, 10, 20, 30), arms: S
     keys = [(d, arm) for d in depths for arm in arms]
     runs = {}
     for depth, arm in tqdm(keys, desc="training", disable=not progress, leave=False):
-        runs[(depth, arm)] = train_deep(data, depth, "relu", "default", arm=arm, lr=lr,
+        kind, init = ARM_CONFIGS[arm]
+        runs[(depth, arm)] = train_deep(data, depth, "relu", init, arm=kind, lr=lr,
                                         num_epochs=num_epochs, batch_size=batch_size, seed=seed)
     chance = 1.0 / data.num_classes if data.num_classes else 0.5
     return DepthSweep(tuple(depths), tuple(arms), runs, chance)

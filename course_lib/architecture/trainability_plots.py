@@ -49,7 +49,7 @@ def plot_activation_runs(runs: Mapping[str, History], *, chance: float = 0.1, de
     return fig
 
 
-ARM_ORDER = style.SeriesColors(ARMS)  # plain, residual, BatchNorm keep their colours in every figure
+ARM_ORDER = style.SeriesColors(ARMS)  # every arm keeps its colour and line style in every figure
 
 
 @checked
@@ -60,13 +60,22 @@ def plot_depth(sweep: DepthSweep, depth: int, arms=None):
         raise ValueError(f"depth must be one of {list(sweep.depths)}, got {depth!r}")
     arms = sweep.arms if arms is None else tuple(arms)
     fig, axes = plt.subplots(1, 2, figsize=style.figsize(4.4))
+    any_diverged = False
     for arm in arms:
         line = ARM_ORDER.style(arm)
-        _curve(axes[0], sweep.runs[(depth, arm)], "val_metric", arm, line)
+        h = sweep.runs[(depth, arm)]
+        epochs = h.epochs[:len(h.val_metric)] or list(range(1, len(h.val_metric) + 1))
+        axes[0].plot(epochs, h.val_metric, label=arm, ms=6, **line)
         axes[1].plot(sweep.depths, sweep.final(arm), label=arm, ms=7, **line)
-        for d in sweep.depths:
-            if sweep.runs[(d, arm)].diverged:
-                style.mark_diverged(axes[1], d, None, color=line["color"], text=f"{arm}: diverged")
+        diverged = ((axes[0], [epochs[-1] if epochs else 1] if h.diverged else []),
+                    (axes[1], [d for d in sweep.depths if sweep.runs[(d, arm)].diverged]))
+        for ax, xs in diverged:  # ✕ at the top of the panel, in the arm's colour
+            if xs:
+                ax.plot(xs, [0.96] * len(xs), marker="X", ms=11, color=line["color"], ls="none",
+                        clip_on=False, transform=ax.get_xaxis_transform())
+                any_diverged = True
+    if any_diverged:  # one legend entry explains every ✕
+        axes[1].plot([], [], marker="X", ms=11, color="grey", ls="none", label="✕ at the top: diverged")
     for ax in axes:
         ax.axhline(sweep.chance, color="grey", ls=":", lw=1.5)
         ax.set_ylim(0, 1)
@@ -98,13 +107,15 @@ def depth_explorer(sweep: DepthSweep, depth: int | None = None) -> Explorer:
     depth = sweep.depths[len(sweep.depths) // 2] if depth is None else depth
     slider = selection_slider("depth", list(sweep.depths), value=depth, width="420px")
     return Explorer({"depth": slider}, lambda depth: draw_depth(sweep, depth), min_height="480px", cache=True,
-                    title="Plain, residual and BatchNorm nets (ReLU, PyTorch's default init) by depth")
+                    title="Plain, residual and BatchNorm nets (ReLU) by depth")
 
 
 @checked
-def _final_table(sweep: DepthSweep) -> str:
+def _final_table(sweep: DepthSweep, arms=None) -> str:
     """The final validation accuracies as a small text table (rows: arms, columns: depths)."""
-    head = f"{'hidden layers':<14}" + "".join(f"{d:>7}" for d in sweep.depths)
-    rows = [f"{arm:<14}" + "".join("  diverged" if np.isnan(v) else f"{v:>7.2f}" for v in sweep.final(arm))
-            for arm in sweep.arms]
+    arms = sweep.arms if arms is None else tuple(arms)
+    width = max(len("hidden layers"), *(len(arm) for arm in arms)) + 1
+    head = f"{'hidden layers':<{width}}" + "".join(f"{d:>9}" for d in sweep.depths)
+    rows = [f"{arm:<{width}}" + "".join(f"{'diverged':>9}" if np.isnan(v) else f"{v:>9.2f}"
+                                        for v in sweep.final(arm)) for arm in arms]
     return "\n".join([head, *rows])

@@ -1,6 +1,10 @@
 """Notebook 03's library: activations by autograd, BatchNorm by hand, residual blocks, diagnostics."""
 
+import ast
+import inspect
 import math
+import warnings
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -45,7 +49,7 @@ def test_the_grid_marks_diverged_runs_as_diverged_not_as_zero():
 
 def test_covariate_shift_plot(digits):
     runs = batchnorm.covariate_shift_experiment(digits, num_epochs=1, depth=3, layer=2)
-    assert set(runs) == {"without BN, He init", "with BN", "BN + injected shift"}
+    assert set(runs) == {"without BN, default init", "without BN, He init", "with BN", "BN + injected shift"}
     fig = batchnorm.plot_covariate_shift(runs)
     assert len(fig.axes) == 2
     with pytest.raises(ValueError, match="layer"):
@@ -180,3 +184,106 @@ def test_flow_table_prints_each_ratio_with_its_verdict_word():
     assert row == ["tanh", "6e-02", "flows", "2e+00", "flows", "2e-05", "vanishes"]
     with pytest.raises(ValueError, match="inits"):
         diagnostics.flow_table({"tanh": [0.5]}, ("default", "he"), depth=10)
+
+
+# --- BatchNorm's forward pass, as the notebook shows it ------------------------------------------
+
+NOTEBOOK_03 = Path(__file__).resolve().parents[2] / "notebooks" / "src" / "03_architecture.py"
+
+
+def _function_def(tree: ast.AST, name: str) -> ast.FunctionDef:
+    """The (undecorated) definition of ``name`` in a parsed module."""
+    node = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name)
+    node.decorator_list = []
+    return node
+
+
+def test_the_notebooks_batchnorm_cell_is_the_librarys_code_and_agrees_with_torch():
+    shown = _function_def(ast.parse(NOTEBOOK_03.read_text(encoding="utf-8")), "batch_norm_train")
+    library = _function_def(ast.parse(inspect.getsource(batchnorm)), "batch_norm_train")
+    assert ast.dump(shown) == ast.dump(library)  # the same code, line for line (comments aside)
+    namespace = {"torch": torch}
+    exec(compile(ast.Module([shown], type_ignores=[]), str(NOTEBOOK_03), "exec"), namespace)
+    notebook_fn = namespace["batch_norm_train"]
+    g = torch.Generator().manual_seed(0)
+    reference = nn.BatchNorm1d(5, momentum=0.2).train()
+    gamma, beta = torch.rand(5, generator=g) + 0.5, torch.randn(5, generator=g)
+    with torch.no_grad():
+        reference.weight.copy_(gamma)
+        reference.bias.copy_(beta)
+    ours = batchnorm.BatchNorm(5, momentum=0.2)
+    ours.load_state_dict(reference.state_dict())
+    mean, var = torch.zeros(5), torch.ones(5)
+    for _ in range(4):
+        x = 3 * torch.randn(12, 5, generator=g) + 2
+        y = notebook_fn(x, gamma, beta, mean, var, momentum=0.2)
+        torch.testing.assert_close(y, reference(x).detach())
+        torch.testing.assert_close(y, ours.train()(x).detach())
+    torch.testing.assert_close(mean, reference.running_mean)
+    torch.testing.assert_close(var, reference.running_var)
+    torch.testing.assert_close(ours.running_var, reference.running_var)
+    assert int(ours.num_batches_tracked) == int(reference.num_batches_tracked) == 4
+
+
+# --- gradient flow: the two signals, and an explorer that never breaks ---------------------------
+
+def test_the_tanh_equivalent_sigmoid_net_computes_the_tanh_nets_outputs(digits):
+    from course_lib.architecture import signals
+
+    tanh = diagnostics.deep_mlp(digits, 5, "tanh", "xavier", seed=3).double()
+    sigmoid = diagnostics.deep_mlp(digits, 5, "sigmoid", "xavier", seed=3).double()
+    signals.tanh_equivalent_(sigmoid)
+    X = digits.X_train[:50].double()
+    torch.testing.assert_close(sigmoid(X), tanh(X))
+    with pytest.raises(ValueError, match="model"):
+        signals.tanh_equivalent_(nn.Sequential(nn.Linear(3, 2)))
+
+
+def test_layer_signals_split_the_weight_gradient_into_its_forward_and_backward_parts(digits):
+    from course_lib.architecture import signals
+
+    model = diagnostics.deep_mlp(digits, 4, "relu", "he", seed=0)
+    s = signals.layer_signals(model, digits.X_train[:64], digits.y_train[:64])
+    assert len(s.spread) == len(s.backward) == 4 and len(s.weight_grad) == 5
+    norms = diagnostics.layer_grad_norms(model, digits.X_train[:64], digits.y_train[:64])
+    np.testing.assert_allclose(s.weight_grad, list(norms.values()), rtol=1e-5)
+    assert s.ratio == pytest.approx(diagnostics.gradient_ratio(norms))
+    assert signals.describe_ratio(0.0) == "first / last = 0: vanished, exactly 0"
+    assert diagnostics.flow_verdict(0.0) == "vanished: exactly 0"
+
+
+FLOW_SWEEP = [(depth, act, init, False, False) for depth in (26, 60)
+              for act in ("sigmoid", "relu", "gelu") for init in ("default", "he", "tanh-equivalent")]
+FLOW_SWEEP += [(60, act, "default", res, bn) for act in ("sigmoid", "tanh", "leaky_relu", "elu")
+               for res, bn in ((True, False), (False, True), (True, True))]
+FLOW_SWEEP += [(2, "tanh", "orthogonal", False, False), (30, "sigmoid", "xavier", False, False)]
+
+
+def test_the_flow_explorer_draws_every_setting_vanished_gradients_included(digits):
+    """Depth x activation x init x skips x BN: no 'Could not draw', no exception, no warning, no stray
+    figure; a gradient of exactly 0 (sigmoid at depth >= 26, ReLU/GELU default init at 52-60) is drawn."""
+    from course_lib.architecture import signals
+
+    plt.close("all")
+    explorer = signals.flow_explorer(digits, depth=2, activation="tanh")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        explorer.redraw()
+        for depth, act, init, res, bn in FLOW_SWEEP:
+            explorer.controls["depth"].value = depth
+            explorer.controls["activation"].value = act
+            explorer.controls["init"].value = init
+            explorer.controls["residual"].value = res
+            explorer.controls["batch_norm"].value = bn
+            assert explorer.errors == [], (depth, act, init, res, bn)
+            assert plt.get_fignums() == [explorer.figure.number]
+            state = explorer.state
+            assert (state["depth"], state["activation"], state["init"]) == (depth, act, init)
+            if min(state["norms"]) == 0:  # drawn and labelled, never refused
+                legend = explorer.figure.legends[0]
+                assert "vanished: exactly 0" in [t.get_text() for t in legend.get_texts()]
+    explorer.controls["depth"].value, explorer.controls["activation"].value = 30, "sigmoid"
+    explorer.controls["init"].value, explorer.controls["residual"].value = "default", False
+    explorer.controls["batch_norm"].value = False
+    assert explorer.state["ratio"] == 0.0 and "vanished, exactly 0" in explorer.figure._suptitle.get_text()
+    plt.close("all")

@@ -372,6 +372,7 @@ from course_lib.architecture import (  # noqa: E402
     diagnostics,
     residual,
     resnet,
+    signals,
     standardization,
     trainability,
     trainability_plots,
@@ -462,6 +463,9 @@ _BUDGET = lambda: batch_size.BudgetComparison([0.5], [0.5], [0.5], {"small": 1, 
 reg(batch_size.plot_budget_comparison, result=_BUDGET, kinds={"result": "object"})
 # batchnorm
 reg(batchnorm.BatchNorm, num_features=3)
+reg(batchnorm.batch_norm_train, x=lambda: torch.randn(4, 2), gamma=lambda: torch.ones(2),
+    beta=lambda: torch.zeros(2), running_mean=lambda: torch.zeros(2), running_var=lambda: torch.ones(2),
+    skip=("beta",))  # the notebook's shown code: its tensors pass unchecked (beta here is β, not Adam's)
 reg(batchnorm.InjectedShift, num_features=3, kinds={"shift": "float0"})
 reg(batchnorm.replace_batchnorm, model=lambda: _mlp(batch_norm=True), kinds={"noise": "bool"})
 reg(batchnorm.bn_mlp, data=S, depth=2, width=4, kinds={"noise": "bool"})
@@ -754,6 +758,16 @@ reg(plots.plot_regression_fit, model=lambda: _mlp(1, task="regression"), data=la
     kinds={"data": "object", "history": "object", "fn": "object", "fn_name": "str"})
 # residual
 reg(residual.identity_flow, data=S, depth=2, kinds={"init": "choice"})
+# signals
+reg(signals.layer_signals, model=M, X=X12, y=Y01, kinds={"y": "labels01"})
+reg(signals.tanh_equivalent_, model=M)
+reg(signals.flow_signals, data=S, depth=2, width=4, kinds={"init": "choice"})
+record(signals.FlowSignals)
+reg(signals.plot_signals, curves=lambda: {"a": signals.FlowSignals([1.0, 0.0], [1.0, 2.0], [0.0, 2.0, 3.0])},
+    kinds={"curves": "mapping"})
+unfuzzed(signals.describe_ratio, "takes any float: 0, inf and nan are what it puts into words")
+reg(signals.draw_flow, data=S, depth=2, activation="relu", init="default")
+reg(signals.flow_explorer, data=S, depth=2)
 reg(residual.plot_identity_flow, flows={"plain": [1.0, 2.0]}, kinds={"flows": "mapping"})
 # resnet
 reg(resnet.ResidualBlock, width=4)
