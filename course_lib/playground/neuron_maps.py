@@ -118,7 +118,7 @@ def plot_neuron_maps(maps: NetworkMaps, ax=None, *, title: str = "what each neur
     ax.imshow(image, cmap=cmap, vmin=-1, vmax=1, interpolation="nearest", aspect="equal")
     ax.set_yticks(centres, names)
     r = maps.inputs.shape[1]
-    cols = max(len(maps.inputs), *maps.widths)
+    cols = max([len(maps.inputs), *maps.widths])  # no hidden layer: widths is []
     ticks = [j * (r + 3) + (r - 1) / 2 for j in range(cols)]
     ax.set_xticks(ticks, [str(j + 1) for j in range(cols)])
     ax.tick_params(length=0)

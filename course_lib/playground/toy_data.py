@@ -123,7 +123,6 @@ def make_dataset(name: str, n_samples: int = 400, noise: float = 0.1, *, positiv
 def feature_columns(X: torch.Tensor, features=("x1", "x2")) -> torch.Tensor:
     """The input features (names of FEATURES) of the points X (n, 2), one column each."""
     check_features(features)
-    check_features(features)
     return torch.stack([FEATURES[f](X) for f in features], dim=1)
 
 
