@@ -743,6 +743,14 @@ reg(playground.render_png, fig=lambda: plt.figure(), kinds={"fig": "object"})
 reg(playground.draw_evaluation, run=lambda: _run(), kinds={"run": "object", "threshold": "unit"})
 reg(playground.Playground, kinds={"state": "str", "cache_size": "int+"})
 reg(playground.playground, kinds={"state": "str"})
+reg(playground.read_state, text="v1:layers=1", kinds={"text": "str"})
+reg(playground.state_link, state="v1:layers=1", kinds={"state": "str", "page": "str"})
+reg(playground.state_from_query, query="state=v1:layers=1", kinds={"query": "str"})
+reg(playground.parse_widths, text="8,4", kinds={"text": "str"})
+unfuzzed(playground.app.FeatureBoxes, "a widget of the Playground; its value is checked by Settings")
+from course_lib.playground import things_to_try  # noqa: E402
+
+record(things_to_try.Try)
 # plots
 reg(plots.decision_grid, model=M, X=X12)
 reg(plots.plot_decision_boundary, model=M, X=X12, y=Y01, resolution=4,
