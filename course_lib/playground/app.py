@@ -297,12 +297,14 @@ class StopTraining(Exception):
 
 
 @checked
-def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch=None) -> Run:
+def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch=None,
+              on_snapshot=None) -> Run:
     """Train setting ``s`` with ``training.fit``, snapshotting the network on up to MAX_SNAPSHOTS epochs.
 
     Never raises for a setting: a diverged, stopped or failed run comes back with its ``message``.
+    ``on_snapshot(epoch, maps)`` is called with every snapshot as it is taken (for live pictures).
     """
-    for name, fn in (("should_stop", should_stop), ("on_epoch", on_epoch)):
+    for name, fn in (("should_stop", should_stop), ("on_epoch", on_epoch), ("on_snapshot", on_snapshot)):
         if fn is not None:
             check_callable(name, fn, "a function")
     start = time.perf_counter()
@@ -313,6 +315,8 @@ def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch
     run.epochs.append(0)
     X_train, y_train, X_test, y_test = data.fit_data
     run.maps.append(neuron_maps.network_maps(model, RESOLUTION, features=data.features))
+    if on_snapshot is not None:
+        on_snapshot(0, run.maps[-1])
     run.losses.append((evaluate(model, X_train, y_train, "binary")[0],
                        evaluate(model, X_test, y_test, "binary")[0]))
 
@@ -323,6 +327,8 @@ def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch
         if (epoch + 1) % every == 0 or epoch + 1 == s.epochs:
             run.epochs.append(epoch + 1)
             run.maps.append(neuron_maps.network_maps(m, RESOLUTION, features=data.features))
+            if on_snapshot is not None:
+                on_snapshot(epoch + 1, run.maps[-1])
         if should_stop is not None and should_stop():
             raise StopTraining
 
@@ -529,9 +535,25 @@ def _run_figure(run: Run):
     return fig
 
 
+def _preview_figure():
+    """A small figure of the output surface alone, redrawn live while a run trains."""
+    fig = _figure(4.2)
+    ax = fig.add_axes((0.3, 0.04, 0.4, 0.82))
+    e = neuron_maps.EXTENT
+    fig._image = ax.imshow(np.full((2, 2, 3), 1.0), extent=(-e, e, -e, e), interpolation="bilinear")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    fig._title = ax.set_title("training", y=1.01)
+    fig._preview = dict(animated=[fig._image, fig._title])
+    for artist in fig._preview["animated"]:
+        artist.set_animated(True)
+    return fig
+
+
 def _changing_artists(fig) -> list:
     """The artists of a playground figure that an update redraws, in drawing order."""
-    parts = getattr(fig, "_playground", None) or fig._evaluation
+    parts = getattr(fig, "_playground", None) or getattr(fig, "_preview", None) or fig._evaluation
     out = []
     for a in parts["animated"]:
         out.append(a)
@@ -912,6 +934,8 @@ class Playground:
         self.run: Run | None = None
         self.figure = None
         self.eval_figure = None
+        self._preview = None
+        self.previews = 0
         self.timings: dict[str, float] = {}
         self._loading = False
         self._stop = threading.Event()
@@ -1113,18 +1137,27 @@ class Playground:
     async def _train_in_background(self, s: Settings) -> None:
         """Train in a worker thread while the kernel stays free for the stop button; a tqdm bar meanwhile."""
         self._stop.clear()
+        self.timings.pop("first_picture", None)
         self.stop_button.disabled, self.stop_button.button_style = False, "warning"
         done = [0]
+        latest: list = [None]  # the newest snapshot (epoch, maps), drawn live as a small preview
+        shown, last_drawn, started = None, 0.0, time.perf_counter()
         with self.progress:
             bar = tqdm(total=s.epochs, desc="training", leave=False)
         try:
             work = asyncio.get_running_loop().run_in_executor(
                 None, lambda: self._train(s, should_stop=self._stop.is_set,
-                                          on_epoch=lambda e: done.__setitem__(0, e)))
+                                          on_epoch=lambda e: done.__setitem__(0, e),
+                                          on_snapshot=lambda e, m: latest.__setitem__(0, (e, m))))
             while not work.done():
                 await asyncio.sleep(0.05)
                 bar.n = done[0]
                 bar.refresh()
+                due = time.perf_counter() - last_drawn > 0.4
+                if latest[0] is not None and latest[0] is not shown and due:
+                    shown, last_drawn = latest[0], time.perf_counter()
+                    self._show_preview(s, *shown)
+                    self.timings.setdefault("first_picture", time.perf_counter() - started)
             run = await work
         finally:
             bar.close()
@@ -1193,6 +1226,19 @@ class Playground:
             self.errors.append(f"{type(exc).__name__}: {exc}")
             self.eval_out.outputs = (_text_output(f"Could not draw: {type(exc).__name__}: {exc}"),)
         self.timings["evaluation"] = time.perf_counter() - start
+
+    def _show_preview(self, s: Settings, epoch: int, maps: neuron_maps.NetworkMaps) -> None:
+        """While a run trains: its output surface at the newest snapshot (as TensorFlow Playground shows)."""
+        try:
+            if self._preview is None:
+                self._preview = _preview_figure()
+            fig = self._preview
+            fig._image.set_data(_surface_rgb(maps.output))
+            fig._title.set_text(f"training: epoch {epoch} of {s.epochs}")
+            self.main_out.outputs = (_png_output(fig),)
+            self.previews += 1
+        except Exception as exc:  # show, never crash
+            self.errors.append(f"{type(exc).__name__}: {exc}")
 
     def _start_replay(self) -> None:
         """Play the snapshots back (in a kernel: in the background, so the page stays live)."""

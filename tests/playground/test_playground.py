@@ -511,3 +511,28 @@ def test_the_things_to_try_tab_loads_both_settings_and_reveals_on_demand():
     assert pg.settings.features == "x1^2,x2^2" and pg.settings.layers == 0 and not pg.errors
     pg.try_reveal.click()
     assert "Measured" in pg.try_outcome.value
+
+
+def test_a_background_run_shows_live_pictures_while_it_trains():
+    pg = Playground(SMALL)
+    s = Settings.from_string("v1:points=400&epochs=80&batch_size=8")
+
+    async def train():
+        task = asyncio.get_running_loop().create_task(pg._train_in_background(s))
+        await task
+
+    asyncio.run(train())
+    assert pg.previews >= 1 and not pg.errors and pg.run.ok
+    assert plt.get_fignums() == []
+
+
+def test_one_generator_set_the_playground_takes_data_s_sets_and_toydata_is_a_split():
+    from course_lib import data
+
+    assert toy_data.DATASETS == data.TOY_SETS
+    for name in ("circle", "xor", "gauss", "spiral"):
+        X, y = toy_data.make_dataset(name, 200, 0.2, seed=5)
+        X2, y2 = data.make_toy(name, 200, 0.2, seed=5)
+        assert np.array_equal(X, X2) and np.array_equal(y, y2)
+    d = toy_data.make_split("spiral", 100, seed=1)
+    assert isinstance(d, data.Split) and d.task == "binary" and d.X_val is d.X_test
