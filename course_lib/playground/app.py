@@ -553,7 +553,8 @@ def _preview_figure():
 
 def _changing_artists(fig) -> list:
     """The artists of a playground figure that an update redraws, in drawing order."""
-    parts = getattr(fig, "_playground", None) or getattr(fig, "_preview", None) or fig._evaluation
+    parts = (getattr(fig, "_playground", None) or getattr(fig, "_preview", None)
+             or getattr(fig, "_evaluation", None) or {"animated": []})
     out = []
     for a in parts["animated"]:
         out.append(a)
@@ -966,6 +967,9 @@ class Playground:
         self.try_second = W.Button(description="run the second")
         self.try_reveal = W.Button(description="what we measured", tooltip="after you have predicted")
         self.try_outcome = W.HTML()
+        self.graph_out = W.Output()
+        self.graph_weights = W.HTML(layout=W.Layout(width="260px"))
+        self._graph_stale = True
         self.tabs = W.Tab([
             W.VBox([_row("View", [self.replay_button, c["epoch"], c["show_test"], c["discretize"]]),
                     self.main_out]),
@@ -974,9 +978,10 @@ class Playground:
                     self.show_code, self.code_out]),
             W.VBox([W.HBox([self.try_pick, self.try_first, self.try_second, self.try_reveal]),
                     self.try_text, self.try_outcome]),
+            W.HBox([self.graph_out, self.graph_weights]),
         ])
         for i, title in enumerate(("network", "evaluate on test points", "share, show code",
-                                   "things to try")):
+                                   "things to try", "weights graph")):
             self.tabs.set_title(i, title)
         self.widget = W.VBox([
             W.HTML("<b>Course playground</b>: change the data, the network or the training and it "
@@ -1088,6 +1093,8 @@ class Playground:
         """Draw the evaluation when its tab is shown and the run changed since its last picture."""
         if self.tabs.selected_index == 1 and self._eval_stale:
             self._redraw_evaluation()
+        if self.tabs.selected_index == 4 and self._graph_stale:
+            self._redraw_graph()
 
     def _show_try(self, reveal: bool = False) -> None:
         """The chosen thing to try: its question and settings; its measured outcome once asked for."""
@@ -1192,7 +1199,7 @@ class Playground:
             self.status.value += (" <i>(AdamW differs from Adam only in how it applies weight decay: "
                                   "without it they take the same steps, so Adam draws the same pictures)</i>")
         self._redraw_main()
-        self._eval_stale = True
+        self._eval_stale = self._graph_stale = True
         self._on_tab()
         self._show_state()
         if self.show_code.value:
@@ -1226,6 +1233,23 @@ class Playground:
             self.errors.append(f"{type(exc).__name__}: {exc}")
             self.eval_out.outputs = (_text_output(f"Could not draw: {type(exc).__name__}: {exc}"),)
         self.timings["evaluation"] = time.perf_counter() - start
+
+    def _redraw_graph(self) -> None:
+        """The trained network as a graph (neurons as maps, weights as edges) and its largest weights."""
+        try:
+            fig = _figure(5.0)
+            ax = fig.add_axes((0.02, 0.1, 0.96, 0.8))
+            run = self.run
+            title = (f"the network after epoch {run.epochs[-1]}: vermillion weights > 0, blue < 0"
+                     if run.ok else _wrap(f"the network: {run.message}", 70))
+            neuron_maps.plot_network_graph(run.model, run.maps[-1], ax, title=title)
+            self.graph_out.outputs = (_png_output(fig),)
+            self.graph_weights.value = ("<b>largest weights</b> (from → to)<br>"
+                                        + "<br>".join(neuron_maps.largest_weights(run.model)))
+            self._graph_stale = False
+        except Exception as exc:  # show, never crash
+            self.errors.append(f"{type(exc).__name__}: {exc}")
+            self.graph_out.outputs = (_text_output(f"Could not draw: {type(exc).__name__}: {exc}"),)
 
     def _show_preview(self, s: Settings, epoch: int, maps: neuron_maps.NetworkMaps) -> None:
         """While a run trains: its output surface at the newest snapshot (as TensorFlow Playground shows)."""

@@ -392,6 +392,9 @@ def test_combinations_at_the_edges_draw(extra):
     for name, value in (("show_test", True), ("discretize", True), ("threshold", 0.0), ("threshold", 1.0)):
         pg.controls[name].value = value
         assert_drew(pg, (extra, name, value))
+    pg.tabs.selected_index = 4  # the weights graph
+    (shown,) = pg.graph_out.outputs
+    assert "image/png" in shown.get("data", {}) and not pg.errors, (extra, shown.get("text"))
 
 
 # --- sharing -----------------------------------------------------------------------------------------
@@ -536,3 +539,16 @@ def test_one_generator_set_the_playground_takes_data_s_sets_and_toydata_is_a_spl
         assert np.array_equal(X, X2) and np.array_equal(y, y2)
     d = toy_data.make_split("spiral", 100, seed=1)
     assert isinstance(d, data.Split) and d.task == "binary" and d.X_val is d.X_test
+
+
+def test_the_weights_graph_has_an_edge_per_weight_coloured_by_sign():
+    run = playground.train_run(Settings.from_string("v1:points=100&epochs=5&widths=3,2"))
+    ax = neuron_maps.plot_network_graph(run.model, run.maps[-1])
+    (edges_1, edges_2, edges_out) = ax.collections
+    assert [len(e.get_segments()) for e in (edges_1, edges_2, edges_out)] == [2 * 3, 3 * 2, 2 * 1]
+    W = neuron_maps.network_graph(run.model)[0]
+    widths = edges_1.get_linewidths()
+    assert np.argmax(widths) == np.argmax(np.abs(W).ravel())  # the thickest edge: the largest |w|
+    assert len(ax.images) == 2 + 3 + 2 + 1 and style.check_figure(ax.figure) == []
+    assert len(neuron_maps.largest_weights(run.model, top=2)) == 6
+    plt.close("all")

@@ -711,6 +711,10 @@ reg(neuron_maps.plot_neuron_maps, maps=_MAPS, kinds={"maps": "object", "title": 
 reg(neuron_maps.plot_output, maps=_MAPS, X=X12, y=Y01, kinds={"maps": "object", "y": "labels01",
     "s": "float+"})
 reg(neuron_maps.plot_network, model=M, X=X12, y=Y01, resolution=5, kinds={"y": "labels01"})
+reg(neuron_maps.network_graph, model=M)
+reg(neuron_maps.largest_weights, model=M, kinds={"top": "int+"})
+reg(neuron_maps.plot_network_graph, model=lambda: _mlp(), maps=_MAPS,
+    kinds={"model": "object", "maps": "object", "title": "str"})
 # operating_point
 reg(operating_point.choose_threshold, y_true=Y01, y_score=SCORES)
 reg(operating_point.total_cost, y_true=Y01, y_pred=Y01)
