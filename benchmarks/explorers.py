@@ -75,7 +75,7 @@ def measure(explorer, name: str, limit: int = 8) -> dict[str, float]:
 
 def explorers(quick: bool):
     """(notebook, name, explorer, [(control, kind)]) for each explorer benchmarked."""
-    from course_lib.architecture import diagnostics, trainability, trainability_plots
+    from course_lib.architecture import signals, trainability, trainability_plots
     from course_lib.evaluation import imbalance, operating_point
     from course_lib.evaluation.threshold_explorer import ThresholdExplorer
     from course_lib.mlp import approximation_plots
@@ -91,7 +91,7 @@ def explorers(quick: bool):
     yield "02", "prevalence", imbalance.PrevalenceExplorer(), [
         ("threshold", "redraw"), ("prevalence", "redraw"), ("separation", "redraw")]
     yield "02", "cost", operating_point.CostExplorer(y, s, value=5), [("cost_ratio", "redraw")]
-    yield "03", "gradient flow", diagnostics.gradient_flow_explorer(digits, depth=20, activation="relu"), [
+    yield "03", "gradient flow", signals.flow_explorer(digits, depth=20, activation="relu"), [
         ("depth", "retrain"), ("activation", "retrain"), ("init", "retrain"), ("residual", "retrain")]
     moons = data.load("moons", n_samples=300, seed=0)
     sweep = trainability.depth_sweep(moons, depths=(2, 5, 10, 20, 30), num_epochs=1)

@@ -16,11 +16,12 @@ from .checks import (
     as_label_tensor,
     check_choice,
     check_labels,
+    check_range,
     check_split_sizes,
     checked,
 )
 
-TOY_SETS = ("moons", "circles", "xor", "spiral", "blobs")
+TOY_SETS = ("circle", "xor", "gauss", "spiral", "moons")  # TensorFlow Playground's names, and moons
 TABULAR_SETS = ("breast_cancer", "digits", "wine", "iris")
 TASKS = ("binary", "multiclass", "regression")
 
@@ -33,34 +34,63 @@ FUNCTIONS_1D: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 }
 
 
+def _circle(n0: int, n1: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Class 1 inside radius 0.5, class 0 on a ring 0.7–1.0 around it."""
+    r = np.r_[rng.uniform(0.7, 1.0, n0), rng.uniform(0.0, 0.5, n1)]
+    angle = rng.uniform(0, 2 * np.pi, n0 + n1)
+    return np.c_[r * np.cos(angle), r * np.sin(angle)], np.r_[np.zeros(n0), np.ones(n1)]
+
+
+def _xor(n0: int, n1: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Class 1 where x1·x2 > 0 (two opposite quadrants), class 0 in the other two."""
+    def quadrant_points(n: int, same_sign: bool) -> np.ndarray:
+        P = rng.uniform(0.06, 1.0, size=(n, 2)) * rng.choice([-1, 1], size=(n, 1))
+        return P if same_sign else P * [1, -1]
+    return np.r_[quadrant_points(n0, False), quadrant_points(n1, True)], np.r_[np.zeros(n0), np.ones(n1)]
+
+
+def _gauss(n0: int, n1: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Two round clouds at (-0.45, -0.45) (class 0) and (0.45, 0.45) (class 1)."""
+    X = np.r_[rng.normal(-0.45, 0.18, size=(n0, 2)), rng.normal(0.45, 0.18, size=(n1, 2))]
+    return X, np.r_[np.zeros(n0), np.ones(n1)]
+
+
+def _spiral(n0: int, n1: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaved spiral arms, each turning 1.5 times."""
+    arm = np.r_[np.zeros(n0), np.ones(n1)]
+    t = np.sqrt(rng.uniform(0.02, 1, n0 + n1)) * 3 * np.pi
+    angle = t + np.pi * arm
+    return np.c_[t * np.cos(angle), t * np.sin(angle)] / (3 * np.pi), arm
+
+
+_TOY_MAKERS = {"circle": _circle, "xor": _xor, "gauss": _gauss, "spiral": _spiral}
+_TOY_NOISE_SCALE = {"circle": 0.35, "xor": 0.35, "gauss": 0.4, "spiral": 0.12}
+
+
 @checked
 def make_toy(
-    name: str, n_samples: int = 500, noise: float = 0.2, seed: int = 0
+    name: str, n_samples: int = 500, noise: float = 0.2, seed: int = 0, *, positive_fraction: float = 0.5
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A 2-D binary classification set like TensorFlow Playground's: X of shape (n, 2), y in {0, 1}."""
+    """A 2-D binary set, TensorFlow Playground's (circle, xor, gauss, spiral) or moons: X (n, 2), y in {0, 1}.
+
+    The playground's four live in about [-1, 1]²; ``noise`` (0 to 1) moves every point by Gaussian
+    noise scaled to the set. moons is scikit-learn's, in its own units (``noise`` is its standard
+    deviation). ``positive_fraction`` is the share of class 1; a new ``seed``, a new sample.
+    """
     check_choice("name", name, TOY_SETS)
+    if n_samples < 4:
+        raise ValueError(f"n_samples must be at least 4 (two points per class), got {n_samples}")
+    check_range("positive_fraction", positive_fraction, 0.0, 1.0, inclusive=False)
+    n0 = min(max(round(n_samples * (1 - positive_fraction)), 2), n_samples - 2)
+    if name == "moons":  # (n0, n1) = scikit-learn's own split of n_samples at a share of 0.5
+        X, y = skd.make_moons((n0, n_samples - n0), noise=noise, random_state=seed)
+        return X.astype(np.float32), y.astype(np.int64)
+    check_range("noise", noise, 0.0, 1.0)
     rng = np.random.default_rng(seed)
-    if name == "moons":
-        X, y = skd.make_moons(n_samples, noise=noise, random_state=seed)
-    elif name == "circles":
-        X, y = skd.make_circles(n_samples, noise=noise, factor=0.5, random_state=seed)
-    elif name == "blobs":
-        X, y = skd.make_blobs(
-            n_samples, centers=[[-1, -1], [1, 1]], cluster_std=0.5 + 2 * noise, random_state=seed
-        )
-    elif name == "xor":
-        X = rng.uniform(-1, 1, size=(n_samples, 2))
-        y = (X[:, 0] * X[:, 1] > 0).astype(np.int64)
-        X = X + rng.normal(0, noise * 0.5, size=X.shape)
-    else:  # spiral: two interleaved arms
-        n0 = n_samples // 2
-        t = np.sqrt(rng.uniform(0, 1, n_samples)) * 3 * np.pi
-        arm = np.r_[np.zeros(n0), np.ones(n_samples - n0)]
-        angle = t + np.pi * arm
-        X = np.c_[t * np.cos(angle), t * np.sin(angle)] / (3 * np.pi)
-        X = X + rng.normal(0, noise * 0.15, size=X.shape)
-        y = arm.astype(np.int64)
-    return X.astype(np.float32), y.astype(np.int64)
+    X, y = _TOY_MAKERS[name](n0, n_samples - n0, rng)
+    X = X + rng.normal(0, noise * _TOY_NOISE_SCALE[name], size=X.shape)
+    order = rng.permutation(n_samples)
+    return X[order].astype(np.float32), y[order].astype(np.int64)
 
 
 @checked

@@ -300,15 +300,6 @@ GRADIENT_FLOW_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "ge
 
 
 @checked
-def draw_gradient_flow(data: Split, depth: int, activation: str, init: str, residual: bool = False,
-                       batch_norm: bool = False):
-    """The gradient-flow explorer's figure of one setting (``signals.draw_flow``)."""
-    from .signals import draw_flow  # signals builds on this module
-
-    return draw_flow(data, depth, activation, init, residual, batch_norm)
-
-
-@checked
 def _flow_ylim(norms: Sequence[float]) -> tuple[float, float]:
     """Log-axis limits that show every positive norm: at least 1e-12..1e2, widened to the data."""
     check_kind("norms", norms, "floats0")
@@ -319,15 +310,6 @@ def _flow_ylim(norms: Sequence[float]) -> tuple[float, float]:
     low = min(1e-12, 10.0 ** np.floor(np.log10(positive.min())))
     high = max(1e2, 10.0 ** np.ceil(np.log10(positive.max())))
     return float(low), float(high)
-
-
-@checked
-def gradient_flow_explorer(data: Split, depth: int = 20, activation: str = "sigmoid",
-                           init: str = "default") -> Explorer:
-    """Depth, activation, init, skips and BN: the three signals of ``signals.flow_explorer``."""
-    from .signals import flow_explorer  # signals builds on this module
-
-    return flow_explorer(data, depth, activation, init)
 
 
 @checked

@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator
 from torch import nn
 
 from .. import style
-from ..checks import as_float_tensor, check_choice, check_positive, check_same_length, check_type, checked
+from ..checks import check_choice, check_positive, check_same_length, check_type, checked
 from ..data import Split
 from ..initialization import INITS
 from ..training import loss_function, task_of
@@ -57,7 +57,6 @@ def layer_signals(model: nn.Module, X, y, task: str | None = None) -> FlowSignal
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     task = task_of(model, task)
-    X = as_float_tensor("X", X)
     y = torch.as_tensor(y)
     check_same_length("X", X, "y", y)
     y = y.long() if task == "multiclass" else y.float()
@@ -112,7 +111,6 @@ def flow_signals(data: Split, depth: int, activation: str = "sigmoid", init: str
     """
     check_type("data", data, Split, "a course_lib.data.Split")
     check_choice("init", init, FLOW_INITS)
-    check_positive("batch_size", batch_size, integer=True)
     equivalent = init == "tanh-equivalent"  # for any activation but sigmoid: plain Xavier
     model = deep_mlp(data, depth, activation, "xavier" if equivalent else init, width=width,
                      residual=residual, batch_norm=batch_norm, seed=seed)
@@ -221,7 +219,6 @@ def flow_explorer(data: Split, depth: int = 20, activation: str = "sigmoid",
     check_type("data", data, Split, "a course_lib.data.Split")
     check_choice("activation", activation, GRADIENT_FLOW_ACTIVATIONS)
     check_choice("init", init, FLOW_INITS)
-    check_positive("depth", depth, integer=True)
     controls = {
         "depth": W.IntSlider(value=depth, min=2, max=60, step=1, description="depth", continuous_update=False,
                              layout=W.Layout(width="300px")),

@@ -493,7 +493,6 @@ def race(pretrained: MLP, tasks: Sequence[Split], *, methods: Sequence[str] = ("
     check_kind("methods", methods, "names")
     for m in methods:
         check_choice("methods", m, METHODS)
-    check_positive("num_steps", num_steps, integer=True)
     out = {}
     for m in methods:
         out[m] = {}

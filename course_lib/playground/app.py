@@ -14,12 +14,14 @@ import asyncio
 import math
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field, fields
 
 import ipywidgets as W
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+import traitlets
 from tqdm.auto import tqdm
 
 from .. import metrics, style
@@ -33,11 +35,15 @@ from ..training import OPTIMIZERS, History, evaluate, fit, predict_scores
 from ..training_tricks.schedules import make_scheduler
 from ..widgets import display_widget, selection_slider
 from . import neuron_maps, penalties, toy_data
+from .things_to_try import THINGS_TO_TRY
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", "gelu", "leaky_relu")
 REGULARIZATIONS = ("none", "l1", "l2", "weight_decay")
 SCHEDULES = ("constant", "step", "exponential", "linear", "cosine")
-# Inputs the network is fed (TensorFlow Playground's feature checkboxes, as presets): state value -> label.
+# The inputs the network can be fed (TensorFlow Playground's feature checkboxes): name -> label.
+FEATURE_LABELS = {"x1": "x1", "x2": "x2", "x1^2": "x1²", "x2^2": "x2²", "x1x2": "x1·x2",
+                  "sin4x1": "sin 4x1", "sin4x2": "sin 4x2"}
+# Combinations worth naming (kept for the state strings and notes that use them): state value -> label.
 FEATURE_SETS = {
     "x1,x2": "x1, x2",
     "x1^2,x2^2": "x1², x2²",
@@ -46,6 +52,7 @@ FEATURE_SETS = {
     "x1,x2,sin4x1,sin4x2": "x1, x2, sin 4x1, sin 4x2",
     "x1,x2,x1^2,x2^2,x1x2,sin4x1,sin4x2": "all seven",
 }
+MAX_NEURONS = 16
 LRS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
 EPOCHS = (10, 20, 40, 80, 160, 320)
@@ -68,6 +75,7 @@ class Settings:
     features: str = "x1,x2"
     layers: int = 2
     neurons: int = 8
+    widths: str = ""  # neurons per hidden layer, e.g. "8,4"; empty: ``neurons`` in every layer
     activation: str = "tanh"
     init: str = "default"
     batch_norm: bool = False
@@ -90,13 +98,17 @@ class Settings:
 
     def __post_init__(self):
         check_choice("data", self.data, toy_data.DATASETS)
-        check_choice("features", self.features, FEATURE_SETS)
+        names = self.features.split(",") if isinstance(self.features, str) else None
+        if not names or any(f not in FEATURE_LABELS for f in names) or len(set(names)) != len(names):
+            raise ValueError(f"features must be distinct names from {list(FEATURE_LABELS)} joined by ',', "
+                             f"got {self.features!r}")
         check_range("noise", self.noise, 0.0, 0.5)
         check_range("train_pct", self.train_pct, 10, 90)
         check_range("class1_pct", self.class1_pct, 5, 50)
         check_range("points", self.points, 50, 2000)
         check_range("layers", self.layers, 0, 6)
-        check_range("neurons", self.neurons, 1, 16)
+        check_range("neurons", self.neurons, 1, MAX_NEURONS)
+        parse_widths(self.widths)
         check_choice("activation", self.activation, ACTIVATIONS)
         check_choice("init", self.init, INITS)
         check_range("dropout", self.dropout, 0.0, 0.9)
@@ -110,6 +122,12 @@ class Settings:
         check_range("warmup_pct", self.warmup_pct, 0, 90)
         check_positive("clip", self.clip, allow_zero=True)
         check_range("threshold", self.threshold, 0.0, 1.0)
+
+    @property
+    def hidden(self) -> tuple[int, ...]:
+        """Neurons of every hidden layer: ``widths`` where given (its last repeated), else ``neurons``."""
+        given = parse_widths(self.widths) or (self.neurons,)
+        return tuple(given[min(i, len(given) - 1)] for i in range(self.layers))
 
     @property
     def training_key(self) -> tuple:
@@ -126,13 +144,15 @@ class Settings:
 
     @classmethod
     def from_string(cls, text: str) -> Settings:
-        """The settings a ``to_string`` text describes (missing names keep their defaults)."""
-        if not isinstance(text, str) or not text.strip().startswith("v1:"):
-            raise ValueError("state must be a string starting with 'v1:' (from Settings.to_string), "
-                             f"got {text!r}")
+        """The settings a ``to_string`` text describes (missing names keep their defaults).
+
+        Takes the state as written (``&`` between entries), as a link encodes it (``%26``), or a whole
+        link ``...?state=v1:...`` in either form.
+        """
+        text = read_state(text)
         types = {f.name: type(getattr(cls(), f.name)) for f in fields(cls)}
         values = {}
-        for part in filter(None, text.strip()[3:].split("&")):
+        for part in filter(None, text[3:].split("&")):
             name, sep, value = part.partition("=")
             if not sep or name not in types:
                 raise ValueError(f"state has an unknown entry {part!r}; names are {sorted(types)}")
@@ -145,6 +165,59 @@ class Settings:
 
 
 VIEW_FIELDS = ("epoch", "show_test", "discretize", "threshold")
+PAGE_URL = "http://localhost:8866/"  # the Voilà page of `make playground`
+
+
+@checked
+def read_state(text: str) -> str:
+    """The state string ``v1:...`` in ``text``: a state, or a link carrying one, with ``&`` or ``%26``."""
+    if not isinstance(text, str):
+        raise TypeError(f"state must be a string starting with 'v1:', got {type(text).__name__}")
+    state = text.strip()
+    where = state.find("state=")
+    if not state.startswith("v1") and where >= 0:
+        state = state[where + len("state="):]  # everything after it: a raw '&' belongs to the state
+    state = urllib.parse.unquote(state)
+    if not state.startswith("v1:"):
+        raise ValueError("state must be a string starting with 'v1:' (from Settings.to_string) or a "
+                         f"link with '?state=v1:...', got {text!r}")
+    return state
+
+
+@checked
+def state_link(state: str, page: str = PAGE_URL) -> str:
+    """The link that opens the playground page at ``state`` (``&`` written ``%26``, as a URL needs)."""
+    return f"{page}?state={urllib.parse.quote(read_state(state), safe=':,=^')}"
+
+
+@checked
+def state_from_query(query: str) -> tuple[str | None, list[str]]:
+    """The state a page's query string carries, and notes on what it could not use.
+
+    Everything after ``state=`` is the state (so a link that writes ``&`` instead of ``%26`` loses
+    nothing); other parameters before it are named in the notes.
+    """
+    where = query.find("state=")
+    if where < 0:
+        ignored = [p for p in query.split("&") if p]
+        return None, [f"the link has no state; ignored {', '.join(ignored)}"] if ignored else []
+    before = [p for p in query[:where].split("&") if p]
+    notes = [f"ignored the link's {', '.join(before)} (not part of the state)"] if before else []
+    return read_state(query[where:]), notes
+
+
+@checked
+def parse_widths(text: str) -> tuple[int, ...]:
+    """The per-layer widths a text such as "8,4" or "8 4" names (empty: none), each 1 to MAX_NEURONS."""
+    parts = text.replace(",", " ").split()
+    try:
+        widths = tuple(int(p) for p in parts)
+    except ValueError:
+        widths = ()
+    if len(widths) != len(parts) or not all(1 <= w <= MAX_NEURONS for w in widths):
+        raise ValueError(f"widths must be whole numbers 1 to {MAX_NEURONS} separated by ',' (one per "
+                         f"hidden layer), got {text!r}")
+    return widths
 
 
 def _format(value) -> str:
@@ -198,7 +271,7 @@ def make_data(s: Settings) -> toy_data.ToyData:
 @checked
 def make_model(s: Settings) -> MLP:
     """The network of a setting, with its L1/L2 penalty attached when it has one."""
-    model = MLP(len(s.features.split(",")), hidden=(s.neurons,) * s.layers, activation=s.activation,
+    model = MLP(len(s.features.split(",")), hidden=s.hidden, activation=s.activation,
                 batch_norm=s.batch_norm, residual=s.residual, dropout=s.dropout, init=s.init, seed=s.seed)
     if s.regularization in penalties.PENALTIES:
         penalties.add_penalty(model, s.regularization, s.rate)
@@ -224,12 +297,14 @@ class StopTraining(Exception):
 
 
 @checked
-def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch=None) -> Run:
+def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch=None,
+              on_snapshot=None) -> Run:
     """Train setting ``s`` with ``training.fit``, snapshotting the network on up to MAX_SNAPSHOTS epochs.
 
     Never raises for a setting: a diverged, stopped or failed run comes back with its ``message``.
+    ``on_snapshot(epoch, maps)`` is called with every snapshot as it is taken (for live pictures).
     """
-    for name, fn in (("should_stop", should_stop), ("on_epoch", on_epoch)):
+    for name, fn in (("should_stop", should_stop), ("on_epoch", on_epoch), ("on_snapshot", on_snapshot)):
         if fn is not None:
             check_callable(name, fn, "a function")
     start = time.perf_counter()
@@ -240,6 +315,8 @@ def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch
     run.epochs.append(0)
     X_train, y_train, X_test, y_test = data.fit_data
     run.maps.append(neuron_maps.network_maps(model, RESOLUTION, features=data.features))
+    if on_snapshot is not None:
+        on_snapshot(0, run.maps[-1])
     run.losses.append((evaluate(model, X_train, y_train, "binary")[0],
                        evaluate(model, X_test, y_test, "binary")[0]))
 
@@ -250,6 +327,8 @@ def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch
         if (epoch + 1) % every == 0 or epoch + 1 == s.epochs:
             run.epochs.append(epoch + 1)
             run.maps.append(neuron_maps.network_maps(m, RESOLUTION, features=data.features))
+            if on_snapshot is not None:
+                on_snapshot(epoch + 1, run.maps[-1])
         if should_stop is not None and should_stop():
             raise StopTraining
 
@@ -281,19 +360,27 @@ def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch
     return run
 
 
-@checked
-def code_for(s: Settings) -> str:
-    """The course_lib calls that reproduce setting ``s`` in a notebook cell."""
+@checked(epochs_run="int0")
+def code_for(s: Settings, epochs_run: int | None = None) -> str:
+    """The course_lib calls that reproduce setting ``s`` in a notebook cell.
+
+    ``epochs_run``: the epochs a stopped run finished (its schedule still planned for ``s.epochs``).
+    """
     n_train = len(make_data(s).X_train)
     options = fit_options(s, n_train)
+    num_epochs = s.epochs if epochs_run is None else epochs_run
     lines = [
-        "from course_lib import models, neuron_maps, penalties, schedules, toy_data, training",
+        "from course_lib import models, training",
+        "from course_lib.playground import neuron_maps, penalties, toy_data",
+        "from course_lib.training_tricks import schedules",
         "",
+        *([f"# stopped after {epochs_run} of {s.epochs} epochs (the schedule is planned for {s.epochs})"]
+          if epochs_run is not None and epochs_run != s.epochs else []),
         f"data = toy_data.make_split({s.data!r}, {s.points}, {s.noise:g}, "
         f"train_fraction={s.train_pct / 100:g},",
         f"                           positive_fraction={s.class1_pct / 100:g}, "
         f"features={tuple(s.features.split(','))!r}, seed={s.draw})",
-        f"model = models.MLP(len(data.features), hidden={(s.neurons,) * s.layers!r}, "
+        f"model = models.MLP(len(data.features), hidden={s.hidden!r}, "
         f"activation={s.activation!r}, batch_norm={s.batch_norm},",
         f"                   residual={s.residual}, dropout={s.dropout:g}, init={s.init!r}, seed={s.seed})",
     ]
@@ -304,7 +391,7 @@ def code_for(s: Settings) -> str:
         f"schedules.make_scheduler({s.schedule!r}, {max(1, total - options['warmup_steps'])})"
     lines += [
         f"history = training.fit(model, data.fit_data, optimizer={s.optimizer!r}, lr={s.lr:g}, "
-        f"batch_size={s.batch_size}, num_epochs={s.epochs},",
+        f"batch_size={s.batch_size}, num_epochs={num_epochs},",
         f"                       weight_decay={options['weight_decay']:g}, scheduler={scheduler}, "
         f"warmup_steps={options['warmup_steps']},",
         f"                       clip_grad_norm={options['clip_grad_norm']}, record_grad_norms=True, "
@@ -448,9 +535,26 @@ def _run_figure(run: Run):
     return fig
 
 
+def _preview_figure():
+    """A small figure of the output surface alone, redrawn live while a run trains."""
+    fig = _figure(4.2)
+    ax = fig.add_axes((0.3, 0.04, 0.4, 0.82))
+    e = neuron_maps.EXTENT
+    fig._image = ax.imshow(np.full((2, 2, 3), 1.0), extent=(-e, e, -e, e), interpolation="bilinear")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    fig._title = ax.set_title("training", y=1.01)
+    fig._preview = dict(animated=[fig._image, fig._title])
+    for artist in fig._preview["animated"]:
+        artist.set_animated(True)
+    return fig
+
+
 def _changing_artists(fig) -> list:
     """The artists of a playground figure that an update redraws, in drawing order."""
-    parts = getattr(fig, "_playground", None) or fig._evaluation
+    parts = (getattr(fig, "_playground", None) or getattr(fig, "_preview", None)
+             or getattr(fig, "_evaluation", None) or {"animated": []})
     out = []
     for a in parts["animated"]:
         out.append(a)
@@ -498,18 +602,36 @@ def _draw_losses(run: Run, ax):
     ax.plot(epochs, train, color=style.color(0), label="train")
     ax.plot(epochs, test, color=style.color(1), ls="--", label="test")
     if h is not None and h.diverged:
-        style.mark_diverged(ax, h.num_epochs if h.epochs else 1)
+        x = h.num_epochs if h.epochs else 1
+        style.mark_diverged(ax, x, text="")
+        left = x < 0.5 * max(run.settings.epochs, 1)  # the word on the side with room: never clipped
+        ax.annotate("diverged", (x, 0.96), xycoords=("data", "axes fraction"), xytext=(8 if left else -8, 0),
+                    textcoords="offset points", ha="left" if left else "right", va="center",
+                    color=style.DIVERGED_COLOR, fontsize=style.MIN_FONT_PT + 1, fontweight="bold")
     finite = [v for v in train + test if math.isfinite(v) and v > 0]
     if finite:
         ax.set_yscale("log")
         ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())  # minor ticks cost more than they tell
         ax.yaxis.set_major_formatter(PlainLogFormatter())
+        if max(finite) < 10 * min(finite):  # less than a decade: label a few plain values instead
+            ax.yaxis.set_major_locator(mpl.ticker.FixedLocator(_log_ticks(min(finite), max(finite))))
+            ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
     ax.set_xlim(0, max(run.settings.epochs, 1))
     ax.set_title("loss", y=1.01)
     style.legend_outside(ax)
     return ax.axvline(0, color="0.3", lw=1.2)
+
+
+def _log_ticks(low: float, high: float, n: int = 4) -> list[float]:
+    """About ``n`` log-spaced values in [low, high], at the fewest digits that give three distinct ones."""
+    for digits in range(2, 7):
+        ticks = sorted({t for t in (float(f"{v:.{digits}g}") for v in np.geomspace(low, high, n))
+                        if low <= t <= high})
+        if len(ticks) >= 3:
+            return ticks
+    return [float(low), float(high)] if high > low else [float(low)]
 
 
 def _draw_grad_norms(run: Run, ax):
@@ -533,6 +655,10 @@ def _draw_grad_norms(run: Run, ax):
         ax.set_yscale("log")
         ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())  # minor ticks cost more than they tell
         ax.yaxis.set_major_formatter(PlainLogFormatter())
+        low, high = np.nanmin(G), np.nanmax(G)
+        if high < 10 * low:
+            ax.yaxis.set_major_locator(mpl.ticker.FixedLocator(_log_ticks(low, high)))
+            ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     style.legend_outside(ax, fontsize=11, handlelength=1.6, labelspacing=0.2)
     return ax.axvline(0, color="0.3", lw=1.2)
 
@@ -684,15 +810,16 @@ def _controls(s: Settings) -> dict[str, W.Widget]:
                                  continuous_update=False, style=wide),
         "class1_pct": W.IntSlider(value=s.class1_pct, min=5, max=50, step=5, description="class 1 %",
                                   continuous_update=False, style=wide),
-        "features": W.Dropdown(options=[(label, key) for key, label in FEATURE_SETS.items()],
-                               value=s.features, description="inputs", layout=W.Layout(width="300px"),
-                               style=wide),
+        "features": FeatureBoxes(s.features),
         "points": W.IntSlider(value=s.points, min=100, max=1000, step=100, description="points",
                               continuous_update=False, style=wide),
         "layers": W.IntSlider(value=s.layers, min=0, max=6, description="hidden layers",
                               continuous_update=False, style=wide),
-        "neurons": W.IntSlider(value=s.neurons, min=1, max=16, description="neurons",
+        "neurons": W.IntSlider(value=s.neurons, min=1, max=MAX_NEURONS, description="neurons",
                                continuous_update=False, style=wide),
+        "widths": W.Text(value=s.widths, description="per layer", placeholder="e.g. 8,4",
+                         continuous_update=False, layout=W.Layout(width="170px"), style=wide,
+                         tooltip="neurons of each hidden layer, e.g. 8,4; empty: the neurons slider"),
         "activation": W.Dropdown(options=list(ACTIVATIONS), value=s.activation, description="activation",
                                  layout=W.Layout(width="220px"), style=wide),
         "init": W.Dropdown(options=list(INITS), value=s.init, description="init",
@@ -732,6 +859,48 @@ def _controls(s: Settings) -> dict[str, W.Widget]:
     }
 
 
+class FeatureBoxes(W.HBox):
+    """One checkbox per input feature (TensorFlow Playground's inputs); ``value`` joins the ticked names.
+
+    The last ticked box cannot be unticked (a network needs an input): it ticks itself again.
+    """
+
+    value = traitlets.Unicode()
+
+    def __init__(self, value: str = "x1,x2"):
+        self.boxes = {name: W.Checkbox(value=False, description=label, indent=False,
+                                       layout=W.Layout(width="72px"))
+                      for name, label in FEATURE_LABELS.items()}
+        super().__init__(list(self.boxes.values()),
+                         layout=W.Layout(flex_flow="row wrap", align_items="center"))
+        self.description = "inputs"
+        self._syncing = False
+        self.observe(self._to_boxes, names="value")
+        for box in self.boxes.values():
+            box.observe(self._from_boxes, names="value")
+        self.value = value
+
+    def _to_boxes(self, change) -> None:
+        """Tick the boxes the new value names."""
+        names = set(change["new"].split(","))
+        self._syncing = True
+        try:
+            for name, box in self.boxes.items():
+                box.value = name in names
+        finally:
+            self._syncing = False
+
+    def _from_boxes(self, change) -> None:
+        """The value of the ticked boxes (in TensorFlow Playground's order)."""
+        if self._syncing:
+            return
+        ticked = [name for name, box in self.boxes.items() if box.value]
+        if not ticked:
+            change["owner"].value = True  # keep one input
+            return
+        self.value = ",".join(ticked)
+
+
 def _with(options: tuple, value) -> list:
     """``options`` with ``value`` added in order (a state string may hold a value off the grid)."""
     return sorted(set(options) | {value})
@@ -765,6 +934,8 @@ class Playground:
         self.run: Run | None = None
         self.figure = None
         self.eval_figure = None
+        self._preview = None
+        self.previews = 0
         self.timings: dict[str, float] = {}
         self._loading = False
         self._stop = threading.Event()
@@ -772,34 +943,57 @@ class Playground:
         self._pending = False
         self.status = W.HTML()
         self.progress = W.Output()
-        self.main_out = W.Output(layout=W.Layout(min_height="600px"))
+        self.main_out = W.Output(layout=W.Layout(min_height="480px"))
         self.eval_out = W.Output(layout=W.Layout(min_height="300px"))
+        self._eval_stale = True  # the evaluation tab draws when it is shown
         self.code_out = W.Output()
         self.new_draw = W.Button(description="new draw", tooltip="a new sample of the same data set")
         self.stop_button = W.Button(description="stop", disabled=True,
                                     tooltip="stop training; keep what was trained so far")
-        self.state_box = W.Text(description="state", layout=W.Layout(width="620px"),
-                                style={"description_width": "initial"})
+        self.state_box = W.Text(description="state", layout=W.Layout(width="520px"),
+                                style={"description_width": "initial"},
+                                tooltip="paste a state or a link, then press load state")
         self.load_button = W.Button(description="load state", tooltip="restore every control from the state")
+        self.load_note = W.HTML(layout=W.Layout(width="420px"))
+        self.link = W.HTML()
         self.show_code = W.Checkbox(value=False, description="show code", indent=False)
         self.replay_button = W.Button(description="▶ replay", tooltip="play the training back epoch by epoch")
         c = self.controls
+        self.try_pick = W.Dropdown(options=[(t.title, i) for i, t in enumerate(THINGS_TO_TRY)], value=0,
+                                   description="try", layout=W.Layout(width="320px"))
+        self.try_text = W.HTML()
+        self.try_first = W.Button(description="run the first")
+        self.try_second = W.Button(description="run the second")
+        self.try_reveal = W.Button(description="what we measured", tooltip="after you have predicted")
+        self.try_outcome = W.HTML()
+        self.graph_out = W.Output()
+        self.graph_weights = W.HTML(layout=W.Layout(width="260px"))
+        self._graph_stale = True
+        self.tabs = W.Tab([
+            W.VBox([_row("View", [self.replay_button, c["epoch"], c["show_test"], c["discretize"]]),
+                    self.main_out]),
+            W.VBox([_row("Evaluate", [c["threshold"]]), self.eval_out]),
+            W.VBox([_row("Share", [self.state_box, self.load_button, self.load_note]), self.link,
+                    self.show_code, self.code_out]),
+            W.VBox([W.HBox([self.try_pick, self.try_first, self.try_second, self.try_reveal]),
+                    self.try_text, self.try_outcome]),
+            W.HBox([self.graph_out, self.graph_weights]),
+        ])
+        for i, title in enumerate(("network", "evaluate on test points", "share, show code",
+                                   "things to try", "weights graph")):
+            self.tabs.set_title(i, title)
         self.widget = W.VBox([
             W.HTML("<b>Course playground</b>: change the data, the network or the training and it "
-                   "retrains; drag <i>epoch</i> to replay, move <i>threshold</i> to evaluate."),
+                   "retrains; drag <i>epoch</i> to replay; the tabs evaluate and share."),
             _row("Data", [c["data"], c["noise"], c["train_pct"], c["class1_pct"], c["points"],
                           self.new_draw]),
-            _row("Network", [c["features"], c["layers"], c["neurons"], c["activation"], c["init"],
+            _row("Inputs", [c["features"]]),
+            _row("Network", [c["layers"], c["neurons"], c["widths"], c["activation"], c["init"],
                              c["batch_norm"], c["residual"], c["dropout"], c["regularization"], c["rate"]]),
             _row("Training", [c["optimizer"], c["lr"], c["batch_size"], c["epochs"], c["schedule"],
                               c["warmup_pct"], c["clip"]]),
             W.HBox([self.status, self.stop_button, self.progress], layout=W.Layout(align_items="center")),
-            _row("View", [self.replay_button, c["epoch"], c["show_test"], c["discretize"]]),
-            self.main_out,
-            _row("Evaluate", [c["threshold"]]),
-            self.eval_out,
-            _row("Share", [self.state_box, self.load_button, self.show_code]),
-            self.code_out,
+            self.tabs,
         ])
         for name, control in c.items():
             control.observe(lambda change, name=name: self._on_change(name), names="value")
@@ -808,12 +1002,20 @@ class Playground:
         self.load_button.on_click(lambda _: self.load(self.state_box.value))
         self.show_code.observe(lambda _: self._show_code(), names="value")
         self.replay_button.on_click(lambda _: self._start_replay())
+        self.tabs.observe(lambda _: self._on_tab(), names="selected_index")
+        self.try_pick.observe(lambda _: self._show_try(), names="value")
+        self.try_first.on_click(lambda _: self.load(THINGS_TO_TRY[self.try_pick.value].first))
+        self.try_second.on_click(lambda _: self.load(THINGS_TO_TRY[self.try_pick.value].second))
+        self.try_reveal.on_click(lambda _: self._show_try(reveal=True))
+        self._show_try()
         self._sync_enabled()
         self._retrain()
 
     def _sync_enabled(self) -> None:
-        """Grey out a control that changes nothing now: the penalty's rate without a regularization."""
+        """Grey out a control that changes nothing now: the penalty's rate without a regularization,
+        the neurons slider while per-layer widths are given."""
         self.controls["rate"].disabled = self.controls["regularization"].value == "none"
+        self.controls["neurons"].disabled = bool(self.controls["widths"].value.strip())
 
     # -- state --
     @property
@@ -834,9 +1036,13 @@ class Playground:
         try:
             s = state if isinstance(state, Settings) else Settings.from_string(state)
         except (ValueError, TypeError) as exc:
-            self.errors.append(str(exc))
-            self.status.value = f"<span style='color:#D55E00'>Could not load the state: {exc}</span>"
+            self.load_note.value = f"<span style='color:#D55E00'>Could not load the state: {exc}</span>"
+            self.status.value = self.load_note.value
             return
+        changed = s.to_string()[3:].split("&") if s.to_string() != "v1:" else []
+        plural = "s" if len(changed) != 1 else ""
+        self.load_note.value = (f"loaded {len(changed)} setting{plural} that differ from the defaults: "
+                                f"{', '.join(changed) or 'none'}")
         self._loading = True
         try:
             for name, control in self.controls.items():
@@ -861,19 +1067,47 @@ class Playground:
         if self._loading:
             return
         self._sync_enabled()
+        try:
+            _ = self.settings
+        except ValueError as exc:  # a typed value (per-layer widths) the network cannot take
+            self.status.value = f"<span style='color:#D55E00'><b>{exc}</b></span>"
+            return
         if name == "threshold":
-            self._redraw_evaluation()
+            self._eval_stale = True
+            self._on_tab()
         elif name in VIEW_FIELDS:
             self._redraw_main()
         else:
             self._retrain()
+        self._show_state()
+
+    def _show_state(self) -> None:
+        """The state box and the link to this setting."""
         self.state_box.value = self.state
+        link = state_link(self.state)
+        self.link.value = (f"link to this setting: <a href='{link}' target='_blank'><code>{link}</code></a> "
+                           "(right-click it, then copy link)")
+
+    def _on_tab(self) -> None:
+        """Draw the evaluation when its tab is shown and the run changed since its last picture."""
+        if self.tabs.selected_index == 1 and self._eval_stale:
+            self._redraw_evaluation()
+        if self.tabs.selected_index == 4 and self._graph_stale:
+            self._redraw_graph()
+
+    def _show_try(self, reveal: bool = False) -> None:
+        """The chosen thing to try: its question and settings; its measured outcome once asked for."""
+        t = THINGS_TO_TRY[self.try_pick.value]
+        self.try_text.value = (f"<b>Predict first:</b> {t.question}<br>first: <code>{t.first}</code>, "
+                               f"second: <code>{t.second}</code> (the buttons load them into the "
+                               "network tab)")
+        self.try_outcome.value = f"<b>Measured:</b> {t.outcome}" if reveal else ""
 
     def _on_new_draw(self) -> None:
         """A new sample of the data set."""
         self._draw += 1
         self._retrain()
-        self.state_box.value = self.state
+        self._show_state()
 
     # -- training --
     def _retrain(self) -> None:
@@ -909,18 +1143,27 @@ class Playground:
     async def _train_in_background(self, s: Settings) -> None:
         """Train in a worker thread while the kernel stays free for the stop button; a tqdm bar meanwhile."""
         self._stop.clear()
+        self.timings.pop("first_picture", None)
         self.stop_button.disabled, self.stop_button.button_style = False, "warning"
         done = [0]
+        latest: list = [None]  # the newest snapshot (epoch, maps), drawn live as a small preview
+        shown, last_drawn, started = None, 0.0, time.perf_counter()
         with self.progress:
             bar = tqdm(total=s.epochs, desc="training", leave=False)
         try:
             work = asyncio.get_running_loop().run_in_executor(
                 None, lambda: self._train(s, should_stop=self._stop.is_set,
-                                          on_epoch=lambda e: done.__setitem__(0, e)))
+                                          on_epoch=lambda e: done.__setitem__(0, e),
+                                          on_snapshot=lambda e, m: latest.__setitem__(0, (e, m))))
             while not work.done():
                 await asyncio.sleep(0.05)
                 bar.n = done[0]
                 bar.refresh()
+                due = time.perf_counter() - last_drawn > 0.4
+                if latest[0] is not None and latest[0] is not shown and due:
+                    shown, last_drawn = latest[0], time.perf_counter()
+                    self._show_preview(s, *shown)
+                    self.timings.setdefault("first_picture", time.perf_counter() - started)
             run = await work
         finally:
             bar.close()
@@ -951,9 +1194,13 @@ class Playground:
             final = run.history.final("val_metric")
             self.status.value = (f"test accuracy {final:.2f} after {epochs} epochs "
                                  + ("(from the cache)" if cached else f"(trained in {run.seconds:.2f} s)"))
+        if run.settings.optimizer == "adamw" and run.settings.regularization != "weight_decay":
+            self.status.value += (" <i>(AdamW differs from Adam only in how it applies weight decay: "
+                                  "without it they take the same steps, so Adam draws the same pictures)</i>")
         self._redraw_main()
-        self._redraw_evaluation()
-        self.state_box.value = self.state
+        self._eval_stale = self._graph_stale = True
+        self._on_tab()
+        self._show_state()
         if self.show_code.value:
             self._show_code()
 
@@ -980,10 +1227,41 @@ class Playground:
                 self.eval_figure = self.run.figures["evaluation"] = _evaluation_figure(self.run)
             draw_evaluation(self.run, self.controls["threshold"].value, fig=self.eval_figure)
             self.eval_out.outputs = (_png_output(self.eval_figure),)
+            self._eval_stale = False
         except Exception as exc:
             self.errors.append(f"{type(exc).__name__}: {exc}")
             self.eval_out.outputs = (_text_output(f"Could not draw: {type(exc).__name__}: {exc}"),)
         self.timings["evaluation"] = time.perf_counter() - start
+
+    def _redraw_graph(self) -> None:
+        """The trained network as a graph (neurons as maps, weights as edges) and its largest weights."""
+        try:
+            fig = _figure(5.0)
+            ax = fig.add_axes((0.02, 0.1, 0.96, 0.8))
+            run = self.run
+            title = (f"the network after epoch {run.epochs[-1]}: vermillion weights > 0, blue < 0"
+                     if run.ok else _wrap(f"the network: {run.message}", 70))
+            neuron_maps.plot_network_graph(run.model, run.maps[-1], ax, title=title)
+            self.graph_out.outputs = (_png_output(fig),)
+            self.graph_weights.value = ("<b>largest weights</b> (from → to)<br>"
+                                        + "<br>".join(neuron_maps.largest_weights(run.model)))
+            self._graph_stale = False
+        except Exception as exc:  # show, never crash
+            self.errors.append(f"{type(exc).__name__}: {exc}")
+            self.graph_out.outputs = (_text_output(f"Could not draw: {type(exc).__name__}: {exc}"),)
+
+    def _show_preview(self, s: Settings, epoch: int, maps: neuron_maps.NetworkMaps) -> None:
+        """While a run trains: its output surface at the newest snapshot (as TensorFlow Playground shows)."""
+        try:
+            if self._preview is None:
+                self._preview = _preview_figure()
+            fig = self._preview
+            fig._image.set_data(_surface_rgb(maps.output))
+            fig._title.set_text(f"training: epoch {epoch} of {s.epochs}")
+            self.main_out.outputs = (_png_output(fig),)
+            self.previews += 1
+        except Exception as exc:  # show, never crash
+            self.errors.append(f"{type(exc).__name__}: {exc}")
 
     def _start_replay(self) -> None:
         """Play the snapshots back (in a kernel: in the background, so the page stays live)."""
@@ -1007,8 +1285,11 @@ class Playground:
         if not self.show_code.value:
             self.code_out.outputs = ()
             return
+        h = self.run.history if self.run is not None else None
+        stopped = self.run is not None and self.run.message.startswith("stopped") and h is not None
         text = (f"# state: {self.state}\n# playground.Playground(state) restores these controls; "
-                "these calls redo the run:\n" + code_for(self.settings))
+                "these calls redo the run:\n"
+                + code_for(self.settings, h.num_epochs if stopped else None))
         self.code_out.outputs = (_text_output(text),)
 
     def show(self) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.collections import LineCollection
 from torch import nn
 
 from .. import style
@@ -117,7 +118,7 @@ def plot_neuron_maps(maps: NetworkMaps, ax=None, *, title: str = "what each neur
     ax.imshow(image, cmap=cmap, vmin=-1, vmax=1, interpolation="nearest", aspect="equal")
     ax.set_yticks(centres, names)
     r = maps.inputs.shape[1]
-    cols = max(len(maps.inputs), *maps.widths)
+    cols = max([len(maps.inputs), *maps.widths])  # no hidden layer: widths is []
     ticks = [j * (r + 3) + (r - 1) / 2 for j in range(cols)]
     ax.set_xticks(ticks, [str(j + 1) for j in range(cols)])
     ax.tick_params(length=0)
@@ -168,3 +169,73 @@ def plot_network(model: nn.Module, X=None, y=None, *, resolution: int = 60, feat
     _plot_output(maps, X, y, axes[1])
     style.legend_outside(axes[1], "right", markerscale=1.5)
     return fig
+
+
+@checked
+def network_graph(model: nn.Module) -> list[np.ndarray]:
+    """The weight matrix (out, in) of every nn.Linear of an MLP, input side first: the graph's edges."""
+    if not hasattr(model, "linear_layers"):
+        raise TypeError(f"model must be a course_lib.models.MLP, got {type(model).__name__}")
+    return [m.weight.detach().numpy().copy() for _, m in model.linear_layers]
+
+
+GAP = 4.0  # the graph's distance between layers, in node heights
+
+
+def _column_heights(n: int) -> np.ndarray:
+    """Heights of n nodes stacked around 0, the first at the top."""
+    return (n - 1) / 2 - np.arange(n)
+
+
+@checked
+def plot_network_graph(model: nn.Module, maps: NetworkMaps, ax=None, *, title: str = "the network"):
+    """TensorFlow Playground's network view: every neuron as its small map, every weight as an edge
+    (vermillion > 0, blue < 0, as thick as |w| is large)."""
+    weights = network_graph(model)
+    columns = [maps.inputs, *maps.layers, (2 * maps.output - 1)[None]]  # the output as P in [-1, 1]
+    if [len(c) for c in columns[1:]] != [len(w) for w in weights]:
+        raise ValueError("maps must come from this model (network_maps(model)), got maps of another shape")
+    if ax is None:
+        _, ax = plt.subplots(figsize=style.figsize(5.0))
+    largest = max((float(np.abs(w).max()) for w in weights if w.size), default=1.0) or 1.0
+    negative, positive = SURFACE_CMAP(0.0), SURFACE_CMAP(1.0)
+    for c, W in enumerate(weights):
+        y_in, y_out = _column_heights(W.shape[1]), _column_heights(W.shape[0])
+        ii, jj = np.meshgrid(np.arange(W.shape[0]), np.arange(W.shape[1]), indexing="ij")
+        segments = [((GAP * c, y_in[j]), (GAP * (c + 1), y_out[i]))
+                    for i, j in zip(ii.ravel(), jj.ravel(), strict=True)]
+        w = W.ravel()
+        ax.add_collection(LineCollection(segments, colors=[positive if v > 0 else negative for v in w],
+                                         linewidths=0.3 + 3.5 * np.abs(w) / largest, alpha=0.75, zorder=1))
+    cmap = SURFACE_CMAP.with_extremes(bad="white")
+    for c, column in enumerate(columns):
+        scale = np.abs(column).reshape(len(column), -1).max(1)
+        scale = np.where(np.isfinite(scale) & (scale > 1e-9), scale, 1.0)
+        for j, (m, y) in enumerate(zip(column, _column_heights(len(column)), strict=True)):
+            ax.imshow(m / scale[j], cmap=cmap, vmin=-1, vmax=1, zorder=2, interpolation="nearest",
+                      aspect="auto", extent=(GAP * c - 0.6, GAP * c + 0.6, y - 0.4, y + 0.4))
+    names = ["inputs"] + [f"layer {i + 1}" for i in range(len(maps.layers))] + ["output"]
+    tallest = max(len(c) for c in columns)
+    ax.set_xlim(-GAP / 2, GAP * (len(columns) - 0.5))
+    ax.set_ylim(-tallest / 2, tallest / 2)
+    ax.set_xticks([GAP * c for c in range(len(columns))], names)
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_title(title)
+    return ax
+
+
+@checked(top="int+")
+def largest_weights(model: nn.Module, top: int = 3) -> list[str]:
+    """The ``top`` largest weights by size of every layer, as "layer 1: input 1 → 3: -1.52" lines."""
+    lines = []
+    weights = network_graph(model)
+    for k, W in enumerate(weights):
+        src = "input " if k == 0 else ""
+        dest = "output" if k == len(weights) - 1 else f"layer {k + 1}"
+        for flat in np.argsort(-np.abs(W), axis=None)[:top]:
+            i, j = np.unravel_index(flat, W.shape)
+            lines.append(f"{dest}: {src}{j + 1} → {i + 1}: {W[i, j]:+.2f}")
+    return lines

@@ -219,7 +219,6 @@ class ClippingExplorer(PngExplorer):
 @checked
 def constant_lr_grid(data: Split, lrs, *, num_steps: int = 300, seed: int = 0) -> dict[float, History]:
     """Unclipped SGD at every LR of ``lrs``: the fair baseline that a clipping threshold must beat."""
-    check_kind("lrs", lrs, "floats+")
     return {lr: train_regression(data, None, lr=lr, num_steps=num_steps, seed=seed) for lr in lrs}
 
 

@@ -21,7 +21,6 @@ from ..checks import (
     as_array,
     check_choice,
     check_items,
-    check_kind,
     check_member,
     check_positive,
     check_range,
@@ -265,7 +264,6 @@ class ScheduleExplorer(Explorer):
         self.seeds = tuple(seeds)
         if not self.seeds:
             raise ValueError("seeds must not be empty")
-        check_kind("lrs", lrs, "floats+")
         self.settings = {**EXPLORER_SETTINGS, **train_options}
         self.lrs = sorted(set(lrs) | {self.settings["lr"]})
         self.cache = Cache(lambda key: [

@@ -144,7 +144,6 @@ def sharpness_trace(data: Split, *, lr: float = 1.0, warmup_steps: int = 0, num_
     from .learning_rate import sharpness
 
     check_type("data", data, Split, "a course_lib.data.Split")
-    check_positive("num_steps", num_steps, integer=True)
     model = build_mlp(data, hidden=(width,) * depth, init="he", seed=seed)
     at = set(measure_at)
     first_lr = warmup_lr(0, lr, warmup_steps) if warmup_steps else lr

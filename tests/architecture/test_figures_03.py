@@ -12,6 +12,7 @@ from course_lib.architecture import (
     capacity,
     diagnostics,
     residual,
+    signals,
     standardization,
     trainability,
     trainability_plots,
@@ -58,7 +59,7 @@ def test_gradient_flow_figures(digits):
     panels = {f"{init} init": {a: diagnostics.gradient_flow(digits, 4, a, init) for a in ("sigmoid", "relu")}
               for init in ("default", "he")}
     ok(diagnostics.plot_flow_panels(panels))
-    fig, state = diagnostics.draw_gradient_flow(digits, 6, "tanh", "default")
+    fig, state = signals.draw_flow(digits, 6, "tanh", "default")
     ok(fig)
     ok(residual.plot_identity_flow(residual.identity_flow(digits, depth=6)))
 

@@ -105,7 +105,9 @@ def test_state_string_round_trips_and_names_only_changes():
     ("v1:layers=three", "'layers' must be a int"),
     ("v1:layers=9", "layers"),
     ("v1:activation=swish", "activation must be one of"),
-    ("v1:features=x3", "features must be one of"),
+    ("v1:features=x3", "features must be distinct names"),
+    ("v1:widths=8,x", "widths must be whole numbers"),
+    ("v1:widths=17", "widths must be whole numbers"),
 ])
 def test_bad_state_strings_say_what_is_wrong(text, match):
     with pytest.raises(ValueError, match=match):
@@ -171,7 +173,8 @@ def test_the_shown_code_reproduces_the_run_exactly():
 NEW_VALUES = {  # a new value for every control; None: the next option
     "data": "xor", "noise": 0.2, "train_pct": 60, "class1_pct": 30, "points": 200,
     "features": "x1,x2,x1^2,x2^2,x1x2", "layers": 3,
-    "neurons": 4, "activation": "relu", "init": "he", "batch_norm": True, "residual": True, "dropout": 0.1,
+    "neurons": 4, "widths": "6,3", "activation": "relu", "init": "he", "batch_norm": True, "residual": True,
+    "dropout": 0.1,
     "regularization": "l2", "rate": 0.01, "optimizer": "momentum", "lr": 0.01, "batch_size": 16, "epochs": 20,
     "schedule": "step", "warmup_pct": 10, "clip": 1.0, "epoch": 3, "show_test": True, "discretize": True,
     "threshold": 0.3,
@@ -189,12 +192,13 @@ def test_every_control_is_covered_and_follows_the_slider_convention():
 
 def test_moving_every_control_retrains_or_only_redraws():
     pg = Playground(SMALL)
+    pg.tabs.selected_index = 1  # the evaluation tab open: a threshold move redraws it
     assert pg.trainings == 1 and not pg.errors and pg.run.ok
     for name, value in NEW_VALUES.items():
         before = (pg.trainings, pg.main_out.outputs, pg.eval_out.outputs)
         pg.controls[name].value = value
         assert not pg.errors, (name, pg.errors)
-        assert f"{name}=" in pg.state or name == "epochs", name
+        assert f"{name}=" in pg.state or name in ("epochs", "neurons"), name
         if name in playground.VIEW_FIELDS:
             assert pg.trainings == before[0], f"{name} must not retrain"
             changed = pg.eval_out.outputs if name == "threshold" else pg.main_out.outputs
@@ -316,3 +320,235 @@ def test_the_penalty_rate_is_greyed_out_without_a_regularization():
     assert not pg.controls["rate"].disabled
     pg.load("v1:epochs=5")
     assert pg.controls["rate"].disabled
+
+
+# --- every setting draws (issue 24/25: no setting breaks the playground) ---------------------------
+
+def control_values(control) -> list:
+    """Every value a control offers, in order."""
+    if isinstance(control, (W.SelectionSlider, W.Dropdown, W.ToggleButtons)):
+        return [o[1] if isinstance(o, tuple) else o for o in control.options]
+    if isinstance(control, W.Checkbox):
+        return [not control.value, control.value]
+    if isinstance(control, W.IntSlider):
+        return list(range(control.min, control.max + 1, control.step))
+    if isinstance(control, W.FloatSlider):
+        return [round(v, 6) for v in np.arange(control.min, control.max + control.step / 2, control.step)]
+    if isinstance(control, W.Text):
+        return [control.value]
+    raise TypeError(f"no sweep for {type(control).__name__}")
+
+
+def assert_drew(pg: Playground, where) -> None:
+    """The playground shows its pictures and no error message, and leaks no pyplot figure."""
+    assert not pg.errors, (where, pg.errors)
+    status = pg.status.value
+    assert "could not" not in status.lower() or "BatchNorm" in status, (where, status)
+    for out in (pg.main_out, pg.eval_out) if pg.tabs.selected_index == 1 else (pg.main_out,):
+        (shown,) = out.outputs
+        assert "image/png" in shown.get("data", {}), (where, shown.get("text"))
+    assert plt.get_fignums() == [], where
+
+
+SWEEP_BASE = "v1:points=100&epochs=10"
+COMBINATIONS = [  # settings where two controls meet at an edge of their ranges
+    "layers=0&features=x1^2,x2^2", "layers=0&features=x1x2&data=xor", "layers=0&batch_norm=True",
+    "layers=0&residual=True&dropout=0.5", "layers=0&regularization=l1&rate=0.1", "layers=0&clip=0.1",
+    "layers=6&neurons=1&residual=True&batch_norm=True", "layers=6&activation=sigmoid&init=orthogonal",
+    "activation=linear&layers=6&optimizer=sgd&lr=10", "lr=10&optimizer=adam", "batch_size=512&points=100",
+    "batch_norm=True&batch_size=1", "class1_pct=5&train_pct=10&points=100", "noise=0.5&data=spiral",
+    "epochs=320&batch_size=512&layers=1&neurons=1", "schedule=linear&warmup_pct=50",
+]
+
+
+@pytest.mark.filterwarnings("error")
+def test_every_control_draws_at_every_value_it_offers():
+    pg = Playground(SWEEP_BASE)
+    assert_drew(pg, "start")
+    for name, control in pg.controls.items():
+        start = control.value
+        if name == "features":  # each box alone, then the named combinations
+            values = list(playground.FEATURE_LABELS) + list(playground.FEATURE_SETS)
+        elif name == "widths":  # a typed text: the edges, a mix, a bad one (refused with a message), empty
+            values = ["1", "16", "16,1,4", "4 2", "8,x", ""]
+        else:
+            values = control_values(control)
+        for value in values:
+            control.value = value
+            assert_drew(pg, (name, value))
+        control.value = start
+    plt.close("all")
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("extra", COMBINATIONS)
+def test_combinations_at_the_edges_draw(extra):
+    pg = Playground(SWEEP_BASE + "&" + extra)
+    pg.tabs.selected_index = 1
+    assert_drew(pg, extra)
+    for epoch in (0, pg.run.epochs[-1] // 2):
+        pg.controls["epoch"].value = epoch
+        assert_drew(pg, (extra, epoch))
+    for name, value in (("show_test", True), ("discretize", True), ("threshold", 0.0), ("threshold", 1.0)):
+        pg.controls[name].value = value
+        assert_drew(pg, (extra, name, value))
+    pg.tabs.selected_index = 4  # the weights graph
+    (shown,) = pg.graph_out.outputs
+    assert "image/png" in shown.get("data", {}) and not pg.errors, (extra, shown.get("text"))
+
+
+# --- sharing -----------------------------------------------------------------------------------------
+
+def test_a_link_encodes_the_state_and_both_forms_read_back():
+    state = "v1:data=spiral&features=x1^2,x2^2&layers=4"
+    link = playground.state_link(state)
+    assert link == "http://localhost:8866/?state=v1:data=spiral%26features=x1^2,x2^2%26layers=4"
+    for text in (state, link, link.replace("%26", "&"), state.replace("&", "%26")):
+        assert Settings.from_string(text).layers == 4, text
+    assert playground.state_from_query("state=v1:data=spiral&layers=4") == ("v1:data=spiral&layers=4", [])
+    state, notes = playground.state_from_query("x=1&state=v1:layers=4")
+    assert state == "v1:layers=4" and "ignored the link's x=1" in notes[0]
+
+
+def test_load_says_what_it_loaded_or_why_not():
+    pg = Playground(SMALL)
+    pg.load(playground.state_link(SMALL + "&layers=4"))
+    assert pg.controls["layers"].value == 4 and "layers=4" in pg.load_note.value
+    assert "%26" in pg.link.value and pg.state_box.value == pg.state
+    pg.load("v1:layers=4&colour=red")
+    assert "Could not load the state" in pg.load_note.value and pg.controls["layers"].value == 4
+
+
+def test_show_code_after_stop_gives_the_epochs_run():
+    pg = Playground(SMALL)
+    pg.run = playground.train_run(Settings.from_string(SMALL), should_stop=lambda: True)
+    pg.show_code.value = True
+    (out,) = pg.code_out.outputs
+    assert "num_epochs=1," in out["text"] and "stopped after 1 of 10 epochs" in out["text"]
+
+
+def test_adam_and_adamw_without_decay_take_the_same_steps_and_say_so():
+    adam = playground.train_run(Settings.from_string(SMALL))
+    adamw = playground.train_run(Settings.from_string(SMALL + "&optimizer=adamw"))
+    assert adam.history.train_loss == adamw.history.train_loss
+    pg = Playground(SMALL + "&optimizer=adamw")
+    assert "same steps" in pg.status.value
+
+
+def test_feature_boxes_and_per_layer_widths():
+    pg = Playground(SMALL)
+    boxes = pg.controls["features"].boxes
+    boxes["sin4x1"].value = True
+    assert pg.settings.features == "x1,x2,sin4x1" and pg.run.model.body.block1.linear.in_features == 3
+    for box in boxes.values():
+        box.value = False
+    assert pg.settings.features == "sin4x1"  # the last input stays ticked
+    pg.controls["widths"].value = "5,3"
+    assert [b.linear.out_features for b in pg.run.model.body] == [5, 3] and pg.controls["neurons"].disabled
+    pg.controls["layers"].value = 3
+    assert Settings.from_string(pg.state).hidden == (5, 3, 3)
+    pg.controls["widths"].value = "5,y"
+    assert "widths must be whole numbers" in pg.status.value and pg.run.settings.hidden == (5, 3, 3)
+
+
+def test_loss_axes_have_tick_labels_and_the_diverged_label_fits():
+    diverging = "v1:activation=linear&layers=6&optimizer=sgd&lr=10&points=100&epochs=10"
+    for state in (SMALL + "&lr=0.0001", diverging):
+        run = playground.train_run(Settings.from_string(state))
+        fig = playground.draw_run(run)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        for ax in fig.axes[2:]:
+            labels = [t for t in ax.get_yticklabels() if t.get_text() and t.get_visible()]
+            low, high = ax.get_ylim()
+            inside = [t for t in labels if low <= t.get_position()[1] <= high]
+            assert len(inside) >= 2, (state, ax.get_title())
+        for text in fig.axes[2].texts:
+            box = text.get_window_extent(renderer)
+            assert box.x0 >= fig.axes[2].bbox.x0 and box.x1 <= fig.bbox.x1, text.get_text()
+
+
+# --- things to try: every contrast holds on several seeds -------------------------------------------
+
+from course_lib.playground.things_to_try import THINGS_TO_TRY  # noqa: E402
+
+TRY_SEEDS = (0, 1, 2)
+
+
+def _run(state: str, seed: int):
+    return playground.train_run(Settings.from_string(f"{state}&seed={seed}&draw={seed}"))
+
+
+def _accuracy(state: str, seed: int) -> float:
+    return _run(state, seed).history.final("val_metric")
+
+
+@pytest.mark.parametrize("title, first_below, second_above", [
+    ("a straight line on the circle", 0.75, 0.95),
+    ("a straight line on xor", 0.65, 0.95),
+    ("depth on the spiral", 0.92, 0.97),
+])
+def test_things_to_try_show_their_contrast_on_every_seed(title, first_below, second_above):
+    t = next(t for t in THINGS_TO_TRY if t.title == title)
+    for seed in TRY_SEEDS:
+        first, second = _accuracy(t.first, seed), _accuracy(t.second, seed)
+        assert first < first_below < second_above < second, (title, seed, first, second)
+
+
+def test_six_sigmoid_layers_starve_layer_one_and_lr_10_diverges():
+    t = {t.title: t for t in THINGS_TO_TRY}
+    for seed in TRY_SEEDS:
+        G = np.asarray(_run(t["sigmoid, six layers deep"].second, seed).history.layer_grad_norms)
+        assert np.median(G[:, 0] / G[:, -1]) < 1e-3, seed
+        shallow = np.asarray(_run(t["sigmoid, six layers deep"].first, seed).history.layer_grad_norms)
+        assert np.median(shallow[:, 0] / shallow[:, -1]) > 1e-2, seed
+        assert "diverged" in _run(t["a learning rate of 10"].second, seed).message
+        assert _run(t["a learning rate of 10"].first, seed).ok
+
+
+def test_the_things_to_try_tab_loads_both_settings_and_reveals_on_demand():
+    pg = Playground(SMALL)
+    pg.try_pick.value = 0
+    assert "Predict first" in pg.try_text.value and pg.try_outcome.value == ""
+    pg.try_second.click()
+    assert pg.settings.features == "x1^2,x2^2" and pg.settings.layers == 0 and not pg.errors
+    pg.try_reveal.click()
+    assert "Measured" in pg.try_outcome.value
+
+
+def test_a_background_run_shows_live_pictures_while_it_trains():
+    pg = Playground(SMALL)
+    s = Settings.from_string("v1:points=400&epochs=80&batch_size=8")
+
+    async def train():
+        task = asyncio.get_running_loop().create_task(pg._train_in_background(s))
+        await task
+
+    asyncio.run(train())
+    assert pg.previews >= 1 and not pg.errors and pg.run.ok
+    assert plt.get_fignums() == []
+
+
+def test_one_generator_set_the_playground_takes_data_s_sets_and_toydata_is_a_split():
+    from course_lib import data
+
+    assert toy_data.DATASETS == data.TOY_SETS
+    for name in ("circle", "xor", "gauss", "spiral"):
+        X, y = toy_data.make_dataset(name, 200, 0.2, seed=5)
+        X2, y2 = data.make_toy(name, 200, 0.2, seed=5)
+        assert np.array_equal(X, X2) and np.array_equal(y, y2)
+    d = toy_data.make_split("spiral", 100, seed=1)
+    assert isinstance(d, data.Split) and d.task == "binary" and d.X_val is d.X_test
+
+
+def test_the_weights_graph_has_an_edge_per_weight_coloured_by_sign():
+    run = playground.train_run(Settings.from_string("v1:points=100&epochs=5&widths=3,2"))
+    ax = neuron_maps.plot_network_graph(run.model, run.maps[-1])
+    (edges_1, edges_2, edges_out) = ax.collections
+    assert [len(e.get_segments()) for e in (edges_1, edges_2, edges_out)] == [2 * 3, 3 * 2, 2 * 1]
+    W = neuron_maps.network_graph(run.model)[0]
+    widths = edges_1.get_linewidths()
+    assert np.argmax(widths) == np.argmax(np.abs(W).ravel())  # the thickest edge: the largest |w|
+    assert len(ax.images) == 2 + 3 + 2 + 1 and style.check_figure(ax.figure) == []
+    assert len(neuron_maps.largest_weights(run.model, top=2)) == 6
+    plt.close("all")

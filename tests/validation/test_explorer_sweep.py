@@ -111,9 +111,9 @@ def build_cost():
 
 
 def build_gradient_flow(digits):
-    from course_lib.architecture import diagnostics
+    from course_lib.architecture import signals
 
-    return diagnostics.gradient_flow_explorer(digits, depth=20, activation="sigmoid", init="default")
+    return signals.flow_explorer(digits, depth=20, activation="sigmoid", init="default")
 
 
 def build_dead_units(digits):
@@ -172,9 +172,7 @@ BUILDERS = {
     "ThresholdExplorer": (build_threshold, None, None),
     "PrevalenceExplorer": (build_prevalence, None, None),
     "CostExplorer": (build_cost, None, None),
-    "gradient_flow_explorer": (build_gradient_flow, "digits",
-                               "issue 25: sigmoid at depth >= 26 refuses a gradient of exactly 0 "
-                               "(ratio must be > 0); the notebook 03 owner is fixing draw_gradient_flow"),
+    "flow_explorer": (build_gradient_flow, "digits", None),
     "dead_units_explorer": (build_dead_units, "digits", None),
     "depth_explorer": (build_depth, "moons", None),
     "LRExplorer": (build_lr, "moons", None),

@@ -541,8 +541,6 @@ reg(diagnostics.plot_gradient_flow, curves={"a": [1.0, 2.0]}, kinds={"curves": "
 reg(diagnostics.zero_fraction, model=M, X=X12)
 record(diagnostics.DeadUnits)
 reg(diagnostics.dead_units_vs_lr, data=S, lrs=[0.1], hidden=(4,), num_epochs=1)
-reg(diagnostics.draw_gradient_flow, data=S, depth=2, activation="relu", init="default")
-reg(diagnostics.gradient_flow_explorer, data=S, depth=2)
 reg(diagnostics.plot_dead_units, result=lambda: diagnostics.DeadUnits(
     (0.1,), {"relu": np.zeros(1)}, {"relu": np.ones(1)}), kinds={"result": "object"})
 reg(diagnostics.layer_factor, norms=[1.0, 2.0], kinds={"norms": "floats+"})
@@ -692,6 +690,10 @@ reg(neuron_maps.network_maps, model=M, resolution=5, kinds={"extent": "float+", 
 reg(neuron_maps.mosaic, maps=_MAPS, kinds={"maps": "object", "gap": "int0"})
 reg(neuron_maps.plot_neuron_maps, maps=_MAPS, kinds={"maps": "object", "title": "str"})
 reg(neuron_maps.plot_network, model=M, X=X12, y=Y01, resolution=5, kinds={"y": "labels01"})
+reg(neuron_maps.network_graph, model=M)
+reg(neuron_maps.largest_weights, model=M, kinds={"top": "int+"})
+reg(neuron_maps.plot_network_graph, model=lambda: _mlp(), maps=_MAPS,
+    kinds={"model": "object", "maps": "object", "title": "str"})
 # operating_point
 reg(operating_point.choose_threshold, y_true=Y01, y_score=SCORES)
 reg(operating_point.total_cost, y_true=Y01, y_pred=Y01)
@@ -737,6 +739,14 @@ reg(playground.render_png, fig=lambda: plt.figure(), kinds={"fig": "object"})
 reg(playground.draw_evaluation, run=lambda: _run(), kinds={"run": "object", "threshold": "unit"})
 reg(playground.Playground, kinds={"state": "str", "cache_size": "int+"})
 reg(playground.playground, kinds={"state": "str"})
+reg(playground.read_state, text="v1:layers=1", kinds={"text": "str"})
+reg(playground.state_link, state="v1:layers=1", kinds={"state": "str", "page": "str"})
+reg(playground.state_from_query, query="state=v1:layers=1", kinds={"query": "str"})
+reg(playground.parse_widths, text="8,4", kinds={"text": "str"})
+unfuzzed(playground.app.FeatureBoxes, "a widget of the Playground; its value is checked by Settings")
+from course_lib.playground import things_to_try  # noqa: E402
+
+record(things_to_try.Try)
 # plots
 reg(plots.decision_grid, model=M, X=X12)
 reg(plots.plot_decision_boundary, model=M, X=X12, y=Y01, resolution=4,

@@ -1,0 +1,51 @@
+"""The playground's "Things to try": predict, then run two settings and compare.
+
+Each entry asks a question, names the two settings to run (state strings) and says what the course
+measured; ``tests/playground`` re-measures every contrast over several seeds (the seed and the draw).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Try:
+    """One thing to try: the question to predict, two settings to run, and the measured outcome."""
+
+    title: str
+    question: str
+    first: str
+    second: str
+    outcome: str
+
+
+THINGS_TO_TRY = (
+    Try("a straight line on the circle",
+        "The circle with 0 hidden layers (a linear model): first the inputs x1, x2, then x1², x2². "
+        "Predict the test accuracy of each.",
+        "v1:layers=0", "v1:layers=0&features=x1^2,x2^2",
+        "x1, x2: 0.59–0.65 (a straight line cannot enclose a disc); x1², x2²: 1.00, because in those "
+        "inputs the disc is a half-plane (seeds 0–2)."),
+    Try("a straight line on xor",
+        "xor with 0 hidden layers: first x1, x2, then the single input x1·x2. Predict both accuracies.",
+        "v1:data=xor&layers=0", "v1:data=xor&layers=0&features=x1x2",
+        "x1, x2: 0.38–0.54, chance or worse; x1·x2: 0.99–1.00, its sign is the class (seeds 0–2)."),
+    Try("depth on the spiral",
+        "The spiral for 160 epochs: one hidden layer of 16 neurons, then three layers of 16. "
+        "Predict which reaches the higher test accuracy, and by how much.",
+        "v1:data=spiral&layers=1&neurons=16&epochs=160", "v1:data=spiral&layers=3&neurons=16&epochs=160",
+        "1 × 16: 0.75–0.89; 3 × 16: 0.99–1.00 at the same lr 0.03 (seeds 0–2). The deeper net also has "
+        "more weights (609 against 65): depth is not the only change."),
+    Try("sigmoid, six layers deep",
+        "Six sigmoid layers on the circle: predict how the gradient norm of layer 1 compares with the "
+        "output layer's (see the gradient-norm panel).",
+        "v1:layers=2&activation=sigmoid", "v1:layers=6&activation=sigmoid",
+        "With two layers, layer 1's gradient norm is 0.10–0.21 of the output layer's; with six, "
+        "10⁻⁶–10⁻⁴ (medians over the steps, seeds 0–2): layer 1 hardly learns. Notebook 03 explains why."),
+    Try("a learning rate of 10",
+        "SGD with lr 10 and linear activations: predict what the loss does.",
+        "v1:activation=linear&optimizer=sgd&lr=0.1", "v1:activation=linear&optimizer=sgd&lr=10",
+        "lr 10 diverges in the first epoch (at step 4 or 5, seeds 0–2) and the playground says where; "
+        "lr 0.1 trains without diverging (a linear model on the circle: test accuracy 0.50–0.69)."),
+)
