@@ -197,23 +197,25 @@ print(f"validation accuracy after 30 epochs: {acc:.3f}")
 #
 # If you know [TensorFlow Playground](https://playground.tensorflow.org), this is the same idea, with
 # what this course adds. Change the **data** (circle, xor, gauss, spiral, moons; noise, the share of
-# training points, class imbalance, a new draw), the **network** (its inputs: x1 and x2 or TensorFlow
-# Playground's x1², x2², x1·x2 and sines; 0–6 hidden layers of 1–16 neurons, activation,
+# training points, class imbalance, a new draw), the **network** (its inputs, one checkbox each: x1,
+# x2, x1², x2², x1·x2 and sines; 0–6 hidden layers of 1–16 neurons or a width per layer, activation,
 # initialisation, BatchNorm, skip connections, dropout, L1/L2 or weight decay) or the
 # **training** (optimizer, `lr`, `batch_size`, epochs, schedule, warm-up, gradient clipping) and the
 # network retrains: about a second for small settings, at once for a setting you tried before; long
 # runs show a progress bar and a **stop** button. Press **▶ replay** or drag **epoch** to watch the training: the small
 # maps show what every neuron computes, the large one the output, and below them the loss and the
-# gradient norm of every layer. **threshold** moves along the trained model's confusion matrix, ROC
-# and PR curves on the test points. The **state** box holds a short text that restores every control
+# gradient norm of every layer. In the tabs below: **threshold** moves along the trained model's
+# confusion matrix, ROC and PR curves on the test points, and the weights graph shows every weight. The **state** box holds a short text that restores every control
 # (paste one in and press *load state*, or pass it to `playground.Playground(...)`), and **show code**
-# prints the `course_lib` calls that redo the run in a cell. Things to try:
+# prints the `course_lib` calls that redo the run in a cell. The **things to try** tab asks a
+# question before each experiment and loads its two settings with one button each; predict, run,
+# then compare with what was measured:
 #
-# - `circle` or `xor` with **0 hidden layers**: a straight line is all a linear model can draw. Then
-#   give it the inputs x1², x2² (circle) or x1·x2 (xor): hand-made features make the straight line enough.
-# - `spiral` with 2 layers of 4 neurons, then 6 layers of 8.
-# - `sigmoid` with 6 hidden layers: watch the gradient norm of layer 1 next to the output's (notebook 03 explains it).
-# - SGD with `lr` 10 and `linear` activations: the run diverges, and says where.
+# - `circle` or `xor` with **0 hidden layers**, first with the inputs x1, x2, then with x1², x2²
+#   (circle) or x1·x2 (xor).
+# - `spiral` for 160 epochs: 1 hidden layer of 16 neurons, then 3 layers of 16.
+# - `sigmoid` with 2, then 6 hidden layers: the gradient norm of layer 1 next to the output's.
+# - SGD with `linear` activations at `lr` 0.1, then 10.
 #
 # The same playground runs as a web page without code cells, for projecting: `make playground`.
 
