@@ -142,8 +142,8 @@ EXERCISES = {
             "D": "look at the inverted panel: scratch's dots and the fine-tuned methods' dots do not "
             "even overlap.",
         },
-        solution="C. On inverted digits LoRA, full fine-tuning and LP-FT all have lower medians than "
-        "the probe (LoRA on every seed, the other two on most), and all pretrained starts beat "
+        solution="C. On inverted digits LoRA, full fine-tuning and LP-FT all beat "
+        "the probe on every seed, and all pretrained starts beat "
         "scratch. The input change "
         "is simple (1 - x flips the sign of the first layer's input), so a small update of the body "
         "recovers most of what pretraining learnt.",
@@ -172,12 +172,13 @@ EXERCISES = {
                "rotation?",),
     ),
     "rank": Prediction(
-        question="LoRA with α fixed at 4, ranks 1 to 32, 200 steps of Adam at one learning rate, "
+        question="LoRA with α fixed at 4, ranks 1 to 32, 200 steps of Adam, each scaling at its own "
+        "tuned learning rate, "
         "under the two scalings: the LoRA paper's α/r and rsLoRA's α/√r. What happens to the size "
         "‖ΔW‖ of the update LoRA learns as the rank grows?",
         choices={"A": "it grows with the rank under both scalings",
                  "B": "it stays about the same under both",
-                 "C": "it shrinks under α/r and grows under α/√r",
+                 "C": "it shrinks under α/r and does not shrink under α/√r",
                  "D": "it shrinks under both"},
         answer="C",
         feedback={
@@ -193,7 +194,8 @@ EXERCISES = {
         },
         solution="C. Under α/r the learnt update shrinks as r grows (right panel: s falls from 4 at "
         "rank 1 to 1/8 at rank 32) and extra rank buys nothing; under rsLoRA's α/√r (s from 4 to "
-        "0.71) it grows with r. That is Kalajdzievski's 2023 argument for rsLoRA: with α/r, large "
+        "0.71) it does not shrink: at its own lr (the explorer's) it stays about the same at every "
+        "rank, and at α/r's larger lr it would grow with r. That is Kalajdzievski's 2023 argument for rsLoRA: with α/r, large "
         "ranks learn too slowly to use their capacity. (rsLoRA then needs its own learning rate: "
         "at α/r's, its larger update overshoots here.)",
         hints=("Adam's step size hardly depends on the gradient's scale: how does the size of the "

@@ -13,7 +13,7 @@
 # 2. Classification vs regression: the same body with a different head and loss
 # 3. Training: watch a decision boundary form (with a playground to explore)
 # 4. Why non-linearity matters
-# 5. Universal approximation: how one hidden layer builds a curve; existence is not learnability
+# 5. Universal approximation: how one hidden layer builds a curve; existence, and does training find it?
 # 6. Depth vs width
 # 7. Memorisation, when *not* to use an MLP, and where MLPs hide (inside every Transformer)
 #
@@ -295,7 +295,7 @@ fig = plots.plot_boundaries({f"3 hidden layers, {a}: val acc {h.final():.2f}": m
 plt.show()
 
 # %% [markdown]
-# ## 5. Universal approximation: existence is not learnability
+# ## 5. Universal approximation: existence, and does training find it?
 #
 # The lecture: "a network with just one hidden layer (and enough neurons) can approximate any
 # continuous function, given enough data". The theorem (Cybenko 1989; Hornik et al. 1989;
@@ -433,7 +433,7 @@ for m in (5, 20):
 # %% [markdown]
 # ## 7. Memorisation, and when *not* to use an MLP
 #
-# ### Deep and wide nets both memorise
+# ### Do MLPs memorise?
 #
 # The slide says "wide nets often memorise, deep nets learn patterns". An experiment in the
 # spirit of Zhang et al. (2017) tests it. We shuffle the labels of the handwritten digits (8 × 8

@@ -415,8 +415,9 @@ for p, t in ((0.5, 0.5), (0.01, 0.5), (0.01, 0.99)):
 #   AUC in the title wobbles only slightly (0.861 to 0.868 here), because each prevalence uses a
 #   different number of negatives: the first ones of a single fixed draw (a rarer class takes
 #   more of the same list, so every setting's negatives include those of all commoner ones). The
-#   wobble is the sampling noise of those 500 to 49,500 negatives; with endless data the
-#   AUC would be exactly 0.856 at separation 1.5.
+#   wobble between settings is the sampling noise of those 500 to 49,500 negatives. All of them
+#   sit above 0.856, the AUC with endless data at separation 1.5, because every setting shares one
+#   draw of 500 positives, whose noise (about ±0.01) moves them together.
 #   That is a feature when you want to compare *rankings* across data sets; ROC is still valid
 #   under imbalance.
 # - **PR shows what a positive prediction is worth**: precision mixes both classes, so with 99

@@ -223,8 +223,8 @@ print("\nReLU at depth 30: first/last = "
       + ", ".join(f"{diagnostics.gradient_ratio(n):.2g} ({init} init)" for init, n in relu_30.items()))
 
 # %% [markdown]
-# The gradients explain the curves: sigmoid's and default-init ReLU's first layers receive almost
-# nothing, and those nets did not train. Tanh's gradient flows at depth 10 under all three inits (its
+# The gradients explain the curves: sigmoid's first layer receives almost nothing, default-init
+# ReLU's a much weakened gradient (see the table), and those nets did not train. Tanh's gradient flows at depth 10 under all three inits (its
 # derivative is 1 at 0, not 0.25). For ReLU (and GELU) the **initialisation** decides: with
 # PyTorch's default init the gradient already weakens at depth 10 and vanishes at depth 30, while He
 # init keeps it flowing.
@@ -404,8 +404,8 @@ plt.show()
 # half-trained at 5 layers and sits at chance from 10 layers on: its gradient vanishes (section 3).
 # He init helps up to 10 layers, then the plain net falls back toward chance: over seeds 0–4 it ends
 # at 0.72–0.89 with 10 layers but at 0.10–0.28 with 30. A better init is not enough to train 30
-# plain layers in 4 epochs (a smaller learning rate does not rescue it either: at its best lr of
-# 0.001–0.05 it reaches at most 0.36 on seeds 0–3).
+# plain layers in 4 epochs (a smaller learning rate does not rescue it either: over the grid lr
+# 0.001–0.05, whose best value lies inside it, it reaches at most 0.36 on seeds 0–3).
 #
 # A **residual block** adds its input to the output of its layers: it outputs H(x) = F(x) + x, so
 # its layers learn the **residual F(x) = H(x) − x** (He et al. 2016, eq. 1). If the best thing a
@@ -430,7 +430,8 @@ plt.show()
 # branch's output to the input, so the signal grows at every block (at initialisation the spread of
 # the last layer's outputs is about 55 to 90 times the first's at 30 layers, seeds 0–1). Skips need an
 # init that allows for them: PyTorch's default shrinks each branch, and deep ResNets put BatchNorm
-# in the branch or start each branch's last layer at zero (Goyal et al. 2017).
+# in the branch or start each branch at zero by setting its last BatchNorm's γ to 0 (Goyal et al.
+# 2017; Fixup, Zhang et al. 2019, zeroes the branch's last layer without BN).
 #
 # ### Does the gradient pass the skip "unchanged"?
 #
@@ -593,12 +594,13 @@ print(grid.summary(threshold=0.8))
 # test.
 #
 # They **injected** covariate shift right after every BN layer: a fresh random scale and offset per
-# unit at every training step, so the next layer's inputs shift *more* than without BN. If removing
+# unit at every training step, so the next layer's inputs shift *more* than those of the
+# default-init net without BN (compare the per-step movements printed below). If removing
 # the shift were why BN helps, this network should train no better than one without BN.
 #
 # The test only says something at a learning rate where BN matters: at a small one every net trains
-# and the comparison cannot tell the explanations apart. So, as in the grid's hardest column that BN
-# still handles, we train 8-layer nets for 5 epochs with SGD and momentum at **lr 0.1**, and measure at
+# and the comparison cannot tell the explanations apart. So we use a column of the grid where every
+# net without BN fails and BN reaches 0.8 from every init scale, and train 8-layer nets for 5 epochs with SGD and momentum at **lr 0.1**, and measure at
 # every step how far the input distribution of layer 5 moves (the change in its per-unit mean and
 # standard deviation, relative to the standard deviation):
 #
@@ -624,9 +626,11 @@ for label, (h, change) in shift_runs.items():
 # 0.15 of accuracy, depending on the seed), but nothing like the failure the covariate-shift
 # explanation predicts.
 #
-# So BN's benefit does not come from reducing internal covariate shift. Santurkar et al. found
-# instead that BN makes the loss **smoother** (gradients change less from step to step), which
-# allows larger learning rates, as in the grid above and here (Bjorck et al. 2018 agree). Its mild
+# So, here as in Santurkar et al.'s experiments, reducing internal covariate shift is not what makes
+# BN work: a BN net with injected shift still trains where the nets without BN fail. Santurkar et
+# al. found instead that BN makes the loss **smoother** (gradients change less from step to step),
+# which allows larger learning rates (Bjorck et al. 2018 agree); this notebook measured the larger
+# usable LR (the grid above), not the smoothness itself. Its mild
 # regularisation comes from the noise of batch statistics.
 #
 # ### Putting it together: plain, residual and BatchNorm nets at every depth
@@ -651,9 +655,10 @@ depth_explorer = trainability_plots.depth_explorer(depth_runs, depth=10)
 depth_explorer.show()
 
 # %% [markdown]
-# Skips keep the gradient alive at every depth. BatchNorm rescues the plain net at 10 layers, but a
-# deep chain of normalised layers still trains more and more slowly as it grows: normalising every
-# layer's inputs is not an identity path. This is what He et al. saw with their plain BN nets, and
+# Skips keep the default-init net trainable at every depth. BatchNorm rescues the plain net at 10
+# layers, but deeper BN chains end far lower, and their gradient does not vanish: at initialisation
+# it *grows* toward the input (try the flow explorer above with relu, default init, BN, depth 30),
+# the gradient explosion of deep BN nets without skips (Yang et al. 2019). This is what He et al. saw with their plain BN nets, and
 # why modern deep networks combine the two: residual blocks *with* normalisation inside.
 #
 # ## Takeaways
@@ -672,14 +677,14 @@ depth_explorer.show()
 #   biases) passes it like tanh.
 # - ReLUs are sparse; a large learning rate kills them for good. Leaky ReLU cannot die; GELU can.
 # - A residual block learns F(x) = H(x) − x and outputs F(x) + x (or relu of it, which gates the
-#   identity path a little); with the same layers, a 30-layer MLP trains with skips and is stuck
-#   without them, under the default or He init. Skips need an init that allows for them: with He
+#   identity path a little); with the same layers, a 30-layer MLP without skips is stuck under both
+#   the default and He init; with skips and the default init it trains. Skips need an init that allows for them: with He
 #   init the residual net's signal grows block after block, and it diverges.
 # - Standardise the inputs (a round loss bowl); BatchNorm is a different thing: it normalises with
 #   batch statistics in `train()` and running statistics in `eval()`, with a learned γ, β. It makes
 #   training far less sensitive to learning rate and initialisation, but not by removing internal
 #   covariate shift: at a learning rate where nets without BN fail, BN with more shift injected than
-#   they have still trains.
+#   the default-init net without BN has still trains.
 #
 # ## Exercises
 #

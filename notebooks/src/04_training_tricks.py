@@ -209,7 +209,7 @@ print(f"Adam: |update| nearly independent of |gradient|, fitted slope {slopes['A
 # LR is too small, falls, then explodes. The test stops as soon as a loss passes `stop_factor` (4)
 # times the first one: that is why the curve ends near lr 3, not at 10. The LR at the minimum of
 # the smoothed loss is already too large to train with (the cell trains at both and shows it); a
-# common rule of thumb (Smith 2017, fastai's `lr_find`) takes a tenth of it. Try it on your own
+# common rule of thumb (fastai's `lr_find`, after Smith 2017's range test) takes a tenth of it. Try it on your own
 # model: change `my_model`.
 
 # %%
@@ -296,7 +296,8 @@ for lr in (0.05, 0.1, 0.2, 0.4):
 # The same holds at a comfortable LR with momentum (SGD with **momentum** 0.9 keeps a running sum of
 # past gradients, v ← 0.9·v + g, and steps along it, θ ← θ − lr·v, so that directions the gradient
 # keeps pointing in build up speed): at lr 0.1 with batches of 64, constant and cosine end within
-# 0.03 of each other. In practice a schedule is not a free improvement over a tuned LR; it is what
+# 0.03 of each other (checked by the course's tests, not shown here: try it with
+# `schedules.schedule_accuracies`). In practice a schedule is not a free improvement over a tuned LR; it is what
 # lets long runs start at the largest stable LR and still settle at the end.
 #
 # > **Slide check:** cosine annealing is widely used, but large language models do not usually
@@ -343,13 +344,15 @@ for t in traces:
 # 30 times that, the loss blows up within a few steps. Warm-up's first steps are at lr 0.01, below
 # the limit; as the LR grows, λ_max falls with it, and by the end of warm-up it is about 0.4, well
 # below 2/lr = 2. Where a dot sits above its dashed line the step is unstable: the loss jumps and
-# throws the weights to a flatter region, after which λ_max is back near or below 2/lr. That
-# λ_max settles near 2/lr instead of staying where it started is the **edge of stability** (Cohen
-# et al. 2021): the rule lr < 2/λ_max is exact for a quadratic bowl; for a network it holds step
-# by step, for the current curvature, and training itself moves the curvature. lr 0.5 also starts
-# far above its limit, but survives its first unstable steps in the same way.
+# throws the weights to a flatter region (the "catapult" of Lewkowycz et al. 2020). For a while
+# λ_max then hovers around 2/lr, as at the **edge of stability** that Cohen et al. (2021) found in
+# long full-batch runs (there sharpness *rises* to about 2/lr and stays there while the loss still
+# falls). Later, as the training loss nears 0, λ_max falls far below the limit (the last dots, well
+# under their dashed lines). The rule lr < 2/λ_max is exact for a fixed quadratic bowl; for a
+# network it concerns the current curvature, which training itself moves. lr 0.5 also starts far
+# above its limit, but survives its first unstable steps in the same way.
 #
-# So warm-up rescues lr 1. Is that a reason to use it? The fair comparison is not "lr 1 without
+# So warm-up rescues lr 1 on most seeds. Is that a reason to use it? The fair comparison is not "lr 1 without
 # warm-up" but the **best constant LR**, chosen on validation data from a grid (0.1, 0.2, 0.5 and 1
 # here), three seeds each (the tests check five):
 
@@ -367,8 +370,10 @@ print(f"best constant LR on validation: {best} (mean {warm.mean(best):.3f}); "
 
 # %% [markdown]
 # Warm-up turns lr 1 from no seed above 0.9 into most (4 of 5 over the tests' five seeds), but
-# the best constant LR, 0.5 or 0.2 (inside its grid), does as well without it: per seed the two
-# are within about 0.02 of each other, a **tie**, and warm-up is the one that can still diverge.
+# the best constant LR, 0.5 or 0.2 (inside its grid), does at least as well without it: on the
+# seeds where warm-up survives the two are within about 0.02, and warm-up is the one that can still
+# diverge (a diverged seed above; compare the two means). Against the tuned constant LR, warm-up
+# does not win here.
 # Warm-up pays off where the LR you need is above what the initial curvature allows and a smaller
 # constant LR is too slow: large batches
 # (Goyal et al. 2017 train ImageNet at batch 8,192 with 5 epochs of warm-up), large models
@@ -590,8 +595,8 @@ for scheme in ("orthogonal", "gaussian"):
 #
 # ## 7. Gradient clipping
 #
-# A regression problem from `make_regression`: the targets have a variance of about 2 × 10⁴. Plain
-# SGD at lr 0.01 takes huge first steps, and the loss explodes within its first ten steps.
+# A regression problem from `make_regression`, a network that trains well on other data, and plain
+# SGD at lr 0.01: the loss explodes within its first ten steps.
 #
 # **Predict first.** Your network does this: its loss explodes within ten steps (to 1e21, then
 # NaN). What do you try first? (a) train for more epochs; (b) clip the gradient norm at a very
@@ -655,7 +660,7 @@ print("standardised targets, no clipping: " + (scaled.message if scaled.diverged
 # %% [markdown]
 # Clipping at a well-chosen τ did about as well on this easy problem. Standardising removes the
 # cause, though: there is no threshold to match to the size of the
-# gradients (the sweep below shows a τ that is too small), and the same learning rates work
+# gradients (on these unscaled targets τ = 1 would be too small: see the end of this section), and the same learning rates work
 # whatever units the targets come in.
 
 # %% [markdown]
@@ -798,21 +803,23 @@ for name, d in moved.items():
 # > SGD only, with wd = 2λ for a penalty λ‖W‖²; biases and normalisation parameters are
 # > usually excluded from decay. "Adam adds the L2 penalty to the gradients" is right, and that is
 # > the problem: the term is rescaled by 1/√v̂. AdamW applies θ ← θ − lr·wd·θ separately. PyTorch's
-# > defaults differ: `weight_decay=0` for Adam, `0.01` for AdamW (Loshchilov & Hutter 2019).
+# > defaults differ: `weight_decay=0` for Adam, `0.01` for AdamW (PyTorch's choice; decoupled decay is Loshchilov & Hutter 2019).
 #
 # ## Takeaways
 #
 # - Hyperparameters are the choices training does not learn; the learning rate matters most.
 # - On a quadratic bowl gradient descent is stable only while lr < 2/λ_max. A network's λ_max
-#   changes as it trains and settles near 2/lr (edge of stability). A range test finds a good LR
+#   changes as it trains: unstable early steps push it down, and in long full-batch runs it can
+#   hover near 2/lr (edge of stability, Cohen et al. 2021). A range test finds a good LR
 #   in one short run.
 # - Adam's step is about lr for every parameter, whatever the gradient's size.
-# - A small LR is slow; a too-large one gets stuck or diverges. Adam's usable range is about 100×
-#   below SGD's.
+# - A small LR is slow; a too-large one gets stuck or diverges. Adam's good learning rates are much
+#   smaller than SGD's (compare them in the LR explorer).
 # - Schedules (from `torch.optim.lr_scheduler`) lower the LR over training and pay off when the LR
 #   is too large to settle with; against the best constant LR they tie here. LLMs decay to ~10% of
 #   the peak, not to 0. Warm-up lets a large LR through the sharp start (λ_max falls while the LR
-#   rises); here it ties the best constant LR, and on a small Adam run it changes little.
+#   rises); here it does no better than the best constant LR (and diverged on a seed where the
+#   constant LR did not), and on a small Adam run it changes little.
 # - Large batches are not worse per se: at equal epochs they take fewer steps. Compare at equal steps
 #   (or scale the LR). Small batches cost more time per epoch: every step has a fixed cost.
 # - Gradient accumulation equals a larger batch if you divide each micro-loss by N, and not with

@@ -27,7 +27,7 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 START_TIMEOUT_S = 180
 RENDER_TIMEOUT_S = 240
 MOVE_TIMEOUT_S = 120
-FIGURES = ".widget-output img"  # the run figure, then the evaluation figure
+FIGURES = ".widget-output img"  # the run figure, then the evaluation figure (its tab opened)
 
 SLIDER_INDEX = """(label) => Array.from(document.querySelectorAll('.widget-slider')).findIndex(
   s => ((s.querySelector('.widget-label') || {}).textContent || '').trim() === label)"""
@@ -95,14 +95,19 @@ def _move(page, label: str, key: str, figure: int) -> float:
     return time.monotonic() - start
 
 
+def _tab(page, title: str):
+    """The tab bar's tab titled ``title`` (Lumino's class names: ipywidgets 8 and 7)."""
+    return page.locator(".lm-TabBar-tab, .p-TabBar-tab").filter(has_text=title).first
+
+
 def test_playground_page_in_voila(voila_page, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     console_errors = []
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     try:
         page.goto(voila_page, timeout=RENDER_TIMEOUT_S * 1000)
-        _wait_for(page, lambda: len(page.evaluate(IMAGE_SOURCES)) >= 2, RENDER_TIMEOUT_S,
-                  "the playground's two figures")
+        _wait_for(page, lambda: len(page.evaluate(IMAGE_SOURCES)) >= 1, RENDER_TIMEOUT_S,
+                  "the playground's run figure")
         text = page.inner_text("body")
         for failure in ("Traceback", "Could not draw", "Error displaying widget", "page.show()"):
             assert failure not in text, f"the page shows {failure!r}"
@@ -111,8 +116,12 @@ def test_playground_page_in_voila(voila_page, browser):
         times = {
             "hidden layers (retrain)": _move(page, "hidden layers", "ArrowRight", 0),
             "epoch (scrub)": _move(page, "epoch", "ArrowLeft", 0),
-            "threshold": _move(page, "threshold", "ArrowRight", 1),
         }
+        _tab(page, "evaluate on test points").click()  # drawn when its tab opens
+        _wait_for(page, lambda: len(page.evaluate(IMAGE_SOURCES)) >= 2, RENDER_TIMEOUT_S,
+                  "the evaluation figure")
+        times["threshold"] = _move(page, "threshold", "ArrowRight", 1)
+        _tab(page, "network").click()
         before = page.evaluate(IMAGE_SOURCES)[0]
         page.get_by_role("button", name="▶ replay").click()
         _wait_for(page, lambda: page.evaluate(IMAGE_SOURCES)[0] != before, MOVE_TIMEOUT_S, "replay to redraw")
