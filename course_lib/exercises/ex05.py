@@ -195,7 +195,8 @@ EXERCISES = {
         solution="C. Under α/r the learnt update shrinks as r grows (right panel: s falls from 4 at "
         "rank 1 to 1/8 at rank 32) and extra rank buys nothing; under rsLoRA's α/√r (s from 4 to "
         "0.71) it does not shrink: at its own lr (the explorer's) it stays about the same at every "
-        "rank, and at α/r's larger lr it would grow with r. That is Kalajdzievski's 2023 argument for rsLoRA: with α/r, large "
+        "rank, and at α/r's larger lr it would grow with r. That is Kalajdzievski's 2023 argument "
+        "for rsLoRA: with α/r, large "
         "ranks learn too slowly to use their capacity. (rsLoRA then needs its own learning rate: "
         "at α/r's, its larger update overshoots here.)",
         hints=("Adam's step size hardly depends on the gradient's scale: how does the size of the "
