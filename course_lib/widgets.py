@@ -27,7 +27,7 @@ FAST, SMALL = 1, 6  # PNG compression levels: a slider move wants speed, a store
 
 
 @checked
-def figure_png(fig: Figure, compress_level: int = FAST) -> bytes:
+def _figure_png(fig: Figure, compress_level: int = FAST) -> bytes:
     """``fig`` as PNG bytes, as the notebook's inline backend draws it.
 
     A figure with a layout engine (the course style's constrained layout) keeps everything inside
@@ -137,7 +137,7 @@ class Explorer:
 
     def render(self) -> bytes:
         """The PNG of the current figure."""
-        return figure_png(self.figure, self.compress_level)
+        return _figure_png(self.figure, self.compress_level)
 
     def _on_change(self, change=None) -> None:
         """A control moved: redraw."""

@@ -347,7 +347,7 @@ def _check_prediction(key: str, exercise: Prediction, answer: Any) -> bool:
 TIME_LIMIT_S = 5.0  # per call of a student's function
 
 
-class StudentTimeout(BaseException):
+class _StudentTimeout(BaseException):
     """A student's function ran past the time limit (a BaseException: ``except Exception`` in the
     student's own code does not swallow it)."""
 
@@ -410,7 +410,7 @@ def _copy(value: Any) -> Any:
 
 @contextlib.contextmanager
 def _time_limit(seconds: float):
-    """Raise StudentTimeout in the main thread after ``seconds`` (SIGALRM: Linux, macOS, Colab).
+    """Raise _StudentTimeout in the main thread after ``seconds`` (SIGALRM: Linux, macOS, Colab).
 
     Where there is no SIGALRM (Windows) or this is not the main thread, the call runs without a limit.
     """
@@ -420,7 +420,7 @@ def _time_limit(seconds: float):
         return
 
     def stop(signum, frame):
-        raise StudentTimeout(f"no result within {seconds:g} s")
+        raise _StudentTimeout(f"no result within {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, stop)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -435,7 +435,7 @@ def _call(func: Callable, args: tuple, *,
           limit: float | None = None) -> tuple[Any, BaseException | None, str]:
     """``func(*args)`` on copies of the arguments: (output, the exception it raised, what it printed).
 
-    With ``limit`` (seconds) the call is stopped with StudentTimeout when it runs longer.
+    With ``limit`` (seconds) the call is stopped with _StudentTimeout when it runs longer.
     """
     copies = tuple(_copy(a) for a in args)
     printed = io.StringIO()
@@ -445,7 +445,7 @@ def _call(func: Callable, args: tuple, *,
                 return func(*copies), None, printed.getvalue()
             with _time_limit(limit):
                 return func(*copies), None, printed.getvalue()
-    except StudentTimeout as exc:
+    except _StudentTimeout as exc:
         return None, exc, printed.getvalue()
     except Exception as exc:  # the student's code failing is feedback
         return None, exc, printed.getvalue()
@@ -532,7 +532,7 @@ def _check_code(key: str, exercise: CodeExercise, func: Any) -> bool:
     if first is Ellipsis:  # a skeleton whose body is still `return ...`
         print(f"[{key}] Not answered yet: write the body of your function (replace the ...).")
         return False
-    if isinstance(error, StudentTimeout):
+    if isinstance(error, _StudentTimeout):
         print(f"[{key}] Your function gave no result within {TIME_LIMIT_S:g} s on the smallest input, "
               f"so the check stopped it: look for a loop that never ends. (No hint used.)")
         return False
@@ -553,7 +553,7 @@ def _check_code(key: str, exercise: CodeExercise, func: Any) -> bool:
     shown = ""
     if printed.strip():
         shown = f"\nYour function printed (on this input):\n  {_indent(printed.rstrip(), 2)}"
-    if isinstance(error, StudentTimeout):
+    if isinstance(error, _StudentTimeout):
         print(f"[{key}] Your function gave no result within {TIME_LIMIT_S:g} s on this input, so the "
               f"check stopped it (look for a loop that never ends):\n"
               f"{_named_arguments(exercise.reference, args)}{shown}{_next_hint(key, exercise.hints)}")
@@ -562,7 +562,7 @@ def _check_code(key: str, exercise: CodeExercise, func: Any) -> bool:
         outputs = []
         for a in inputs[:24]:  # the student's outputs on the first inputs, to compare with classic errors
             out, err, _ = _call(func, a, limit=TIME_LIMIT_S)
-            if isinstance(err, StudentTimeout):
+            if isinstance(err, _StudentTimeout):
                 break
             outputs.append(out)
         for message, wrong in exercise.wrong.items():

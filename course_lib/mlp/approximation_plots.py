@@ -30,7 +30,7 @@ def _kink_ticks(ax, kinks: np.ndarray, color: str, row: float, label: str) -> No
 def plot_hinges(net: HingeNet, axes: Sequence | None = None, *, hinge_limit: float = 6.0):
     """Top: every hidden unit's hinge, scaled by its output weight. Bottom: their sum vs the target."""
     if axes is None:  # fixed margins: a third faster to redraw than constrained layout, for the slider
-        fig, axes = plt.subplots(2, 1, figsize=style.figsize(4.6), sharex=True, height_ratios=[1, 1.2],
+        fig, axes = plt.subplots(2, 1, figsize=style.figsize(4.5), sharex=True, height_ratios=[1, 1.2],
                                  layout="none")
         fig.subplots_adjust(left=0.08, right=0.68, top=0.94, bottom=0.09, hspace=0.25)
     else:

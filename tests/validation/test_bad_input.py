@@ -133,7 +133,7 @@ def test_numpy_arrays_work_where_tensors_are_expected(moons):
 
 @pytest.mark.parametrize("call, pattern", [
     (lambda: data.split(np.zeros((3, 2)), np.array([0, 1, 0])), r"y must hold at least 3 examples of each class"),
-    (lambda: data.load("moons", n_samples=3), r"at least 3 examples of each class"),
+    (lambda: data.load("moons", n_samples=3), r"n_samples must be at least 4"),
     (lambda: data.split(np.zeros((20, 0)), np.arange(20) % 2), r"X must have at least one feature, got shape \(20, 0\)"),
     (lambda: MLP(0), r"in_features must be an integer > 0, got 0"),
     (lambda: predict(MLP(2, hidden=(4,)), np.zeros((5, 0))), r"X must have at least one feature"),
@@ -157,7 +157,7 @@ def test_constant_scores_are_a_result_not_a_crash():
 
 
 def test_a_gradient_ratio_of_zero_or_infinity_is_named_not_refused():
-    assert diagnostics.flow_verdict(0.0).startswith("vanishes")
+    assert diagnostics.flow_verdict(0.0).startswith("vanished")
     assert diagnostics.flow_verdict(math.inf).startswith("flows")
     with pytest.raises(ValueError, match=r"ratio must be a number >= 0"):
         diagnostics.flow_verdict(-1.0)

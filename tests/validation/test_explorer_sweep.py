@@ -107,7 +107,7 @@ def build_cost():
     from course_lib.evaluation import operating_point
 
     y, s = _scores()
-    return operating_point.CostExplorer(y, s, value=5, class_names=("benign", "malignant"))
+    return operating_point.CostExplorer(y, s, class_names=("benign", "malignant"))
 
 
 def build_gradient_flow(digits):
