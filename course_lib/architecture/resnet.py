@@ -1,4 +1,4 @@
-"""He et al.'s residual block for an MLP, and a residual MLP with exactly a plain MLP's layers."""
+"""A residual MLP with exactly a plain MLP's layers (He et al.'s blocks are in ``course_lib.models``)."""
 
 from __future__ import annotations
 
@@ -7,64 +7,9 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from ..activations import get_activation
 from ..checks import checked
 from ..initialization import initialize
-from ..models import MLP
-
-
-class ResidualBlock(nn.Module):
-    """Two hidden layers with a skip connection around them (He et al. 2016, eq. 1 and Fig. 2).
-
-    H(x) = act(x + F(x)) with F(x) = norm2(linear2(act1(norm1(linear1(x))))): the two layers learn
-    the residual F(x) = H(x) - x and the block outputs F(x) + x (erratum E7). Same layers and
-    parameters as two plain hidden layers; only the skip is new.
-    """
-
-    @checked
-    def __init__(self, width: int, activation: str = "relu", batch_norm: bool = False):
-        super().__init__()
-        branch = nn.Sequential()
-        branch.add_module("linear1", nn.Linear(width, width))
-        if batch_norm:
-            branch.add_module("norm1", nn.BatchNorm1d(width))
-        branch.add_module("act1", get_activation(activation, trainable=True))
-        branch.add_module("linear2", nn.Linear(width, width))
-        if batch_norm:
-            branch.add_module("norm2", nn.BatchNorm1d(width))
-        self.branch = branch
-        self.act = get_activation(activation, trainable=True)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Return act(x + F(x))."""
-        return self.act(x + self.branch(x))
-
-
-class PreActivationBlock(nn.Module):
-    """He et al.'s "Identity mappings" block (2016b): H(x) = x + F(x), the activations inside F.
-
-    F(x) = linear2(act2(norm2(linear1(act1(norm1(x)))))): nothing acts on the sum, so the
-    gradient passes the identity path exactly (∂H/∂x = 1 + ∂F/∂x), while ``ResidualBlock``'s
-    act(x + F(x)) gates it with the activation's derivative.
-    """
-
-    @checked
-    def __init__(self, width: int, activation: str = "relu", batch_norm: bool = False):
-        super().__init__()
-        branch = nn.Sequential()
-        if batch_norm:
-            branch.add_module("norm1", nn.BatchNorm1d(width))
-        branch.add_module("act1", get_activation(activation, trainable=True))
-        branch.add_module("linear1", nn.Linear(width, width))
-        if batch_norm:
-            branch.add_module("norm2", nn.BatchNorm1d(width))
-        branch.add_module("act2", get_activation(activation, trainable=True))
-        branch.add_module("linear2", nn.Linear(width, width))
-        self.branch = branch
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Return x + F(x)."""
-        return x + self.branch(x)
+from ..models import MLP, PreActivationBlock, ResidualBlock
 
 
 @checked

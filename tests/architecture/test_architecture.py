@@ -13,6 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from course_lib import models
 from course_lib.architecture import batchnorm, diagnostics, signals
 from course_lib.models import count_parameters
 
@@ -79,13 +80,11 @@ def test_dead_units_explorer_lr_slider_retrains_once_per_value(digits):
 
 
 def test_pre_activation_blocks_have_the_same_layers_and_an_exact_identity_path(digits):
-    from course_lib.architecture import resnet
-
     post = diagnostics.deep_mlp(digits, 6, residual=True)
     pre = diagnostics.deep_mlp(digits, 6, residual=True, pre_activation=True)
     plain = diagnostics.deep_mlp(digits, 6)
     assert count_parameters(post) == count_parameters(pre) == count_parameters(plain)
-    block = next(m for m in pre.modules() if isinstance(m, resnet.PreActivationBlock))
+    block = next(m for m in pre.modules() if isinstance(m, models.PreActivationBlock))
     for p in block.branch.parameters():  # F = 0: the block is the identity, so its Jacobian is I
         nn.init.zeros_(p)
     x = torch.randn(5, 64, requires_grad=True)

@@ -780,9 +780,9 @@ reg(signals.draw_flow, data=S, depth=2, activation="relu", init="default")
 reg(signals.flow_explorer, data=S, depth=2)
 reg(residual.plot_identity_flow, flows={"plain": [1.0, 2.0]}, kinds={"flows": "mapping"})
 # resnet
-reg(resnet.ResidualBlock, width=4)
+reg(models.ResidualBlock, width=4)
 reg(resnet.residual_mlp, in_features=2)
-reg(resnet.PreActivationBlock, width=4)
+reg(models.PreActivationBlock, width=4)
 # runtime
 reg(runtime.seed_everything, seed=0)
 reg(runtime.choose_device, kinds={"prefer": "choice"})
