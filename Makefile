@@ -46,8 +46,10 @@ reset: venv
 playground: venv
 	$(VENV)/bin/voila playground/playground.ipynb --port=8866
 
+# One worker per core (PYTEST_WORKERS=1 for one process); a notebook's cells stay on one worker.
+PYTEST_WORKERS ?= auto
 test: venv lint
-	$(PY) -m pytest $(NBVAL) $(PYTEST_ARGS)
+	$(PY) -m pytest $(NBVAL) -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check course_lib tests tools benchmarks data/scripts notebooks/src
