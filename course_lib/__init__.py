@@ -3,26 +3,28 @@
 The core, used by every notebook:
 
     checks          argument validation (@checked), one table of argument kinds
-    data            data sets, splits and toy 2-D data
-    models          the MLP and its builders
+    data            data sets, the one Split container, the toy 2-D sets
+    models          the MLP, its blocks and the residual blocks
     activations     activation functions and their derivatives
     initialization  weight initialisation schemes
     training        fit, evaluate, predict: the training loop
     metrics         classification metrics
     plots, style    figures and the one figure style
-    widgets, live_figure  explorer base classes and slider helpers
+    widgets, live_figure  the one explorer base class (Explorer; PngExplorer) and slider helpers
     runtime         seeds, threads, device
     checkpoints     saving and loading models (weights_only=True)
 
 One subpackage per part of the lecture, named after its notebook:
 
     notebook 01  mlp/              approximation, generalization
-    notebook 02  evaluation/       metrics in use: thresholds, prevalence, cost, metric choice
-    notebook 03  architecture/     gradient flow, depth, standardization, BatchNorm, residuals, width
+    notebook 02  evaluation/       metrics in use: thresholds, prevalence, cost, metric choice,
+                                   bootstrap intervals (uncertainty)
+    notebook 03  architecture/     gradient flow (diagnostics, signals), depth, standardization,
+                                   BatchNorm, residual nets, width
     notebook 04  training_tricks/  learning rate, schedules, warm-up, batch size, accumulation,
                                    initialisation, clipping, weight decay
     notebook 05  fine_tuning/      transfer from a pretrained backbone, LoRA
-    01 and Voila playground/       the TensorFlow-Playground-like explorer
+    01 and Voila playground/       the TensorFlow-Playground-like explorer, its things to try
     all          exercises/        predictions and code exercises, one module per notebook
 
 Old flat import paths (``from course_lib import clipping``, ``course_lib.lora``) keep working for this
