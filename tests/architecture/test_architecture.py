@@ -251,10 +251,11 @@ def test_layer_signals_split_the_weight_gradient_into_its_forward_and_backward_p
     assert diagnostics.flow_verdict(0.0) == "vanished: exactly 0"
 
 
-FLOW_SWEEP = [(depth, act, init, False, False) for depth in (26, 60)
-              for act in ("sigmoid", "relu", "gelu") for init in ("default", "he", "tanh-equivalent")]
-FLOW_SWEEP += [(60, act, "default", res, bn) for act in ("sigmoid", "tanh", "leaky_relu", "elu")
-               for res, bn in ((True, False), (False, True), (True, True))]
+# The settings where a gradient vanishes to exactly 0, and skips/BN at the deepest setting (the
+# explorer sweep test, tests/validation, moves every control over its whole range).
+FLOW_SWEEP = [(depth, act, "default", False, False)
+              for depth in (26, 60) for act in ("sigmoid", "relu", "gelu")]
+FLOW_SWEEP += [(60, "sigmoid", "tanh-equivalent", False, False), (60, "sigmoid", "default", True, True)]
 FLOW_SWEEP += [(2, "tanh", "orthogonal", False, False), (30, "sigmoid", "xavier", False, False)]
 
 

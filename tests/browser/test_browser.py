@@ -9,16 +9,13 @@ copy, and save a full-page screenshot to artifacts/screenshots/. Then, at 1280×
 closed, scroll to each explorer (a widget with controls and a picture) and check that its controls
 and its picture both lie inside the visible notebook, no slider squeezed (a screenshot of each, in
 artifacts/screenshots/NN-explorer-K.png; issue 25). Then the whole session must have
-left the course pristine: `git status` clean, nbval passing on the tracked notebooks, the student's
+left the course pristine: `git status` clean, the tracked notebooks unchanged, the student's
 edits kept by the next `make lab`. Run with `make test-browser`.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -42,8 +39,6 @@ WIDGET_TIMEOUT_S = 60
 SAVE_TIMEOUT_S = 90  # autosave runs every few seconds in this test (conftest.py, LAB_SETTINGS)
 MOVES = {"threshold": 5}  # key presses per slider (a median needs several); others: MOVES_DEFAULT
 MOVES_DEFAULT = 3
-NBVAL = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
-         "--nbval-cell-timeout=600"]
 
 # State of the open notebook: kernel status, code cells not yet run, error outputs, widget outputs.
 NOTEBOOK_STATE = """() => {
@@ -377,7 +372,8 @@ def test_notebook_in_jupyterlab(notebook, lab, browser):
 
 def test_the_session_left_the_course_pristine_and_the_students_work_saved(lab):
     """After every notebook was run, its sliders moved, a cell added and autosaved in the copies:
-    git sees no change, nbval passes on the tracked notebooks, and the next `make lab` keeps the edits."""
+    git sees no change, the tracked notebooks are byte for byte the repository's (on which `make test`
+    ran nbval), and the next `make lab` keeps the edits."""
     if not lab.edited:
         pytest.skip("no notebook was opened in this session")
     assert lab.git("status", "--porcelain", "--untracked-files=all") == "", "the session changed the course"
@@ -388,10 +384,3 @@ def test_the_session_left_the_course_pristine_and_the_students_work_saved(lab):
     for name, source in lab.edited.items():
         assert f"{name}: yours (edited), kept" in report
         assert source in (lab.copies / name).read_text(), f"the next `make lab` lost the edit in {name}"
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    env["PYTHONPATH"] = str(lab.course)
-    tracked = [f"notebooks/{name}" for name in sorted(lab.edited)]
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *NBVAL, *tracked],
-                          cwd=lab.course, env=env, capture_output=True, text=True, timeout=1800)
-    assert done.returncode == 0, f"nbval fails on the tracked notebooks afterwards:\n{done.stdout[-3000:]}"
-    print(done.stdout.strip().splitlines()[-1])
