@@ -47,7 +47,7 @@ def test_widget_tests_pass_on_colabs_stack(colab_python):
     assert versions["course_lib"].startswith(str(ROOT / "course_lib"))
     # peft is a test oracle (the [test] extra), not part of Colab's stack: its comparisons run in make test.
     result = subprocess.run([colab_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "not peft",
-                             *WIDGET_TESTS],
+                             "-n", "auto", "--dist", "loadfile", *WIDGET_TESTS],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     output = result.stdout[-6000:] + result.stderr[-2000:]
     assert result.returncode == 0, f"widget tests failed on Colab's stack:\n{output}"
