@@ -25,6 +25,15 @@ from .checks import check_instance, check_int, checked
 STATIC_TEXT = "[interactive figure: run this cell in Jupyter or Colab to use its controls]"
 FAST, SMALL = 1, 6  # PNG compression levels: a slider move wants speed, a stored picture size
 
+# A text widget's hover text is ``tooltip`` on ipywidgets 8 and ``description_tooltip`` on 7 (Colab).
+_TOOLTIP = "tooltip" if int(W.__version__.split(".")[0]) >= 8 else "description_tooltip"
+
+
+@checked
+def tooltip(text: str) -> dict[str, str]:
+    """Keyword arguments that give a widget hover text on ipywidgets 7 (Colab) and 8 alike."""
+    return {_TOOLTIP: text}
+
 
 @checked
 def _figure_png(fig: Figure, compress_level: int = FAST) -> bytes:

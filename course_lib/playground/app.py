@@ -33,7 +33,7 @@ from ..models import MLP
 from ..plots import PlainLogFormatter, decision_grid, plot_history, plot_surface
 from ..training import OPTIMIZERS, History, evaluate, fit, predict_scores
 from ..training_tricks.schedules import make_scheduler
-from ..widgets import display_widget, selection_slider
+from ..widgets import display_widget, selection_slider, tooltip
 from . import neuron_maps, penalties, toy_data
 from .things_to_try import THINGS_TO_TRY
 
@@ -792,11 +792,6 @@ def _png_output(fig) -> dict:
                      "text/plain": "[playground figure]"}}
 
 
-def _tooltip(text: str) -> dict:
-    """A text widget's hover text: ``tooltip`` on ipywidgets 8, ``description_tooltip`` on 7 (Colab)."""
-    return {"tooltip" if int(W.__version__.split(".")[0]) >= 8 else "description_tooltip": text}
-
-
 def _text_output(text: str) -> dict:
     """``text`` as one stream output, for an Output widget's ``outputs``."""
     return {"output_type": "stream", "name": "stdout", "text": text + "\n"}
@@ -824,7 +819,7 @@ def _controls(s: Settings) -> dict[str, W.Widget]:
                                continuous_update=False, style=wide),
         "widths": W.Text(value=s.widths, description="per layer", placeholder="e.g. 8,4",
                          continuous_update=False, layout=W.Layout(width="170px"), style=wide,
-                         **_tooltip("neurons of each hidden layer, e.g. 8,4; empty: the neurons slider")),
+                         **tooltip("neurons of each hidden layer, e.g. 8,4; empty: the neurons slider")),
         "activation": W.Dropdown(options=list(ACTIVATIONS), value=s.activation, description="activation",
                                  layout=W.Layout(width="220px"), style=wide),
         "init": W.Dropdown(options=list(INITS), value=s.init, description="init",
@@ -957,7 +952,7 @@ class Playground:
                                     tooltip="stop training; keep what was trained so far")
         self.state_box = W.Text(description="state", layout=W.Layout(width="520px"),
                                 style={"description_width": "initial"},
-                                **_tooltip("paste a state or a link, then press load state"))
+                                **tooltip("paste a state or a link, then press load state"))
         self.load_button = W.Button(description="load state", tooltip="restore every control from the state")
         self.load_note = W.HTML(layout=W.Layout(width="420px"))
         self.link = W.HTML()

@@ -119,3 +119,13 @@ def test_the_layout_is_made_for_a_projector():
     assert ex.widget.children == (ex.header, ex.controls_box, ex.output, table)  # secondary panel last
     with pytest.raises(ValueError, match="min_height must be a length in pixels like '360px', got '20em'"):
         Explorer({"a": W.IntSlider()}, lambda a: (plt.figure(), a), min_height="20em")
+
+
+def test_tooltip_uses_the_installed_ipywidgets_name_and_a_text_widget_accepts_it():
+    import ipywidgets as W
+
+    from course_lib import widgets
+
+    key = "tooltip" if int(W.__version__.split(".")[0]) >= 8 else "description_tooltip"
+    assert widgets.tooltip("hint") == {key: "hint"}
+    assert getattr(W.Text(**widgets.tooltip("hint")), key) == "hint"

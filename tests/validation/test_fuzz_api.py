@@ -966,6 +966,7 @@ unfuzzed(widgets.display_widget, "takes an ipywidgets Widget")
 reg(widgets.Explorer, controls=lambda: {}, draw=lambda: (lambda **kw: None),
     kinds={"controls": "mapping", "draw": "callable"})
 reg(widgets.Cache, compute=lambda: (lambda key: key), kinds={"compute": "callable"})
+reg(widgets.tooltip, text="hint")
 reg(widgets.selection_slider, description="lr", options=[0.1, 1.0],
     kinds={"description": "str", "options": "object", "fmt": "callable", "width": "str"})
 
