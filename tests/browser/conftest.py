@@ -168,10 +168,49 @@ def lab():
             log.close()
 
 
+# A class laptop runs several kernels: COURSE_BROWSER_LOAD=kernel keeps another Jupyter kernel busy
+# training a small MLP (one thread, in a loop) for the whole session, so the latencies are measured
+# under that load (`make test-browser COURSE_BROWSER_LOAD=kernel`; issue 25). Any other value names a
+# load started outside (.ci/run: the Colab step beside this one). Unset: no load started.
+LOAD = os.environ.get("COURSE_BROWSER_LOAD", "")
+BUSY_KERNEL_CODE = """\
+import torch
+from torch import nn
+torch.set_num_threads(1)
+torch.manual_seed(0)
+X, y = torch.randn(2048, 64), torch.randint(0, 10, (2048,))
+model = nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10))
+opt = torch.optim.SGD(model.parameters(), lr=0.01)
+while True:
+    for i in range(0, 2048, 64):
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(X[i:i + 64]), y[i:i + 64]).backward()
+        opt.step()
+"""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def busy_kernel():
+    """With COURSE_BROWSER_LOAD=kernel: another kernel training a model throughout the session."""
+    if LOAD != "kernel":
+        yield None
+        return
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+    client.execute(BUSY_KERNEL_CODE)  # never waited for: it runs until the kernel is shut down
+    try:
+        yield manager
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
 # Targets (issue: "latency in a real browser"): a threshold slider redraws in a median <= 150 ms;
-# any other slider shows a value it has not shown before (it may retrain) within 1 s.
+# any other slider shows a value it has not shown before (it may retrain) within 1 s, 2 s with another
+# kernel busy.
 THRESHOLD_MEDIAN_MS = 150
-NEW_VALUE_MS = 1000
+NEW_VALUE_MS = 2000 if LOAD else 1000
 
 
 def latency_table(rows: list[dict]) -> list[str]:
@@ -199,10 +238,12 @@ def pytest_terminal_summary(terminalreporter):
     rows = [row for running in _LAB for row in running.latencies]
     if not rows:
         return
-    terminalreporter.section("slider latency in Chromium: key press to new figure on the page (ms)")
+    condition = {"kernel": "another kernel busy training an MLP", "": "no other load started"}.get(LOAD, LOAD)
+    terminalreporter.section(f"slider latency in Chromium, {condition}: key press to new figure (ms)")
     for line in latency_table(rows):
         terminalreporter.write_line(line)
-    out = ROOT / "artifacts" / "slider_latencies.json"
+    terminalreporter.write_line(f"load average at the end (1, 5, 15 min): {os.getloadavg()}")
+    out = ROOT / "artifacts" / f"slider_latencies{'_loaded' if LOAD == 'kernel' else ''}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(rows, indent=1))
     terminalreporter.write_line(f"(every move: {out.relative_to(ROOT)})")
