@@ -835,6 +835,7 @@ reg(toy_data.make_split, name="circle", n_samples=20, kinds={"name": "choice", "
                                                                 "features": "names"})
 # trainability
 reg(trainability.config_label, activation="relu", init="he")
+reg(trainability.diverged_epoch, h=lambda: training.History("accuracy", diverged=True))
 reg(trainability.train_deep, data=S, depth=2, width=4, num_epochs=1, kinds={"arm": "choice"})
 reg(trainability.activation_runs, data=S, depth=2, configs=(("relu", "he"),), num_epochs=1,
     kinds={"configs": "object"})
