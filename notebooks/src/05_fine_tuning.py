@@ -589,7 +589,7 @@ def swap_adapter(W_merged, A_old, B_old, A_new, B_new, alpha):
     return ...  # your code: the new merged weight, shape (d_out, d_in)
 
 
-exercises.check("05.lora_forward", swap_adapter)
+exercises.check("05.swap_adapter", swap_adapter)
 
 # %% [markdown]
 # **2.** A colleague has our pretrained backbone and 3 labelled images per class of new digits,
