@@ -21,6 +21,7 @@ from ..data import Split
 from ..models import MLP
 from ..plots import plain_log_ticks
 from ..training import History, fit
+from .trainability import DIVERGED_Y, diverged_epoch
 
 
 @checked(x=None, gamma=None, beta=None, running_mean=None, running_var=None)  # tensors pass untouched
@@ -301,15 +302,15 @@ def plot_covariate_shift(runs: dict[str, tuple[History, np.ndarray]], *, smooth:
     for label, (h, change) in runs.items():
         line = colors.style(label)
         axes[0].plot(h.epochs[:len(h.val_metric)], h.val_metric, label=label, **line)
-        if h.diverged:  # ✕ at the top in the run's colour; the legend says what it means
-            x = h.epochs[len(h.val_metric) - 1] if h.val_metric else 1
-            axes[0].plot([x], [0.96], marker="X", ms=11, color=line["color"], ls="none", clip_on=False,
-                         transform=axes[0].get_xaxis_transform())
+        if h.diverged:  # ✕ above the curves at the epoch it blew up in; the legend says what it means
+            axes[0].plot([diverged_epoch(h)], [DIVERGED_Y], marker="X", ms=11, color=line["color"],
+                         ls="none", clip_on=False)
             any_diverged = True
         if len(change) >= smooth:
             axes[1].plot(np.convolve(change, kernel, mode="valid"), color=line["color"], ls=line["ls"],
                          label=label)
-    axes[0].set_ylim(0, 1)
+    axes[0].set_ylim(0, DIVERGED_Y + 0.06)  # room above 1 for the ✕, so none sits on a curve
+    axes[0].set_yticks(np.linspace(0, 1, 6))
     axes[0].set_xlabel("epoch")
     axes[0].set_ylabel("validation accuracy")
     axes[0].set_title("validation accuracy")

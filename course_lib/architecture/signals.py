@@ -3,6 +3,7 @@ vary across examples (forward) and ‖∂loss/∂h‖ (backward); ‖∂loss/∂
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -10,7 +11,9 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib.ticker import MaxNLocator
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 from torch import nn
 
 from .. import style
@@ -149,14 +152,18 @@ def _finite(series) -> list[float]:
 
 PANELS = (("spread", "forward: spread of h\nacross examples"), ("backward", "backward: ‖∂loss/∂h‖"),
           ("weight_grad", "‖∂loss/∂W‖"))
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-@checked
-def plot_signals(curves: dict[str, FlowSignals], *, title: str | None = None, height: float = 4.0):
-    """Three panels, one line per label: forward spread and ‖∂loss/∂h‖ per activation layer, ‖∂loss/∂W‖ per
-    weight matrix. A value of exactly 0 (it vanished) is drawn as ▼ on the panel's floor and labelled."""
-    check_positive("height", height)
-    fig, axes = plt.subplots(1, 3, figsize=style.figsize(height))
+def _power_of_ten(value: float, pos=None) -> str:
+    """A log-axis label as plain text, 10⁻⁵ (no mathtext to typeset: the explorer redraws often)."""
+    if not value > 0 or not np.isfinite(value):
+        return ""
+    return "10" + str(int(round(np.log10(value)))).translate(SUPERSCRIPTS)
+
+
+def _draw_panels(axes, curves: dict[str, FlowSignals]) -> bool:
+    """The three log panels, one line per label, an exact 0 as ▼ on the floor; True if one was drawn."""
     colors = style.SeriesColors(curves)
     any_zero = False
     for ax, (field, panel_title) in zip(axes, PANELS, strict=True):
@@ -172,15 +179,52 @@ def plot_signals(curves: dict[str, FlowSignals], *, title: str | None = None, he
                 any_zero = True
         ax.set_yscale("log")
         ax.set_ylim(low, high)
+        ax.yaxis.set_major_locator(LogLocator(numticks=6))  # a few decades labelled, no minor ticks:
+        ax.yaxis.set_minor_locator(NullLocator())  # a 30-decade axis would otherwise draw ~250 ticks
+        ax.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
         ax.set_xlabel("layer (1 = input side)")
         ax.set_title(panel_title)
     if any_zero:  # one legend entry for the marker, whichever panel it is on
         axes[1].plot([], [], "v", color="grey", ms=7, ls="none", label="vanished: exactly 0")
+    return any_zero
+
+
+@checked
+def plot_signals(curves: dict[str, FlowSignals], *, title: str | None = None, height: float = 4.0):
+    """Three panels, one line per label: forward spread and ‖∂loss/∂h‖ per activation layer, ‖∂loss/∂W‖ per
+    weight matrix. A value of exactly 0 (it vanished) is drawn as ▼ on the panel's floor and labelled."""
+    check_positive("height", height)
+    fig, axes = plt.subplots(1, 3, figsize=style.figsize(height))
+    _draw_panels(axes, curves)
     if title:
         fig.suptitle(title)
     handles, labels = axes[1].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=min(3, len(labels)))
+    return fig
+
+
+# The explorer's figure has a fixed layout (in pixels at style.DPI): constrained layout measures every
+# text before drawing, which was half of a redraw. Room for a two-line title, two-line panel titles,
+# tick labels like 10⁻²¹ and one legend row.
+FLOW_FIGURE_PX = (1100, 484)
+FLOW_AXES_PX = dict(left=62, right=12, gap=62, top=130, bottom=96)
+
+
+def _flow_figure(s: FlowSignals, label: str, title: str) -> Figure:
+    """The explorer's picture of one setting: ``plot_signals``'s panels in a fixed layout, outside pyplot."""
+    (width, height), m = FLOW_FIGURE_PX, FLOW_AXES_PX
+    with plt.rc_context({"figure.constrained_layout.use": False}):
+        fig = Figure(figsize=(width / style.DPI, height / style.DPI), dpi=style.DPI)
+    FigureCanvasAgg(fig)
+    panel = (width - m["left"] - m["right"] - 2 * m["gap"]) / 3
+    axes = [fig.add_axes(((m["left"] + i * (panel + m["gap"])) / width, m["bottom"] / height,
+                          panel / width, (height - m["top"] - m["bottom"]) / height)) for i in range(3)]
+    _draw_panels(axes, {label: s})
+    fig.suptitle(title, y=1 - 6 / height, va="top")
+    handles, labels = axes[1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=len(labels),
+               borderaxespad=0.2)
     return fig
 
 
@@ -205,11 +249,22 @@ def draw_flow(data: Split, depth: int, activation: str, init: str, residual: boo
         ratio = s.ratio if np.isfinite(s.weight_grad).all() else float("nan")
     extras = ", skips" * residual + ", BN" * batch_norm
     label = f"{activation}, {init} init{extras}"
-    fig = plot_signals({label: s}, title=f"{depth} hidden layers, {label}: ‖∇W‖ {describe_ratio(ratio)}",
-                       height=4.2)
+    fig = _flow_figure(s, label, f"{depth} hidden layers, {label}\n‖∇W‖ {describe_ratio(ratio)}")
     return fig, {"norms": s.weight_grad, "spread": s.spread, "backward": s.backward, "ratio": ratio,
                  "depth": depth, "activation": activation, "init": init, "residual": residual,
                  "batch_norm": batch_norm}
+
+
+class _FlowExplorer(Explorer):
+    """The flow explorer: its figure has a fixed layout, so it is drawn once into the PNG (the base
+    crops a figure without a layout engine, which draws it twice)."""
+
+    def render(self) -> bytes:
+        """The PNG of the current figure, drawn once at its own size."""
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=self.figure.dpi, bbox_inches=None, facecolor="white",
+                            pil_kwargs={"compress_level": self.compress_level})
+        return buffer.getvalue()
 
 
 @checked
@@ -229,5 +284,5 @@ def flow_explorer(data: Split, depth: int = 20, activation: str = "sigmoid",
         "residual": W.Checkbox(value=False, description="skips", indent=False, layout=W.Layout(width="70px")),
         "batch_norm": W.Checkbox(value=False, description="BN", indent=False, layout=W.Layout(width="60px")),
     }
-    return Explorer(controls, lambda **v: draw_flow(data, **v), min_height="470px", cache=True,
+    return _FlowExplorer(controls, lambda **v: draw_flow(data, **v), min_height="490px", cache=True,
                     title="Gradient flow at initialisation (one batch of 256 digits)")

@@ -14,7 +14,7 @@ from ..checks import check_type, checked
 from ..plots import plain_log_ticks
 from ..training import History
 from ..widgets import Explorer, selection_slider
-from .trainability import ARMS, DepthSweep
+from .trainability import ARMS, DIVERGED_Y, DepthSweep, diverged_epoch
 
 
 def _curve(ax, h: History, key: str, label: str, line: dict) -> None:
@@ -67,18 +67,19 @@ def plot_depth(sweep: DepthSweep, depth: int, arms=None):
         epochs = h.epochs[:len(h.val_metric)] or list(range(1, len(h.val_metric) + 1))
         axes[0].plot(epochs, h.val_metric, label=arm, ms=6, **line)
         axes[1].plot(sweep.depths, sweep.final(arm), label=arm, ms=7, **line)
-        diverged = ((axes[0], [epochs[-1] if epochs else 1] if h.diverged else []),
+        diverged = ((axes[0], [diverged_epoch(h)] if h.diverged else []),
                     (axes[1], [d for d in sweep.depths if sweep.runs[(d, arm)].diverged]))
-        for ax, xs in diverged:  # ✕ at the top of the panel, in the arm's colour
+        for ax, xs in diverged:  # ✕ above the curves (at the epoch it blew up in), in the arm's colour
             if xs:
-                ax.plot(xs, [0.96] * len(xs), marker="X", ms=11, color=line["color"], ls="none",
-                        clip_on=False, transform=ax.get_xaxis_transform())
+                ax.plot(xs, [DIVERGED_Y] * len(xs), marker="X", ms=11, color=line["color"], ls="none",
+                        clip_on=False)
                 any_diverged = True
     if any_diverged:  # one legend entry explains every ✕
         axes[1].plot([], [], marker="X", ms=11, color="grey", ls="none", label="✕ at the top: diverged")
     for ax in axes:
         ax.axhline(sweep.chance, color="grey", ls=":", lw=1.5)
-        ax.set_ylim(0, 1)
+        ax.set_ylim(0, DIVERGED_Y + 0.06)  # room above 1 for the ✕, so none sits on a curve
+        ax.set_yticks(np.linspace(0, 1, 6))
         ax.set_ylabel("validation accuracy")
     axes[0].set_xlabel("epoch")
     axes[0].xaxis.set_major_locator(MaxNLocator(integer=True))

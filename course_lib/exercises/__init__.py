@@ -207,15 +207,37 @@ def one_of(*words: str) -> Callable[[Any], bool]:
     return judge
 
 
-def get(key: str) -> AnyExercise:
-    """The exercise with key "NN.name"."""
+def _module(key: str):
+    """The ``exNN`` module and the name of a key "NN.name"."""
     if not isinstance(key, str) or "." not in key:
         raise ValueError(f"key must look like '01.name', got {key!r}")
     number, name = key.split(".", 1)
     try:
-        module = importlib.import_module(f"{__name__}.ex{number}")
+        return importlib.import_module(f"{__name__}.ex{number}"), number, name
     except ModuleNotFoundError:
         raise ValueError(f"no exercises for notebook {number!r} (key {key!r})") from None
+
+
+def _current_key(key: str) -> str:
+    """``key`` under its current name: an exercise renamed since a student's copy was made keeps
+    answering to its old key (the module's ``RENAMED``)."""
+    module, number, name = _module(key)
+    renamed = getattr(module, "RENAMED", {})
+    return f"{number}.{renamed[name]}" if name not in module.EXERCISES and name in renamed else key
+
+
+def _follow_rename(key: str) -> str:
+    """The current key; an old one is followed with one line naming the new key."""
+    current = _current_key(key)
+    if current != key:
+        print(f"[{key}] This exercise is now called {current!r} (your copy of the notebook is older); "
+              f"checked under that name.")
+    return current
+
+
+def get(key: str) -> AnyExercise:
+    """The exercise with key "NN.name" (an old key of a renamed exercise finds it too)."""
+    module, number, name = _module(_current_key(key))
     if name not in module.EXERCISES:
         raise ValueError(f"key must be one of {[f'{number}.{k}' for k in module.EXERCISES]}, "
                          f"got {key!r}")
@@ -256,7 +278,7 @@ def reset(key: str | None = None) -> None:
     if key is None:
         _wrong_attempts.clear()
     else:
-        _wrong_attempts.pop(key, None)
+        _wrong_attempts.pop(_current_key(key), None)
 
 
 def _next_hint(key: str, hints: Sequence[str]) -> str:
@@ -603,6 +625,7 @@ def _named_arguments(reference: Callable, args: tuple) -> str:
 def check(key: str, answer: Any) -> Verdict:
     """Say whether ``answer`` is right, with targeted feedback and a hint when it is not."""
     exercise = get(key)
+    key = _follow_rename(key)
     if answer is None or answer is Ellipsis:
         print(f"[{key}] Not answered yet: replace the ... with your answer.")
         return Verdict(False)
@@ -615,4 +638,6 @@ def check(key: str, answer: Any) -> Verdict:
 
 def solution(key: str) -> None:
     """Print the worked solution of an exercise."""
-    print(get(key).solution)
+    exercise = get(key)
+    _follow_rename(key)
+    print(exercise.solution)

@@ -187,7 +187,7 @@ EXERCISES = {
             "for a derivative.",
         },
     ),
-    "batchnorm_forward": CodeExercise(
+    "batchnorm_eval": CodeExercise(
         question="A fresh nn.BatchNorm1d(3) (eps 1e-5, momentum 0.1, weight gamma, bias beta) sees "
         "one training batch x_train in train() mode and is then switched to eval(). Write "
         "batch_norm_eval(x_train, x_test, gamma, beta): its output on x_test (float64 tensors, "
@@ -228,3 +228,6 @@ EXERCISES = {
         },
     ),
 }
+
+# Old keys still used by students' earlier copies of the notebook: {old name: current name}.
+RENAMED = {"batchnorm_forward": "batchnorm_eval"}

@@ -152,7 +152,7 @@ EXERCISES = {
         "with a poor fit (R² about 0.06 after 300 steps); clipping at 10 to 100 works well here, but "
         "it treats the symptom.",
     ),
-    "warmup_lambda": CodeExercise(
+    "warmup_cosine": CodeExercise(
         question="Write warmup_cosine_factor(step, warmup_steps, num_steps): the factor the LR is "
         "multiplied by at optimizer step `step` (0 <= step < num_steps, counted from 0) under the "
         "schedule 'warmup_cosine' of section 3: the linear warm-up of fit(warmup_steps=...) "
@@ -195,3 +195,6 @@ EXERCISES = {
         },
     ),
 }
+
+# Old keys still used by students' earlier copies of the notebook: {old name: current name}.
+RENAMED = {"warmup_lambda": "warmup_cosine"}

@@ -202,7 +202,7 @@ EXERCISES = {
         hints=("Adam's step size hardly depends on the gradient's scale: how does the size of the "
                "unscaled product BA grow with r, and how do α/r and α/√r fall?",),
     ),
-    "lora_forward": CodeExercise(
+    "swap_adapter": CodeExercise(
         question="A deployed layer holds W_merged, a frozen weight with the adapter (A_old, B_old) "
         "merged in. Write swap_adapter(W_merged, A_old, B_old, A_new, B_new, alpha): the weight "
         "with the new adapter merged instead of the old one. The two adapters have different "
@@ -269,3 +269,6 @@ EXERCISES = {
         read=lambda answer: "recommending " + " and ".join(_methods_named(answer)),
     ),
 }
+
+# Old keys still used by students' earlier copies of the notebook: {old name: current name}.
+RENAMED = {"lora_forward": "swap_adapter"}

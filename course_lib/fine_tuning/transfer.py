@@ -653,3 +653,26 @@ def leaders(by_method: dict[str, list[Result]], min_share: float = 0.75) -> list
     n = len(by_method[best])
     return [best] + [m for m in sorted(medians, key=medians.get)
                      if m != best and wins(by_method[best], by_method[m]) < min_share * n]
+
+
+@checked
+def weakest_win(by_method: dict[str, list[Result]]) -> int:
+    """On how many seeds the method of lowest median beats its closest rival: the fewest paired wins
+    over every other method."""
+    if len(by_method) < 2:
+        raise ValueError(f"by_method must hold at least two methods, got {list(by_method)}")
+    medians = {m: median_error(rs) for m, rs in by_method.items()}
+    best = min(medians, key=medians.get)
+    return min(wins(by_method[best], rs) for m, rs in by_method.items() if m != best)
+
+
+@checked(alpha="unit")
+def clear_win(num_seeds: int, alpha: float = 0.05) -> int:
+    """The fewest paired wins out of ``num_seeds`` that two equally good methods reach less often than
+    ``alpha`` (a one-sided sign test): 7 of 8 at 0.05, where 6 of 8 happens one time in seven.
+    ``num_seeds + 1`` when no count is that rare."""
+    check_positive("num_seeds", num_seeds, integer=True)
+    for k in range(num_seeds + 1):
+        if sum(math.comb(num_seeds, i) for i in range(k, num_seeds + 1)) / 2 ** num_seeds < alpha:
+            return k
+    return num_seeds + 1

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -11,7 +12,17 @@ import torch
 
 from .. import style
 from ..checks import checked
-from .transfer import METHOD_STYLE, TARGETS, Result, errors, leaders, median_error, restyle
+from .transfer import (
+    METHOD_STYLE,
+    TARGETS,
+    Result,
+    clear_win,
+    errors,
+    leaders,
+    median_error,
+    restyle,
+    weakest_win,
+)
 
 SCALING_COLOR = {False: METHOD_STYLE["LoRA"]["color"], True: style.OKABE_ITO["orange"]}  # alpha/r, rsLoRA
 SHORT = {"scratch": "scratch", "linear probe": "probe", "full fine-tune": "full FT", "LoRA": "LoRA",
@@ -42,12 +53,13 @@ def plot_headline(results: dict[str, dict[str, list[Result]]]):
     """Test error of every seed (a dot each) per method and target; a bar behind the dots marks each
     median."""
     names = list(results)
-    fig, axes = plt.subplots(2, (len(names) + 1) // 2, figsize=style.figsize(5.6), sharey=True)
+    fig, axes = plt.subplots(2, (len(names) + 1) // 2, figsize=style.figsize(5.6), sharey=True, squeeze=False)
+    for ax in axes.flat[len(names):]:  # an odd number of targets leaves one panel empty
+        ax.set_visible(False)
     top = max(r.error for by_m in results.values() for rs in by_m.values() for r in rs)
     for ax, name in zip(axes.flat, names, strict=False):
         methods = list(results[name])
         medians = {m: median_error(results[name][m]) for m in methods}
-        tied = leaders(results[name])
         for i, m in enumerate(methods):
             e = errors(results[name][m])
             s = METHOD_STYLE[m]
@@ -58,12 +70,31 @@ def plot_headline(results: dict[str, dict[str, list[Result]]]):
                     mew=1.6, zorder=3)
         ax.set_xticks(range(len(methods)), [SHORT.get(m, m) for m in methods])
         ax.set_ylim(0, 1.08 * top)
-        ax.set_title(f"{name}: best {SHORT[tied[0]]}" if len(tied) == 1 else f"{name}: {len(tied)}-way tie")
+        ax.set_title(headline_title(name, results[name]))
     for ax in axes[:, 0]:
         ax.set_ylabel("test error")
-    fig.suptitle(f"every dot one seed ({len(next(iter(results.values()))['scratch'])} seeds); bar = "
-                 "median; tie: the best beats it on < 3/4 of seeds")
+    n = len(next(iter(results.values()))["scratch"])
+    weak, clear = math.ceil(0.75 * n), clear_win(n)
+    weak_range = f"{weak}/{n}" if clear - 1 <= weak else f"{weak}–{clear - 1}/{n}"
+    fig.suptitle(f"every dot one seed ({n} seeds); bar = median\n(k/{n}): the best beats each other "
+                 f"method on k of {n} seeds; tie below {weak}/{n}; weak win {weak_range}")
     return fig
+
+
+@checked
+def headline_title(name: str, by_method: dict[str, list[Result]]) -> str:
+    """A headline panel's verdict: "k-way tie", "X, weak win (k/n)" or "best X (k/n)", where k is the
+    fewest seeds on which the lowest median beats another method (``transfer.leaders``, ``clear_win``)."""
+    tied = leaders(by_method)
+    best = SHORT.get(tied[0], tied[0])
+    if len(by_method) == 1:
+        return f"{name}: {best} alone"
+    if len(tied) > 1:
+        return f"{name}: {len(tied)}-way tie"
+    k, n = weakest_win(by_method), len(by_method[tied[0]])
+    if k >= clear_win(n):
+        return f"{name}: best {best} ({k}/{n})"
+    return f"{name}: {best}, weak win ({k}/{n})"
 
 
 @checked(target_error="unit")

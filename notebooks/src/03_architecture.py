@@ -712,4 +712,4 @@ def batch_norm_eval(x_train, x_test, gamma, beta, eps=1e-5, momentum=0.1):
     return ...  # your code
 
 
-exercises.check("03.batchnorm_forward", batch_norm_eval)
+exercises.check("03.batchnorm_eval", batch_norm_eval)

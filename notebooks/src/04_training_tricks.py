@@ -852,4 +852,4 @@ def warmup_cosine_factor(step, warmup_steps, num_steps):
     return ...  # your code
 
 
-exercises.check("04.warmup_lambda", warmup_cosine_factor)
+exercises.check("04.warmup_cosine", warmup_cosine_factor)

@@ -58,6 +58,51 @@ def test_covariate_shift_plot(digits):
     plt.close("all")
 
 
+def _blown_up_in_epoch_5():
+    """A History like fit's for a run that blew up at step 83 of 17-step epochs: records of epochs 1-4."""
+    from course_lib.training import History
+
+    return History("accuracy", train_loss=[2.0, 1.5, 1.2, 1.0], val_metric=[0.5, 0.6, 0.7, 0.69],
+                   epochs=[1, 2, 3, 4], epoch_steps=[17, 34, 51, 68], step_loss=[1.0] * 82, diverged=True,
+                   message="training diverged at step 83 (epoch 5): the loss became 2.78e+07.")
+
+
+def test_diverged_epoch_is_the_epoch_that_blew_up_not_the_last_recorded_one():
+    from course_lib.architecture.trainability import diverged_epoch
+    from course_lib.training import History
+
+    assert diverged_epoch(_blown_up_in_epoch_5()) == 5  # mid-epoch: the epoch has no record
+    at_record = History("accuracy", train_loss=[2.0, float("nan")], epochs=[1, 2], epoch_steps=[17, 34],
+                        step_loss=[1.0] * 34, diverged=True)
+    assert diverged_epoch(at_record) == 2  # the end-of-epoch record found the NaN
+    every_3rd = History("accuracy", train_loss=[2.0], epochs=[3], epoch_steps=[30], step_loss=[1.0] * 45,
+                        diverged=True)
+    assert diverged_epoch(every_3rd) == 5  # fit(eval_every=3): 10 steps per epoch, step 46 is in epoch 5
+    first = History("accuracy", step_loss=[1.0] * 3, diverged=True,
+                    message="training diverged at step 4 (epoch 1): the loss became inf.")
+    assert diverged_epoch(first) == 1
+    with pytest.raises(ValueError, match="h must be a diverged History"):
+        diverged_epoch(History("accuracy"))
+
+
+def test_covariate_shift_cross_marks_the_epoch_the_run_blew_up_in_above_every_curve():
+    from course_lib.architecture.trainability import DIVERGED_Y
+    from course_lib.training import History
+
+    fine = History("accuracy", val_metric=[0.79, 0.81, 0.93, 0.94, 0.96], epochs=[1, 2, 3, 4, 5],
+                   epoch_steps=[17, 34, 51, 68, 85], step_loss=[1.0] * 85)
+    fig = batchnorm.plot_covariate_shift({"with BN": (fine, np.ones(20)),
+                                          "without BN, He init": (_blown_up_in_epoch_5(), np.ones(20))})
+    ax = fig.axes[0]
+    crosses = [line for line in ax.lines if line.get_marker() == "X"]
+    assert len(crosses) == 1
+    (x,), (y,) = crosses[0].get_xdata(), crosses[0].get_ydata()
+    assert x == 5 and y == DIVERGED_Y  # epoch 5, not the last record (epoch 4)
+    assert y > max(max(line.get_ydata()) for line in ax.lines if line is not crosses[0])
+    assert ax.get_ylim()[1] > DIVERGED_Y and y < ax.get_ylim()[1]  # drawn inside the panel
+    plt.close("all")
+
+
 def test_dead_units_explorer_lr_slider_retrains_once_per_value(digits):
     explorer = diagnostics.dead_units_explorer(digits, lrs=(1e-3, 0.1), hidden=(16, 16), num_epochs=2)
     assert explorer.controls["lr"].description == "lr"
@@ -151,6 +196,28 @@ def test_gradient_flow_explorer_answers_the_tanh_prediction_when_its_controls_mo
     explorer.controls["residual"].value = True
     assert explorer.state["residual"] is True and len(explorer.state["norms"]) == 31
     assert explorer.errors == []
+    plt.close("all")
+
+
+def test_a_new_flow_depth_is_drawn_once_without_mathtext_or_a_layout_pass(digits, monkeypatch):
+    """Issue 25: a depth move took ~0.94 s; constrained layout (a measuring pass before the draw), ~250
+    log-axis minor ticks and mathtext tick labels were most of it. The picture is now drawn once."""
+    from matplotlib.figure import Figure
+
+    explorer = signals.flow_explorer(digits, depth=20, activation="sigmoid")
+    explorer.redraw()
+    draws = []
+    real_draw = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda fig, renderer: draws.append(fig) or real_draw(fig, renderer))
+    for depth in (31, 47, 59, 8, 24):
+        explorer.controls["depth"].value = depth
+    assert len(draws) == 5 and explorer.errors == []  # one draw per new depth, none per measuring pass
+    fig = explorer.figure
+    assert fig.get_layout_engine() is None
+    labels = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+    assert labels and not any("$" in t for t in labels) and any("⁻" in t for t in labels)  # 10⁻⁵, plain text
+    assert all(len(ax.yaxis.get_minor_locator()()) == 0 for ax in fig.axes)
+    assert float(np.median(explorer.redraw_cpu_seconds[1:])) < 0.4  # ~0.28 s at load 7 on 2 cores
     plt.close("all")
 
 

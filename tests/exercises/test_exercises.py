@@ -204,6 +204,31 @@ def test_bad_keys_are_named():
         exercises.get("01.nonsense")
 
 
+RENAMED = {"03.batchnorm_forward": "03.batchnorm_eval", "04.warmup_lambda": "04.warmup_cosine",
+           "05.lora_forward": "05.swap_adapter"}
+
+
+@pytest.mark.parametrize("old", RENAMED)
+def test_an_old_key_from_an_earlier_copy_still_works_and_names_the_new_one(old, capsys):
+    new = RENAMED[old]
+    assert new in KEYS and old not in KEYS  # the list of exercises holds each once, by its new name
+    exercise = exercises.get(old)
+    assert exercise is exercises.get(new)
+    assert exercises.check(old, exercise.reference)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (f"[{old}] This exercise is now called {new!r} (your copy of the notebook is older); "
+                      "checked under that name.")
+    assert out[1].startswith(f"[{new}] Correct")
+    assert not exercises.check(old, lambda *args: -12345.0)
+    assert exercises._wrong_attempts == {new: 1}  # one exercise: old and new keys share the hints
+    exercises.reset(old)
+    assert exercises._wrong_attempts == {}
+    capsys.readouterr()
+    exercises.solution(old)
+    out = capsys.readouterr().out
+    assert out.startswith(f"[{old}] This exercise is now called {new!r}") and exercise.solution in out
+
+
 @pytest.mark.parametrize("key", CODE_KEYS)
 def test_a_skeleton_that_still_returns_ellipsis_counts_as_unanswered(key, capsys):
     def skeleton(*args):
@@ -308,14 +333,14 @@ def test_a_float32_lora_output_is_accepted_and_a_real_difference_names_dtype_and
     def float32_swap(W, A1, B1, A2, B2, alpha):
         return ex05.lora_swap_reference(W, A1, B1, A2, B2, alpha).float()
 
-    assert exercises.check("05.lora_forward", float32_swap)
+    assert exercises.check("05.swap_adapter", float32_swap)
 
     def slightly_off(W, A1, B1, A2, B2, alpha):
         out = ex05.lora_swap_reference(W, A1, B1, A2, B2, alpha).float()
         out[-1, -1] += 0.01
         return out
 
-    assert not exercises.check("05.lora_forward", slightly_off)
+    assert not exercises.check("05.swap_adapter", slightly_off)
     out = capsys.readouterr().out
     assert "dtype: yours is float32, the reference float64" in out
     assert "largest difference: 0.01 at index" in out
@@ -344,10 +369,10 @@ def test_a_student_function_returning_none_costs_no_hint(capsys):
     def no_return(*args):
         args[0] * 2
 
-    assert not exercises.check("03.batchnorm_forward", no_return)
+    assert not exercises.check("03.batchnorm_eval", no_return)
     out = capsys.readouterr().out
     assert "returned None" in out and "Hint" not in out
-    assert not exercises.check("03.batchnorm_forward", lambda *args: args[1] * 0)
+    assert not exercises.check("03.batchnorm_eval", lambda *args: args[1] * 0)
     assert "Hint 1/" in capsys.readouterr().out  # the first real attempt gets the first hint
 
 

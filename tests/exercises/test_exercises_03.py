@@ -66,11 +66,11 @@ def test_the_reference_is_nn_batchnorm1d_and_our_batchnorm_after_one_training_ba
 
 
 def test_the_checked_inputs_include_a_single_test_row():
-    inputs = _inputs(exercises.get("03.batchnorm_forward"))
+    inputs = _inputs(exercises.get("03.batchnorm_eval"))
     assert any(len(x_test) == 1 for _, x_test, _, _ in inputs)
 
 
 def test_each_wrong_batch_norm_differs_from_the_reference_on_the_checked_inputs():
-    inputs = _inputs(exercises.get("03.batchnorm_forward"))[:24]
-    for wrong in exercises.get("03.batchnorm_forward").wrong.values():
+    inputs = _inputs(exercises.get("03.batchnorm_eval"))[:24]
+    for wrong in exercises.get("03.batchnorm_eval").wrong.values():
         assert any(not torch.allclose(wrong(*a), ex03.batch_norm_reference(*a), atol=1e-4) for a in inputs)

@@ -14,7 +14,7 @@ from course_lib.training_tricks import schedules
 def test_four_exercises_three_predictions_tied_to_explorers_and_one_function():
     kinds = {k: type(exercises.get(k)).__name__ for k in exercises.keys("04")}
     assert kinds == {"04.adam_lr": "Prediction", "04.schedule": "Prediction", "04.nan_first": "Prediction",
-                     "04.warmup_lambda": "CodeExercise"}
+                     "04.warmup_cosine": "CodeExercise"}
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -67,7 +67,7 @@ def test_the_warmup_part_is_fits_own_warmup():
 
 
 def test_wrong_warmups_differ_from_each_other_on_the_checked_inputs():
-    ex = exercises.get("04.warmup_lambda")
+    ex = exercises.get("04.warmup_cosine")
     inputs = _inputs(ex)[:24]  # the inputs check() compares a wrong-looking function on
     outputs = [tuple(round(f(*a), 9) for a in inputs) for f in (ex.reference, *ex.wrong.values())]
     assert len(set(outputs)) == len(outputs)

@@ -35,6 +35,35 @@ def test_headline_figure(small):
     _ok(plots.plot_headline(small[3]))
 
 
+def _results(errors_by_method):
+    """{method: [Result per seed]} with the given test errors (nothing trained)."""
+    return {m: [transfer.Result(m, 1e-3, e, e, 1, None) for e in errs]
+            for m, errs in errors_by_method.items()}
+
+
+def test_headline_titles_say_tie_weak_win_or_win_from_the_paired_counts():
+    """Issue 23: a 6-of-8 win (two equal methods split 6-2 or better one time in seven) is a weak win
+    in the title, as the prose reads it; 7 of 8 is a win; under 6 of 8 a tie."""
+    low = [0.20, 0.21, 0.22, 0.23, 0.24, 0.25, 0.26, 0.27]
+
+    def rival(beaten):  # the best beats it on `beaten` of the 8 seeds
+        return [e + 0.01 if i < beaten else e - 0.01 for i, e in enumerate(low)]
+    cases = {8: "rotated 90°: best scratch (8/8)", 7: "rotated 90°: best scratch (7/8)",
+             6: "rotated 90°: scratch, weak win (6/8)", 5: "rotated 90°: 2-way tie"}
+    for beaten, title in cases.items():
+        by = _results({"scratch": low, "full fine-tune": rival(beaten), "linear probe": rival(8)})
+        assert transfer.weakest_win(by) == beaten
+        assert plots.headline_title("rotated 90°", by) == title
+    assert [transfer.clear_win(n) for n in (2, 5, 6, 8, 12)] == [3, 5, 6, 7, 10]  # sign test, 5 %
+    fig = plots.plot_headline({"noisy": _results({"scratch": rival(8), "linear probe": low,
+                                                  "LoRA": rival(6)})})
+    assert fig.axes[0].get_title() == "noisy: probe, weak win (6/8)"
+    assert "weak win 6/8" in fig._suptitle.get_text() and "tie below 6/8" in fig._suptitle.get_text()
+    plt.close(fig)
+    with pytest.raises(ValueError, match="by_method must hold at least two methods"):
+        transfer.weakest_win(_results({"scratch": low}))
+
+
 def test_steps_to_target_figure(small):
     pretrained, tasks, lrs, _ = small
     race = transfer.steps_to_target(pretrained, tasks["inverted"], 0.5, lr_grid=(1e-3,), num_steps=10)

@@ -835,6 +835,7 @@ reg(toy_data.make_split, name="circle", n_samples=20, kinds={"name": "choice", "
                                                                 "features": "names"})
 # trainability
 reg(trainability.config_label, activation="relu", init="he")
+reg(trainability.diverged_epoch, h=lambda: training.History("accuracy", diverged=True))
 reg(trainability.train_deep, data=S, depth=2, width=4, num_epochs=1, kinds={"arm": "choice"})
 reg(trainability.activation_runs, data=S, depth=2, configs=(("relu", "he"),), num_epochs=1,
     kinds={"configs": "object"})
@@ -920,6 +921,9 @@ reg(transfer.edge_choices, search=lambda: {"grid": [1.0, 2.0], "lr": {"t": {"m":
     kinds={"search": "mapping"})
 reg(transfer.leaders, by_method=lambda: {"scratch": [_RES()]}, kinds={"by_method": "mapping",
                                                                      "min_share": "unit"})
+reg(transfer.weakest_win, by_method=lambda: {"scratch": [_RES()], "LoRA": [_RES()]},
+    kinds={"by_method": "mapping"})
+reg(transfer.clear_win, num_seeds=8, kinds={"num_seeds": "int+", "alpha": "unit"})
 reg(transfer.amortisation, pretrain_images=100, steps_scratch=10.0, steps_pretrained=5.0, train_size=10,
     kinds={"pretrain_images": "int+", "steps_scratch": "float+", "steps_pretrained": "float+",
         "train_size": "int+"})
@@ -933,6 +937,8 @@ reg(transfer_plots.plot_targets, X=lambda: _TASK().X_test.numpy(), kinds={"per_t
 reg(transfer_plots.plot_lr_search, search=lambda: transfer.load_lrs(), kinds={"search": "mapping"})
 reg(transfer_plots.plot_compute, compute=lambda: transfer.load_compute(), kinds={"compute": "mapping"})
 reg(transfer_plots.plot_headline, results=_RESULTS, kinds={"results": "mapping"})
+reg(transfer_plots.headline_title, name="inverted", by_method=lambda: {"scratch": [_RES()]},
+    kinds={"name": "str", "by_method": "mapping"})
 reg(transfer_plots.plot_steps_to_target, curves=lambda: _race(), target_error=0.5, title="t",
     kinds={"curves": "mapping", "target_error": "unit", "title": "str"})
 reg(transfer_plots.plot_sample_efficiency, shots=[1, 3], errs={"scratch": np.ones((2, 1))}, title="t",
