@@ -22,8 +22,8 @@ def _curve(ax, h: History, key: str, label: str, line: dict) -> None:
     values = getattr(h, key)
     epochs = h.epochs[:len(values)] or list(range(1, len(values) + 1))
     ax.plot(epochs, values, label=label, ms=6, **line)
-    if h.diverged:
-        style.mark_diverged(ax, epochs[-1] if epochs else 0, values[-1] if values else None,
+    if h.diverged:  # at the epoch it blew up in, which fit may not have recorded
+        style.mark_diverged(ax, diverged_epoch(h), values[-1] if values else None,
                             color=line["color"], text=f"{label}: diverged")
 
 
