@@ -345,3 +345,26 @@ def _plot_schedule_runs(schedule: str, runs, constant):
         ax2.set_title(f"{schedule}: mean {mean:.2f} (constant {_mean_final(constant):.2f})")
     style.legend_outside(ax2, "below", ncol=2)
     return fig
+
+
+LONG_RUN = dict(optimizer="sgd", batch_size=16, num_epochs=30)  # 3× the explorer's epochs
+LONG_RUN_LRS = (0.03, 0.1, 0.2, 0.4, 0.6)
+
+
+@checked
+def schedule_grid(data, names=("constant", "cosine"), *, lrs=LONG_RUN_LRS, seeds=range(5), **settings):
+    """Every schedule of ``names`` at every peak LR of ``lrs`` over ``seeds`` (a
+    learning_rate.LRGrid): each schedule's best LR, chosen on validation accuracy, is the fair
+    comparison. ``settings`` as train_with_schedule's; default LONG_RUN."""
+    from .learning_rate import lr_grid
+
+    for n in names:
+        check_choice("names", n, SCHEDULES)
+    settings = {**LONG_RUN, **settings}
+
+    def run(name: str, lr: float, seed: int) -> History:
+        return train_with_schedule(data, name, seed=seed, **{**settings, "lr": lr})
+
+    s = settings
+    return lr_grid(run, list(names), lrs, seeds, setting=dict(settings),
+                   title=f"{s['optimizer'].upper()}, batch {s['batch_size']}, {s['num_epochs']} epochs")

@@ -104,3 +104,8 @@ def test_sharpness_figure(digits):
     axes = warmup.plot_sharpness(traces)
     assert "diverged" in axes[1].get_title() or traces[1].history.final() >= 0
     _ok(axes[0].figure)
+
+
+def test_lr_grid_figures_of_the_shipped_grids():
+    for grid in learning_rate.load_grids().values():
+        _ok(learning_rate.plot_lr_grid(grid).figure)
