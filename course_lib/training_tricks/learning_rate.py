@@ -431,20 +431,23 @@ def lr_grid(run, arms, lrs, seeds, *, title: str, setting: dict) -> LRGrid:
     lrs = [float(v) for v in lrs]
     for lr in lrs:
         check_positive("lrs", lr)
-    scores = {}
+    scores, metric = {}, "accuracy"
     for arm in arms:
         scores[arm] = []
         for lr in lrs:
             runs = [run(arm, lr, seed) for seed in seeds]
             scores[arm].append([None if h.diverged else round(float(h.final()), 4) for h in runs])
-    return LRGrid(title, lrs, [int(s) for s in seeds], scores, dict(setting))
+            metric = runs[0].metric_name
+    return LRGrid(title, lrs, [int(s) for s in seeds], scores, {**setting, "metric": metric})
 
 
 @checked
-def plot_lr_grid(grid: LRGrid, ax=None):
-    """Validation error (1 − accuracy, log scale) per LR for every arm: the mean over seeds (line),
-    each seed a dot, a seed that diverged an ✕ at error 1; a star marks every arm's best LR."""
+def plot_lr_grid(grid: LRGrid, ax=None, *, legend: str = "right"):
+    """Validation error (1 − accuracy or 1 − R², log scale) per LR for every arm: the mean over seeds (line),
+    each seed a dot, a seed that diverged an ✕ at error 1; a star marks every arm's best LR
+    (``legend``: "right" of the panel or "below" it)."""
     check_type("grid", grid, LRGrid, "an LRGrid (learning_rate.lr_grid)")
+    check_choice("legend", legend, ("right", "below"))
     if ax is None:
         _, ax = plt.subplots(figsize=style.figsize(3.8))
     arms = list(grid.scores)
@@ -466,16 +469,23 @@ def plot_lr_grid(grid: LRGrid, ax=None):
     if any(a is None for per_lr in grid.scores.values() for accs in per_lr for a in accs):
         ax.plot([], [], marker="X", ms=11, color="0.6", mec="black", ls="none", label="a seed diverged")
     ax.plot([], [], marker="*", ms=16, color="0.6", mec="black", ls="none", label="best LR (mean)")
+    errors = [1 - a for per_lr in grid.scores.values() for accs in per_lr for a in accs if a is not None]
+    low, high = 0.8 * min(errors, default=0.03), max(1.1, 1.1 * max(errors, default=1.0))
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xticks(grid.lrs, [f"{lr:g}" for lr in grid.lrs])
-    ax.set_yticks([0.03, 0.05, 0.1, 0.2, 0.5, 1.0], ["0.03", "0.05", "0.1", "0.2", "0.5", "1"])
+    ticks = [t for t in (0.03, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0) if low <= t <= high]
+    ax.set_yticks(ticks, [f"{t:g}" for t in ticks])
     ax.minorticks_off()
-    ax.set_ylim(0.025, 1.1)
+    ax.set_ylim(low, high)
     ax.set_xlabel("(peak) learning rate")
-    ax.set_ylabel("validation error (log)")
+    metric = grid.setting.get("metric", "accuracy")
+    ax.set_ylabel(f"validation 1 − {metric} (log)")
     ax.set_title(f"{grid.title}: {len(grid.seeds)} seeds ({grid.seeds[0]}-{grid.seeds[-1]})")
-    style.legend_outside(ax)
+    if legend == "right":
+        style.legend_outside(ax)
+    else:
+        style.legend_outside(ax, "below", ncol=2)
     return ax
 
 

@@ -504,9 +504,26 @@ def test_lr_grid_bad_input_names_the_argument():
 
 def test_shipped_grids_load_and_cover_the_settings():
     grids = learning_rate.load_grids()
-    assert set(grids) == {"warmup", "long_run"}
+    assert set(grids) == {"warmup", "long_run", "noisy_run"}
     assert grids["warmup"].lrs == list(warmup.WARMUP_GRID_LRS)
     assert grids["long_run"].lrs == list(schedules.LONG_RUN_LRS)
+    assert grids["noisy_run"].lrs == list(schedules.NOISY_RUN_LRS)
     for grid in grids.values():
         assert len(grid.seeds) >= 5
         assert all(len(per_lr) == len(grid.lrs) for per_lr in grid.scores.values())
+
+
+def test_noisy_regression_noise_as_large_as_the_signal():
+    split = schedules.noisy_regression(n_samples=400, noise=1.0, seed=3)
+    assert split.X_train.shape[1] == 10 and len(split.X_train) + len(split.X_val) + len(split.X_test) == 400
+    y = torch.cat([split.y_train, split.y_val, split.y_test])
+    assert 1.2 < float(y.var()) < 2.8  # signal variance 1 + noise variance 1
+    with pytest.raises(ValueError, match="noise"):
+        schedules.noisy_regression(noise=-1.0)
+
+
+def test_noise_floor_and_grid_plots_bad_input_names_the_argument():
+    with pytest.raises(TypeError, match="runs"):
+        schedules.plot_noise_floor([])
+    with pytest.raises(ValueError, match="legend"):
+        learning_rate.plot_lr_grid(_fake_grid(), legend="left")
