@@ -901,9 +901,10 @@ for name, d in moved.items():
 # - A small LR is slow; a too-large one gets stuck or diverges. Adam's good learning rates are much
 #   smaller than SGD's (compare them in the LR explorer).
 # - Schedules (from `torch.optim.lr_scheduler`) lower the LR over training and pay off when the LR
-#   is too large to settle with; against the best constant LR they tie here, on a 30-epoch run
-#   too: a net that fits its training set leaves no gradient noise floor for decay to remove. LLMs
-#   decay to ~10% of the peak, not to 0. Warm-up lets a large LR through the sharp start (λ_max
+#   is too large to settle with. Against the best constant LR they tie on the digits, on a 30-epoch
+#   run too (a net that fits its training set leaves no gradient noise floor to remove); on noisy
+#   data that no model fits, cosine beats the best constant LR on every seed. LLMs decay to ~10% of
+#   the peak, not to 0. Warm-up lets a large LR through the sharp start (λ_max
 #   falls while the LR rises) and doubles the best LR here (0.35 → 0.7), but at each arm's best LR
 #   it is a tie; on a small Adam run it changes little.
 # - Large batches are not worse per se: at equal epochs they take fewer steps. Compare at equal steps
