@@ -379,3 +379,125 @@ def _plot_lr_runs(runs: dict[float, History], current: float | None = None, *,
     ax2.set_title("every LR tried" + (" (✕ = diverged)" if diverged_shown else ""))
     style.legend_outside(ax2, "below", ncol=1)
     return fig
+
+
+# --- fair baselines: every arm of a comparison at every LR of a grid, over seeds ----------------
+
+@dataclass
+class LRGrid:
+    """Final validation accuracy per arm (e.g. "constant", "cosine"), per LR of the grid, per seed
+    (None: diverged). Validation, not test: picking the best LR is tuning."""
+
+    title: str
+    lrs: list[float]
+    seeds: list[int]
+    scores: dict[str, list[list[float | None]]]  # arm -> one list per lr -> one score per seed
+    setting: dict
+
+    def mean(self, arm: str, lr: float) -> float:
+        """Mean validation accuracy of ``arm`` at ``lr`` over the seeds, a diverged seed counting 0."""
+        return float(np.mean([0.0 if a is None else a for a in self.scores[arm][self.lrs.index(lr)]]))
+
+    def best(self, arm: str) -> float:
+        """The LR of the grid where ``arm`` has its best mean validation accuracy."""
+        return max(self.lrs, key=lambda lr: self.mean(arm, lr))
+
+    def at_edge(self, arm: str) -> bool:
+        """Whether ``arm``'s best LR is the smallest or largest of the grid (then widen the grid)."""
+        return self.best(arm) in (self.lrs[0], self.lrs[-1])
+
+    def per_seed(self, arm: str, lr: float) -> list[float]:
+        """Validation accuracy per seed of ``arm`` at ``lr`` (0 for a diverged seed)."""
+        return [0.0 if a is None else a for a in self.scores[arm][self.lrs.index(lr)]]
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict (from_dict reads it back)."""
+        return {"title": self.title, "lrs": self.lrs, "seeds": self.seeds, "scores": self.scores,
+                "setting": self.setting}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> LRGrid:
+        """The grid saved by to_dict."""
+        return cls(d["title"], [float(v) for v in d["lrs"]], [int(s) for s in d["seeds"]], d["scores"],
+                   d["setting"])
+
+
+@checked
+def lr_grid(run, arms, lrs, seeds, *, title: str, setting: dict) -> LRGrid:
+    """Train ``run(arm, lr, seed) -> History`` for every arm, LR and seed; keep the final validation
+    accuracy (None for a run that diverged)."""
+    if not callable(run):
+        raise TypeError(f"run must be a function (arm, lr, seed) -> History, got {run!r}")
+    lrs = [float(v) for v in lrs]
+    for lr in lrs:
+        check_positive("lrs", lr)
+    scores, metric = {}, "accuracy"
+    for arm in arms:
+        scores[arm] = []
+        for lr in lrs:
+            runs = [run(arm, lr, seed) for seed in seeds]
+            scores[arm].append([None if h.diverged else round(float(h.final()), 4) for h in runs])
+            metric = runs[0].metric_name
+    return LRGrid(title, lrs, [int(s) for s in seeds], scores, {**setting, "metric": metric})
+
+
+@checked
+def plot_lr_grid(grid: LRGrid, ax=None, *, legend: str = "right"):
+    """Validation error (1 − accuracy or 1 − R², log scale) per LR for every arm: the mean over seeds (line),
+    each seed a dot, a seed that diverged an ✕ at error 1; a star marks every arm's best LR
+    (``legend``: "right" of the panel or "below" it)."""
+    check_type("grid", grid, LRGrid, "an LRGrid (learning_rate.lr_grid)")
+    check_choice("legend", legend, ("right", "below"))
+    if ax is None:
+        _, ax = plt.subplots(figsize=style.figsize(3.8))
+    arms = list(grid.scores)
+    for i, arm in enumerate(arms):
+        color = style.color(i)
+        errors = [1 - grid.mean(arm, lr) for lr in grid.lrs]
+        ax.plot(grid.lrs, errors, color=color, ls=style.linestyle(i), lw=2.4, marker=style.MARKERS[i], ms=6,
+                label=f"{arm} (mean)")
+        for j, lr in enumerate(grid.lrs):
+            shift = lr * (1 + 0.05 * (i - (len(arms) - 1) / 2))  # arms side by side at each LR
+            accs = grid.scores[arm][j]
+            kept = [1 - a for a in accs if a is not None]
+            ax.plot([shift] * len(kept), kept, ls="none", marker="o", ms=4, color=color, alpha=0.55)
+            if len(kept) < len(accs):
+                ax.plot([shift], [1.0], ls="none", marker="X", ms=11, color=color, mec="black", clip_on=False)
+        best = grid.best(arm)
+        ax.plot([best], [1 - grid.mean(arm, best)], marker="*", ms=20, color=color, mec="black", ls="none")
+    ax.plot([], [], marker="o", ms=4, color="0.5", ls="none", label="one seed")
+    if any(a is None for per_lr in grid.scores.values() for accs in per_lr for a in accs):
+        ax.plot([], [], marker="X", ms=11, color="0.6", mec="black", ls="none", label="a seed diverged")
+    ax.plot([], [], marker="*", ms=16, color="0.6", mec="black", ls="none", label="best LR (mean)")
+    errors = [1 - a for per_lr in grid.scores.values() for accs in per_lr for a in accs if a is not None]
+    low, high = 0.8 * min(errors, default=0.03), max(1.1, 1.1 * max(errors, default=1.0))
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xticks(grid.lrs, [f"{lr:g}" for lr in grid.lrs])
+    ticks = [t for t in (0.03, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0) if low <= t <= high]
+    ax.set_yticks(ticks, [f"{t:g}" for t in ticks])
+    ax.minorticks_off()
+    ax.set_ylim(low, high)
+    ax.set_xlabel("(peak) learning rate")
+    metric = grid.setting.get("metric", "accuracy")
+    ax.set_ylabel(f"validation 1 − {metric} (log)")
+    ax.set_title(f"{grid.title}: {len(grid.seeds)} seeds ({grid.seeds[0]}-{grid.seeds[-1]})")
+    if legend == "right":
+        style.legend_outside(ax)
+    else:
+        style.legend_outside(ax, "below", ncol=2)
+    return ax
+
+
+BASELINES_FILE = "schedule_baselines.json"  # made by data/scripts/fair_baselines.py
+
+
+@checked
+def load_grids(name: str = BASELINES_FILE) -> dict[str, LRGrid]:
+    """The LR grids shipped in the course's data/ folder, by key ("warmup", "long_run")."""
+    import json
+
+    from ..checkpoints import data_path
+
+    payload = json.loads(data_path(name).read_text(encoding="utf-8"))
+    return {key: LRGrid.from_dict(d) for key, d in payload.items()}

@@ -345,3 +345,68 @@ def _plot_schedule_runs(schedule: str, runs, constant):
         ax2.set_title(f"{schedule}: mean {mean:.2f} (constant {_mean_final(constant):.2f})")
     style.legend_outside(ax2, "below", ncol=2)
     return fig
+
+
+LONG_RUN = dict(optimizer="sgd", batch_size=16, num_epochs=30)  # 3× the explorer's epochs
+LONG_RUN_LRS = (0.03, 0.1, 0.2, 0.4, 0.6)
+
+
+@checked
+def schedule_grid(data, names=("constant", "cosine"), *, lrs=LONG_RUN_LRS, seeds=range(5), **settings):
+    """Every schedule of ``names`` at every peak LR of ``lrs`` over ``seeds`` (a
+    learning_rate.LRGrid): each schedule's best LR, chosen on validation accuracy, is the fair
+    comparison. ``settings`` as train_with_schedule's; default LONG_RUN."""
+    from .learning_rate import lr_grid
+
+    for n in names:
+        check_choice("names", n, SCHEDULES)
+    settings = {**LONG_RUN, **settings}
+
+    def run(name: str, lr: float, seed: int) -> History:
+        return train_with_schedule(data, name, seed=seed, **{**settings, "lr": lr})
+
+    s = settings
+    return lr_grid(run, list(names), lrs, seeds, setting=dict(settings),
+                   title=f"{s['optimizer'].upper()}, batch {s['batch_size']}, {s['num_epochs']} epochs")
+
+
+NOISY_RUN = dict(optimizer="sgd", batch_size=4, num_epochs=5, hidden=(16,))
+NOISY_RUN_LRS = (0.001, 0.003, 0.01, 0.03, 0.1)
+
+
+@checked
+def noisy_regression(n_samples: int = 2000, noise: float = 1.0, seed: int = 0):
+    """A regression no model can fit exactly: scikit-learn's linear target scaled to std 1, plus
+    Gaussian noise of std ``noise`` (so R² cannot exceed about 1/(1 + noise²)), as a Split."""
+    from ..data import make_regression, split
+
+    check_positive("n_samples", n_samples, integer=True)
+    check_positive("noise", noise)
+    X, y = make_regression(n_samples=n_samples, noise=0.0, seed=seed)
+    rng = np.random.default_rng(seed)
+    y = (y / y.std() + rng.normal(0.0, noise, len(y))).astype(np.float32)
+    return split(X, y, task="regression", seed=seed, name="noisy regression")
+
+
+@checked
+def plot_noise_floor(runs: dict, ax=None):
+    """Validation loss per epoch of a few runs (label -> History, the label starting with the
+    schedule's name, which picks the colour), e.g. one seed of the best constant LR and of cosine."""
+    if not isinstance(runs, dict) or not runs:
+        raise TypeError(f"runs must be a non-empty dict label -> History, got {runs!r}")
+    check_items("runs", list(runs.values()), History, "Histories")
+    if ax is None:
+        _, ax = plt.subplots(figsize=style.figsize(3.8))
+    names = list(dict.fromkeys(str(label).split(",")[0].split()[0] for label in runs))
+    for i, (label, h) in enumerate(runs.items()):  # one colour per schedule, as in plot_lr_grid
+        tag = "diverged" if h.diverged else f"final {h.val_loss[-1]:.3f}"
+        color = style.color(names.index(str(label).split(",")[0].split()[0]))
+        ax.plot(h.epochs, h.val_loss, color=color, ls=style.linestyle(i), lw=2.4,
+                marker=style.MARKERS[i], ms=7, label=f"{label}: {tag}")
+        if h.diverged:
+            style.mark_diverged(ax, len(h.epochs) or 1, text=f"{label} diverged")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("validation loss (MSE)")
+    ax.set_title("one seed, per epoch")
+    style.legend_outside(ax, "below", ncol=1)
+    return ax

@@ -200,3 +200,28 @@ def plot_sharpness(traces: list[SharpnessTrace], axes=None):
             handles.setdefault(text, handle)
     axes[0].figure.legend(handles.values(), handles.keys(), loc="outside lower center", ncol=len(handles))
     return axes
+
+
+WARMUP_GRID_LRS = (0.1, 0.2, 0.35, 0.5, 0.7, 1.0, 1.4)
+
+
+@checked
+def warmup_grid(data: Split, *, lrs=WARMUP_GRID_LRS, warmup_steps: int = 100, num_steps: int = 150,
+                depth: int = 6, width: int = 64, seeds=range(5)):
+    """warmup_experiment's full-batch SGD at every LR of ``lrs``, without and with warm-up: the best
+    LR of each arm, chosen on validation accuracy, is the fair comparison (a learning_rate.LRGrid)."""
+    from .learning_rate import lr_grid
+
+    check_type("data", data, Split, "a course_lib.data.Split")
+    check_positive("warmup_steps", warmup_steps, integer=True)
+    arms = {"no warm-up": 0, f"warm-up {warmup_steps} steps": warmup_steps}
+
+    def run(arm: str, lr: float, seed: int) -> History:
+        model = build_mlp(data, hidden=(width,) * depth, init="he", seed=seed)
+        return fit(model, data, optimizer="sgd", lr=lr, batch_size=len(data.X_train), num_steps=num_steps,
+                   warmup_steps=arms[arm], seed=seed, eval_every=num_steps)
+
+    setting = dict(optimizer="sgd", batch_size="full", num_steps=num_steps, depth=depth, width=width,
+                   init="he", warmup_steps=warmup_steps)
+    return lr_grid(run, list(arms), lrs, seeds, setting=setting,
+                   title=f"full-batch SGD, {depth}×{width} He, {num_steps} steps")

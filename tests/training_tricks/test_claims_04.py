@@ -331,3 +331,81 @@ def test_c19_he_and_orthogonal_gain_root_two_drift_only_by_about_two():
     for seed in range(5):
         for scheme, scale in (("he", 1.0), ("orthogonal", math.sqrt(2))):
             assert 0.3 < explosion.activation_rms(50, 256, scheme, scale=scale, seed=seed)[-1] < 2.0
+
+
+# --- section 3's fair baselines: each arm at its best LR of a shown grid (data/schedule_baselines.json)
+
+GRIDS = learning_rate.load_grids()
+
+
+def test_c16_warmup_moves_the_best_lr_up_but_ties_the_best_lr_without_it():
+    """The shipped warm-up grid (seeds 0-4): best LR 0.35 without, 0.7 with warm-up, neither at an edge."""
+    grid = GRIDS["warmup"]
+    cold, warm = grid.scores
+    assert not grid.at_edge(cold) and not grid.at_edge(warm)
+    assert grid.best(warm) > grid.best(cold)  # measured 0.7 against 0.35
+    assert sum(a > 0.9 for a in grid.per_seed(warm, 1.0)) >= 4  # measured 4/5 (0.93-0.94)
+    assert sum(a > 0.9 for a in grid.per_seed(cold, 1.0)) == 0  # measured 2 diverged, 3 at 0.08-0.30
+    gain = np.subtract(grid.per_seed(warm, grid.best(warm)), grid.per_seed(cold, grid.best(cold)))
+    # measured +0.022 +0.003 +0.003 -0.003 +0.014: mean +0.008, under two standard errors
+    assert abs(gain.mean()) < 0.015 and gain.mean() < 2 * gain.std(ddof=1) / math.sqrt(len(gain))
+
+
+def test_c16_on_fresh_seeds_warmup_at_its_best_lr_ties_the_best_lr_without_it(digits):
+    """Seeds 6-7, each arm at its best LR of the shipped grid: within seed noise (no win)."""
+    cold = warmup.warmup_grid(digits, lrs=(0.35,), warmup_steps=100, seeds=(6, 7))
+    warm = warmup.warmup_grid(digits, lrs=(0.7,), warmup_steps=100, seeds=(6, 7))
+    c, w = cold.per_seed("no warm-up", 0.35), warm.per_seed("warm-up 100 steps", 0.7)
+    assert min(c) > 0.9  # measured 0.928 0.936
+    # measured 0.932 vs 0.932; seeds 5-9: 0.932 vs 0.933
+    assert abs(np.mean(w) - np.mean(c)) < 0.02
+
+
+def test_c15_long_run_the_best_constant_lr_ties_the_best_cosine():
+    """The shipped long run (batch 16, 30 epochs, seeds 0-4): best constant 0.2, best cosine 0.1, a tie."""
+    grid = GRIDS["long_run"]
+    assert not grid.at_edge("constant") and not grid.at_edge("cosine")
+    diff = np.subtract(grid.per_seed("cosine", grid.best("cosine")),
+                       grid.per_seed("constant", grid.best("constant")))
+    assert abs(diff.mean()) < 0.005  # measured +0.001 (per seed -0.003..+0.006)
+    for lr in (0.03, 0.1, 0.2, 0.4):  # every LR below the edge: both at 0.958-0.961
+        assert abs(grid.mean("cosine", lr) - grid.mean("constant", lr)) < 0.01
+    assert grid.mean("cosine", 0.6) - grid.mean("constant", 0.6) > 0.3  # only at 0.6: 0.946 vs 0.449
+
+
+def test_c15_long_run_on_fresh_seeds_a_tie_and_the_net_fits_its_training_set(digits):
+    """Seeds 5-6: constant at 0.2 and cosine at 0.1 tie; the constant LR's training loss is near 0."""
+    constant = [schedules.train_with_schedule(digits, "constant", lr=0.2, seed=s, **schedules.LONG_RUN)
+                for s in (5, 6)]
+    cosine = [schedules.train_with_schedule(digits, "cosine", lr=0.1, seed=s, **schedules.LONG_RUN)
+              for s in (5, 6)]
+    # measured 0.9625 vs 0.9639 (seeds 5-9: 0.9622 vs 0.9622)
+    assert abs(np.mean([h.final() for h in constant]) - np.mean([h.final() for h in cosine])) < 0.01
+    # measured 0.0007-0.0008 (seeds 5-9): the net fits its training set, no noise floor is left
+    assert max(h.train_loss[-1] for h in constant) < 0.02
+
+
+def test_c15_noisy_run_decay_beats_the_best_constant_lr_on_every_seed():
+    """The shipped noisy regression (batch 4, 5 epochs, seeds 0-4): best constant 0.003, best cosine
+    0.03, neither at an edge of the grid; cosine above the constant LR on every seed."""
+    grid = GRIDS["noisy_run"]
+    assert grid.setting["metric"] == "R²"
+    assert not grid.at_edge("constant") and not grid.at_edge("cosine")
+    constant = grid.per_seed("constant", grid.best("constant"))
+    cosine = grid.per_seed("cosine", grid.best("cosine"))
+    gain = np.subtract(cosine, constant)  # measured +0.015 +0.010 +0.008 +0.024 +0.005
+    assert gain.min() > 0 and gain.mean() > 3 * gain.std(ddof=1) / math.sqrt(len(gain))
+    assert min(cosine) > max(constant)  # measured 0.545 against 0.540
+    # the noise floor: above the best constant LR, a larger constant LR ends lower (0.528, 0.513, 0.399)
+    above = [grid.mean("constant", lr) for lr in grid.lrs if lr > grid.best("constant")]
+    assert all(a > b for a, b in zip(above, above[1:], strict=False))
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_c15_noisy_run_on_fresh_seeds_decay_beats_the_best_constant_lr(seed):
+    """Fresh seeds, each schedule at its best LR of the shipped grid: cosine ends higher."""
+    noisy = schedules.noisy_regression(seed=0)
+    constant = schedules.train_with_schedule(noisy, "constant", lr=0.003, seed=seed, **schedules.NOISY_RUN)
+    cosine = schedules.train_with_schedule(noisy, "cosine", lr=0.03, seed=seed, **schedules.NOISY_RUN)
+    # measured seeds 5-9: 0.522/0.550, 0.542/0.548, 0.533/0.552, 0.528/0.542, 0.526/0.552
+    assert cosine.final() > constant.final() + 0.003  # the smallest gain of seeds 5-9 is seed 6's

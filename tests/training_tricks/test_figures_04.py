@@ -104,3 +104,18 @@ def test_sharpness_figure(digits):
     axes = warmup.plot_sharpness(traces)
     assert "diverged" in axes[1].get_title() or traces[1].history.final() >= 0
     _ok(axes[0].figure)
+
+
+def test_lr_grid_figures_of_the_shipped_grids():
+    for grid in learning_rate.load_grids().values():
+        _ok(learning_rate.plot_lr_grid(grid).figure)
+
+
+def test_noise_floor_figure_beside_its_grid():
+    noisy = schedules.noisy_regression(n_samples=200, seed=0)
+    runs = {name: schedules.train_with_schedule(noisy, name, lr=0.03, optimizer="sgd", batch_size=16,
+                                                num_epochs=2, hidden=(4,)) for name in ("constant", "cosine")}
+    fig, (ax_grid, ax_runs) = plt.subplots(1, 2, figsize=(10, 4.4), gridspec_kw={"width_ratios": [1.4, 1]})
+    learning_rate.plot_lr_grid(learning_rate.load_grids()["noisy_run"], ax=ax_grid, legend="below")
+    schedules.plot_noise_floor(runs, ax=ax_runs)
+    _ok(fig)

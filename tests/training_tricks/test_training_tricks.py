@@ -1,6 +1,7 @@
 """Unit tests of notebook 04's modules: hand-written rules against torch's own, widgets without a
 browser, and bad input."""
 
+import json
 import math
 
 import matplotlib.pyplot as plt
@@ -459,3 +460,70 @@ def test_warmup_lr_and_result_helpers(digits):
     empty = warmup.WarmupResult({"warm-up 5 steps": [0.5]}, {"warm-up 5 steps": []})
     with pytest.raises(ValueError, match="constant_lrs"):
         empty.best_constant()
+
+
+# --- LR grids: every arm at every LR over seeds (the fair baselines of section 3) ---------------
+
+def _fake_grid():
+    scores = {"constant": [[0.5, 0.6], [0.9, 0.92], [None, 0.4]],
+              "cosine": [[0.4, 0.5], [0.9, 0.9], [0.95, 0.93]]}
+    return learning_rate.LRGrid("fake", [0.1, 0.3, 1.0], [0, 1], scores, {"optimizer": "sgd"})
+
+
+def test_lr_grid_means_best_edge_and_round_trip():
+    grid = _fake_grid()
+    assert grid.mean("constant", 1.0) == pytest.approx(0.2)  # a diverged seed counts 0
+    assert grid.per_seed("constant", 1.0) == [0.0, 0.4]
+    assert grid.best("constant") == 0.3 and not grid.at_edge("constant")
+    assert grid.best("cosine") == 1.0 and grid.at_edge("cosine")
+    again = learning_rate.LRGrid.from_dict(json.loads(json.dumps(grid.to_dict())))
+    assert again == grid
+
+
+def test_lr_grid_trains_every_arm_lr_and_seed_and_marks_divergence(digits):
+    calls = []
+
+    def run(arm, lr, seed):
+        calls.append((arm, lr, seed))
+        return fit(build_mlp(digits, hidden=(8,), seed=seed), digits, optimizer="sgd", lr=lr, num_steps=2,
+                   batch_size=64, seed=seed)
+
+    grid = learning_rate.lr_grid(run, ["a", "b"], (0.1, 1e6), (0, 1), title="t", setting={})
+    assert len(calls) == 8 and grid.lrs == [0.1, 1e6] and grid.seeds == [0, 1]
+    assert all(a is not None for a in grid.scores["a"][0]) and grid.scores["a"][1] == [None, None]
+
+
+def test_lr_grid_bad_input_names_the_argument():
+    with pytest.raises(TypeError, match="run must be a function"):
+        learning_rate.lr_grid(None, ["a"], (0.1,), (0,), title="t", setting={})
+    with pytest.raises(ValueError, match="lrs"):
+        learning_rate.lr_grid(lambda *a: None, ["a"], (-0.1,), (0,), title="t", setting={})
+    with pytest.raises(TypeError, match="grid"):
+        learning_rate.plot_lr_grid({"lrs": [0.1]})
+
+
+def test_shipped_grids_load_and_cover_the_settings():
+    grids = learning_rate.load_grids()
+    assert set(grids) == {"warmup", "long_run", "noisy_run"}
+    assert grids["warmup"].lrs == list(warmup.WARMUP_GRID_LRS)
+    assert grids["long_run"].lrs == list(schedules.LONG_RUN_LRS)
+    assert grids["noisy_run"].lrs == list(schedules.NOISY_RUN_LRS)
+    for grid in grids.values():
+        assert len(grid.seeds) >= 5
+        assert all(len(per_lr) == len(grid.lrs) for per_lr in grid.scores.values())
+
+
+def test_noisy_regression_noise_as_large_as_the_signal():
+    split = schedules.noisy_regression(n_samples=400, noise=1.0, seed=3)
+    assert split.X_train.shape[1] == 10 and len(split.X_train) + len(split.X_val) + len(split.X_test) == 400
+    y = torch.cat([split.y_train, split.y_val, split.y_test])
+    assert 1.2 < float(y.var()) < 2.8  # signal variance 1 + noise variance 1
+    with pytest.raises(ValueError, match="noise"):
+        schedules.noisy_regression(noise=-1.0)
+
+
+def test_noise_floor_and_grid_plots_bad_input_names_the_argument():
+    with pytest.raises(TypeError, match="runs"):
+        schedules.plot_noise_floor([])
+    with pytest.raises(ValueError, match="legend"):
+        learning_rate.plot_lr_grid(_fake_grid(), legend="left")

@@ -612,6 +612,13 @@ reg(learning_rate.plot_update_sizes, results=lambda: {"sgd": (np.ones(3), np.one
     kinds={"results": "mapping"})
 reg(learning_rate.LRExplorer, data=S, hidden=(4,), num_epochs=1, kinds={"lr_range": "floats+"})
 reg(learning_rate.smooth, values=[1.0, 2.0], kinds={"values": "values"})
+record(learning_rate.LRGrid)
+reg(learning_rate.lr_grid, run=lambda: (lambda arm, lr, seed: _history()), arms=["a"], lrs=[0.1], seeds=(0,),
+    title="t", setting=lambda: {},
+    kinds={"run": "callable", "lrs": "floats+", "seeds": "seeds", "title": "str", "setting": "mapping"})
+reg(learning_rate.plot_lr_grid, grid=lambda: learning_rate.LRGrid("t", [0.1], [0], {"a": [[0.5]]}, {}),
+    kinds={"grid": "object", "legend": "choice"})
+reg(learning_rate.load_grids, kinds={"name": "str"}, allowed=(FileNotFoundError,))
 # live_figure
 reg(live_figure.new_figure, height=3.0, kinds={"height": "float+", "width": "float+"})
 _DRAWN = lambda: _drawn_figure()  # noqa: E731
@@ -803,6 +810,10 @@ reg(schedules.ScheduleExplorer, data=S, kinds={"schedule": "choice"})
 reg(schedules.warmup_factor, step=0, warmup_steps=2, kinds={"step": "int0", "warmup_steps": "int+"})
 reg(schedules.plot_schedule_panels, num_steps=10)
 reg(schedules.schedule_accuracies, data=S, names=("constant",), seeds=(0,), num_epochs=1, hidden=(4,))
+reg(schedules.schedule_grid, data=S, names=("constant",), lrs=(0.1,), seeds=(0,), num_epochs=1, hidden=(4,),
+    kinds={"names": "names", "lrs": "floats+", "seeds": "seeds"})
+reg(schedules.noisy_regression, n_samples=40, kinds={"n_samples": "int+", "noise": "float+"})
+reg(schedules.plot_noise_floor, runs=lambda: {"constant": _history()}, kinds={"runs": "mapping"})
 # standardization
 record(standardization.Path)
 reg(standardization.standardize, X=X12)
@@ -954,6 +965,8 @@ reg(warmup.plot_warmup, result=lambda: warmup.WarmupResult({"none": [0.5]}, {"no
     kinds={"result": "object"})
 record(warmup.SharpnessTrace)
 reg(warmup.warmup_lr, step=0, lr=1.0, warmup_steps=2, kinds={"step": "int0"})
+reg(warmup.warmup_grid, data=S, lrs=(0.1,), warmup_steps=1, num_steps=2, depth=1, width=4, seeds=(0,),
+    kinds={"lrs": "floats+", "seeds": "seeds"})
 reg(warmup.sharpness_trace, data=S, num_steps=2, depth=1, width=4, measure_at=(1,), num_iters=2)
 reg(warmup.plot_sharpness, traces=lambda: [warmup.SharpnessTrace("a", [0], [1.0], [0.1], _history())],
     kinds={"traces": "object"})
