@@ -326,14 +326,15 @@ def describe(runs: CliffRuns, i: int, target: float = TARGET_LOSS) -> str:
     check_type("runs", runs, CliffRuns, "a CliffRuns from train_rnns")
     check_int("i", i, low=0, high=len(runs.lrs) - 1)
     norms = runs.grad_norm[:, i]
-    largest = float(np.max(norms[np.isfinite(norms)])) if np.isfinite(norms).any() else math.nan
+    largest = float(np.max(norms[np.isfinite(norms)])) if np.isfinite(norms).any() else 0.0
     if runs.diverged_at[i] is not None:
-        return f"diverged at step {runs.diverged_at[i]} (largest finite ‖g‖ before it {largest:.1e})"
+        size = f"1e{math.floor(math.log10(largest)):d}" if largest > 0 else "none"
+        return f"diverged at step {runs.diverged_at[i]} (largest finite ‖g‖ of order {size})"
     reached = runs.steps_to(i, target)
     when = (f"after {reached:.0f} steps" if math.isfinite(reached)
             else f"not within {runs.eval_steps[-1]} steps")
     clipped = "" if math.isinf(runs.taus[i]) else f"; {runs.clipped_fraction(i):.0%} of steps clipped"
-    return f"validation MSE < {target:g} {when}; largest ‖g‖ {largest:.1f}{clipped}"
+    return f"validation MSE < {target:g} {when}; largest ‖g‖ {largest:.2g}{clipped}"
 
 
 @checked
@@ -345,7 +346,8 @@ def summary_lines(results: dict) -> list[str]:
     for seed in plain:
         p, c = plain[seed], clipped[seed]
         ratio = p["steps_to_target"] / c["steps_to_target"]
-        lines.append(f"seed {seed}: no clipping, best lr {p['lr']:<4g} {p['steps_to_target']:5.0f} steps | "
+        lines.append(f"seed {seed}: no clipping, best lr {p['lr']:<4g} {p['steps_to_target']:4.0f} steps | "
                      f"τ = {c['tau']:g}, best lr {c['lr']:<4g} {c['steps_to_target']:4.0f} steps "
-                     f"({ratio:.1f}× fewer) | best τ at lr {taus[seed]['lr']:g}: {taus[seed]['tau']:g}")
+                     f"({c['clipped_fraction']:3.0%} clipped), {ratio:.2f}× fewer | "
+                     f"best τ at lr {taus[seed]['lr']:g}: {taus[seed]['tau']:g}")
     return lines

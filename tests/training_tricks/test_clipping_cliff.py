@@ -89,7 +89,7 @@ def _edges(grid):
 
 def test_shipped_grid_clipping_beats_the_best_tuned_lr_on_every_seed():
     """What section 7 says from data/clip_cliff.json: on every seed the best clipped lr reaches the
-    target in fewer steps than the best unclipped lr (measured 1.25-6.8x fewer, 2x or more on 5 seeds,
+    target in fewer steps than the best unclipped lr (measured 1.25-6.75x fewer, 2x or more on 5 seeds,
     median 150 against 450), clipping few of its steps; no chosen value at a grid's edge."""
     assert len(SHIPPED["seeds"]) >= 5
     plain, clipped = cliff.best_per_seed(SHIPPED, "unclipped"), cliff.best_per_seed(SHIPPED, "clipped")
