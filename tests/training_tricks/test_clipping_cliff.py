@@ -125,12 +125,12 @@ def test_fresh_seeds_clipping_is_never_slower_and_mostly_wins():
     """A reduced grid on seeds the shipped file does not hold: the best clipped lr is never slower than
     the best unclipped one, and at least twice as fast on two of three seeds (measured on seeds 20-22:
     550 against 200 steps, a tie at 50 on a seed with a short plateau, 525 against 200)."""
-    unclipped, clipped = (0.07, 0.1, 0.14, 0.2, 0.3), (0.3, 0.45, 0.6)
+    unclipped, clipped = (0.1, 0.14, 0.2, 0.3), (0.3, 0.45, 0.6)
     wins = 0
     for seed in (20, 21, 22):
         runs = cliff.train_rnns(cliff.memory_task(seed=seed), [*unclipped, *clipped],
                                 [math.inf] * len(unclipped) + [cliff.CLIP_TAU] * len(clipped),
-                                num_steps=800, seed=seed)
+                                num_steps=600, seed=seed)
         plain = runs.steps_to(cliff.best_index(runs, range(len(unclipped))))
         best = runs.steps_to(cliff.best_index(runs, range(len(unclipped), len(runs.lrs))))
         assert math.isfinite(best) and best <= plain, (seed, plain, best)
