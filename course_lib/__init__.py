@@ -22,7 +22,7 @@ One subpackage per part of the lecture, named after its notebook:
     notebook 03  architecture/     gradient flow (diagnostics, signals), depth, standardization,
                                    BatchNorm, residual nets, width
     notebook 04  training_tricks/  learning rate, schedules, warm-up, batch size, accumulation,
-                                   initialisation, clipping, weight decay
+                                   initialisation, clipping (and an RNN's loss cliff), weight decay
     notebook 05  fine_tuning/      transfer from a pretrained backbone, LoRA
     01 and Voila playground/       the TensorFlow-Playground-like explorer, its things to try
     all          exercises/        predictions and code exercises, one module per notebook

@@ -391,6 +391,7 @@ from course_lib.playground import neuron_maps, penalties, toy_data  # noqa: E402
 from course_lib.training_tricks import (  # noqa: E402
     accumulation,
     batch_size,
+    cliff,
     clipping,
     explosion,
     hyperparameters,
@@ -520,6 +521,23 @@ reg(clipping.best_run, runs=lambda: {1.0: _history()}, kinds={"runs": "mapping"}
 reg(clipping.blowup_loss, history=HIST, kinds={"history": "object"})
 reg(clipping.ClippingExplorer, data=lambda: _sine(), thresholds=(1.0, 10.0), threshold=1.0, num_steps=2,
     kinds={"thresholds": "limits", "threshold": "limit"})
+# cliff (notebook 04's RNN cliff)
+CLIFF_TASK = lambda: cliff.memory_task(8, 4, seq_len=3)  # noqa: E731
+CLIFF_RUNS = lambda: cliff.train_rnns(CLIFF_TASK(), (0.1, 0.1), (1.0, math.inf), num_steps=2, hidden=2)  # noqa: E731
+CLIFF_GRID = lambda: cliff.load_results()  # noqa: E731
+reg(cliff.memory_task)
+reg(cliff.init_weights)
+reg(cliff.rnn_predict, weights=lambda: cliff.init_weights(2), X=lambda: torch.zeros(3, 4),
+    kinds={"weights": "mapping"})
+reg(cliff.train_rnns, data=CLIFF_TASK, lrs=(0.1,), taus=(1.0,), num_steps=2, hidden=2)
+record(cliff.CliffRuns)
+reg(cliff.best_index, runs=CLIFF_RUNS, indices=[0, 1], kinds={"runs": "object"})
+reg(cliff.describe, runs=CLIFF_RUNS, i=0, kinds={"runs": "object"})
+reg(cliff.load_results)
+reg(cliff.best_per_seed, results=CLIFF_GRID, arm="clipped", kinds={"results": "mapping", "arm": "choice"})
+reg(cliff.summary_lines, results=CLIFF_GRID, kinds={"results": "mapping"})
+reg(cliff.plot_lr_sweep, results=CLIFF_GRID, kinds={"results": "mapping"})
+reg(cliff.plot_cliff_runs, runs=CLIFF_RUNS, labels=["a", "b"], kinds={"runs": "object"})
 # data
 reg(data.make_toy, name="moons", kinds={"name": "choice"})
 reg(data.load_tabular, name="iris", kinds={"name": "choice"})
