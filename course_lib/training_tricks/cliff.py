@@ -37,7 +37,6 @@ def memory_task(num_train: int = 512, num_val: int = 256, *, seq_len: int = SEQ_
                 seed: int = 0) -> Split:
     """Sequences whose first value is ±1 and every value carries Gaussian noise; the target is that first
     sign, read at the end of the sequence (MSE regression)."""
-    check_kind("noise", noise, "float0")
     g = torch.Generator().manual_seed(seed)
 
     def draw(n: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -380,7 +380,6 @@ def noisy_regression(n_samples: int = 2000, noise: float = 1.0, seed: int = 0):
     Gaussian noise of std ``noise`` (so R² cannot exceed about 1/(1 + noise²)), as a Split."""
     from ..data import make_regression, split
 
-    check_positive("n_samples", n_samples, integer=True)
     check_positive("noise", noise)
     X, y = make_regression(n_samples=n_samples, noise=0.0, seed=seed)
     rng = np.random.default_rng(seed)

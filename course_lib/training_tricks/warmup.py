@@ -1,5 +1,5 @@
-"""The warm-up experiment: full-batch gradient descent with a large LR on a deep MLP, with and
-without a linear warm-up, and the (honest) minibatch-Adam case where warm-up changes little."""
+"""Warm-up: the minibatch-Adam case where it changes little, the curvature (sharpness) against 2/lr
+through warm-up, and the LR grid with and without warm-up (the fair baseline)."""
 
 from __future__ import annotations
 
@@ -29,14 +29,6 @@ class WarmupResult:
         """Mean final validation accuracy of a setting, a diverged seed counting as 0."""
         return float(np.mean([a if a is not None else 0.0 for a in self.accuracy[label]]))
 
-    def best_constant(self) -> str:
-        """The label of the constant LR (no warm-up) with the best mean validation accuracy."""
-        constants = [label for label in self.accuracy
-                     if label.startswith("constant lr") or label == "no warm-up"]
-        if not constants:
-            raise ValueError("this result has no constant-LR runs: pass constant_lrs to warmup_experiment")
-        return max(constants, key=self.mean)
-
     def successes(self, label: str, threshold: float = 0.9) -> int:
         """How many seeds of a setting reached ``threshold`` validation accuracy."""
         return sum(a is not None and a > threshold for a in self.accuracy[label])
@@ -45,28 +37,6 @@ class WarmupResult:
 def _val_accuracy(history: History) -> float | None:
     """Final validation accuracy, or None for a run that diverged."""
     return None if history.diverged else history.final()
-
-
-@checked
-def warmup_experiment(data: Split, *, warmup_steps: int = 100, lr: float = 1.0, num_steps: int = 150,
-                      depth: int = 6, width: int = 64, seeds=range(5), constant_lrs=()) -> WarmupResult:
-    """Full-batch SGD on a ``depth``-hidden-layer He-init MLP at ``lr``, without and with warm-up, and
-    at every LR of ``constant_lrs`` without warm-up (the fair baseline: the best constant LR)."""
-    check_type("data", data, Split, "a course_lib.data.Split")
-    check_positive("warmup_steps", warmup_steps, integer=True)
-    result = WarmupResult({}, {})
-    settings = [("no warm-up", lr, 0), (f"warm-up {warmup_steps} steps", lr, warmup_steps)]
-    settings += [(f"constant lr {c:g}", c, 0) for c in constant_lrs]
-    for label, run_lr, warm in settings:
-        result.accuracy[label], result.histories[label] = [], []
-        for seed in seeds:
-            model = build_mlp(data, hidden=(width,) * depth, init="he", seed=seed)
-            h = fit(model, data, optimizer="sgd", lr=run_lr, batch_size=len(data.X_train),
-                    num_steps=num_steps, warmup_steps=warm, seed=seed,
-                    eval_every=num_steps)  # one step per epoch: measure only at the end
-            result.histories[label].append(h)
-            result.accuracy[label].append(_val_accuracy(h))
-    return result
 
 
 @checked
@@ -84,31 +54,6 @@ def adam_warmup_comparison(data: Split, *, warmup_steps: int = 100, lr: float = 
             result.histories[label].append(h)
             result.accuracy[label].append(_val_accuracy(h))
     return result
-
-
-@checked
-def plot_warmup(result: WarmupResult, axes=None, labels=None):
-    """Training loss per step of every seed, one panel per setting (``labels``: which; default all);
-    a diverged run ends in ✕ and its legend entry says so."""
-    labels = list(result.histories) if labels is None else list(labels)
-    if axes is None:
-        _, axes = plt.subplots(1, len(labels), figsize=style.figsize(4.4), sharey=True)
-    for ax, label in zip(axes, labels, strict=True):
-        for i, h in enumerate(result.histories[label]):
-            loss = np.array(h.step_loss)
-            acc = result.accuracy[label][i]
-            tag = f"seed {i}: " + ("diverged" if h.diverged else f"val acc {acc:.2f}")
-            ax.semilogy(np.arange(1, len(loss) + 1), loss, color=style.color(i), ls=style.linestyle(i),
-                        lw=1.8, label=tag)
-            if h.diverged:
-                end = float(loss[-1]) if len(loss) and np.isfinite(loss[-1]) else 1.0
-                ax.plot([len(loss)], [end], marker="X", ms=12, color=style.color(i), mec="black", ls="none")
-        runs = len(result.histories[label])
-        ax.set_title(f"{label}: {result.successes(label)}/{runs} seeds > 0.9")
-        ax.set_xlabel("step")
-        style.legend_outside(ax, "below", ncol=2)
-    axes[0].set_ylabel("training loss")
-    return axes
 
 
 # --- curvature against 2/lr through training (the bowl's rule, measured on the way) -------------
@@ -139,8 +84,8 @@ def warmup_lr(step: int, lr: float, warmup_steps: int) -> float:
 def sharpness_trace(data: Split, *, lr: float = 1.0, warmup_steps: int = 0, num_steps: int = 150,
                     depth: int = 6, width: int = 64, measure_at=(0, 2, 5, 10, 20, 40, 70, 100, 150),
                     num_iters: int = 10, seed: int = 0, label: str | None = None) -> SharpnessTrace:
-    """Full-batch SGD as in warmup_experiment, measuring λ_max (learning_rate.sharpness) at the
-    steps ``measure_at``; the run stops where fit reports divergence."""
+    """Full-batch SGD on a deep He-init MLP (as warmup_grid runs it), measuring λ_max
+    (learning_rate.sharpness) at the steps ``measure_at``; the run stops where fit reports divergence."""
     from .learning_rate import sharpness
 
     check_type("data", data, Split, "a course_lib.data.Split")
@@ -208,7 +153,7 @@ WARMUP_GRID_LRS = (0.1, 0.2, 0.35, 0.5, 0.7, 1.0, 1.4)
 @checked
 def warmup_grid(data: Split, *, lrs=WARMUP_GRID_LRS, warmup_steps: int = 100, num_steps: int = 150,
                 depth: int = 6, width: int = 64, seeds=range(5)):
-    """warmup_experiment's full-batch SGD at every LR of ``lrs``, without and with warm-up: the best
+    """Full-batch SGD on a deep He-init MLP at every LR of ``lrs``, without and with warm-up: the best
     LR of each arm, chosen on validation accuracy, is the fair comparison (a learning_rate.LRGrid)."""
     from .learning_rate import lr_grid
 

@@ -70,20 +70,6 @@ def test_c14_sgd_steps_follow_the_gradient_adam_steps_do_not(digits, seed):
     assert slopes["adam"] < 0.4  # measured 0.10-0.15: Adam's step barely depends on |g|
 
 
-def test_c16_warmup_rescues_lr_1_but_ties_the_best_constant_lr(digits):
-    """The warm-up table: lr 1 needs warm-up, but a constant lr 0.5 does as well (the fair baseline)."""
-    result = warmup.warmup_experiment(digits, seeds=range(5), constant_lrs=(0.1, 0.2, 0.5))
-    assert result.successes("warm-up 100 steps") >= 3  # measured 4/5 (seed 0 diverges on torch 2.13)
-    assert result.successes("no warm-up") <= 1  # measured 0/5: three diverge, two stall at 0.08-0.3
-    best = result.best_constant()
-    assert best in ("constant lr 0.2", "constant lr 0.5")  # inside the grid 0.1 .. 1; measured 0.5
-    assert result.successes(best) == 5  # measured 0.92-0.94 on every seed
-    warm = result.accuracy["warm-up 100 steps"]
-    for w, c in zip(warm, result.accuracy[best], strict=True):
-        assert w is None or abs(w - c) < 0.03  # a tie per seed (measured within 0.013)
-    assert result.mean(best) > result.mean("warm-up 100 steps") - 0.01  # warm-up does not beat it
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_c16_sharpness_is_far_above_two_over_lr_at_init_and_falls_during_warmup(digits, seed):
     """The curvature figure: λ_max at init allows only a tiny LR; by the end of warm-up λ_max < 2/lr."""

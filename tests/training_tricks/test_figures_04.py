@@ -55,11 +55,6 @@ def test_schedule_figures(digits):
         _ok(explorer.figure)
 
 
-def test_warmup_figure(digits):
-    result = warmup.warmup_experiment(digits, warmup_steps=5, lr=1.0, num_steps=10, depth=2, seeds=range(2))
-    _ok(warmup.plot_warmup(result)[0].figure)
-
-
 def test_batch_size_figures(digits):
     explorer = batch_size.BatchSizeExplorer(digits, num_epochs=1, hidden=(16,))
     explorer.redraw()

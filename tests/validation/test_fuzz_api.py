@@ -977,10 +977,7 @@ reg(transfer_plots.rank_explorer, sweep=lambda: {(1, False): [_RES()], (1, True)
     kinds={"sweep": "mapping", "references": "mapping", "target": "str"})
 # warmup
 record(warmup.WarmupResult)
-reg(warmup.warmup_experiment, data=S, warmup_steps=1, num_steps=2, depth=2, width=4, seeds=(0,))
 reg(warmup.adam_warmup_comparison, data=S, warmup_steps=1, num_epochs=1, seeds=(0,))
-reg(warmup.plot_warmup, result=lambda: warmup.WarmupResult({"none": [0.5]}, {"none": [_history()]}),
-    kinds={"result": "object"})
 record(warmup.SharpnessTrace)
 reg(warmup.warmup_lr, step=0, lr=1.0, warmup_steps=2, kinds={"step": "int0"})
 reg(warmup.warmup_grid, data=S, lrs=(0.1,), warmup_steps=1, num_steps=2, depth=1, width=4, seeds=(0,),
