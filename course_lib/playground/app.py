@@ -58,13 +58,14 @@ EPOCHS = (10, 20, 40, 80, 160, 320)
 RATES = (1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1)
 CLIPS = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0)  # 0: no clipping
 MAX_SNAPSHOTS = 80
-COLUMN_PX = 272  # a column of controls: two beside the main picture on a 1280-px screen
-DESCRIPTION_PX = 72
+COLUMN_PX = 276  # a column of controls: two beside the main picture on a 1280-px screen
+DESCRIPTION_PX = 78  # a slider's label; a dropdown's is wider (it has no readout)
 # Slider readouts narrower than ipywidgets' 72 px, so a column's slider keeps a track of 130 px or more
 # (ipywidgets 7 and 8 both name it .widget-readout); scoped to the playground's view.
 VIEW_CSS = ("<style>.pg-main .widget-readout {width: 44px !important; min-width: 44px !important; "
             "margin-left: 4px !important;}</style>")
-LIVE_PICTURE_S = 0.3  # while a run trains: a new picture at most this often
+LIVE_PICTURE_S = 0.3  # while a run trains: a new picture at most this often,
+LIVE_REBUILD_S = 1.0  # its loss curve redrawn at most this often (in between: only the changing artists)
 TAB_TITLES = ("things to try", "evaluate on test points", "share, show code", "neuron maps, gradients",
               "weights graph")
 EVALUATION_TAB, DETAIL_TAB, GRAPH_TAB = 1, 3, 4
@@ -469,7 +470,8 @@ def draw_run(run: Run, epoch: int = -1, *, show_test: bool = False, discretize: 
     ax_out.title.set_text(f"output, epoch {e}" + (f"{sep}test accuracy {acc:.2f}" if acc is not None else "")
                           if finite else f"output, epoch {e}{sep}diverged")
     losses = _losses_at(run, e)
-    parts["ax_loss"].title.set_text(f"loss{sep}train {losses[0]:.3f}, test {losses[1]:.3f}"
+    between = "\n" if parts.get("compact") else ", "  # the main picture: two lines over a narrow panel
+    parts["ax_loss"].title.set_text(f"loss: train {losses[0]:.3f}{between}test {losses[1]:.3f}"
                                     if losses and all(map(math.isfinite, losses)) else "loss")
     for line in parts["markers"]:
         line.set_xdata([e, e])
@@ -555,7 +557,7 @@ def _run_figure(run: Run):
     return fig
 
 
-MAIN_SIZE_IN = (5.1, 4.2)  # the main picture, beside two columns of controls on a 1280×720 screen
+MAIN_SIZE_IN = (4.8, 4.2)  # the main picture, beside two columns of controls on a 1280×720 screen
 
 
 def _main_figure(run: Run):
@@ -574,7 +576,7 @@ def _main_figure(run: Run):
 
     bottom = H_px - top - side
     ax_out = fig.add_axes(rect(6, bottom, side, side))
-    ax_loss = fig.add_axes(rect(side + 78, bottom, W_px - side - 92, side))
+    ax_loss = fig.add_axes(rect(side + 78, bottom, W_px - side - 98, side))
     maps = run.maps[-1]
     e = maps.extent
     surface = ax_out.imshow(_surface_rgb(maps.output), extent=(-e, e, -e, e), interpolation="bilinear")
@@ -876,7 +878,8 @@ def _controls(s: Settings) -> dict[str, W.Widget]:
             continue
         width = COLUMN_PX - 4 - (96 if name == "data" else 0)  # data: the new-draw button beside it
         control.layout.width = f"{width}px"
-        control.style.description_width = f"{DESCRIPTION_PX}px"
+        label = DESCRIPTION_PX + (20 if isinstance(control, W.Dropdown) else 0)
+        control.style.description_width = f"{label}px"
     return controls
 
 
@@ -1032,7 +1035,7 @@ class Playground:
         self.live: LiveTraining | None = None
         self.play_button = W.Button(description="▶ play", layout=W.Layout(width="78px"),
                                     tooltip="go on training (a finished run: play it back)")
-        self.pause_button = W.Button(description="❚❚ pause", disabled=True, layout=W.Layout(width="84px"),
+        self.pause_button = W.Button(description="❚❚ pause", disabled=True, layout=W.Layout(width="94px"),
                                      tooltip="hold the training after this epoch; play goes on")
         self.step_button = W.Button(description="step", layout=W.Layout(width="62px"),
                                     tooltip="train one epoch, then hold")
@@ -1307,11 +1310,15 @@ class Playground:
             self.controls["epoch"].value = run.epochs[-1]
         finally:
             self._loading = False
-        try:
-            self.figure = _main_figure(run)
-        except Exception as exc:  # show, never crash
-            self.errors.append(f"{type(exc).__name__}: {exc}")
-            return
+        now = time.perf_counter()
+        stale = self.figure is None or getattr(self.figure, "_live_run", None) is not run
+        if stale or live.held or now - getattr(self.figure, "_built_at", 0.0) > LIVE_REBUILD_S:
+            try:  # a new figure: the loss so far (the training thread waits on the GIL meanwhile)
+                self.figure = _main_figure(run)
+            except Exception as exc:  # show, never crash
+                self.errors.append(f"{type(exc).__name__}: {exc}")
+                return
+            self.figure._live_run, self.figure._built_at = run, now
         self._redraw_main(epoch=run.epochs[-1])
         self.previews += 1
         state = "held" if live.held else "training"
