@@ -259,6 +259,11 @@ def graph_areas(ax, model: nn.Module, features=None) -> list[tuple[str, list[flo
 
     Pixel coordinates are those of the figure's PNG (origin top left), as an HTML image map takes them.
     """
+    if not hasattr(ax, "transData") or not hasattr(ax, "figure"):
+        raise TypeError("ax must be the matplotlib Axes plot_network_graph drew into, "
+                        f"got {type(ax).__name__}")
+    if features is not None:
+        toy_data.check_features(features)
     weights = network_graph(model)
     biases = [m.bias.detach().numpy() if m.bias is not None else None for _, m in model.linear_layers]
     fig = ax.figure
@@ -301,14 +306,16 @@ def graph_html(png: bytes, ax, model: nn.Module, features=None) -> str:
     import html
 
     global _maps_made
+    if not isinstance(png, bytes):
+        raise TypeError(f"png must be the bytes of the graph's PNG (render_png), got {type(png).__name__}")
+    found = graph_areas(ax, model, features)
     _maps_made += 1
     name = f"course-graph-{_maps_made}"
-    fig = ax.figure
-    width, height = round(fig.bbox.width), round(fig.bbox.height)
+    width, height = round(ax.figure.bbox.width), round(ax.figure.bbox.height)
     areas = "".join(
         f'<area shape="{shape}" coords="{",".join(f"{v:.0f}" for v in coords)}" '
         f'title="{html.escape(text)}" alt="{html.escape(text)}">'
-        for shape, coords, text in graph_areas(ax, model, features))
+        for shape, coords, text in found)
     data = base64.b64encode(png).decode("ascii")
     return (f'<img src="data:image/png;base64,{data}" width="{width}" height="{height}" '
             f'usemap="#{name}" style="max-width:none" alt="the network as a graph">'
