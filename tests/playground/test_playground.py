@@ -260,13 +260,13 @@ def test_show_code_view_prints_the_calls():
 
 
 def test_pause_holds_a_background_run_and_play_finishes_it_as_if_never_paused():
-    s = Settings.from_string("v1:points=200&epochs=40&batch_size=8")
+    s = Settings.from_string("v1:points=200&epochs=80&batch_size=8")  # seconds: time to press pause
     whole = playground.train_run(s)
     pg = Playground(SMALL)
 
     async def pause_then_play():
         pg.load(s)  # trains live in the kernel's loop
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.2)
         pg.pause_button.click()
         while not pg.live.held:
             await asyncio.sleep(0.02)
@@ -279,7 +279,7 @@ def test_pause_holds_a_background_run_and_play_finishes_it_as_if_never_paused():
         return held_at
 
     held_at = asyncio.run(pause_then_play())
-    assert 0 < held_at < 40 and pg.run.ok and pg.run.epochs[-1] == 40 and pg.live is None
+    assert 0 < held_at < 80 and pg.run.ok and pg.run.epochs[-1] == 80 and pg.live is None
     assert pg.run.history.train_loss == whole.history.train_loss  # the same steps, paused or not
     assert pg.previews >= 2 and not pg.errors and plt.get_fignums() == []
     assert pg.pause_button.disabled and pg.step_button.disabled
@@ -599,7 +599,7 @@ def test_a_live_run_shows_its_first_picture_at_once_and_pictures_while_it_trains
 
     asyncio.run(train())
     assert pg.previews >= 2 and not pg.errors and pg.run.ok
-    assert pg.timings["first_picture"] < 1.0  # 0.3 s on an idle machine (benchmarks: under load)
+    assert pg.timings["first_picture"] < 2.0  # ≤ 0.3 s on an idle machine; a margin for a loaded CI
     assert plt.get_fignums() == []
 
 
