@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field, fields
@@ -22,7 +21,6 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import traitlets
-from tqdm.auto import tqdm
 
 from .. import metrics, style
 from ..checks import check_callable, check_choice, check_positive, check_range, checked
@@ -35,6 +33,7 @@ from ..training import OPTIMIZERS, History, evaluate, fit, predict_scores
 from ..training_tricks.schedules import make_scheduler
 from ..widgets import display_widget, selection_slider, tooltip
 from . import neuron_maps, penalties, toy_data
+from .live import LiveTraining
 from .things_to_try import THINGS_TO_TRY
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", "gelu", "leaky_relu")
@@ -59,6 +58,17 @@ EPOCHS = (10, 20, 40, 80, 160, 320)
 RATES = (1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1)
 CLIPS = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0)  # 0: no clipping
 MAX_SNAPSHOTS = 80
+COLUMN_PX = 276  # a column of controls: two beside the main picture on a 1280-px screen
+DESCRIPTION_PX = 78  # a slider's label; a dropdown's is wider (it has no readout)
+# Slider readouts narrower than ipywidgets' 72 px, so a column's slider keeps a track of 130 px or more
+# (ipywidgets 7 and 8 both name it .widget-readout); scoped to the playground's view.
+VIEW_CSS = ("<style>.pg-main .widget-readout {width: 44px !important; min-width: 44px !important; "
+            "margin-left: 4px !important;}</style>")
+LIVE_PICTURE_S = 0.3  # while a run trains: a new picture at most this often,
+LIVE_REBUILD_S = 1.0  # its loss curve redrawn at most this often (in between: only the changing artists)
+TAB_TITLES = ("things to try", "evaluate on test points", "share, show code", "neuron maps, gradients",
+              "weights graph")
+EVALUATION_TAB, DETAIL_TAB, GRAPH_TAB = 1, 3, 4
 RESOLUTION = 50  # output surface; neuron maps at half of it
 
 
@@ -298,13 +308,15 @@ class StopTraining(Exception):
 
 @checked
 def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch=None,
-              on_snapshot=None) -> Run:
+              on_snapshot=None, on_start=None) -> Run:
     """Train setting ``s`` with ``training.fit``, snapshotting the network on up to MAX_SNAPSHOTS epochs.
 
     Never raises for a setting: a diverged, stopped or failed run comes back with its ``message``.
-    ``on_snapshot(epoch, maps)`` is called with every snapshot as it is taken (for live pictures).
+    ``on_snapshot(epoch, maps)`` is called with every snapshot as it is taken (for live pictures);
+    ``on_start(run)`` gets the Run as soon as it exists (it grows while it trains).
     """
-    for name, fn in (("should_stop", should_stop), ("on_epoch", on_epoch), ("on_snapshot", on_snapshot)):
+    for name, fn in (("should_stop", should_stop), ("on_epoch", on_epoch), ("on_snapshot", on_snapshot),
+                     ("on_start", on_start)):
         if fn is not None:
             check_callable(name, fn, "a function")
     start = time.perf_counter()
@@ -312,21 +324,24 @@ def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch
     model = make_model(s)
     run = Run(s, data, model, None)
     every = math.ceil(s.epochs / MAX_SNAPSHOTS)
-    run.epochs.append(0)
     X_train, y_train, X_test, y_test = data.fit_data
     run.maps.append(neuron_maps.network_maps(model, RESOLUTION, features=data.features))
-    if on_snapshot is not None:
-        on_snapshot(0, run.maps[-1])
+    run.epochs.append(0)
     run.losses.append((evaluate(model, X_train, y_train, "binary")[0],
                        evaluate(model, X_test, y_test, "binary")[0]))
+    if on_start is not None:
+        on_start(run)
+    if on_snapshot is not None:
+        on_snapshot(0, run.maps[-1])
 
     def snapshot(epoch: int, m, history: History) -> None:
         run.history = history
         if on_epoch is not None:
             on_epoch(epoch + 1)
         if (epoch + 1) % every == 0 or epoch + 1 == s.epochs:
-            run.epochs.append(epoch + 1)
+            # maps first: a live view reading from another thread never finds an epoch without its maps
             run.maps.append(neuron_maps.network_maps(m, RESOLUTION, features=data.features))
+            run.epochs.append(epoch + 1)
             if on_snapshot is not None:
                 on_snapshot(epoch + 1, run.maps[-1])
         if should_stop is not None and should_stop():
@@ -352,8 +367,8 @@ def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch
             run.message = f"could not train this setting: {reason}"
     if run.history is not None and run.history.epochs and run.epochs[-1] != run.history.num_epochs \
             and not run.history.diverged:
-        run.epochs.append(run.history.num_epochs)
         run.maps.append(neuron_maps.network_maps(model, RESOLUTION, features=data.features))
+        run.epochs.append(run.history.num_epochs)
     scores = predict_scores(model, X_test, "binary").numpy()
     run.test_scores = scores if np.isfinite(scores).all() else None
     run.seconds = time.perf_counter() - start
@@ -432,7 +447,8 @@ def draw_run(run: Run, epoch: int = -1, *, show_test: bool = False, discretize: 
     i = run.snapshot_index(epoch)
     e = run.epochs[i]
     maps = run.maps[i]
-    parts["mosaic"].set_data(neuron_maps.mosaic(maps)[0])
+    if "mosaic" in parts:
+        parts["mosaic"].set_data(neuron_maps.mosaic(maps)[0])
     P = maps.output
     finite = bool(np.isfinite(P).all())
     parts["surface"].set_data(_surface_rgb(P, discretize))
@@ -447,12 +463,15 @@ def draw_run(run: Run, epoch: int = -1, *, show_test: bool = False, discretize: 
         parts["contour"] = [contour]
     for scatter in parts["test"]:
         scatter.set_visible(show_test)
-    parts["ax_maps"].title.set_text(f"what each neuron computes, epoch {e}")
+    if "ax_maps" in parts:
+        parts["ax_maps"].title.set_text(f"what each neuron computes, epoch {e}")
     acc = _accuracy_at(run, e)
-    ax_out.title.set_text(f"output, epoch {e}" + (f": test accuracy {acc:.2f}" if acc is not None else "")
-                          if finite else f"output, epoch {e}: diverged")
+    sep = "\n" if parts.get("compact") else ": "
+    ax_out.title.set_text(f"output, epoch {e}" + (f"{sep}test accuracy {acc:.2f}" if acc is not None else "")
+                          if finite else f"output, epoch {e}{sep}diverged")
     losses = _losses_at(run, e)
-    parts["ax_loss"].title.set_text(f"loss: train {losses[0]:.3f}, test {losses[1]:.3f}"
+    between = "\n" if parts.get("compact") else ", "  # the main picture: two lines over a narrow panel
+    parts["ax_loss"].title.set_text(f"loss: train {losses[0]:.3f}{between}test {losses[1]:.3f}"
                                     if losses and all(map(math.isfinite, losses)) else "loss")
     for line in parts["markers"]:
         line.set_xdata([e, e])
@@ -468,6 +487,8 @@ def _losses_at(run: Run, epoch: int) -> tuple[float, float] | None:
     if h is None or epoch not in h.epochs:
         return None
     k = h.epochs.index(epoch)
+    if k >= min(len(h.train_loss), len(h.val_loss)):  # a live run: this epoch is being recorded
+        return None
     return h.train_loss[k], h.val_loss[k]
 
 
@@ -476,7 +497,8 @@ def _accuracy_at(run: Run, epoch: int) -> float | None:
     h = run.history
     if h is None or epoch not in h.epochs:
         return None
-    return h.val_metric[h.epochs.index(epoch)]
+    k = h.epochs.index(epoch)
+    return h.val_metric[k] if k < len(h.val_metric) else None
 
 
 def _figure(height: float):
@@ -535,26 +557,74 @@ def _run_figure(run: Run):
     return fig
 
 
-def _preview_figure():
-    """A small figure of the output surface alone, redrawn live while a run trains."""
-    fig = _figure(4.2)
-    ax = fig.add_axes((0.3, 0.04, 0.4, 0.82))
-    e = neuron_maps.EXTENT
-    fig._image = ax.imshow(np.full((2, 2, 3), 1.0), extent=(-e, e, -e, e), interpolation="bilinear")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.grid(False)
-    fig._title = ax.set_title("training", y=1.01)
-    fig._preview = dict(animated=[fig._image, fig._title])
-    for artist in fig._preview["animated"]:
+MAIN_SIZE_IN = (4.8, 4.2)  # the main picture, beside two columns of controls on a 1280×720 screen
+
+
+def _main_figure(run: Run):
+    """The main picture: the output surface with the points (left) and the loss per epoch (right),
+    one legend below both; sized to sit beside the controls on a projector."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=MAIN_SIZE_IN, dpi=style.DPI, layout="none")
+    FigureCanvasAgg(fig)
+    W_px, H_px = (v * style.DPI for v in MAIN_SIZE_IN)
+    side, top = 270, 52  # pixels: the square surface, the room for two title lines
+
+    def rect(left, bottom, width, height):
+        return (left / W_px, bottom / H_px, width / W_px, height / H_px)
+
+    bottom = H_px - top - side
+    ax_out = fig.add_axes(rect(6, bottom, side, side))
+    ax_loss = fig.add_axes(rect(side + 78, bottom, W_px - side - 98, side))
+    maps = run.maps[-1]
+    e = maps.extent
+    surface = ax_out.imshow(_surface_rgb(maps.output), extent=(-e, e, -e, e), interpolation="bilinear")
+    d = run.data
+    scatters, test = [], []
+    for X, y, marker, kind in ((d.X_train, d.y_train, "o", "train"), (d.X_test, d.y_test, "^", "test")):
+        X, y = X.numpy(), y.numpy()
+        for c, color in enumerate(style.CLASS_COLORS):
+            sc = ax_out.scatter(*X[y == c].T, s=14 if kind == "train" else 22, c=color, marker=marker,
+                                edgecolors="white" if kind == "train" else "black", linewidths=0.5,
+                                label=f"{kind}, class {c}")
+            scatters.append(sc)
+            if kind == "test":
+                test.append(sc)
+    ax_out.set_xlim(-e, e)
+    ax_out.set_ylim(-e, e)
+    ax_out.set_xticks([])
+    ax_out.set_yticks([])
+    ax_out.grid(False)
+    for spine in ax_out.spines.values():
+        spine.set_visible(True)
+    marker = _draw_losses(run, ax_loss, legend=False)
+    ax_loss.set_ylabel("")  # the title names it
+    for ax in (ax_out, ax_loss):
+        ax.set_title(ax.get_title() or "output", y=1.01, fontsize=12.5)
+    handles, labels = [], []
+    for ax in (ax_out, ax_loss):
+        h, l_ = ax.get_legend_handles_labels()
+        handles += h
+        labels += [f"loss, {x}" if ax is ax_loss else x for x in l_]
+    fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(6 / W_px, (bottom - 48) / H_px),
+               ncol=3, fontsize=11, handletextpad=0.3, columnspacing=1.0, markerscale=1.4,
+               handlelength=1.8, borderaxespad=0.0)
+    animated = [surface, *scatters, ax_out.title, ax_loss.title, marker]
+    for artist in animated:
         artist.set_animated(True)
+    fig._playground = dict(ax_out=ax_out, ax_loss=ax_loss, surface=surface, contour=[], test=test,
+                           markers=[marker], animated=animated, compact=True)
+    if run.message:
+        fig.text(0.5, 0.005, _wrap(run.message, 72), ha="center", va="bottom", fontsize=11.5,
+                 fontweight="bold", color=style.DIVERGED_COLOR if "diverged" in run.message
+                 else style.OKABE_ITO["vermillion"])
     return fig
 
 
 def _changing_artists(fig) -> list:
     """The artists of a playground figure that an update redraws, in drawing order."""
-    parts = (getattr(fig, "_playground", None) or getattr(fig, "_preview", None)
-             or getattr(fig, "_evaluation", None) or {"animated": []})
+    parts = getattr(fig, "_playground", None) or getattr(fig, "_evaluation", None) or {"animated": []}
     out = []
     for a in parts["animated"]:
         out.append(a)
@@ -593,12 +663,13 @@ def _wrap(text: str, width: int = 110) -> str:
     return "\n".join(textwrap.wrap(text, width))
 
 
-def _draw_losses(run: Run, ax):
+def _draw_losses(run: Run, ax, legend: bool = True):
     """Train (solid) and test (dashed) loss per epoch, log scale; a vertical line marks the shown epoch."""
     h = run.history
-    epochs = [0] + (h.epochs if h else [])
-    train = [run.losses[0][0]] + (h.train_loss if h else [])
-    test = [run.losses[0][1]] + (h.val_loss if h else [])
+    n = min(len(h.epochs), len(h.train_loss), len(h.val_loss)) if h else 0  # a live run may be mid-epoch
+    epochs = [0] + (h.epochs[:n] if h else [])
+    train = [run.losses[0][0]] + (h.train_loss[:n] if h else [])
+    test = [run.losses[0][1]] + (h.val_loss[:n] if h else [])
     ax.plot(epochs, train, color=style.color(0), label="train")
     ax.plot(epochs, test, color=style.color(1), ls="--", label="test")
     if h is not None and h.diverged:
@@ -620,7 +691,8 @@ def _draw_losses(run: Run, ax):
     ax.set_ylabel("loss")
     ax.set_xlim(0, max(run.settings.epochs, 1))
     ax.set_title("loss", y=1.01)
-    style.legend_outside(ax)
+    if legend:
+        style.legend_outside(ax)
     return ax.axvline(0, color="0.3", lw=1.2)
 
 
@@ -798,12 +870,25 @@ def _text_output(text: str) -> dict:
 
 
 def _controls(s: Settings) -> dict[str, W.Widget]:
-    """One widget per Settings field that the student sets (``seed`` and ``draw`` have buttons or none)."""
+    """One widget per Settings field that the student sets (``seed`` and ``draw`` have buttons or none),
+    sized for a column of COLUMN_PX pixels."""
+    controls = _control_widgets(s)
+    for name, control in controls.items():
+        if isinstance(control, (W.Checkbox, FeatureBoxes)):
+            continue
+        width = COLUMN_PX - 4 - (96 if name == "data" else 0)  # data: the new-draw button beside it
+        control.layout.width = f"{width}px"
+        label = DESCRIPTION_PX + (20 if isinstance(control, W.Dropdown) else 0)
+        control.style.description_width = f"{label}px"
+    return controls
+
+
+def _control_widgets(s: Settings) -> dict[str, W.Widget]:
+    """The widgets of ``_controls``, at their own sizes."""
     wide = {"description_width": "initial"}
     fmt = lambda v: f"{v:g}"  # noqa: E731
     return {
-        "data": W.ToggleButtons(options=list(toy_data.DATASETS), value=s.data,
-                                tooltips=list(toy_data.DATASETS), style={"button_width": "70px", **wide}),
+        "data": W.Dropdown(options=list(toy_data.DATASETS), value=s.data, description="data"),
         "noise": W.FloatSlider(value=s.noise, min=0, max=0.5, step=0.05, description="noise",
                                continuous_update=False, readout_format=".2f", style=wide),
         "train_pct": W.IntSlider(value=s.train_pct, min=10, max=90, step=10, description="train %",
@@ -813,7 +898,7 @@ def _controls(s: Settings) -> dict[str, W.Widget]:
         "features": FeatureBoxes(s.features),
         "points": W.IntSlider(value=s.points, min=100, max=1000, step=100, description="points",
                               continuous_update=False, style=wide),
-        "layers": W.IntSlider(value=s.layers, min=0, max=6, description="hidden layers",
+        "layers": W.IntSlider(value=s.layers, min=0, max=6, description="layers",
                               continuous_update=False, style=wide),
         "neurons": W.IntSlider(value=s.neurons, min=1, max=MAX_NEURONS, description="neurons",
                                continuous_update=False, style=wide),
@@ -825,9 +910,9 @@ def _controls(s: Settings) -> dict[str, W.Widget]:
         "init": W.Dropdown(options=list(INITS), value=s.init, description="init",
                            layout=W.Layout(width="180px"), style=wide),
         "batch_norm": W.Checkbox(value=s.batch_norm, description="BatchNorm", indent=False,
-                                 layout=W.Layout(width="110px")),
+                                 layout=W.Layout(width="120px")),
         "residual": W.Checkbox(value=s.residual, description="residual", indent=False,
-                               layout=W.Layout(width="100px")),
+                               layout=W.Layout(width="120px")),
         "dropout": W.FloatSlider(value=s.dropout, min=0, max=0.5, step=0.05, description="dropout",
                                  continuous_update=False, readout_format=".2f", style=wide),
         "regularization": W.Dropdown(options=[("none", "none"), ("L1", "l1"), ("L2", "l2"),
@@ -850,10 +935,10 @@ def _controls(s: Settings) -> dict[str, W.Widget]:
                                  fmt=lambda v: f"{v:g}" if v else "off", width="300px"),
         "epoch": W.IntSlider(value=s.epochs if s.epoch < 0 else s.epoch, min=0, max=s.epochs,
                              description="epoch", continuous_update=False, style=wide),
-        "show_test": W.Checkbox(value=s.show_test, description="show test points", indent=False,
-                                layout=W.Layout(width="160px")),
-        "discretize": W.Checkbox(value=s.discretize, description="discretize output", indent=False,
-                                 layout=W.Layout(width="170px")),
+        "show_test": W.Checkbox(value=s.show_test, description="test points", indent=False,
+                                layout=W.Layout(width="120px"), **tooltip("show the test points")),
+        "discretize": W.Checkbox(value=s.discretize, description="discretize", indent=False,
+                                 layout=W.Layout(width="120px"), **tooltip("colour the output by class")),
         "threshold": W.FloatSlider(value=s.threshold, min=0, max=1, step=0.05, description="threshold",
                                    continuous_update=False, readout_format=".2f", style=wide),
     }
@@ -869,10 +954,10 @@ class FeatureBoxes(W.HBox):
 
     def __init__(self, value: str = "x1,x2"):
         self.boxes = {name: W.Checkbox(value=False, description=label, indent=False,
-                                       layout=W.Layout(width="72px"))
+                                       layout=W.Layout(width="84px" if "sin" in name else "62px"))
                       for name, label in FEATURE_LABELS.items()}
         super().__init__(list(self.boxes.values()),
-                         layout=W.Layout(flex_flow="row wrap", align_items="center"))
+                         layout=W.Layout(flex_flow="row wrap", align_items="center", width=f"{COLUMN_PX}px"))
         self.description = "inputs"
         self._syncing = False
         self.observe(self._to_boxes, names="value")
@@ -915,7 +1000,7 @@ def _row(title: str, widgets: list) -> W.HBox:
 class Playground:
     """The playground widget: change a control and the network retrains (cached by setting).
 
-    Data, network and training controls retrain (a progress bar and a stop button for long runs);
+    Data, network and training controls retrain, live (play, pause, step and reset act on the run);
     the epoch scrubber, test points, discretize and threshold controls only redraw. ``state`` is a
     short string restoring every control: paste it into the state box, or pass it here.
     """
@@ -934,22 +1019,29 @@ class Playground:
         self.run: Run | None = None
         self.figure = None
         self.eval_figure = None
-        self._preview = None
-        self.previews = 0
+        self.previews = 0  # live pictures drawn while a run trained
         self.timings: dict[str, float] = {}
         self._loading = False
-        self._stop = threading.Event()
         self._task = None
-        self._pending = False
-        self.status = W.HTML()
-        self.progress = W.Output()
-        self.main_out = W.Output(layout=W.Layout(min_height="480px"))
+        self.status = W.HTML(layout=W.Layout(width=f"{2 * COLUMN_PX + 8}px"))
+        self.main_out = W.Output(layout=W.Layout(min_height=f"{round(MAIN_SIZE_IN[1] * style.DPI)}px"))
+        self.detail_out = W.Output(layout=W.Layout(min_height="480px"))
+        self.detail_figure = None
         self.eval_out = W.Output(layout=W.Layout(min_height="300px"))
-        self._eval_stale = True  # the evaluation tab draws when it is shown
+        self._eval_stale = self._detail_stale = True  # a tab's figure draws when its tab is shown
         self.code_out = W.Output()
-        self.new_draw = W.Button(description="new draw", tooltip="a new sample of the same data set")
-        self.stop_button = W.Button(description="stop", disabled=True,
-                                    tooltip="stop training; keep what was trained so far")
+        self.new_draw = W.Button(description="new draw", tooltip="a new sample of the same data set",
+                                 layout=W.Layout(width="90px"))
+        self.live: LiveTraining | None = None
+        self.play_button = W.Button(description="▶ play", layout=W.Layout(width="78px"),
+                                    tooltip="go on training (a finished run: play it back)")
+        self.pause_button = W.Button(description="❚❚ pause", disabled=True, layout=W.Layout(width="94px"),
+                                     tooltip="hold the training after this epoch; play goes on")
+        self.step_button = W.Button(description="step", layout=W.Layout(width="62px"),
+                                    tooltip="train one epoch, then hold")
+        self.reset_button = W.Button(description="↺ reset", layout=W.Layout(width="78px"),
+                                     tooltip="back to the untrained network (epoch 0), held")
+        self.epoch_label = W.HTML(layout=W.Layout(width="150px"))
         self.state_box = W.Text(description="state", layout=W.Layout(width="520px"),
                                 style={"description_width": "initial"},
                                 **tooltip("paste a state or a link, then press load state"))
@@ -957,7 +1049,6 @@ class Playground:
         self.load_note = W.HTML(layout=W.Layout(width="420px"))
         self.link = W.HTML()
         self.show_code = W.Checkbox(value=False, description="show code", indent=False)
-        self.replay_button = W.Button(description="▶ replay", tooltip="play the training back epoch by epoch")
         c = self.controls
         self.try_pick = W.Dropdown(options=[(t.title, i) for i, t in enumerate(THINGS_TO_TRY)], value=0,
                                    description="try", layout=W.Layout(width="320px"))
@@ -966,42 +1057,55 @@ class Playground:
         self.try_second = W.Button(description="run the second")
         self.try_reveal = W.Button(description="what we measured", tooltip="after you have predicted")
         self.try_outcome = W.HTML()
-        self.graph_out = W.Output()
+        self.graph_out = W.HTML()
         self.graph_weights = W.HTML(layout=W.Layout(width="260px"))
         self._graph_stale = True
+        # The projector view: two columns of controls beside the main picture (1280×720, Lab's side bar
+        # closed); the secondary panels in tabs below, which a student scrolls to on purpose.
+        column = lambda names: W.VBox([c[n] if isinstance(n, str) else W.HBox(list(n)) for n in names],  # noqa: E731
+                                      layout=W.Layout(width=f"{COLUMN_PX}px", flex="0 0 auto",
+                                                      overflow="visible"))
+        left = column(["data", "noise", "train_pct", "class1_pct", "points", "features", "layers", "neurons",
+                       "widths", "activation", "init"])
+        right = column([(c["batch_norm"], c["residual"]), "dropout", "regularization", "rate", "optimizer",
+                        "lr", "batch_size", "epochs", "schedule", "warmup_pct", "clip", "epoch",
+                        (c["show_test"], c["discretize"])])
+        left.children = (W.HBox([c["data"], self.new_draw]), *left.children[1:])
+        transport = W.HBox([self.play_button, self.pause_button, self.step_button, self.reset_button,
+                            self.epoch_label], layout=W.Layout(align_items="center"))
+        self.main_widget = W.VBox([
+            W.HTML(VIEW_CSS + "<b>Course playground</b>: change a control and it trains (play, pause, "
+                   "step and reset as in TensorFlow Playground); the tabs below evaluate, explain and "
+                   "share."),
+            W.HBox([W.VBox([W.HBox([left, right], layout=W.Layout(overflow="visible")), self.status],
+                           layout=W.Layout(width=f"{2 * COLUMN_PX + 12}px", flex="0 0 auto",
+                                           overflow="visible")),
+                    W.VBox([transport, self.main_out], layout=W.Layout(flex="0 0 auto"))],
+                   layout=W.Layout(overflow="visible")),
+        ])
+        self.main_widget.add_class("pg-main")
         self.tabs = W.Tab([
-            W.VBox([_row("View", [self.replay_button, c["epoch"], c["show_test"], c["discretize"]]),
-                    self.main_out]),
+            W.VBox([W.HBox([self.try_pick, self.try_first, self.try_second, self.try_reveal]),
+                    self.try_text, self.try_outcome]),
             W.VBox([_row("Evaluate", [c["threshold"]]), self.eval_out]),
             W.VBox([_row("Share", [self.state_box, self.load_button, self.load_note]), self.link,
                     self.show_code, self.code_out]),
-            W.VBox([W.HBox([self.try_pick, self.try_first, self.try_second, self.try_reveal]),
-                    self.try_text, self.try_outcome]),
+            self.detail_out,
             W.HBox([self.graph_out, self.graph_weights]),
         ])
-        for i, title in enumerate(("network", "evaluate on test points", "share, show code",
-                                   "things to try", "weights graph")):
+        for i, title in enumerate(TAB_TITLES):
             self.tabs.set_title(i, title)
-        self.widget = W.VBox([
-            W.HTML("<b>Course playground</b>: change the data, the network or the training and it "
-                   "retrains; drag <i>epoch</i> to replay; the tabs evaluate and share."),
-            _row("Data", [c["data"], c["noise"], c["train_pct"], c["class1_pct"], c["points"],
-                          self.new_draw]),
-            _row("Inputs", [c["features"]]),
-            _row("Network", [c["layers"], c["neurons"], c["widths"], c["activation"], c["init"],
-                             c["batch_norm"], c["residual"], c["dropout"], c["regularization"], c["rate"]]),
-            _row("Training", [c["optimizer"], c["lr"], c["batch_size"], c["epochs"], c["schedule"],
-                              c["warmup_pct"], c["clip"]]),
-            W.HBox([self.status, self.stop_button, self.progress], layout=W.Layout(align_items="center")),
-            self.tabs,
-        ])
+        self.tabs.add_class("pg-panels")
+        self.widget = W.VBox([self.main_widget, self.tabs])
         for name, control in c.items():
             control.observe(lambda change, name=name: self._on_change(name), names="value")
         self.new_draw.on_click(lambda _: self._on_new_draw())
-        self.stop_button.on_click(lambda _: self._stop.set())
+        self.play_button.on_click(lambda _: self.play())
+        self.pause_button.on_click(lambda _: self.pause())
+        self.step_button.on_click(lambda _: self.step())
+        self.reset_button.on_click(lambda _: self.reset())
         self.load_button.on_click(lambda _: self.load(self.state_box.value))
         self.show_code.observe(lambda _: self._show_code(), names="value")
-        self.replay_button.on_click(lambda _: self._start_replay())
         self.tabs.observe(lambda _: self._on_tab(), names="selected_index")
         self.try_pick.observe(lambda _: self._show_try(), names="value")
         self.try_first.on_click(lambda _: self.load(THINGS_TO_TRY[self.try_pick.value].first))
@@ -1089,10 +1193,12 @@ class Playground:
                            "(right-click it, then copy link)")
 
     def _on_tab(self) -> None:
-        """Draw the evaluation when its tab is shown and the run changed since its last picture."""
-        if self.tabs.selected_index == 1 and self._eval_stale:
+        """Draw a tab's figure when its tab is shown and the run changed since its last picture."""
+        if self.tabs.selected_index == EVALUATION_TAB and self._eval_stale:
             self._redraw_evaluation()
-        if self.tabs.selected_index == 4 and self._graph_stale:
+        if self.tabs.selected_index == DETAIL_TAB and self._detail_stale:
+            self._redraw_detail()
+        if self.tabs.selected_index == GRAPH_TAB and self._graph_stale:
             self._redraw_graph()
 
     def _show_try(self, reveal: bool = False) -> None:
@@ -1111,19 +1217,13 @@ class Playground:
 
     # -- training --
     def _retrain(self) -> None:
-        """The run of the current setting: from the cache, or trained now (in the background in a kernel)."""
+        """The run of the current setting: from the cache, or trained now (live, in a kernel)."""
         s = self.settings
         if s.training_key in self.cache:
+            self._stop_live()
             self._use_run(self.cache[s.training_key], cached=True)
             return
-        loop = _running_loop()
-        if loop is None:
-            self._use_run(self._train(s))
-        elif self._task is not None and not self._task.done():
-            self._pending = True  # train the newest setting when the current run ends
-            self._stop.set()
-        else:
-            self._task = loop.create_task(self._train_in_background(s))
+        self._start_live(s, paused=False)
 
     def _train(self, s: Settings, **kwargs) -> Run:
         """``train_run`` that never raises; counted and cached."""
@@ -1140,41 +1240,135 @@ class Playground:
                 self.cache.pop(next(iter(self.cache)))
         return run
 
-    async def _train_in_background(self, s: Settings) -> None:
-        """Train in a worker thread while the kernel stays free for the stop button; a tqdm bar meanwhile."""
-        self._stop.clear()
+    def _stop_live(self) -> None:
+        """End the live run, if one trains or holds (its thread ends at its next check-in)."""
+        if self.live is not None and not self.live.finished:
+            self.live.stop()
+        self.live = None
+
+    def _start_live(self, s: Settings, paused: bool) -> None:
+        """Train ``s`` in a worker thread (play, pause, step act on it); its pictures follow it."""
+        self._stop_live()
+        live = LiveTraining(lambda **hooks: self._train(s, **hooks), paused=paused)
+        self.live = live
         self.timings.pop("first_picture", None)
-        self.stop_button.disabled, self.stop_button.button_style = False, "warning"
-        done = [0]
-        latest: list = [None]  # the newest snapshot (epoch, maps), drawn live as a small preview
-        shown, last_drawn, started = None, 0.0, time.perf_counter()
-        with self.progress:
-            bar = tqdm(total=s.epochs, desc="training", leave=False)
-        try:
-            work = asyncio.get_running_loop().run_in_executor(
-                None, lambda: self._train(s, should_stop=self._stop.is_set,
-                                          on_epoch=lambda e: done.__setitem__(0, e),
-                                          on_snapshot=lambda e, m: latest.__setitem__(0, (e, m))))
-            while not work.done():
-                await asyncio.sleep(0.05)
-                bar.n = done[0]
-                bar.refresh()
-                due = time.perf_counter() - last_drawn > 0.4
-                if latest[0] is not None and latest[0] is not shown and due:
-                    shown, last_drawn = latest[0], time.perf_counter()
-                    self._show_preview(s, *shown)
-                    self.timings.setdefault("first_picture", time.perf_counter() - started)
-            run = await work
-        finally:
-            bar.close()
-            self.progress.outputs = ()
-            self.stop_button.disabled, self.stop_button.button_style = True, ""
-        if self._pending:
-            self._pending = False
-            self._task = None
-            self._retrain()
+        live.start()
+        loop = _running_loop()
+        if loop is None:  # plain Python (tests, scripts): wait for it, then show it
+            self._follow_now(live)
         else:
-            self._use_run(run)
+            self._task = loop.create_task(self._follow(live))
+
+    def _follow_now(self, live: LiveTraining) -> None:
+        """Without an event loop: block until ``live`` holds or ends, then show it."""
+        started = time.perf_counter()
+        live.wait()
+        if live.finished:
+            self._finish(live)
+        else:
+            self._show_live(live)
+        self.timings.setdefault("first_picture", time.perf_counter() - started)
+
+    async def _follow(self, live: LiveTraining) -> None:
+        """Draw ``live`` as it trains (the epoch counter at once, a picture per new snapshot at most
+        every ``LIVE_PICTURE_S``), and show its run when it ends; a run replaced by another is dropped."""
+        started, drawn_at, shown = time.perf_counter(), 0.0, None
+        self._sync_buttons()
+        while self.live is live and not live.finished:
+            run = live.run
+            self.epoch_label.value = _epoch_text(live.epoch, run.settings.epochs if run else 0,
+                                                 "held" if live.held else "training")
+            seen = (len(run.epochs), live.held) if run is not None else None
+            due = shown is None or live.held or time.perf_counter() - drawn_at > LIVE_PICTURE_S
+            if seen is not None and seen != shown and due:
+                self._show_live(live)
+                shown, drawn_at = seen, time.perf_counter()
+                self.timings.setdefault("first_picture", drawn_at - started)
+            await asyncio.sleep(0.03)
+        if self.live is live:
+            self._finish(live)
+
+    def _finish(self, live: LiveTraining) -> None:
+        """Show the run ``live`` ended with."""
+        if live.error is not None:
+            self.errors.append(f"{type(live.error).__name__}: {live.error}")
+        self.live = None
+        if live.result is not None:
+            self._use_run(live.result)
+        self._sync_buttons()
+
+    def _show_live(self, live: LiveTraining) -> None:
+        """The run so far: its newest snapshot in the main picture, the loss so far, the counter."""
+        run = live.run
+        if run is None:
+            return
+        s = run.settings
+        self.run = run
+        self._loading = True
+        try:
+            self.controls["epoch"].max = s.epochs
+            self.controls["epoch"].value = run.epochs[-1]
+        finally:
+            self._loading = False
+        now = time.perf_counter()
+        stale = self.figure is None or getattr(self.figure, "_live_run", None) is not run
+        if stale or live.held or now - getattr(self.figure, "_built_at", 0.0) > LIVE_REBUILD_S:
+            try:  # a new figure: the loss so far (the training thread waits on the GIL meanwhile)
+                self.figure = _main_figure(run)
+            except Exception as exc:  # show, never crash
+                self.errors.append(f"{type(exc).__name__}: {exc}")
+                return
+            self.figure._live_run, self.figure._built_at = run, now
+        self._redraw_main(epoch=run.epochs[-1])
+        self.previews += 1
+        state = "held" if live.held else "training"
+        self.epoch_label.value = _epoch_text(live.epoch, s.epochs, state)
+        self.status.value = (f"held after epoch {live.epoch} of {s.epochs}: ▶ play goes on, step trains "
+                             "one epoch" if live.held else f"training: epoch {live.epoch} of {s.epochs}")
+        self._eval_stale = self._graph_stale = self._detail_stale = True
+        if live.held:
+            self._on_tab()
+            self._show_state()
+            if self.show_code.value:
+                self._show_code()
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        """Pause while it trains; play and step while it holds (play also replays a finished run)."""
+        live = self.live
+        running = live is not None and not live.finished and not live.paused
+        self.pause_button.disabled = not running
+        self.pause_button.button_style = "warning" if running else ""
+        self.step_button.disabled = live is None or live.finished
+        self.play_button.disabled = running
+
+    def play(self) -> None:
+        """▶: go on training a held run; a finished run plays back epoch by epoch."""
+        if self.live is not None and not self.live.finished:
+            self.live.play()
+            self._sync_buttons()
+            if _running_loop() is None:
+                self._follow_now(self.live)
+        else:
+            self._start_replay()
+
+    def pause(self) -> None:
+        """⏸: hold the training after the epoch it is in (model, optimizer and history kept)."""
+        if self.live is not None and not self.live.finished:
+            self.live.pause()
+            self._sync_buttons()
+
+    def step(self, epochs: int = 1) -> None:
+        """Train ``epochs`` more epochs, then hold (a finished run has none left)."""
+        if self.live is not None and not self.live.finished:
+            self.live.step(epochs)
+            self._sync_buttons()
+            if _running_loop() is None:
+                self._follow_now(self.live)
+
+    def reset(self) -> None:
+        """↺: the untrained network of this setting (epoch 0), held: play or step train it."""
+        self._start_live(self.settings, paused=True)
 
     def _use_run(self, run: Run, cached: bool = False) -> None:
         """Show ``run``: new figures, the epoch scrubber fitted to it, the status line."""
@@ -1197,27 +1391,51 @@ class Playground:
         if run.settings.optimizer == "adamw" and run.settings.regularization != "weight_decay":
             self.status.value += (" <i>(AdamW differs from Adam only in how it applies weight decay: "
                                   "without it they take the same steps, so Adam draws the same pictures)</i>")
+        self.detail_figure = run.figures.get("detail")
+        self.epoch_label.value = _epoch_text(run.epochs[-1], epochs, "done")
         self._redraw_main()
-        self._eval_stale = self._graph_stale = True
+        self._eval_stale = self._graph_stale = self._detail_stale = True
         self._on_tab()
         self._show_state()
         if self.show_code.value:
             self._show_code()
+        self._sync_buttons()
 
     # -- drawing --
-    def _redraw_main(self) -> None:
-        """Redraw the run figure at the chosen epoch (no retraining)."""
+    def _redraw_main(self, epoch: int | None = None) -> None:
+        """Redraw the main picture at the chosen epoch (no retraining); the neuron-map tab's when open."""
         start = time.perf_counter()
         try:
             s = self.settings
             if self.figure is None:
-                self.figure = self.run.figures["main"] = _run_figure(self.run)
-            draw_run(self.run, s.epoch, show_test=s.show_test, discretize=s.discretize, fig=self.figure)
+                self.figure = self.run.figures["main"] = _main_figure(self.run)
+            epoch = s.epoch if epoch is None else epoch
+            draw_run(self.run, epoch, show_test=s.show_test, discretize=s.discretize, fig=self.figure)
             self.main_out.outputs = (_png_output(self.figure),)
         except Exception as exc:  # show, never crash
             self.errors.append(f"{type(exc).__name__}: {exc}")
             self.main_out.outputs = (_text_output(f"Could not draw: {type(exc).__name__}: {exc}"),)
         self.timings["main"] = time.perf_counter() - start
+        self._detail_stale = True
+        if self.tabs.selected_index == DETAIL_TAB:
+            self._redraw_detail()
+
+    def _redraw_detail(self) -> None:
+        """The neuron maps, the output, the loss and the per-layer gradient norms at the shown epoch."""
+        try:
+            s, run = self.settings, self.run
+            live = self.live is not None and not self.live.finished
+            if self.detail_figure is None or live:
+                self.detail_figure = _run_figure(run)
+                if not live:
+                    run.figures["detail"] = self.detail_figure
+            epoch = s.epoch if not live else run.epochs[-1]
+            draw_run(run, epoch, show_test=s.show_test, discretize=s.discretize, fig=self.detail_figure)
+            self.detail_out.outputs = (_png_output(self.detail_figure),)
+            self._detail_stale = False
+        except Exception as exc:  # show, never crash
+            self.errors.append(f"{type(exc).__name__}: {exc}")
+            self.detail_out.outputs = (_text_output(f"Could not draw: {type(exc).__name__}: {exc}"),)
 
     def _redraw_evaluation(self) -> None:
         """Redraw the confusion matrix, ROC and PR point at the chosen threshold."""
@@ -1242,26 +1460,13 @@ class Playground:
             title = (f"the network after epoch {run.epochs[-1]}: vermillion weights > 0, blue < 0"
                      if run.ok else _wrap(f"the network: {run.message}", 70))
             neuron_maps.plot_network_graph(run.model, run.maps[-1], ax, title=title)
-            self.graph_out.outputs = (_png_output(fig),)
+            self.graph_out.value = neuron_maps.graph_html(render_png(fig), ax, run.model, run.data.features)
             self.graph_weights.value = ("<b>largest weights</b> (from → to)<br>"
                                         + "<br>".join(neuron_maps.largest_weights(run.model)))
             self._graph_stale = False
         except Exception as exc:  # show, never crash
             self.errors.append(f"{type(exc).__name__}: {exc}")
-            self.graph_out.outputs = (_text_output(f"Could not draw: {type(exc).__name__}: {exc}"),)
-
-    def _show_preview(self, s: Settings, epoch: int, maps: neuron_maps.NetworkMaps) -> None:
-        """While a run trains: its output surface at the newest snapshot (as TensorFlow Playground shows)."""
-        try:
-            if self._preview is None:
-                self._preview = _preview_figure()
-            fig = self._preview
-            fig._image.set_data(_surface_rgb(maps.output))
-            fig._title.set_text(f"training: epoch {epoch} of {s.epochs}")
-            self.main_out.outputs = (_png_output(fig),)
-            self.previews += 1
-        except Exception as exc:  # show, never crash
-            self.errors.append(f"{type(exc).__name__}: {exc}")
+            self.graph_out.value = f"<pre>Could not draw: {type(exc).__name__}: {exc}</pre>"
 
     def _start_replay(self) -> None:
         """Play the snapshots back (in a kernel: in the background, so the page stays live)."""
@@ -1287,18 +1492,26 @@ class Playground:
             return
         h = self.run.history if self.run is not None else None
         stopped = self.run is not None and self.run.message.startswith("stopped") and h is not None
+        held = self.live is not None and not self.live.finished
         text = (f"# state: {self.state}\n# playground.Playground(state) restores these controls; "
                 "these calls redo the run:\n"
-                + code_for(self.settings, h.num_epochs if stopped else None))
+                + code_for(self.settings, self.live.epoch if held else h.num_epochs if stopped else None))
         self.code_out.outputs = (_text_output(text),)
 
     def show(self) -> None:
-        """Display the playground."""
-        display_widget(self.widget)
+        """Display the playground: the projector view, then the tabs below it (two outputs, so a
+        screen-fit check sees the view alone)."""
+        display_widget(self.main_widget)
+        display_widget(self.tabs, "(the playground's tabs: evaluate, share, things to try, maps, graph)")
 
     def _ipython_display_(self) -> None:
         """Display as the widget."""
         self.show()
+
+
+def _epoch_text(epoch: int, epochs: int, state: str) -> str:
+    """The epoch counter: "epoch 12 / 40" and whether it trains, holds or is done."""
+    return f"<b>epoch {epoch} / {epochs}</b> <span style='color:#555'>{state}</span>"
 
 
 def _pairs(control: W.SelectionSlider) -> list[tuple]:

@@ -239,3 +239,85 @@ def largest_weights(model: nn.Module, top: int = 3) -> list[str]:
             i, j = np.unravel_index(flat, W.shape)
             lines.append(f"{dest}: {src}{j + 1} → {i + 1}: {W[i, j]:+.2f}")
     return lines
+
+
+HOVER_HALF_WIDTH_PX = 3.0  # an edge's hover area: this many pixels either side of its line
+_maps_made = 0
+
+
+def _node_name(column: int, index: int, n_columns: int, features=None) -> str:
+    """A neuron's name in hover texts: the input's feature, "h2.3" (layer 2, neuron 3) or "output"."""
+    if column == 0:
+        return features[index] if features is not None and index < len(features) else f"input {index + 1}"
+    return "output" if column == n_columns - 1 else f"h{column}.{index + 1}"
+
+
+@checked
+def graph_areas(ax, model: nn.Module, features=None) -> list[tuple[str, list[float], str]]:
+    """Hover areas of ``plot_network_graph``'s drawing in ``ax``: (shape, pixel coords, text), the
+    neurons first (a box each: its name and bias), then one polygon along every edge ("w = ...").
+
+    Pixel coordinates are those of the figure's PNG (origin top left), as an HTML image map takes them.
+    """
+    if not hasattr(ax, "transData") or not hasattr(ax, "figure"):
+        raise TypeError("ax must be the matplotlib Axes plot_network_graph drew into, "
+                        f"got {type(ax).__name__}")
+    if features is not None:
+        toy_data.check_features(features)
+    weights = network_graph(model)
+    biases = [m.bias.detach().numpy() if m.bias is not None else None for _, m in model.linear_layers]
+    fig = ax.figure
+    height = fig.bbox.height
+    n_columns = len(weights) + 1
+
+    def px(points):
+        xy = ax.transData.transform(np.asarray(points, dtype=float))
+        xy[:, 1] = height - xy[:, 1]
+        return xy
+
+    sizes = [weights[0].shape[1]] + [w.shape[0] for w in weights]
+    areas = []
+    for c, n in enumerate(sizes):
+        for j, y in enumerate(_column_heights(n)):
+            (x0, y0), (x1, y1) = px([(GAP * c - 0.6, y + 0.4), (GAP * c + 0.6, y - 0.4)])
+            text = _node_name(c, j, n_columns, features)
+            if c > 0 and biases[c - 1] is not None:
+                text += f": bias b = {biases[c - 1][j]:+.3f}"
+            areas.append(("rect", [x0, y0, x1, y1], text))
+    for c, W in enumerate(weights):
+        y_in, y_out = _column_heights(W.shape[1]), _column_heights(W.shape[0])
+        for i in range(W.shape[0]):
+            for j in range(W.shape[1]):
+                a, b = px([(GAP * c, y_in[j]), (GAP * (c + 1), y_out[i])])
+                d = b - a
+                normal = np.array([-d[1], d[0]]) / (np.hypot(*d) or 1.0) * HOVER_HALF_WIDTH_PX
+                corners = [a + normal, b + normal, b - normal, a - normal]
+                text = (f"w = {W[i, j]:+.3f} ({_node_name(c, j, n_columns, features)} → "
+                        f"{_node_name(c + 1, i, n_columns, features)})")
+                areas.append(("poly", [float(v) for xy in corners for v in xy], text))
+    return areas
+
+
+@checked
+def graph_html(png: bytes, ax, model: nn.Module, features=None) -> str:
+    """The weights graph as HTML: its PNG with an image map, so hovering an edge or a neuron shows its
+    value (a browser's own tooltip: no kernel round trip; Lab, Voilà, ipywidgets 7 and 8)."""
+    import base64
+    import html
+
+    global _maps_made
+    if not isinstance(png, bytes):
+        raise TypeError(f"png must be the bytes of the graph's PNG (render_png), got {type(png).__name__}")
+    found = graph_areas(ax, model, features)
+    _maps_made += 1
+    name = f"course-graph-{_maps_made}"
+    width, height = round(ax.figure.bbox.width), round(ax.figure.bbox.height)
+    areas = "".join(
+        f'<area shape="{shape}" coords="{",".join(f"{v:.0f}" for v in coords)}" '
+        f'title="{html.escape(text)}" alt="{html.escape(text)}">'
+        for shape, coords, text in found)
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<img src="data:image/png;base64,{data}" width="{width}" height="{height}" '
+            f'usemap="#{name}" style="max-width:none" alt="the network as a graph">'
+            f'<map name="{name}">{areas}</map>'
+            "<div>Hover over an edge or a neuron to read its weight or bias.</div>")

@@ -201,11 +201,13 @@ print(f"validation accuracy after 30 epochs: {acc:.3f}")
 # x2, x1², x2², x1·x2 and sines; 0–6 hidden layers of 1–16 neurons or a width per layer, activation,
 # initialisation, BatchNorm, skip connections, dropout, L1/L2 or weight decay) or the
 # **training** (optimizer, `lr`, `batch_size`, epochs, schedule, warm-up, gradient clipping) and the
-# network retrains: about a second for small settings, at once for a setting you tried before; long
-# runs show a progress bar and a **stop** button. Press **▶ replay** or drag **epoch** to watch the training: the small
-# maps show what every neuron computes, the large one the output, and below them the loss and the
-# gradient norm of every layer. In the tabs below: **threshold** moves along the trained model's
-# confusion matrix, ROC and PR curves on the test points, and the weights graph shows every weight. The **state** box holds a short text that restores every control
+# network trains live beside the controls: the epoch counter, the output over the plane and the loss
+# move as it runs (about a second for small settings, at once for a setting you tried before).
+# **⏸ pause** holds it between two epochs, **step** trains one more epoch, **▶ play** goes on (a
+# finished run: plays it back), **↺ reset** goes back to the untrained network; drag **epoch** to see
+# any epoch again. In the tabs below: small maps of what every neuron computes with the gradient norm
+# of every layer, **threshold** moving along the trained model's confusion matrix, ROC and PR curves
+# on the test points, and the weights graph (hover an edge or a neuron for its value). The **state** box holds a short text that restores every control
 # (paste one in and press *load state*, or pass it to `playground.Playground(...)`), and **show code**
 # prints the `course_lib` calls that redo the run in a cell. The **things to try** tab asks a
 # question before each experiment and loads its two settings with one button each; predict, run,

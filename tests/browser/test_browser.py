@@ -122,13 +122,13 @@ READOUT_CHANGED = """([i, r]) => (document.querySelectorAll('.jp-Notebook .widge
   .querySelector('.widget-readout') || {}).textContent !== r"""
 
 
-# The explorers of the open notebook: widget outputs with a control and a picture (the playground,
-# projected on its own page, is tests/browser/test_playground_page.py's).
+# The explorers of the open notebook: widget outputs with a control and a picture (the playground's
+# tabs below its projector view, .pg-panels, are scrolled to on purpose: not part of the fit).
 CONTROLS = ".widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-checkbox"
 EXPLORERS = f"""() => Array.from(document.querySelectorAll('.jp-Notebook .jp-OutputArea-output'))
   .filter(o => o.querySelector('.jupyter-widgets') && o.querySelector('img')
                && o.querySelector('{CONTROLS}')
-               && !(o.closest('.jp-Cell').textContent || '').includes('Course playground'))"""
+               && !o.querySelector('.pg-panels'))"""
 TRACKS = ".widget-slider .slider-container, .widget-slider .ui-slider"  # ipywidgets 8, 7
 SCROLL_TO_EXPLORER = f"""(k) => ({EXPLORERS})()[k].scrollIntoView({{block: 'start'}})"""
 # Where explorer k's controls and picture lie, against the notebook's visible area.

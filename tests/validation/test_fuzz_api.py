@@ -719,6 +719,11 @@ reg(neuron_maps.network_graph, model=M)
 reg(neuron_maps.largest_weights, model=M, kinds={"top": "int+"})
 reg(neuron_maps.plot_network_graph, model=lambda: _mlp(), maps=_MAPS,
     kinds={"model": "object", "maps": "object", "title": "str"})
+_GRAPH_AX = lambda: neuron_maps.plot_network_graph(_mlp(), _MAPS())  # noqa: E731
+reg(neuron_maps.graph_areas, ax=_GRAPH_AX, model=lambda: _mlp(),
+    kinds={"ax": "object", "model": "object", "features": "object"})
+reg(neuron_maps.graph_html, png=b"", ax=_GRAPH_AX, model=lambda: _mlp(),
+    kinds={"png": "object", "ax": "object", "model": "object", "features": "object"})
 # operating_point
 reg(operating_point.choose_threshold, y_true=Y01, y_score=SCORES)
 reg(operating_point.total_cost, y_true=Y01, y_pred=Y01)
@@ -757,7 +762,10 @@ for _fn in (playground.steps_per_epoch, playground.make_data, playground.make_mo
     reg(_fn, s=_SET, kinds={"s": "object"})
 reg(playground.fit_options, s=_SET, n_train=50, kinds={"s": "object"})
 reg(playground.train_run, s=_SET, kinds={"s": "object", "progress": "bool", "should_stop": "callable",
-                                          "on_epoch": "callable"})
+                                          "on_epoch": "callable", "on_start": "callable"})
+from course_lib.playground import live  # noqa: E402
+
+reg(live.LiveTraining, train=lambda: (lambda **hooks: None), kinds={"train": "callable", "paused": "bool"})
 reg(playground.draw_run, run=lambda: _run(), kinds={"run": "object", "epoch": "int", "show_test": "bool",
                                                     "discretize": "bool"})
 reg(playground.render_png, fig=lambda: plt.figure(), kinds={"fig": "object"})
