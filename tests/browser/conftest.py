@@ -96,6 +96,26 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_serving(server: subprocess.Popen, url: str, timeout_s: float, log: Path, what: str) -> None:
+    """Poll ``url`` until the ``server`` process answers; fail with the end of its ``log`` if it exits
+    or ``timeout_s`` passes."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5)
+            return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"{what} did not start:\n" + log.read_text()[-3000:])
+            time.sleep(1)
+
+
+@pytest.fixture(scope="session")
+def serving():
+    """wait_until_serving, for the test modules that start a server of their own."""
+    return wait_until_serving
+
+
 @pytest.fixture(scope="session")
 def free_port():
     """A function that finds a free port of 127.0.0.1 (for the servers the browser tests start)."""
@@ -148,15 +168,8 @@ def lab():
         server = subprocess.Popen(command, cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT)
         running.base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + LAB_START_TIMEOUT_S
-            while True:
-                try:
-                    urllib.request.urlopen(f"{running.base}/api/status", timeout=5)
-                    break
-                except OSError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail("JupyterLab did not start:\n" + (tmp / "lab.log").read_text()[-3000:])
-                    time.sleep(1)
+            wait_until_serving(server, f"{running.base}/api/status", LAB_START_TIMEOUT_S, tmp / "lab.log",
+                               "JupyterLab")
             _LAB.append(running)
             yield running
         finally:

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -61,7 +60,7 @@ EPOCH_TEXT = """() => (Array.from(document.querySelectorAll('.widget-html'))
 
 
 @pytest.fixture(scope="module")
-def voila_page(free_port):
+def voila_page(free_port, serving):
     """Voilà on a free port of 127.0.0.1 serving the playground page; its URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
@@ -75,15 +74,7 @@ def voila_page(free_port):
             cwd=PAGE.parent, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}/"
         try:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while True:
-                try:
-                    urllib.request.urlopen(f"{base}voila/static/voila.js", timeout=5)
-                    break
-                except OSError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail("Voilà did not start:\n" + (Path(tmp) / "voila.log").read_text()[-3000:])
-                    time.sleep(1)
+            serving(server, f"{base}voila/static/voila.js", START_TIMEOUT_S, Path(tmp) / "voila.log", "Voilà")
             yield base
         finally:
             server.terminate()
