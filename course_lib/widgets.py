@@ -96,6 +96,10 @@ class Explorer:
     """
 
     panel: W.Widget | None = None
+    # Explorers that train on a new value (seconds under a class load) say so at once, beside the
+    # controls, until the new picture is shown: e.g. "training lr = {lr:.3g} …" (formatted with the
+    # controls' values). None: a redraw is quick and shows nothing in between.
+    busy_text: str | None = None
     cache_pictures: bool = False  # True: draw depends only on the controls' values; keep each PNG
     continuous: bool = False  # True: sliders send values while dragged (only for redraws of a few ms)
     compress_level: int = FAST
@@ -103,10 +107,12 @@ class Explorer:
     @checked
     def __init__(self, controls: dict[str, W.Widget], draw: Callable[..., Any], *,
                  min_height: str = "360px", title: str | None = None, cache: bool = False,
-                 panel: W.Widget | None = None):
+                 panel: W.Widget | None = None, busy_text: str | None = None):
         self.controls = controls
         self._draw = draw
         self.cache_pictures = cache
+        if busy_text is not None:
+            self.busy_text = busy_text
         if panel is not None:
             self.panel = panel
         self._build_widget(title, _pixels("min_height", min_height))
@@ -126,7 +132,8 @@ class Explorer:
                 control.continuous_update = False
             control.layout.flex = "0 0 auto"  # never squeezed: a row too narrow wraps instead
         self.header = W.HTML(f"<b>{title}</b>") if title else None
-        self.controls_box = W.HBox(list(self.controls.values()),
+        self.status = W.HTML("", layout=W.Layout(margin="0 0 0 12px"))
+        self.controls_box = W.HBox([*self.controls.values(), self.status],
                                    layout=W.Layout(flex_flow="row wrap", align_items="center"))
         parts = [self.header, self.controls_box, self.output, self.panel]
         self.widget = W.VBox([p for p in parts if p is not None])
@@ -163,11 +170,17 @@ class Explorer:
             return None
         return key
 
+    def _trains(self, key: Hashable | None) -> bool:
+        """Whether the redraw for ``key`` has to train (subclasses with a run cache know better)."""
+        return key is None or key not in self.pictures_cache
+
     def redraw(self) -> None:
         """Update for the controls' values and show the new picture; an error becomes a message."""
         start, start_cpu = time.perf_counter(), time.process_time()
         before = set(plt.get_fignums())
         key = self._key()
+        if self.busy_text is not None and self._trains(key):
+            self.status.value = "<i>⏳ " + self.busy_text.format(**self.values) + "</i>"
         try:
             if key is not None and key in self.pictures_cache:
                 self.png, self.state, self.figure = self.pictures_cache[key]
@@ -184,6 +197,7 @@ class Explorer:
             return
         finally:
             _close_new_figures(before)  # drawn into the PNG (or failed): pyplot keeps none of them
+            self.status.value = ""
         with self.output:
             self.output.clear_output(wait=True)
             display(Image(data=self.png, format="png"))

@@ -390,7 +390,7 @@ def dead_units_explorer(data: Split, lrs: Sequence[float] = (1e-3, 3e-3, 1e-2, 3
         "activation": W.ToggleButtons(options=list(DEAD_UNIT_ACTIVATIONS), value=activation,
                                       description="activation"),
     }
-    explorer = Explorer(controls, draw, min_height="300px",
+    explorer = Explorer(controls, draw, min_height="300px", busy_text="training {activation} at lr {lr:g} …",
                         title="Dead units after training (✕: no training input passes a gradient)")
     explorer.cache = cache
     return explorer

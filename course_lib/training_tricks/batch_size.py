@@ -69,6 +69,13 @@ class BatchSizeExplorer(Explorer):
                                f"{self.reference_steps} steps (what batch {reference_batch} takes in "
                                f"{num_epochs} epochs)")
 
+    busy_text = "training batch size {batch_size} …"
+
+    def _trains(self, key) -> bool:
+        """Whether the current setting has not been trained yet."""
+        v = self.values
+        return (int(v["batch_size"]), v["budget"], bool(v["scale_lr"])) not in self.cache.store
+
     def lr_for(self, batch_size: int, scale_lr: bool) -> float:
         """The learning rate of a run: the base lr, or scaled linearly with the batch size."""
         s = self.settings

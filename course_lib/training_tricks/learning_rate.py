@@ -256,6 +256,12 @@ class LRExplorer(Explorer):
         super().__init__({"optimizer": toggle, "lr": slider}, self._draw_lr, min_height="470px",
                          title=f"batch {batch_size}, {num_epochs} epochs, the same initial weights")
 
+    busy_text = "training {optimizer} at lr = {lr:.3g} …"
+
+    def _trains(self, key) -> bool:
+        """Whether the current (optimizer, lr) has not been trained yet."""
+        return (self.controls["optimizer"].value, _lr_key(self.controls["lr"].value)) not in self.cache.store
+
     def _train(self, key: tuple[str, float]) -> History:
         """Train a fresh, identically initialised model with this (optimizer, lr)."""
         optimizer, lr = key

@@ -276,6 +276,13 @@ class ScheduleExplorer(Explorer):
         super().__init__({"schedule": dropdown, "lr": lr_slider}, self._draw, min_height="440px", title=title,
                          cache=True)
 
+    busy_text = "training {schedule} at lr {lr:g} …"
+
+    def _trains(self, key) -> bool:
+        """Whether the schedule at this lr, or the constant lr beside it, has not been trained yet."""
+        v = self.values
+        return any(k not in self.cache.store for k in ((v["schedule"], v["lr"]), ("constant", v["lr"])))
+
     @property
     def explorer(self) -> ScheduleExplorer:
         """The explorer itself (it used to wrap one; kept for code written against that)."""

@@ -129,3 +129,39 @@ def test_tooltip_uses_the_installed_ipywidgets_name_and_a_text_widget_accepts_it
     key = "tooltip" if int(W.__version__.split(".")[0]) >= 8 else "description_tooltip"
     assert widgets.tooltip("hint") == {key: "hint"}
     assert getattr(W.Text(**widgets.tooltip("hint")), key) == "hint"
+
+
+def test_an_explorer_that_trains_says_so_at_once_and_not_for_a_value_seen_before():
+    """busy_text is shown beside the controls while a new value trains, then cleared; a cached value
+    redraws without it."""
+    import ipywidgets as W
+    import matplotlib.pyplot as plt
+
+    from course_lib.widgets import Explorer
+
+    seen = []
+
+    def draw(a):
+        seen.append(explorer.status.value)
+        fig, ax = plt.subplots()
+        ax.plot([0, a])
+        return fig, a
+
+    explorer = Explorer({"a": W.IntSlider(value=0, min=0, max=3)}, draw, busy_text="training a = {a} …",
+                        cache=True)
+    explorer.redraw()
+    explorer.controls["a"].value = 2
+    explorer.controls["a"].value = 0  # seen before: from the picture cache, no training
+    assert seen == ["<i>⏳ training a = 0 …</i>", "<i>⏳ training a = 2 …</i>"]
+    assert explorer.status.value == ""
+
+
+def test_the_lr_explorer_says_it_trains_only_for_an_lr_it_has_not_run(digits):
+    from course_lib.training_tricks import learning_rate
+
+    explorer = learning_rate.LRExplorer(digits, hidden=(8,), num_epochs=1, lr=0.1)
+    assert explorer._trains(None)
+    explorer.redraw()
+    assert not explorer._trains(None) and explorer.status.value == ""
+    explorer.controls["lr"].value = 1.0
+    assert explorer.status.value == "" and explorer.run(1.0).num_steps > 0
