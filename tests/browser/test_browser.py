@@ -288,6 +288,7 @@ def _move_sliders(page, notebook: str, latencies: list[dict]) -> list[str]:
                 assert failure not in shown, f"moving slider {label!r} to {readout}: {failure!r} is displayed"
             latencies.append({"notebook": notebook, "index": i, "label": label, "from": before_readout,
                               "to": readout, "ms": round(ms, 1), "new": readout not in seen,
+                              "first_ms": round(watch["anyMs"], 1) if watch["anyMs"] is not None else None,
                               "figure": watch["ms"] is not None})
             seen.add(readout)
         moved.append(f"{label} {slider['readout']}->{readout}")
