@@ -107,7 +107,7 @@ EXERCISES = {
             "and harmful late, when they only bounce around the minimum. Decay keeps the early "
             "progress and removes the late bouncing.",
             "c": "that is what happens at a comfortable LR (SGD with momentum at lr 0.1: the "
-            "schedules end within 0.03 of each other). Is 0.6 comfortable? Compare 'constant' with "
+            "schedules end within 0.005 of each other). Is 0.6 comfortable? Compare 'constant' with "
             "'step' or 'cosine' in the right panel.",
         },
         hints=("What does a large LR do late in training, when the network is near a minimum?",
@@ -134,7 +134,7 @@ EXERCISES = {
             "a": "training stopped within ten steps: more epochs only repeat the same explosion. "
             "Find why the first steps are so large.",
             "b": "clipping keeps training finite, but a τ that small caps every step at lr·τ = 0.01: "
-            "on these targets 300 steps end with a poor fit (R² below 0.3, as section 7 says). And it "
+            "on these targets 300 steps end with a poor fit (R² 0.06, as section 7 prints). And it "
             "treats the symptom: ask why the gradients are so large in the first place.",
             "c": "targets with a variance of about 2 × 10⁴ give gradients in the thousands, so the "
             "first steps are huge. Standardised targets train without any clipping (R² above 0.9): "

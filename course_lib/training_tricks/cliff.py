@@ -29,7 +29,8 @@ TAUS = (0.1, 0.3, 1.0, 3.0, 10.0)  # at CLIP_LR
 CLIP_LR = 0.45
 NUM_STEPS = 1500
 RESULTS_FILE = "clip_cliff.json"
-LABELLED_TICKS = (0.03, 0.05, 0.1, 0.2, 0.45, 1.0, 2.0)  # the lr axis names these (the others would overlap)
+LABELLED_TICKS = (0.03, 0.14, 0.3, 0.6, 1.0, 2.0)  # the lr axis names these (those the text cites;
+# labelling every grid value would make neighbours overlap)
 
 
 @checked
@@ -230,9 +231,10 @@ def _median_steps(results: dict, arm: str, x_key: str) -> tuple[list[float], lis
     return xs, medians, diverged
 
 
-def _draw_arm(ax, results: dict, arm: str, x_key: str, label: str, i: int) -> None:
+def _draw_arm(ax, results: dict, arm: str, x_key: str, label: str, i: int, fail_label: str = "") -> None:
     """One arm's median steps against its grid, every seed as a faint dot; a setting whose median run
-    fails (diverges, or never reaches the target) is an ✕ above the budget line."""
+    fails (half the seeds or more diverge, or never reach the target) is an ✕ above the budget line,
+    labelled ``fail_label`` (by default the arm's label and "half the seeds or more fail")."""
     budget = results["num_steps"]
     xs, medians, _ = _median_steps(results, arm, x_key)
     for s in results["runs"]:
@@ -245,7 +247,7 @@ def _draw_arm(ax, results: dict, arm: str, x_key: str, label: str, i: int) -> No
             marker=style.MARKERS[i], ms=9, label=f"{label} (median)")
     failed = [x for x, m in zip(xs, medians, strict=True) if not math.isfinite(m)]
     ax.plot(failed, [budget * 1.4] * len(failed), marker="X", ms=12, color=style.color(i), mec="black",
-            ls="none", label=f"{label}: most seeds fail" if failed else None)
+            ls="none", label=(fail_label or f"{label}: half the seeds or more fail") if failed else None)
 
 
 @checked
@@ -258,7 +260,8 @@ def plot_lr_sweep(results: dict, axes=None):
     budget, n = results["num_steps"], len(results["runs"])
     _draw_arm(axes[0], results, "unclipped", "lr", "no clipping", 1)
     _draw_arm(axes[0], results, "clipped", "lr", f"clipped at τ = {results['clip_tau']:g}", 0)
-    _draw_arm(axes[1], results, "taus", "tau", "", 0)
+    _draw_arm(axes[1], results, "taus", "tau", f"lr {results['clip_lr']:g}", 0,
+              fail_label=f"lr {results['clip_lr']:g}: half or more fail")
     grids = (sorted({*UNCLIPPED_LRS, *CLIPPED_LRS}), TAUS)
     for ax, xlabel, grid in zip(axes, ("learning rate", "clipping threshold τ"), grids, strict=True):
         ax.set_xscale("log")
@@ -272,7 +275,10 @@ def plot_lr_sweep(results: dict, axes=None):
         ax.set_ylabel(f"steps to validation MSE < {results['target_loss']:g}")
     axes[0].set_title(f"best lr, with and without clipping ({n} seeds)")
     axes[1].set_title(f"best τ, at lr {results['clip_lr']:g}")
-    style.legend_outside(axes[0], "below", ncol=2)
+    left = list(zip(*axes[0].get_legend_handles_labels(), strict=True))
+    entries = ([e for e in left if "fail" not in e[1]] + [e for e in left if "fail" in e[1]]
+               + list(zip(*axes[1].get_legend_handles_labels(), strict=True)))  # the ✕ labels in one column
+    axes[0].figure.legend(*zip(*entries, strict=True), loc="outside lower center", ncol=3)
     return axes
 
 

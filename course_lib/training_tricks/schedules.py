@@ -395,9 +395,10 @@ def noisy_regression(n_samples: int = 2000, noise: float = 1.0, seed: int = 0):
 
 
 @checked
-def plot_noise_floor(runs: dict, ax=None):
+def plot_noise_floor(runs: dict, ax=None, *, seed: int | None = None):
     """Validation loss per epoch of a few runs (label -> History, the label starting with the
-    schedule's name, which picks the colour), e.g. one seed of the best constant LR and of cosine."""
+    schedule's name, which picks the colour), e.g. one seed of the best constant LR and of cosine;
+    ``seed``, if given, names the runs' seed in the title."""
     if not isinstance(runs, dict) or not runs:
         raise TypeError(f"runs must be a non-empty dict label -> History, got {runs!r}")
     check_items("runs", list(runs.values()), History, "Histories")
@@ -413,6 +414,6 @@ def plot_noise_floor(runs: dict, ax=None):
             style.mark_diverged(ax, len(h.epochs) or 1, text=f"{label} diverged")
     ax.set_xlabel("epoch")
     ax.set_ylabel("validation loss (MSE)")
-    ax.set_title("one seed, per epoch")
+    ax.set_title(("one seed" if seed is None else f"seed {seed}") + ", per epoch")
     style.legend_outside(ax, "below", ncol=1)
     return ax

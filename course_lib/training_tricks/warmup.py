@@ -124,8 +124,8 @@ def plot_sharpness(traces: list[SharpnessTrace], axes=None):
         ax.semilogy(t.steps, np.minimum(t.sharpness, top), color=color, marker=style.MARKERS[i], lw=2.2,
                     label="λ_max")
         lr = np.array(t.history.lr)
-        ax.semilogy(np.arange(1, len(lr) + 1), 2 / lr, color="0.3", ls="--", lw=2, label="2/lr")
-        ax.set_ylim(0.5 * min(shown, default=0.1), top)
+        ax.semilogy(np.arange(len(lr)), 2 / lr, color="0.3", ls="--", lw=2, label="2/lr")  # step k's lr
+        ax.set_ylim(0.5 * min(shown, default=0.1), 3 * top)  # room above `top` for a diverged run's ✕
         if t.history.diverged:
             last = t.sharpness[-1]
             ax.plot([t.steps[-1]], [min(last, top)], marker="X", ms=14, color=style.DIVERGED_COLOR,

@@ -222,9 +222,12 @@ def test_c15_the_best_constant_lr_ties_cosine_at_lr_0_6(digits, seeds):
 
 
 def test_c15_at_a_comfortable_lr_schedules_barely_differ(digits):
-    accs = schedules.schedule_accuracies(digits, ("constant", "cosine"), seeds=(0, 1), lr=0.1,
+    """Section 3's text: with momentum, lr 0.1, batch 64, constant and cosine end within 0.005."""
+    accs = schedules.schedule_accuracies(digits, ("constant", "cosine"), seeds=(0, 1, 2, 3), lr=0.1,
                                          optimizer="momentum", batch_size=64)
-    assert abs(np.mean(accs["constant"]) - np.mean(accs["cosine"])) < 0.03
+    # measured seeds 0-3: constant 0.958/0.964/0.953/0.953 (mean 0.957),
+    # cosine 0.956/0.961/0.961/0.958 (mean 0.959)
+    assert abs(np.mean(accs["constant"]) - np.mean(accs["cosine"])) < 0.005
 
 
 def test_c17_small_batches_are_slower_per_epoch_even_on_one_cpu_thread(digits):
@@ -287,9 +290,10 @@ def test_c21_mild_targets_the_seat_belt_fails_and_clipping_every_step_ties_a_sma
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_c21_a_tiny_threshold_on_unscaled_targets_is_safe_but_slow(regression, seed):
-    """What exercise 3's feedback and section 7's text say: τ = 1 ends with R² below 0.3."""
+    """Section 7 prints it and exercise 3's feedback cites it: R² 0.06, every step clipped."""
     tiny = clipping.train_regression(regression, 1.0, num_steps=300, seed=seed)
-    assert not tiny.diverged and tiny.final() < 0.3
+    assert not tiny.diverged and tiny.final() < 0.1  # measured 0.058 (seed 0) and 0.059 (seed 1)
+    assert clipping.clipped_fraction(tiny) == 1.0  # every step is clipped to length lr·τ
 
 
 def test_c22_weight_decay_regularises_a_model_that_overfits(digits):
@@ -395,3 +399,23 @@ def test_c15_noisy_run_on_fresh_seeds_decay_beats_the_best_constant_lr(seed):
     cosine = schedules.train_with_schedule(noisy, "cosine", lr=0.03, seed=seed, **schedules.NOISY_RUN)
     # measured seeds 5-9: 0.522/0.550, 0.542/0.548, 0.533/0.552, 0.528/0.542, 0.526/0.552
     assert cosine.final() > constant.final() + 0.003  # the smallest gain of seeds 5-9 is seed 6's
+
+
+def test_c15_noisy_run_the_true_function_scores_0_538_on_this_validation_set():
+    """Section 3: R² ≈ 0.5 is the ceiling, but the noise-free target itself scores 0.538 on the 400
+    validation points of seed 0 (0.498 on validation and test together)."""
+    from course_lib.data import make_regression, split
+
+    X, y_lin = make_regression(n_samples=2000, noise=0.0, seed=0)  # as schedules.noisy_regression builds it
+    signal = (y_lin / y_lin.std()).astype(np.float32)
+    noisy = schedules.noisy_regression(seed=0)
+    truth = split(X, signal, task="regression", seed=0)  # the same rows: the split does not depend on y
+    assert torch.allclose(noisy.X_val, truth.X_val) and len(noisy.y_val) == 400
+
+    def r2(y, y_hat):
+        y, y_hat = y.double(), y_hat.double()
+        return float(1 - ((y - y_hat) ** 2).sum() / ((y - y.mean()) ** 2).sum())
+
+    assert r2(noisy.y_val, truth.y_val) == pytest.approx(0.538, abs=0.001)
+    both = r2(torch.cat([noisy.y_val, noisy.y_test]), torch.cat([truth.y_val, truth.y_test]))
+    assert both == pytest.approx(0.498, abs=0.001)
