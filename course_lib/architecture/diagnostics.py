@@ -57,7 +57,9 @@ def layer_grad_norms(model: nn.Module, X, y, task: str | None = None) -> dict[st
     if not layers:
         raise ValueError("model must contain at least one nn.Linear layer")
     grads = torch.autograd.grad(loss_function(task)(model(X), y), [w for _, w in layers])
-    return {name: float(g.norm()) for (name, _), g in zip(layers, grads, strict=True)}
+    # float64: a float32 norm of tiny entries underflows to 0 (their squares are flushed)
+    return {name: float(torch.linalg.vector_norm(g, dtype=torch.float64))
+            for (name, _), g in zip(layers, grads, strict=True)}
 
 
 @checked
@@ -114,16 +116,18 @@ def layer_factor(norms: Sequence[float]) -> float:
     return float((values[0] / values[-1]) ** (1 / (len(values) - 1)))
 
 
-VANISHES_BELOW, FLOWS_ABOVE = 1e-4, 1e-2  # gradient ratios: the verdicts' boundaries
+VANISHES_BELOW, FLOWS_ABOVE, GROWS_ABOVE = 1e-4, 1e-2, 10.0  # gradient ratios: the verdicts' boundaries
 
 
 @checked
 def flow_verdict(ratio: float) -> str:
-    """Name a gradient ratio's order of magnitude: vanishes, weakens or flows (0: vanished exactly)."""
+    """Name a gradient ratio's order of magnitude: vanishes, weakens, flows or grows (0: exactly 0)."""
     if ratio == 0:
         return "vanished: exactly 0"
     if ratio < VANISHES_BELOW:
         return "vanishes (< 1e-4)"
+    if ratio > GROWS_ABOVE:
+        return "grows toward the input (> 10)"
     return "flows (> 1e-2)" if ratio > FLOWS_ABOVE else "weakens"
 
 
@@ -146,7 +150,8 @@ def flow_table(ratios: dict[str, Sequence[float]], inits: Sequence[str], *, dept
     for act, r in ratios.items():
         check_same_length("inits", inits, f"ratios[{act!r}]", r)
     low, high = (f"{b:.0e}".replace("e-0", "e-") for b in (VANISHES_BELOW, FLOWS_ABOVE))
-    lines = [f"first/last: flows above {high}, weakens between {low} and {high}, vanishes below {low}", "",
+    lines = [f"first/last: grows above {GROWS_ABOVE:g}, flows above {high}, weakens between {low} and "
+             f"{high}, vanishes below {low}", "",
              f"{f'depth {depth}':<10}" + "".join(f"{init + ' init':<20}" for init in inits)]
     for act, r in ratios.items():
         lines.append(f"{act:<10}" + "".join(f"{f'{x:.0e} ' + flow_verdict(x).split()[0]:<20}" for x in r))

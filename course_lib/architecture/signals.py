@@ -76,8 +76,13 @@ def layer_signals(model: nn.Module, X, y, task: str | None = None) -> FlowSignal
             h.remove()
     grads = torch.autograd.grad(loss, outputs + weights)
     spread = [float(h.detach().std(dim=0).mean()) for h in outputs]
-    return FlowSignals(spread, [float(g.norm()) for g in grads[:len(outputs)]],
-                       [float(g.norm()) for g in grads[len(outputs):]])
+    return FlowSignals(spread, [_norm64(g) for g in grads[:len(outputs)]],
+                       [_norm64(g) for g in grads[len(outputs):]])
+
+
+def _norm64(g: torch.Tensor) -> float:
+    """‖g‖ in float64: a float32 norm of tiny entries underflows to 0 (its squares are flushed)."""
+    return float(torch.linalg.vector_norm(g, dtype=torch.float64))
 
 
 @checked
@@ -186,7 +191,7 @@ def _draw_panels(axes, curves: dict[str, FlowSignals]) -> bool:
         ax.set_xlabel("layer (1 = input side)")
         ax.set_title(panel_title)
     if any_zero:  # one legend entry for the marker, whichever panel it is on
-        axes[1].plot([], [], "v", color="grey", ms=7, ls="none", label="vanished: exactly 0")
+        axes[1].plot([], [], "v", color="grey", ms=7, ls="none", label="exactly 0")
     return any_zero
 
 
@@ -228,6 +233,15 @@ def _flow_figure(s: FlowSignals, label: str, title: str) -> Figure:
     return fig
 
 
+def _init_label(init: str, activation: str, changed: bool = False) -> str:
+    """The init as drawn: tanh-equivalent is Xavier but for sigmoid, and exact only without skips/BN."""
+    if init != "tanh-equivalent":
+        return init
+    if activation != "sigmoid":
+        return "xavier (tanh-equivalent is for sigmoid)"
+    return "tanh-equivalent (exact only without skips/BN)" if changed else init
+
+
 def describe_ratio(ratio: float) -> str:
     """The ‖∇W‖ first/last ratio in words, including the values the course produces: 0, inf and nan."""
     if ratio == 0:
@@ -248,7 +262,7 @@ def draw_flow(data: Split, depth: int, activation: str, init: str, residual: boo
     with np.errstate(invalid="ignore"):
         ratio = s.ratio if np.isfinite(s.weight_grad).all() else float("nan")
     extras = ", skips" * residual + ", BN" * batch_norm
-    label = f"{activation}, {init} init{extras}"
+    label = f"{activation}, {_init_label(init, activation, residual or batch_norm)} init{extras}"
     fig = _flow_figure(s, label, f"{depth} hidden layers, {label}\n‖∇W‖ {describe_ratio(ratio)}")
     return fig, {"norms": s.weight_grad, "spread": s.spread, "backward": s.backward, "ratio": ratio,
                  "depth": depth, "activation": activation, "init": init, "residual": residual,

@@ -53,8 +53,9 @@ ARM_ORDER = style.SeriesColors(ARMS)  # every arm keeps its colour and line styl
 
 
 @checked
-def plot_depth(sweep: DepthSweep, depth: int, arms=None):
-    """Validation accuracy per epoch of each arm at ``depth`` (left); final accuracy by depth (right)."""
+def plot_depth(sweep: DepthSweep, depth: int, arms=None, *, reveal: bool = False):
+    """Validation accuracy per epoch of each arm at ``depth`` (left); final accuracy by depth (right),
+    with ``reveal`` only up to ``depth`` (an explorer that must not answer a question before it is moved)."""
     check_type("sweep", sweep, DepthSweep, "a course_lib.trainability.DepthSweep")
     if depth not in sweep.depths:
         raise ValueError(f"depth must be one of {list(sweep.depths)}, got {depth!r}")
@@ -66,9 +67,11 @@ def plot_depth(sweep: DepthSweep, depth: int, arms=None):
         h = sweep.runs[(depth, arm)]
         epochs = h.epochs[:len(h.val_metric)] or list(range(1, len(h.val_metric) + 1))
         axes[0].plot(epochs, h.val_metric, label=arm, ms=6, **line)
-        axes[1].plot(sweep.depths, sweep.final(arm), label=arm, ms=7, **line)
+        keep = [i for i, d in enumerate(sweep.depths) if d <= depth or not reveal]
+        shown = [sweep.depths[i] for i in keep]
+        axes[1].plot(shown, sweep.final(arm)[keep], label=arm, ms=7, **line)
         diverged = ((axes[0], [diverged_epoch(h)] if h.diverged else []),
-                    (axes[1], [d for d in sweep.depths if sweep.runs[(d, arm)].diverged]))
+                    (axes[1], [d for d in shown if sweep.runs[(d, arm)].diverged]))
         for ax, xs in diverged:  # ✕ above the curves (at the epoch it blew up in), in the arm's colour
             if xs:
                 ax.plot(xs, [DIVERGED_Y] * len(xs), marker="X", ms=11, color=line["color"], ls="none",
@@ -86,8 +89,11 @@ def plot_depth(sweep: DepthSweep, depth: int, arms=None):
     axes[0].set_title(f"{depth} hidden layers, per epoch")
     axes[1].axvline(depth, color="black", lw=1, alpha=0.5)
     axes[1].set_xticks(sweep.depths)
+    pad = 0.04 * (max(sweep.depths) - min(sweep.depths) or 1)
+    axes[1].set_xlim(min(sweep.depths) - pad, max(sweep.depths) + pad)  # the same axis at every depth
     axes[1].set_xlabel("hidden layers (dotted: chance)")
-    axes[1].set_title("after training, by depth")
+    axes[1].set_title(f"after training, up to {depth} layers" if reveal and depth < max(sweep.depths)
+                      else "after training, by depth")
     style.legend_outside(axes[1], "right")
     return fig
 
@@ -95,7 +101,7 @@ def plot_depth(sweep: DepthSweep, depth: int, arms=None):
 @checked
 def draw_depth(sweep: DepthSweep, depth: int):
     """The explorer's figure for one depth; returns (figure, state with each arm's final accuracy)."""
-    fig = plot_depth(sweep, depth)
+    fig = plot_depth(sweep, depth, reveal=True)
     i = sweep.depths.index(depth)
     final = {arm: float(sweep.final(arm)[i]) for arm in sweep.arms}
     return fig, {"depth": depth, "final": final, "trains": sweep.trains(depth)}
@@ -103,7 +109,8 @@ def draw_depth(sweep: DepthSweep, depth: int):
 
 @checked
 def depth_explorer(sweep: DepthSweep, depth: int | None = None) -> Explorer:
-    """A "depth" slider over a precomputed DepthSweep: every value redraws at once, nothing retrains."""
+    """A "depth" slider over a precomputed DepthSweep: every value redraws at once, nothing retrains;
+    the by-depth panel fills in up to the slider's depth."""
     check_type("sweep", sweep, DepthSweep, "a course_lib.trainability.DepthSweep")
     depth = sweep.depths[len(sweep.depths) // 2] if depth is None else depth
     slider = selection_slider("depth", list(sweep.depths), value=depth, width="420px")

@@ -218,26 +218,25 @@ def _module(key: str):
         raise ValueError(f"no exercises for notebook {number!r} (key {key!r})") from None
 
 
-def _current_key(key: str) -> str:
-    """``key`` under its current name: an exercise renamed since a student's copy was made keeps
-    answering to its old key (the module's ``RENAMED``)."""
+def _replaced_by(key: str) -> str | None:
+    """The key of the exercise that replaced ``key`` in a later notebook (the module's ``REPLACED``),
+    or None. An old key asked a different task in older copies, so it is never graded as the new one."""
     module, number, name = _module(key)
-    renamed = getattr(module, "RENAMED", {})
-    return f"{number}.{renamed[name]}" if name not in module.EXERCISES and name in renamed else key
+    replaced = getattr(module, "REPLACED", {})
+    return f"{number}.{replaced[name]}" if name not in module.EXERCISES and name in replaced else None
 
 
-def _follow_rename(key: str) -> str:
-    """The current key; an old one is followed with one line naming the new key."""
-    current = _current_key(key)
-    if current != key:
-        print(f"[{key}] This exercise is now called {current!r} (your copy of the notebook is older); "
-              f"checked under that name.")
-    return current
+def _replaced_message(key: str) -> bool:
+    """Print one line if ``key`` is an old key of a replaced exercise; True if it was."""
+    new = _replaced_by(key)
+    if new is not None:
+        print(f"[{key}] This exercise was replaced; download the current notebook (the new one is {new}).")
+    return new is not None
 
 
 def get(key: str) -> AnyExercise:
-    """The exercise with key "NN.name" (an old key of a renamed exercise finds it too)."""
-    module, number, name = _module(_current_key(key))
+    """The exercise with key "NN.name"."""
+    module, number, name = _module(key)
     if name not in module.EXERCISES:
         raise ValueError(f"key must be one of {[f'{number}.{k}' for k in module.EXERCISES]}, "
                          f"got {key!r}")
@@ -278,7 +277,7 @@ def reset(key: str | None = None) -> None:
     if key is None:
         _wrong_attempts.clear()
     else:
-        _wrong_attempts.pop(_current_key(key), None)
+        _wrong_attempts.pop(key, None)
 
 
 def _next_hint(key: str, hints: Sequence[str]) -> str:
@@ -624,8 +623,9 @@ def _named_arguments(reference: Callable, args: tuple) -> str:
 
 def check(key: str, answer: Any) -> Verdict:
     """Say whether ``answer`` is right, with targeted feedback and a hint when it is not."""
+    if _replaced_message(key):
+        return Verdict(False)
     exercise = get(key)
-    key = _follow_rename(key)
     if answer is None or answer is Ellipsis:
         print(f"[{key}] Not answered yet: replace the ... with your answer.")
         return Verdict(False)
@@ -638,6 +638,6 @@ def check(key: str, answer: Any) -> Verdict:
 
 def solution(key: str) -> None:
     """Print the worked solution of an exercise."""
-    exercise = get(key)
-    _follow_rename(key)
-    print(exercise.solution)
+    if _replaced_message(key):
+        return
+    print(get(key).solution)

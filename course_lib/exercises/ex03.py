@@ -115,20 +115,23 @@ EXERCISES = {
             "grows: at 30 layers it ends far below 0.8 in these 4 epochs. Move the slider from 10 to 30 "
             "and watch the BatchNorm curve in both panels.",
             "b": "BatchNorm rescues the plain net at 10 layers but learns more and more slowly at 20 and "
-            "30: normalising every layer's inputs is not an identity path. He et al. saw the same (their "
-            "plain BN nets degraded with depth), which is why they added skips.",
-            "c": "BN keeps every layer's inputs at a fixed scale, so nothing blows up: the run is finite "
-            "at every depth, it just learns slowly. Move the slider to 30 and read the BatchNorm curve.",
+            "30: normalising every layer's outputs is not an identity path, and the gradient of a deep BN "
+            "chain grows toward the input. He et al. saw the same (their plain BN nets degraded with "
+            "depth), which is why they added skips.",
+            "c": "the loss stays finite: BN keeps every layer's outputs at a fixed scale, even though the "
+            "gradient grows toward the input; the run just learns slowly. Move the slider to 30 and read "
+            "the BatchNorm curve.",
         },
-        hints=("BN fixes the scale of every layer's inputs. Does it give the gradient a short path "
-               "around the 30 layers, as a skip does?",
+        hints=("BN fixes the scale of every layer's outputs, not of the gradient. Does it give the "
+               "gradient a short path around the 30 layers, as a skip does?",
                "Look again at the grid above: BN made an 8-layer net train. Is 30 layers the same "
                "problem, or does the chain of layers itself still stand between the loss and layer 1?"),
         solution="Well below 0.8 (seeds 0-2: about 0.2-0.4 at 30 layers, against about 0.9 at 10). "
-        "BN removes the bad scaling that stops the plain net, but the gradient still has to pass "
-        "30 layers one after the other; a skip gives it a path around them, so the residual net ends "
-        "at about 0.92. He et al. (2016) trained their plain nets with BN, saw them degrade with depth, "
-        "and added skips.\n"
+        "BN keeps each layer's outputs at a fixed scale, but at initialisation the gradient grows "
+        "about 200-fold on its way to layer 1 (flow explorer: relu, default, BN, depth 30), the "
+        "gradient explosion of deep BN chains (Yang et al. 2019); a skip gives the gradient an "
+        "identity path, so the residual net ends at about 0.92. He et al. (2016) trained their plain "
+        "nets with BN, saw them degrade with depth, and added skips.\n"
         "Check: the depth explorer at 30, or "
         "trainability.depth_sweep(digits, depths=(30,)).final('BatchNorm')",
     ),
@@ -229,5 +232,7 @@ EXERCISES = {
     ),
 }
 
-# Old keys still used by students' earlier copies of the notebook: {old name: current name}.
-RENAMED = {"batchnorm_forward": "batchnorm_eval"}
+# Old keys of students' earlier copies, whose task was different (copies made before 16:46 UTC,
+# 7 December 2026; the few made later that day, with the new task under the old key, are sent on too):
+# {old name: the exercise that replaced it}. check() and solution() say so and grade nothing.
+REPLACED = {"batchnorm_forward": "batchnorm_eval"}

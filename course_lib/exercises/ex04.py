@@ -196,5 +196,7 @@ EXERCISES = {
     ),
 }
 
-# Old keys still used by students' earlier copies of the notebook: {old name: current name}.
-RENAMED = {"warmup_lambda": "warmup_cosine"}
+# Old keys of students' earlier copies, whose task was different (copies made before 16:46 UTC,
+# 7 December 2026; the few made later that day, with the new task under the old key, are sent on too):
+# {old name: the exercise that replaced it}. check() and solution() say so and grade nothing.
+REPLACED = {"warmup_lambda": "warmup_cosine"}

@@ -47,6 +47,7 @@ if "google.colab" in sys.modules:
 # %% tags=["nbval-ignore-output"]
 # Library versions differ between machines, so this cell's output is not compared by the tests.
 import matplotlib.pyplot as plt
+import numpy as np
 import torch
 
 from course_lib import activations, data, exercises, runtime, style
@@ -281,8 +282,9 @@ for label, s in relu_biases.items():
 # With zero biases the ratio is about 1, the verdict of a healthy net, yet every ‖∇W‖ is about
 # 10⁻¹²: the forward signal shrinks layer after layer (the last hidden layer's outputs barely vary,
 # so the output ignores the input), the backward signal shrinks on its way back, and the two
-# shrinkings cancel in the ratio. With the default biases the last layers' outputs are held up by
-# their biases, so ‖∇W_last‖ stays large and the ratio shows the vanishing. Read a gradient ratio
+# shrinkings cancel in the ratio. With the default biases the last layers' outputs stay large (their
+# biases set them, the same for every example, so their spread in the left panel is still tiny), so
+# ‖∇W_last‖, which scales with the input's size, stays large and the ratio shows the vanishing. Read a gradient ratio
 # together with the two signals.
 #
 # ### Why the default init shrinks the signal and He init keeps it
@@ -320,8 +322,8 @@ exercises.check("03.tanh_depth30", answer)
 # %% [markdown]
 # Then set the explorer to depth 30, tanh, default, and move the other controls: activation,
 # initialisation (tanh-equivalent rescales a sigmoid net; for the other activations it is Xavier),
-# skip connections (section 5) and BatchNorm (section 6). A signal that underflows to exactly 0 is
-# drawn as ▼ on the panel's floor.
+# skip connections (section 5) and BatchNorm (section 6). A forward spread of exactly 0 (every
+# example gives the same float32 output) is drawn as ▼ on the panel's floor.
 
 # %%
 flow_explorer = signals.flow_explorer(digits, depth=20, activation="sigmoid", init="default")
@@ -614,14 +616,15 @@ fig = batchnorm.plot_covariate_shift(shift_runs)
 plt.show()
 for label, (h, change) in shift_runs.items():
     result = "diverged" if h.diverged else f"validation accuracy {h.final('val_metric'):.2f}"
-    print(f"{label:<25} {result:<26} inputs of layer 5 move {change.mean():.2f} per step (relative)")
+    print(f"{label:<25} {result:<26} inputs of layer 5 move {np.median(change):.2f} per step "
+          "(median over steps, relative)")
 
 # %% [markdown]
 # At this learning rate neither net without BN trains: with the default init it sits at chance, with
 # He init it diverges (on 5 of 8 seeds; on the other three it ends at 0.11–0.60). With BN the net
 # reaches about 0.95. BN does remove most of the shift: its layer-5 inputs move about four times less
-# per step than those of the default-init net without BN. The injected-shift net's inputs move about
-# three times *more* than that net's (right), yet it reaches 0.81–0.92 on every one of seeds 0–7,
+# per step than those of the default-init net without BN (medians over the steps). The injected-shift
+# net's inputs move about three times *more* than that net's (right), yet it reaches 0.81–0.92 on every one of seeds 0–7,
 # far above both nets without BN. The injected shift does cost something against plain BN (0.03 to
 # 0.15 of accuracy, depending on the seed), but nothing like the failure the covariate-shift
 # explanation predicts.
@@ -637,14 +640,14 @@ for label, (h, change) in shift_runs.items():
 #
 # Section 5's sweep trained one more kind of net alongside the plain and residual ones: the plain net
 # with a BN layer after every linear layer (no skips, default init). The explorer below shows all of
-# them at each depth (precomputed, so every depth appears at once).
+# them at each depth (precomputed, so the slider redraws at once).
 #
 # **Predict first.** You have seen the plain nets fail at 30 layers under both inits and the
 # default-init residual net above 0.9 at every depth (section 5), and BN making an 8-layer net train from every
 # init scale of the grid above. Now the BatchNorm net with 30 hidden layers, trained for the same
 # 4 epochs: **a)** it reaches 0.8 validation accuracy or more, like the residual net; **b)** it ends
 # well below 0.8, far behind the residual net; **c)** it diverges (its loss turns NaN). Answer, then
-# run the explorer and move its slider to 30.
+# run the explorer and move its slider to 30 (its right panel fills in up to the depth you choose).
 
 # %%
 answer = ...  # "a", "b" or "c"
@@ -683,8 +686,8 @@ depth_explorer.show()
 # - Standardise the inputs (a round loss bowl); BatchNorm is a different thing: it normalises with
 #   batch statistics in `train()` and running statistics in `eval()`, with a learned γ, β. It makes
 #   training far less sensitive to learning rate and initialisation, but not by removing internal
-#   covariate shift: at a learning rate where nets without BN fail, BN with more shift injected than
-#   the default-init net without BN has still trains.
+#   covariate shift: at a learning rate where nets without BN fail, a BN net with more shift
+#   injected into it than a default-init net without BN has still trains.
 #
 # ## Exercises
 #

@@ -155,8 +155,13 @@ def test_depth_explorer_slider_redraws_from_the_precomputed_sweep_without_traini
     assert explorer.controls["depth"].continuous_update is False
     explorer.redraw()
     assert explorer.state["depth"] == 1 and set(explorer.state["final"]) == set(trainability.ARMS)
+
+    def depths_drawn():  # the by-depth panel: the 03.depth30_trains question is not answered at depth 1
+        return {x for line in explorer.figure.axes[1].lines if line.get_label() in trainability.ARMS
+                for x in line.get_xdata()}
+    assert depths_drawn() == {1}
     explorer.controls["depth"].value = 3
-    assert explorer.state["depth"] == 3
+    assert explorer.state["depth"] == 3 and depths_drawn() == {1, 3}
     assert explorer.state["final"]["plain"] == pytest.approx(sweep.final("plain")[1], nan_ok=True)
     with pytest.raises(ValueError, match="depth"):
         trainability_plots.plot_depth(sweep, 7)
@@ -318,7 +323,8 @@ def test_layer_signals_split_the_weight_gradient_into_its_forward_and_backward_p
     assert diagnostics.flow_verdict(0.0) == "vanished: exactly 0"
 
 
-# The settings where a gradient vanishes to exactly 0, and skips/BN at the deepest setting (the
+# Settings with values of exactly 0 (forward spreads from depth 20 on; sigmoid's gradients at depth >= 50),
+# gradients far below 1e-30 (ReLU/GELU default init at 60), and skips/BN at the deepest setting (the
 # explorer sweep test, tests/validation, moves every control over its whole range).
 FLOW_SWEEP = [(depth, act, "default", False, False)
               for depth in (26, 60) for act in ("sigmoid", "relu", "gelu")]
@@ -328,7 +334,7 @@ FLOW_SWEEP += [(2, "tanh", "orthogonal", False, False), (30, "sigmoid", "xavier"
 
 def test_the_flow_explorer_draws_every_setting_vanished_gradients_included(digits):
     """Depth x activation x init x skips x BN: no 'Could not draw', no exception, no warning, no stray
-    figure; a gradient of exactly 0 (sigmoid at depth >= 26, ReLU/GELU default init at 52-60) is drawn."""
+    figure; a value of exactly 0 is drawn as ▼ and labelled, a value far below 1e-30 is inside the axis."""
     from course_lib.architecture import signals
 
     plt.close("all")
@@ -346,11 +352,25 @@ def test_the_flow_explorer_draws_every_setting_vanished_gradients_included(digit
             assert plt.get_fignums() == []  # the picture is a PNG; no figure is left open
             state = explorer.state
             assert (state["depth"], state["activation"], state["init"]) == (depth, act, init)
-            if min(state["norms"]) == 0:  # drawn and labelled, never refused
+            values = [*state["norms"], *state["backward"], *state["spread"]]
+            if min(values) == 0:  # drawn and labelled, never refused
                 legend = explorer.figure.legends[0]
-                assert "vanished: exactly 0" in [t.get_text() for t in legend.get_texts()]
+                assert "exactly 0" in [t.get_text() for t in legend.get_texts()]
+            for ax, field in zip(explorer.figure.axes, ("spread", "backward", "norms"), strict=True):
+                positive = [v for v in state[field] if 0 < v < float("inf")]
+                if positive:  # every positive value inside its panel's log axis
+                    low, high = ax.get_ylim()
+                    assert low <= min(positive) and max(positive) <= high, (field, depth, act)
     explorer.controls["depth"].value, explorer.controls["activation"].value = 30, "sigmoid"
     explorer.controls["init"].value, explorer.controls["residual"].value = "default", False
     explorer.controls["batch_norm"].value = False
+    title = explorer.figure._suptitle.get_text()  # float64 norms: 9e-26, not an underflowed 0
+    assert 0 < explorer.state["ratio"] < 1e-20 and "vanishes (< 1e-4)" in title
+    explorer.controls["depth"].value = 60
     assert explorer.state["ratio"] == 0.0 and "vanished, exactly 0" in explorer.figure._suptitle.get_text()
+    explorer.controls["depth"].value, explorer.controls["activation"].value = 30, "relu"
+    explorer.controls["batch_norm"].value = True
+    assert "grows toward the input (> 10)" in explorer.figure._suptitle.get_text()
+    explorer.controls["init"].value = "tanh-equivalent"
+    assert "xavier (tanh-equivalent is for sigmoid)" in explorer.figure._suptitle.get_text()
     plt.close("all")

@@ -73,7 +73,7 @@ def test_c12_at_lr_0_1_bn_with_injected_shift_trains_where_no_bn_net_does(digits
     """Santurkar et al.'s test at a learning rate where it discriminates."""
     runs = batchnorm.covariate_shift_experiment(digits, lr=0.1, seed=seed)
     acc = {k: 0.0 if h.diverged else h.final("val_metric") for k, (h, _) in runs.items()}
-    moved = {k: c.mean() for k, (_, c) in runs.items()}
+    moved = {k: float(np.median(c)) for k, (_, c) in runs.items()}  # the median: a blow-up is one run's end
     no_bn, no_bn_he, bn, noisy = batchnorm.SHIFT_ARMS
     assert acc[no_bn] < 0.15  # chance at the default init: measured 0.10 on seeds 0-7
     assert acc[no_bn_he] < 0.7  # He init: diverged on 5 of seeds 0-7, else 0.11-0.60
@@ -81,8 +81,10 @@ def test_c12_at_lr_0_1_bn_with_injected_shift_trains_where_no_bn_net_does(digits
     assert acc[noisy] >= 0.72  # measured 0.81-0.92 on seeds 0-7
     assert acc[noisy] >= max(acc[no_bn], acc[no_bn_he]) + 0.15  # far above both nets without BN
     assert acc[noisy] <= acc[bn] + 0.02  # the shift costs 0.03-0.15 against plain BN, never helps
-    assert moved[bn] < moved[no_bn] / 2  # BN removes most of the shift: measured ~0.09 vs 0.31-0.40
-    assert moved[noisy] > 2 * moved[no_bn]  # injected: ~1.1, about three times more than without BN
+    # "about four times less", "about three times more": medians 0.08-0.09 (BN), 0.31-0.38 (no BN),
+    # 1.07-1.13 (injected) on seeds 0-3: ratios 3.5-4.5 and 3.0-3.6
+    assert moved[bn] < moved[no_bn] / 3
+    assert moved[noisy] > 2.5 * moved[no_bn]
 
 
 def test_the_covariate_shift_notebook_text_numbers_hold_on_fresh_seeds(digits):
@@ -220,3 +222,19 @@ def test_standardised_features_make_a_round_bowl_that_gradient_descent_crosses_f
     w, optimum = np.asarray(std.weights), np.linalg.lstsq(std.X, std.y, rcond=None)[0]
     start, first = w[0] - optimum, w[1] - optimum
     assert first @ start < 0 and np.linalg.norm(first) < 0.6 * np.linalg.norm(start)  # seed 0: -0.5x
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
+def test_a_deep_bn_chain_s_gradient_grows_about_200_fold_toward_the_input(digits, seed):
+    """Exercise 03.depth30_trains and section 6: relu, default init, BN, depth 30 at initialisation."""
+    s = signals.flow_signals(digits, 30, "relu", "default", batch_norm=True, seed=seed)
+    assert 100 < s.ratio < 400  # "about 200-fold": measured 174-241 on seeds 0-4
+    assert diagnostics.flow_verdict(s.ratio) == "grows toward the input (> 10)"
+
+
+def test_the_flow_explorer_s_opening_setting_has_no_exactly_zero_gradient(digits):
+    """Depth 20, sigmoid, default: every ∂L/∂h and ∂L/∂W norm is positive (float64 norms of float32
+    entries); only forward spreads are exactly 0 (every example gives the same float32 output)."""
+    s = signals.flow_signals(digits, 20, "sigmoid", "default")
+    assert min(s.backward) > 0 and min(s.weight_grad) > 0 and 1e-20 < s.ratio < 1e-12  # measured 4e-17
+    assert 0.0 in s.spread

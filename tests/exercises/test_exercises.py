@@ -204,29 +204,27 @@ def test_bad_keys_are_named():
         exercises.get("01.nonsense")
 
 
-RENAMED = {"03.batchnorm_forward": "03.batchnorm_eval", "04.warmup_lambda": "04.warmup_cosine",
-           "05.lora_forward": "05.swap_adapter"}
+REPLACED = {"03.batchnorm_forward": "03.batchnorm_eval", "04.warmup_lambda": "04.warmup_cosine",
+            "05.lora_forward": "05.swap_adapter"}
 
 
-@pytest.mark.parametrize("old", RENAMED)
-def test_an_old_key_from_an_earlier_copy_still_works_and_names_the_new_one(old, capsys):
-    new = RENAMED[old]
-    assert new in KEYS and old not in KEYS  # the list of exercises holds each once, by its new name
-    exercise = exercises.get(old)
-    assert exercise is exercises.get(new)
-    assert exercises.check(old, exercise.reference)
-    out = capsys.readouterr().out.splitlines()
-    assert out[0] == (f"[{old}] This exercise is now called {new!r} (your copy of the notebook is older); "
-                      "checked under that name.")
-    assert out[1].startswith(f"[{new}] Correct")
-    assert not exercises.check(old, lambda *args: -12345.0)
-    assert exercises._wrong_attempts == {new: 1}  # one exercise: old and new keys share the hints
-    exercises.reset(old)
-    assert exercises._wrong_attempts == {}
-    capsys.readouterr()
+@pytest.mark.parametrize("old", REPLACED)
+def test_an_old_key_whose_task_was_different_is_never_graded_and_names_the_new_one(old, capsys):
+    """Before 16:46 UTC on 7 December 2026 these keys asked other tasks (batch_norm(x, gamma, beta),
+    warmup_factor(step, warmup_steps), lora_forward(x, W, b, A, B, alpha)): grading an old copy's
+    answer as the new task would mis-grade it, so the old key sends the student to the new notebook."""
+    new = REPLACED[old]
+    assert new in KEYS and old not in KEYS
+    message = f"[{old}] This exercise was replaced; download the current notebook (the new one is {new})."
+    exercise = exercises.get(new)
+    for answer in (exercise.reference, lambda *args: -12345.0, ...):
+        assert not exercises.check(old, answer)
+        assert capsys.readouterr().out.strip() == message
+    assert exercises._wrong_attempts == {}  # nothing graded, no hint used up
     exercises.solution(old)
-    out = capsys.readouterr().out
-    assert out.startswith(f"[{old}] This exercise is now called {new!r}") and exercise.solution in out
+    assert capsys.readouterr().out.strip() == message
+    with pytest.raises(ValueError, match="key"):
+        exercises.get(old)
 
 
 @pytest.mark.parametrize("key", CODE_KEYS)

@@ -53,19 +53,26 @@ def test_same_style_every_pretrained_start_ties_and_fine_tuning_chooses_not_to_m
 def test_inverted_contrast_methods_that_change_the_body_beat_the_probe_and_lora_leads(results):
     r = results["inverted"]
     for method in ("full fine-tune", "LoRA", "LP-FT"):
-        assert transfer.wins(r[method], r["linear probe"]) >= 5  # measured 6/6 and 8/8 on both backbones
+        # the prose: "on 6 of 6 fresh seeds, with this backbone and with the second"
+        assert transfer.wins(r[method], r["linear probe"]) == len(FRESH_SEEDS)
     assert transfer.leaders(r, min_share=0.5)[0] == "LoRA"  # lowest median: 0.061-0.069
-    assert transfer.wins(r["LoRA"], r["full fine-tune"]) >= 4  # measured 5/6, 6/6 (and 6/8, 8/8)
+    # the prose: LoRA's weak win over full fine-tuning "repeats on fresh seeds (5 of 6 with this
+    # backbone, 6 of 6 with the second)"
+    assert transfer.wins(r["LoRA"], r["full fine-tune"]) >= 5
     assert transfer.wins(r["linear probe"], r["scratch"]) == len(FRESH_SEEDS)
 
 
-def test_rotated_negative_transfer_nothing_beats_scratch(results):
+def test_rotated_negative_transfer_nothing_beats_scratch(results, request):
     r = results["rotated 90°"]
     assert transfer.leaders(r)[0] == "scratch"  # lowest median: 0.22 vs 0.25-0.40
     assert transfer.wins(r["scratch"], r["linear probe"]) == len(FRESH_SEEDS)  # on every seed
     assert transfer.median_error(r["linear probe"]) > transfer.median_error(r["scratch"]) + 0.1
+    # the prose: scratch's weak win "repeats on fresh seeds (6 of 6 with this backbone, 5-6 of 6 with
+    # the second)"; measured 6/6/6 (full FT, LoRA, LP-FT) shipped, 5/6/6 on the second backbone
     for method in PRETRAINED:
-        assert transfer.wins(r["scratch"], r[method]) >= 4  # measured 5-6 of 6 (5-8 of 8)
+        assert transfer.wins(r["scratch"], r[method]) >= 5
+    if request.node.callspec.params["backbone"] == "shipped":  # "6 of 6 with this backbone"
+        assert all(transfer.wins(r["scratch"], r[m]) == len(FRESH_SEEDS) for m in PRETRAINED)
 
 
 def test_noisy_images_every_pretrained_start_beats_scratch_and_none_wins_among_them(results):

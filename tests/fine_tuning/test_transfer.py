@@ -171,11 +171,16 @@ def test_rank_explorer_moves_its_slider_and_toggle(pretrained):
     explorer = transfer_plots.rank_explorer(sweep, refs, alpha=4.0, target="inverted")
     explorer.redraw()
     assert explorer.state["rank"] in (1, 4) and not explorer.state["use_rslora"]
+
+    def scalings_drawn():  # the rank question asks about both: the picture shows the chosen one only
+        return {t for ax in explorer.figure.axes for t in (line.get_label() for line in ax.lines)
+                if t.startswith("α/")}
+    assert scalings_drawn() == {"α/r (LoRA)"}
     explorer.controls["rank"].value = 4
     assert explorer.state["rank"] == 4 and explorer.state["trainable"] == 650 + 2 * 4 * 128
     assert explorer.state["median"] == transfer.median_error(sweep[(4, False)])
     explorer.controls["scaling"].value = explorer.controls["scaling"].options[1]
-    assert explorer.state["use_rslora"]
+    assert explorer.state["use_rslora"] and scalings_drawn() == {"α/√r (rsLoRA)"}
     assert explorer.state["median"] == transfer.median_error(sweep[(4, True)])
     assert not explorer.errors and explorer.controls["rank"].description == "rank"
     with pytest.raises(ValueError, match="sweep must hold"):
