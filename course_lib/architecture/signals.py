@@ -219,8 +219,7 @@ FLOW_AXES_PX = dict(left=62, right=12, gap=62, top=130, bottom=96)
 def _flow_figure(s: FlowSignals, label: str, title: str) -> Figure:
     """The explorer's picture of one setting: ``plot_signals``'s panels in a fixed layout, outside pyplot."""
     (width, height), m = FLOW_FIGURE_PX, FLOW_AXES_PX
-    with plt.rc_context({"figure.constrained_layout.use": False}):
-        fig = Figure(figsize=(width / style.DPI, height / style.DPI), dpi=style.DPI)
+    fig = Figure(figsize=(width / style.DPI, height / style.DPI), dpi=style.DPI, layout="none")
     FigureCanvasAgg(fig)
     panel = (width - m["left"] - m["right"] - 2 * m["gap"]) / 3
     axes = [fig.add_axes(((m["left"] + i * (panel + m["gap"])) / width, m["bottom"] / height,

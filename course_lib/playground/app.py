@@ -66,7 +66,7 @@ VIEW_CSS = ("<style>.pg-main .widget-readout {width: 44px !important; min-width:
             "margin-left: 4px !important;}</style>")
 LIVE_PICTURE_S = 0.3  # while a run trains: a new picture at most this often,
 LIVE_REBUILD_S = 1.0  # its loss curve redrawn at most this often (in between: only the changing artists)
-TAB_TITLES = ("things to try", "evaluate on test points", "share, show code", "neuron maps, gradients",
+TAB_TITLES = ("things to try", "evaluate (test)", "share, code", "neuron maps",
               "weights graph")
 EVALUATION_TAB, DETAIL_TAB, GRAPH_TAB = 1, 3, 4
 RESOLUTION = 50  # output surface; neuron maps at half of it
@@ -354,8 +354,9 @@ def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch
             history = fit(model, data.fit_data, progress=progress, callback=snapshot,
                           **fit_options(s, len(data.X_train)))
             run.history = history
-            if history.diverged:
-                run.message = history.message
+            if history.diverged:  # the playground has no targets to standardise
+                run.message = history.message.replace(", gradient clipping or standardised targets.",
+                                                      " or gradient clipping.")
         except StopTraining:
             done = 0 if run.history is None else run.history.num_epochs
             run.message = f"stopped after epoch {done}: press a control to train again"
@@ -389,7 +390,8 @@ def code_for(s: Settings, epochs_run: int | None = None) -> str:
         "from course_lib.playground import neuron_maps, penalties, toy_data",
         "from course_lib.training_tricks import schedules",
         "",
-        *([f"# stopped after {epochs_run} of {s.epochs} epochs (the schedule is planned for {s.epochs})"]
+        *([f"# trained {epochs_run} of {s.epochs} epochs so far"
+           + (f" (the schedule is planned for {s.epochs})" if s.schedule != "constant" else "")]
           if epochs_run is not None and epochs_run != s.epochs else []),
         f"data = toy_data.make_split({s.data!r}, {s.points}, {s.noise:g}, "
         f"train_fraction={s.train_pct / 100:g},",
@@ -615,10 +617,11 @@ def _main_figure(run: Run):
         artist.set_animated(True)
     fig._playground = dict(ax_out=ax_out, ax_loss=ax_loss, surface=surface, contour=[], test=test,
                            markers=[marker], animated=animated, compact=True)
-    if run.message:
-        fig.text(0.5, 0.005, _wrap(run.message, 72), ha="center", va="bottom", fontsize=11.5,
-                 fontweight="bold", color=style.DIVERGED_COLOR if "diverged" in run.message
-                 else style.OKABE_ITO["vermillion"])
+    if run.message:  # what happened, on the output (the status line below the controls says why)
+        colour = style.DIVERGED_COLOR if "diverged" in run.message else style.OKABE_ITO["vermillion"]
+        ax_out.text(0.5, 0.5, _wrap(run.message.split(":")[0], 24), transform=ax_out.transAxes,
+                    ha="center", va="center", fontsize=12, fontweight="bold", color=colour,
+                    bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
     return fig
 
 
@@ -670,8 +673,9 @@ def _draw_losses(run: Run, ax, legend: bool = True):
     epochs = [0] + (h.epochs[:n] if h else [])
     train = [run.losses[0][0]] + (h.train_loss[:n] if h else [])
     test = [run.losses[0][1]] + (h.val_loss[:n] if h else [])
-    ax.plot(epochs, train, color=style.color(0), label="train")
-    ax.plot(epochs, test, color=style.color(1), ls="--", label="test")
+    dot = "o" if len(epochs) == 1 else ""  # epoch 0 alone (the first live frame): a dot, not nothing
+    ax.plot(epochs, train, color=style.color(0), marker=dot, label="train")
+    ax.plot(epochs, test, color=style.color(1), ls="--", marker=dot, label="test")
     if h is not None and h.diverged:
         x = h.num_epochs if h.epochs else 1
         style.mark_diverged(ax, x, text="")
@@ -778,7 +782,10 @@ def _evaluation_figure(run: Run):
         ax_roc.set_xticks([])
         ax_roc.set_yticks([])
         ax_roc.set_title("no trained model to evaluate")
-        ax_roc.text(0.5, 0.5, _wrap(run.message or "the scores are not finite", 32), ha="center",
+        why = run.message or ("the run is held or still training: ▶ play to finish it, then evaluate"
+                              if not run.history or run.history.num_epochs < run.settings.epochs
+                              else "the scores are not finite")
+        ax_roc.text(0.5, 0.5, _wrap(why, 32), ha="center",
                     va="center", transform=ax_roc.transAxes, fontsize=12)
         return fig
     y, scores = run.data.y_test.numpy(), run.test_scores
@@ -887,7 +894,7 @@ def _control_widgets(s: Settings) -> dict[str, W.Widget]:
     """The widgets of ``_controls``, at their own sizes."""
     wide = {"description_width": "initial"}
     fmt = lambda v: f"{v:g}"  # noqa: E731
-    return {
+    controls = {
         "data": W.Dropdown(options=list(toy_data.DATASETS), value=s.data, description="data"),
         "noise": W.FloatSlider(value=s.noise, min=0, max=0.5, step=0.05, description="noise",
                                continuous_update=False, readout_format=".2f", style=wide),
@@ -942,6 +949,21 @@ def _control_widgets(s: Settings) -> dict[str, W.Widget]:
         "threshold": W.FloatSlider(value=s.threshold, min=0, max=1, step=0.05, description="threshold",
                                    continuous_update=False, readout_format=".2f", style=wide),
     }
+    for name, text in HOVER_TEXTS.items():  # what a control means, on hover (ipywidgets 7 and 8)
+        for key, value in tooltip(text).items():
+            setattr(controls[name], key, value)
+    return controls
+
+
+# Hover texts of the controls whose name alone could mislead (rate next to lr, epoch next to epochs).
+HOVER_TEXTS = {
+    "rate": "regularization strength: λ of the L1/L2 penalty, or the weight decay",
+    "clip": "largest gradient norm per step (off: no clipping)",
+    "warmup_pct": "share of all steps over which the lr rises from 0",
+    "class1_pct": "share of points in class 1 (below 50: class imbalance)",
+    "epoch": "which trained epoch to show: scrubbing does not retrain",
+    "init": "default: PyTorch's own initialisation of nn.Linear",
+}
 
 
 class FeatureBoxes(W.HBox):
@@ -1075,8 +1097,9 @@ class Playground:
                             self.epoch_label], layout=W.Layout(align_items="center"))
         self.main_widget = W.VBox([
             W.HTML(VIEW_CSS + "<b>Course playground</b>: change a control and it trains (play, pause, "
-                   "step and reset as in TensorFlow Playground); the tabs below evaluate, explain and "
-                   "share."),
+                   "step and reset as in TensorFlow Playground, except that a run ends after <b>epochs</b> "
+                   "epochs: ▶ play then replays it, and a larger <b>epochs</b> trains again from the "
+                   "start); the tabs below evaluate, explain and share."),
             W.HBox([W.VBox([W.HBox([left, right], layout=W.Layout(overflow="visible")), self.status],
                            layout=W.Layout(width=f"{2 * COLUMN_PX + 12}px", flex="0 0 auto",
                                            overflow="visible")),
@@ -1190,7 +1213,8 @@ class Playground:
         self.state_box.value = self.state
         link = state_link(self.state)
         self.link.value = (f"link to this setting: <a href='{link}' target='_blank'><code>{link}</code></a> "
-                           "(right-click it, then copy link)")
+                           "(right-click it, then copy link; it opens the `make playground` page while that "
+                           "runs: in a notebook or on Colab, paste the state into the state box instead)")
 
     def _on_tab(self) -> None:
         """Draw a tab's figure when its tab is shown and the run changed since its last picture."""
@@ -1206,7 +1230,7 @@ class Playground:
         t = THINGS_TO_TRY[self.try_pick.value]
         self.try_text.value = (f"<b>Predict first:</b> {t.question}<br>first: <code>{t.first}</code>, "
                                f"second: <code>{t.second}</code> (the buttons load them into the "
-                               "network tab)")
+                               "controls above and train)")
         self.try_outcome.value = f"<b>Measured:</b> {t.outcome}" if reveal else ""
 
     def _on_new_draw(self) -> None:
@@ -1457,7 +1481,7 @@ class Playground:
             fig = _figure(5.0)
             ax = fig.add_axes((0.02, 0.1, 0.96, 0.8))
             run = self.run
-            title = (f"the network after epoch {run.epochs[-1]}: vermillion weights > 0, blue < 0"
+            title = (f"the network after epoch {run.epochs[-1]}: vermilion weights > 0, blue < 0"
                      if run.ok else _wrap(f"the network: {run.message}", 70))
             neuron_maps.plot_network_graph(run.model, run.maps[-1], ax, title=title)
             self.graph_out.value = neuron_maps.graph_html(render_png(fig), ax, run.model, run.data.features)
@@ -1493,8 +1517,8 @@ class Playground:
         h = self.run.history if self.run is not None else None
         stopped = self.run is not None and self.run.message.startswith("stopped") and h is not None
         held = self.live is not None and not self.live.finished
-        text = (f"# state: {self.state}\n# playground.Playground(state) restores these controls; "
-                "these calls redo the run:\n"
+        text = (f"# state: {self.state}\n# from course_lib import playground; playground.Playground(state) "
+                "restores these controls;\n# these calls redo the run:\n"
                 + code_for(self.settings, self.live.epoch if held else h.num_epochs if stopped else None))
         self.code_out.outputs = (_text_output(text),)
 
@@ -1502,7 +1526,8 @@ class Playground:
         """Display the playground: the projector view, then the tabs below it (two outputs, so a
         screen-fit check sees the view alone)."""
         display_widget(self.main_widget)
-        display_widget(self.tabs, "(the playground's tabs: evaluate, share, things to try, maps, graph)")
+        display_widget(self.tabs, "(the playground's tabs: things to try, evaluate, share, neuron maps, "
+                                  "weights graph)")
 
     def _ipython_display_(self) -> None:
         """Display as the widget."""

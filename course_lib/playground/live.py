@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ..checks import check_callable, checked
+from ..checks import checked
 
 
 class LiveTraining:
@@ -26,7 +26,6 @@ class LiveTraining:
 
     @checked
     def __init__(self, train: Callable[..., Any], *, paused: bool = False):
-        check_callable("train", train, "a function taking should_stop= and on_start=")
         self._train = train
         self._cond = threading.Condition()
         self._paused = bool(paused)

@@ -39,7 +39,7 @@ THINGS_TO_TRY = (
         "more weights (609 against 65): depth is not the only change."),
     Try("sigmoid, six layers deep",
         "Six sigmoid layers on the circle: predict how the gradient norm of layer 1 compares with the "
-        "output layer's (see the gradient-norm panel).",
+        "output layer's (the gradient-norm panel in the 'neuron maps' tab).",
         "v1:layers=2&activation=sigmoid", "v1:layers=6&activation=sigmoid",
         "With two layers, layer 1's gradient norm is 0.10–0.21 of the output layer's; with six, "
         "10⁻⁶–10⁻⁴ (medians over the steps, seeds 0–2): layer 1 hardly learns. Notebook 03 explains why."),

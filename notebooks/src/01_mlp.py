@@ -203,7 +203,7 @@ print(f"validation accuracy after 30 epochs: {acc:.3f}")
 # **training** (optimizer, `lr`, `batch_size`, epochs, schedule, warm-up, gradient clipping) and the
 # network trains live beside the controls: the epoch counter, the output over the plane and the loss
 # move as it runs (about a second for small settings, at once for a setting you tried before).
-# **⏸ pause** holds it between two epochs, **step** trains one more epoch, **▶ play** goes on (a
+# **❚❚ pause** holds it between two epochs, **step** trains one more epoch, **▶ play** goes on (a
 # finished run: plays it back), **↺ reset** goes back to the untrained network; drag **epoch** to see
 # any epoch again. In the tabs below: small maps of what every neuron computes with the gradient norm
 # of every layer, **threshold** moving along the trained model's confusion matrix, ROC and PR curves
@@ -230,7 +230,7 @@ pg.show()
 #
 # Nobody tells an MLP which features to compute: training finds them. Shade the input plane by what
 # each hidden neuron outputs and you can see them. Here one hidden layer of six ReLU neurons learns
-# the circle (left: one small map per input and per neuron, vermillion where it is positive, white
+# the circle (left: one small map per input and per neuron, vermilion where it is positive, white
 # where it is 0; right: the network's output).
 
 # %% tags=["nbval-ignore-output"]

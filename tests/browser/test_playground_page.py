@@ -160,7 +160,7 @@ def test_playground_page_in_voila(voila_page, browser):
                   "step to train one epoch")
         _button(page, "play").click()
         _wait_for(page, lambda: "done" in page.evaluate(EPOCH_TEXT), MOVE_TIMEOUT_S, "play to finish the run")
-        _tab(page, "evaluate on test points").click()  # drawn when its tab opens
+        _tab(page, "evaluate (test)").click()  # drawn when its tab opens
         _wait_for(page, lambda: len(page.evaluate(IMAGE_SOURCES)) >= 2, RENDER_TIMEOUT_S,
                   "the evaluation figure")
         times["threshold"] = _move(page, "threshold", "ArrowRight", 1)

@@ -504,7 +504,7 @@ def test_show_code_after_stop_gives_the_epochs_run():
     pg.run = playground.train_run(Settings.from_string(SMALL), should_stop=lambda: True)
     pg.show_code.value = True
     (out,) = pg.code_out.outputs
-    assert "num_epochs=1," in out["text"] and "stopped after 1 of 10 epochs" in out["text"]
+    assert "num_epochs=1," in out["text"] and "trained 1 of 10 epochs so far" in out["text"]
 
 
 def test_adam_and_adamw_without_decay_take_the_same_steps_and_say_so():

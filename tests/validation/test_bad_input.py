@@ -158,6 +158,6 @@ def test_constant_scores_are_a_result_not_a_crash():
 
 def test_a_gradient_ratio_of_zero_or_infinity_is_named_not_refused():
     assert diagnostics.flow_verdict(0.0).startswith("vanished")
-    assert diagnostics.flow_verdict(math.inf).startswith("flows")
+    assert diagnostics.flow_verdict(math.inf).startswith("grows")  # the last layer's gradient vanished
     with pytest.raises(ValueError, match=r"ratio must be a number >= 0"):
         diagnostics.flow_verdict(-1.0)
