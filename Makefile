@@ -90,8 +90,10 @@ $(COLAB_STAMP): tests/colab/requirements.txt pyproject.toml
 
 colab-venv: $(COLAB_STAMP)
 
+# Two workers: the widget tests (their own two workers) beside notebook 02's Colab kernel and the setup
+# cell's pip install, which mostly wait.
 test-colab: venv colab-venv
-	COLAB_PYTHON=$(COLAB_VENV)/bin/python $(PY) -m pytest -m colab tests/colab $(PYTEST_ARGS)
+	COLAB_PYTHON=$(COLAB_VENV)/bin/python $(PY) -m pytest -m colab tests/colab -n 2 --dist load $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) $(COLAB_VENV) .pytest_cache .ruff_cache artifacts

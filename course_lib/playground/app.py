@@ -1056,7 +1056,8 @@ class Playground:
                                  layout=W.Layout(width="90px"))
         self.live: LiveTraining | None = None
         self.play_button = W.Button(description="▶ play", layout=W.Layout(width="78px"),
-                                    tooltip="go on training (a finished run: play it back)")
+                                    tooltip="go on training; a run ends after 'epochs' epochs: then play "
+                                            "replays it, and a larger 'epochs' trains again from the start")
         self.pause_button = W.Button(description="❚❚ pause", disabled=True, layout=W.Layout(width="94px"),
                                      tooltip="hold the training after this epoch; play goes on")
         self.step_button = W.Button(description="step", layout=W.Layout(width="62px"),
@@ -1097,9 +1098,8 @@ class Playground:
                             self.epoch_label], layout=W.Layout(align_items="center"))
         self.main_widget = W.VBox([
             W.HTML(VIEW_CSS + "<b>Course playground</b>: change a control and it trains (play, pause, "
-                   "step and reset as in TensorFlow Playground, except that a run ends after <b>epochs</b> "
-                   "epochs: ▶ play then replays it, and a larger <b>epochs</b> trains again from the "
-                   "start); the tabs below evaluate, explain and share."),
+                   "step and reset as in TensorFlow Playground); the tabs below evaluate, explain and "
+                   "share."),
             W.HBox([W.VBox([W.HBox([left, right], layout=W.Layout(overflow="visible")), self.status],
                            layout=W.Layout(width=f"{2 * COLUMN_PX + 12}px", flex="0 0 auto",
                                            overflow="visible")),
