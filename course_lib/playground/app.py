@@ -513,16 +513,9 @@ def _figure(height: float):
     return fig
 
 
-def _run_figure(run: Run):
-    """The figure of a run, its changing artists kept for quick updates (``fig._playground``)."""
-    fig = _figure(7.0)
-    top = fig.add_gridspec(1, 2, left=0.09, right=0.80, top=0.91, bottom=0.47, wspace=0.06,
-                           width_ratios=[1.5, 1])
-    bottom = fig.add_gridspec(1, 2, left=0.08, right=0.84, top=0.35, bottom=0.09, wspace=0.55)
-    ax_maps, ax_out = fig.add_subplot(top[0]), fig.add_subplot(top[1])
-    ax_loss, ax_grad = fig.add_subplot(bottom[0]), fig.add_subplot(bottom[1])
-    maps = run.maps[-1]
-    neuron_maps.plot_neuron_maps(maps, ax_maps)
+def _draw_output(ax_out, run: Run, maps, sizes: tuple[int, int]):
+    """The output surface with the train (circles) and test (triangles) points of both classes, marker
+    areas ``sizes``; returns (surface, every scatter, the test scatters) for quick updates."""
     e = maps.extent
     surface = ax_out.imshow(_surface_rgb(maps.output), extent=(-e, e, -e, e), interpolation="bilinear")
     d = run.data
@@ -530,7 +523,7 @@ def _run_figure(run: Run):
     for X, y, marker, kind in ((d.X_train, d.y_train, "o", "train"), (d.X_test, d.y_test, "^", "test")):
         X, y = X.numpy(), y.numpy()
         for c, color in enumerate(style.CLASS_COLORS):
-            sc = ax_out.scatter(*X[y == c].T, s=16 if kind == "train" else 24, c=color, marker=marker,
+            sc = ax_out.scatter(*X[y == c].T, s=sizes[kind == "test"], c=color, marker=marker,
                                 edgecolors="white" if kind == "train" else "black", linewidths=0.5,
                                 label=f"{kind}, class {c}")
             scatters.append(sc)
@@ -543,6 +536,20 @@ def _run_figure(run: Run):
     ax_out.grid(False)
     for spine in ax_out.spines.values():
         spine.set_visible(True)
+    return surface, scatters, test
+
+
+def _run_figure(run: Run):
+    """The figure of a run, its changing artists kept for quick updates (``fig._playground``)."""
+    fig = _figure(7.0)
+    top = fig.add_gridspec(1, 2, left=0.09, right=0.80, top=0.91, bottom=0.47, wspace=0.06,
+                           width_ratios=[1.5, 1])
+    bottom = fig.add_gridspec(1, 2, left=0.08, right=0.84, top=0.35, bottom=0.09, wspace=0.55)
+    ax_maps, ax_out = fig.add_subplot(top[0]), fig.add_subplot(top[1])
+    ax_loss, ax_grad = fig.add_subplot(bottom[0]), fig.add_subplot(bottom[1])
+    maps = run.maps[-1]
+    neuron_maps.plot_neuron_maps(maps, ax_maps)
+    surface, scatters, test = _draw_output(ax_out, run, maps, sizes=(16, 24))
     ax_out.set_title("output", y=1.01)
     ax_maps.set_title(ax_maps.get_title(), y=1.01)  # a fixed title position: no layout search per draw
     ax_out.legend(loc="upper left", bbox_to_anchor=(1.03, 1.0), borderaxespad=0.0, fontsize=11,
@@ -580,26 +587,7 @@ def _main_figure(run: Run):
     ax_out = fig.add_axes(rect(6, bottom, side, side))
     ax_loss = fig.add_axes(rect(side + 78, bottom, W_px - side - 98, side))
     maps = run.maps[-1]
-    e = maps.extent
-    surface = ax_out.imshow(_surface_rgb(maps.output), extent=(-e, e, -e, e), interpolation="bilinear")
-    d = run.data
-    scatters, test = [], []
-    for X, y, marker, kind in ((d.X_train, d.y_train, "o", "train"), (d.X_test, d.y_test, "^", "test")):
-        X, y = X.numpy(), y.numpy()
-        for c, color in enumerate(style.CLASS_COLORS):
-            sc = ax_out.scatter(*X[y == c].T, s=14 if kind == "train" else 22, c=color, marker=marker,
-                                edgecolors="white" if kind == "train" else "black", linewidths=0.5,
-                                label=f"{kind}, class {c}")
-            scatters.append(sc)
-            if kind == "test":
-                test.append(sc)
-    ax_out.set_xlim(-e, e)
-    ax_out.set_ylim(-e, e)
-    ax_out.set_xticks([])
-    ax_out.set_yticks([])
-    ax_out.grid(False)
-    for spine in ax_out.spines.values():
-        spine.set_visible(True)
+    surface, scatters, test = _draw_output(ax_out, run, maps, sizes=(14, 22))
     marker = _draw_losses(run, ax_loss, legend=False)
     ax_loss.set_ylabel("")  # the title names it
     for ax in (ax_out, ax_loss):

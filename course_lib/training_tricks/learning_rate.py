@@ -402,7 +402,7 @@ class LRGrid:
 
     def mean(self, arm: str, lr: float) -> float:
         """Mean validation accuracy of ``arm`` at ``lr`` over the seeds, a diverged seed counting 0."""
-        return float(np.mean([0.0 if a is None else a for a in self.scores[arm][self.lrs.index(lr)]]))
+        return float(np.mean(self.per_seed(arm, lr)))
 
     def best(self, arm: str) -> float:
         """The LR of the grid where ``arm`` has its best mean validation accuracy."""
@@ -415,6 +415,17 @@ class LRGrid:
     def per_seed(self, arm: str, lr: float) -> list[float]:
         """Validation accuracy per seed of ``arm`` at ``lr`` (0 for a diverged seed)."""
         return [0.0 if a is None else a for a in self.scores[arm][self.lrs.index(lr)]]
+
+    def summary(self, lr_name: str = "lr", metric: str = "val accuracy") -> str:
+        """One line per arm: its best LR, the score of every seed there, and their mean."""
+        width = max(len(arm) for arm in self.scores)
+        lines = []
+        for arm in self.scores:
+            lr = self.best(arm)
+            lines.append(f"{arm:{width}s}: best {lr_name} {lr:g}, {metric} per seed "
+                         + "  ".join(f"{a:.3f}" for a in self.per_seed(arm, lr))
+                         + f"   mean {self.mean(arm, lr):.3f}")
+        return "\n".join(lines)
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (from_dict reads it back)."""

@@ -316,11 +316,7 @@ for lr in (0.05, 0.1, 0.2, 0.4):
 grids = learning_rate.load_grids()  # data/schedule_baselines.json: 5 seeds per point
 _ = learning_rate.plot_lr_grid(grids["long_run"])
 plt.show()
-for name in grids["long_run"].scores:
-    best_lr = grids["long_run"].best(name)
-    print(f"{name:8s}: best peak lr {best_lr:g}, val accuracy per seed "
-          + "  ".join(f"{a:.3f}" for a in grids["long_run"].per_seed(name, best_lr))
-          + f"   mean {grids['long_run'].mean(name, best_lr):.3f}")
+print(grids["long_run"].summary(lr_name="peak lr"))
 
 # %% [markdown]
 # No: on the long run too, decay ties the tuned constant LR. Every LR from 0.03 to 0.4 ends at
@@ -360,11 +356,7 @@ fig, (ax_grid, ax_runs) = plt.subplots(1, 2, figsize=(10, 4.4), gridspec_kw={"wi
 learning_rate.plot_lr_grid(noisy_grid, ax=ax_grid, legend="below")
 schedules.plot_noise_floor(best_runs, ax=ax_runs, seed=0)
 plt.show()
-for name in noisy_grid.scores:
-    best_lr = noisy_grid.best(name)
-    print(f"{name:8s}: best peak lr {best_lr:g}, validation R² per seed "
-          + "  ".join(f"{a:.3f}" for a in noisy_grid.per_seed(name, best_lr))
-          + f"   mean {noisy_grid.mean(name, best_lr):.3f}")
+print(noisy_grid.summary(lr_name="peak lr", metric="validation R²"))
 
 # %% [markdown]
 # Here decay wins, against the tuned constant LR. The constant LR shows the trade-off of a noise
@@ -442,11 +434,7 @@ for t in traces:
 # %%
 _ = learning_rate.plot_lr_grid(grids["warmup"])
 plt.show()
-for arm in grids["warmup"].scores:
-    best_lr = grids["warmup"].best(arm)
-    print(f"{arm:17s}: best lr {best_lr:g}, val accuracy per seed "
-          + "  ".join(f"{a:.3f}" for a in grids["warmup"].per_seed(arm, best_lr))
-          + f"   mean {grids['warmup'].mean(arm, best_lr):.3f}")
+print(grids["warmup"].summary())
 
 # %% [markdown]
 # With the LR tuned for each arm, warm-up's advantage nearly vanishes. Without warm-up the best LR

@@ -523,3 +523,14 @@ def test_noise_floor_and_grid_plots_bad_input_names_the_argument():
         schedules.plot_noise_floor([])
     with pytest.raises(ValueError, match="legend"):
         learning_rate.plot_lr_grid(_fake_grid(), legend="left")
+
+
+def test_lr_grid_summary_gives_each_arm_its_best_lr_seeds_and_mean():
+    grid = learning_rate.load_grids()["warmup"]
+    lines = grid.summary().splitlines()
+    assert len(lines) == len(grid.scores)
+    for line, arm in zip(lines, grid.scores, strict=True):
+        lr = grid.best(arm)
+        assert line == (f"{arm:17s}: best lr {lr:g}, val accuracy per seed "
+                        + "  ".join(f"{a:.3f}" for a in grid.per_seed(arm, lr)) + f"   mean {grid.mean(arm, lr):.3f}")
+    assert "validation R² per seed" in learning_rate.load_grids()["long_run"].summary(metric="validation R²")
