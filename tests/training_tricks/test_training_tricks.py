@@ -532,5 +532,6 @@ def test_lr_grid_summary_gives_each_arm_its_best_lr_seeds_and_mean():
     for line, arm in zip(lines, grid.scores, strict=True):
         lr = grid.best(arm)
         assert line == (f"{arm:17s}: best lr {lr:g}, val accuracy per seed "
-                        + "  ".join(f"{a:.3f}" for a in grid.per_seed(arm, lr)) + f"   mean {grid.mean(arm, lr):.3f}")
+                        + "  ".join(f"{a:.3f}" for a in grid.per_seed(arm, lr))
+                        + f"   mean {grid.mean(arm, lr):.3f}")
     assert "validation R² per seed" in learning_rate.load_grids()["long_run"].summary(metric="validation R²")
