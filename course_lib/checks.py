@@ -361,7 +361,7 @@ ARG_KINDS: dict[str, str] = {
     "noise": "float0", "shift": "finite", "prevalences": "probs", "clip": "limit",
     "accumulation_steps": "int+", "clip_grad_norm": "float+", "divergence_factor": "float+",
     "train_eval_size": "int+", "eval_every": "int+", "marker_size": "float+",
-    "ratio": "ratio",
+    "ratio": "ratio", "epochs": "int+",
 }
 
 

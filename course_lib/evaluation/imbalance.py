@@ -229,7 +229,7 @@ class PrevalenceExplorer(PngExplorer):
         self.axes = {"roc": ax_roc, "pr": ax_pr, "cm": ax_cm, "bars": ax_bars}
         moving = [v for k, v in a.items() if k not in ("cm_texts", "bars", "bar_texts")]
         moving += [t for row in a["cm_texts"] for t in row] + a["bars"] + a["bar_texts"]
-        self.live = LiveFigure(fig, moving)
+        self.live_figure = LiveFigure(fig, moving)
         self.figure = fig
 
     def measure(self, separation: float, prevalence: float, threshold: float) -> dict[str, Any]:
@@ -282,7 +282,7 @@ class PrevalenceExplorer(PngExplorer):
 
     def render(self) -> bytes:
         """The picture at the current values."""
-        return self.live.png(self.compress_level)
+        return self.live_figure.png(self.compress_level)
 
 
 MARKER = {"marker": "o", "ms": 12, "color": "k", "mfc": style.OKABE_ITO["yellow"], "mew": 2, "zorder": 5}

@@ -132,7 +132,7 @@ class ThresholdExplorer(PngExplorer):
             "readout": readout,
         }
         self.axes = {"hist": ax_hist, "roc": ax_roc, "pr": ax_pr, "sweep": ax_sweep}
-        self.live = LiveFigure(fig, self.artists.values())
+        self.live_figure = LiveFigure(fig, self.artists.values())
         self.figure = fig
 
     # -------------------------------------------------------------------------------- updates
@@ -164,4 +164,4 @@ class ThresholdExplorer(PngExplorer):
 
     def render(self) -> bytes:
         """The picture at the current threshold."""
-        return self.live.png(self.compress_level)
+        return self.live_figure.png(self.compress_level)

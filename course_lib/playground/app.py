@@ -27,13 +27,13 @@ from ..checks import check_callable, check_choice, check_positive, check_range, 
 from ..data import Split
 from ..evaluation.metric_plots import plot_confusion_matrix
 from ..initialization import INITS
+from ..live_training import LiveTraining
 from ..models import MLP
 from ..plots import PlainLogFormatter, decision_grid, plot_history, plot_surface
 from ..training import OPTIMIZERS, History, evaluate, fit, predict_scores
 from ..training_tricks.schedules import make_scheduler
-from ..widgets import display_widget, selection_slider, tooltip
+from ..widgets import Explorer, _running_loop, display_widget, selection_slider, tooltip
 from . import neuron_maps, penalties, toy_data
-from .live import LiveTraining
 from .things_to_try import THINGS_TO_TRY
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", "gelu", "leaky_relu")
@@ -64,8 +64,8 @@ DESCRIPTION_PX = 78  # a slider's label; a dropdown's is wider (it has no readou
 # (ipywidgets 7 and 8 both name it .widget-readout); scoped to the playground's view.
 VIEW_CSS = ("<style>.pg-main .widget-readout {width: 44px !important; min-width: 44px !important; "
             "margin-left: 4px !important;}</style>")
-LIVE_PICTURE_S = 0.3  # while a run trains: a new picture at most this often,
-LIVE_REBUILD_S = 1.0  # its loss curve redrawn at most this often (in between: only the changing artists)
+LIVE_REBUILD_S = 1.0  # while a run trains: its loss curve redrawn at most this often (in between:
+# only the changing artists; a new picture at most every Explorer.live_picture_s)
 TAB_TITLES = ("things to try", "evaluate (test)", "share, code", "neuron maps",
               "weights graph")
 EVALUATION_TAB, DETAIL_TAB, GRAPH_TAB = 1, 3, 4
@@ -850,20 +850,6 @@ def draw_snapshot(snaps: Snapshots, s: Split, epoch: int, axes=None):
 
 # --- The widget ----------------------------------------------------------------------------------
 
-def _png_output(fig) -> dict:
-    """``fig`` as one display_data output (PNG at the figure's dpi), for an Output widget's ``outputs``."""
-    import base64
-
-    return {"output_type": "display_data", "metadata": {},
-            "data": {"image/png": base64.b64encode(render_png(fig)).decode("ascii"),
-                     "text/plain": "[playground figure]"}}
-
-
-def _text_output(text: str) -> dict:
-    """``text`` as one stream output, for an Output widget's ``outputs``."""
-    return {"output_type": "stream", "name": "stdout", "text": text + "\n"}
-
-
 def _controls(s: Settings) -> dict[str, W.Widget]:
     """One widget per Settings field that the student sets (``seed`` and ``draw`` have buttons or none),
     sized for a column of COLUMN_PX pixels."""
@@ -1007,34 +993,34 @@ def _row(title: str, widgets: list) -> W.HBox:
                   layout=W.Layout(flex_flow="row wrap", align_items="center"))
 
 
-class Playground:
+class Playground(Explorer):
     """The playground widget: change a control and the network retrains (cached by setting).
 
-    Data, network and training controls retrain, live (play, pause, step and reset act on the run);
-    the epoch scrubber, test points, discretize and threshold controls only redraw. ``state`` is a
-    short string restoring every control: paste it into the state box, or pass it here.
+    An ``Explorer`` that trains live: data, network and training controls start a run in the background
+    (the base's play, pause, step and reset act on it); the epoch scrubber, test points, discretize and
+    threshold controls only redraw. ``state`` is a short string restoring every control (paste it into
+    the state box, or pass it here); ``run`` is the run shown.
     """
+
+    direct_outputs = True  # pictures come from the event loop while a run trains, outside any cell
 
     @checked(cache_size="int+")
     def __init__(self, state: str | Settings | None = None, *, cache_size: int = 12):
         style.use_style()
         s = state if isinstance(state, Settings) else Settings.from_string(state or "v1:")
         self.controls = _controls(s)
-        self._draw = s.draw
+        self._names = {id(control): name for name, control in self.controls.items()}
+        self._setup(round(MAIN_SIZE_IN[1] * style.DPI))
+        self.status.layout = W.Layout(width=f"{2 * COLUMN_PX + 8}px")
+        self._draw_number = s.draw
         self._seed = s.seed
         self.cache: dict[tuple, Run] = {}
         self.cache_size = cache_size
         self.trainings = 0
-        self.errors: list[str] = []
         self.run: Run | None = None
-        self.figure = None
         self.eval_figure = None
         self.previews = 0  # live pictures drawn while a run trained
-        self.timings: dict[str, float] = {}
         self._loading = False
-        self._task = None
-        self.status = W.HTML(layout=W.Layout(width=f"{2 * COLUMN_PX + 8}px"))
-        self.main_out = W.Output(layout=W.Layout(min_height=f"{round(MAIN_SIZE_IN[1] * style.DPI)}px"))
         self.detail_out = W.Output(layout=W.Layout(min_height="480px"))
         self.detail_figure = None
         self.eval_out = W.Output(layout=W.Layout(min_height="300px"))
@@ -1042,17 +1028,9 @@ class Playground:
         self.code_out = W.Output()
         self.new_draw = W.Button(description="new draw", tooltip="a new sample of the same data set",
                                  layout=W.Layout(width="90px"))
-        self.live: LiveTraining | None = None
-        self.play_button = W.Button(description="▶ play", layout=W.Layout(width="78px"),
-                                    tooltip="go on training; a run ends after 'epochs' epochs: then play "
-                                            "replays it, and a larger 'epochs' trains again from the start")
-        self.pause_button = W.Button(description="❚❚ pause", disabled=True, layout=W.Layout(width="94px"),
-                                     tooltip="hold the training after this epoch; play goes on")
-        self.step_button = W.Button(description="step", layout=W.Layout(width="62px"),
-                                    tooltip="train one epoch, then hold")
-        self.reset_button = W.Button(description="↺ reset", layout=W.Layout(width="78px"),
-                                     tooltip="back to the untrained network (epoch 0), held")
-        self.epoch_label = W.HTML(layout=W.Layout(width="150px"))
+        transport = self._transport()
+        self.play_button.tooltip = ("go on training; a run ends after 'epochs' epochs: then play replays it, "
+                                    "and a larger 'epochs' trains again from the start")
         self.state_box = W.Text(description="state", layout=W.Layout(width="520px"),
                                 style={"description_width": "initial"},
                                 **tooltip("paste a state or a link, then press load state"))
@@ -1082,8 +1060,6 @@ class Playground:
                         "lr", "batch_size", "epochs", "schedule", "warmup_pct", "clip", "epoch",
                         (c["show_test"], c["discretize"])])
         left.children = (W.HBox([c["data"], self.new_draw]), *left.children[1:])
-        transport = W.HBox([self.play_button, self.pause_button, self.step_button, self.reset_button,
-                            self.epoch_label], layout=W.Layout(align_items="center"))
         self.main_widget = W.VBox([
             W.HTML(VIEW_CSS + "<b>Course playground</b>: change a control and it trains (play, pause, "
                    "step and reset as in TensorFlow Playground); the tabs below evaluate, explain and "
@@ -1091,7 +1067,7 @@ class Playground:
             W.HBox([W.VBox([W.HBox([left, right], layout=W.Layout(overflow="visible")), self.status],
                            layout=W.Layout(width=f"{2 * COLUMN_PX + 12}px", flex="0 0 auto",
                                            overflow="visible")),
-                    W.VBox([transport, self.main_out], layout=W.Layout(flex="0 0 auto"))],
+                    W.VBox([transport, self.output], layout=W.Layout(flex="0 0 auto"))],
                    layout=W.Layout(overflow="visible")),
         ])
         self.main_widget.add_class("pg-main")
@@ -1108,13 +1084,7 @@ class Playground:
             self.tabs.set_title(i, title)
         self.tabs.add_class("pg-panels")
         self.widget = W.VBox([self.main_widget, self.tabs])
-        for name, control in c.items():
-            control.observe(lambda change, name=name: self._on_change(name), names="value")
         self.new_draw.on_click(lambda _: self._on_new_draw())
-        self.play_button.on_click(lambda _: self.play())
-        self.pause_button.on_click(lambda _: self.pause())
-        self.step_button.on_click(lambda _: self.step())
-        self.reset_button.on_click(lambda _: self.reset())
         self.load_button.on_click(lambda _: self.load(self.state_box.value))
         self.show_code.observe(lambda _: self._show_code(), names="value")
         self.tabs.observe(lambda _: self._on_tab(), names="selected_index")
@@ -1139,7 +1109,7 @@ class Playground:
         values = {name: control.value for name, control in self.controls.items()}
         if values["epoch"] >= values["epochs"]:
             values["epoch"] = -1
-        return Settings(**values, draw=self._draw, seed=self._seed)
+        return Settings(**values, draw=self._draw_number, seed=self._seed)
 
     @property
     def state(self) -> str:
@@ -1170,17 +1140,18 @@ class Playground:
                     fmt = (lambda v: f"{v:g}") if isinstance(value, float) else str
                     control.options = [(fmt(v), v) for v in _with(tuple(values), value)]
                 control.value = value
-            self._draw, self._seed = s.draw, s.seed
+            self._draw_number, self._seed = s.draw, s.seed
         finally:
             self._loading = False
         self._sync_enabled()
         self._retrain()
 
     # -- events --
-    def _on_change(self, name: str) -> None:
+    def _on_change(self, change=None) -> None:
         """Retrain for a data/network/training control; only redraw for a view control."""
         if self._loading:
             return
+        name = self._names[id(change["owner"])]
         self._sync_enabled()
         try:
             _ = self.settings
@@ -1223,7 +1194,7 @@ class Playground:
 
     def _on_new_draw(self) -> None:
         """A new sample of the data set."""
-        self._draw += 1
+        self._draw_number += 1
         self._retrain()
         self._show_state()
 
@@ -1235,7 +1206,7 @@ class Playground:
             self._stop_live()
             self._use_run(self.cache[s.training_key], cached=True)
             return
-        self._start_live(s, paused=False)
+        self.start_live(lambda **hooks: self._train(s, **hooks), s.epochs)
 
     def _train(self, s: Settings, **kwargs) -> Run:
         """``train_run`` that never raises; counted and cached."""
@@ -1252,64 +1223,16 @@ class Playground:
                 self.cache.pop(next(iter(self.cache)))
         return run
 
-    def _stop_live(self) -> None:
-        """End the live run, if one trains or holds (its thread ends at its next check-in)."""
-        if self.live is not None and not self.live.finished:
-            self.live.stop()
-        self.live = None
+    def _live_progress(self, live: LiveTraining) -> tuple | None:
+        """A new picture per new snapshot of the run (or when it holds)."""
+        return (len(live.run.epochs), live.held) if live.run is not None else None
 
-    def _start_live(self, s: Settings, paused: bool) -> None:
-        """Train ``s`` in a worker thread (play, pause, step act on it); its pictures follow it."""
-        self._stop_live()
-        live = LiveTraining(lambda **hooks: self._train(s, **hooks), paused=paused)
-        self.live = live
-        self.timings.pop("first_picture", None)
-        live.start()
-        loop = _running_loop()
-        if loop is None:  # plain Python (tests, scripts): wait for it, then show it
-            self._follow_now(live)
-        else:
-            self._task = loop.create_task(self._follow(live))
-
-    def _follow_now(self, live: LiveTraining) -> None:
-        """Without an event loop: block until ``live`` holds or ends, then show it."""
-        started = time.perf_counter()
-        live.wait()
-        if live.finished:
-            self._finish(live)
-        else:
-            self._show_live(live)
-        self.timings.setdefault("first_picture", time.perf_counter() - started)
-
-    async def _follow(self, live: LiveTraining) -> None:
-        """Draw ``live`` as it trains (the epoch counter at once, a picture per new snapshot at most
-        every ``LIVE_PICTURE_S``), and show its run when it ends; a run replaced by another is dropped."""
-        started, drawn_at, shown = time.perf_counter(), 0.0, None
-        self._sync_buttons()
-        while self.live is live and not live.finished:
-            run = live.run
-            self.epoch_label.value = _epoch_text(live.epoch, run.settings.epochs if run else 0,
-                                                 "held" if live.held else "training")
-            seen = (len(run.epochs), live.held) if run is not None else None
-            due = shown is None or live.held or time.perf_counter() - drawn_at > LIVE_PICTURE_S
-            if seen is not None and seen != shown and due:
-                self._show_live(live)
-                shown, drawn_at = seen, time.perf_counter()
-                self.timings.setdefault("first_picture", drawn_at - started)
-            await asyncio.sleep(0.03)
-        if self.live is live:
-            self._finish(live)
-
-    def _finish(self, live: LiveTraining) -> None:
+    def _on_live_end(self, live: LiveTraining) -> None:
         """Show the run ``live`` ended with."""
-        if live.error is not None:
-            self.errors.append(f"{type(live.error).__name__}: {live.error}")
-        self.live = None
         if live.result is not None:
             self._use_run(live.result)
-        self._sync_buttons()
 
-    def _show_live(self, live: LiveTraining) -> None:
+    def _on_live(self, live: LiveTraining) -> None:
         """The run so far: its newest snapshot in the main picture, the loss so far, the counter."""
         run = live.run
         if run is None:
@@ -1325,16 +1248,14 @@ class Playground:
         now = time.perf_counter()
         stale = self.figure is None or getattr(self.figure, "_live_run", None) is not run
         if stale or live.held or now - getattr(self.figure, "_built_at", 0.0) > LIVE_REBUILD_S:
-            try:  # a new figure: the loss so far (the training thread waits on the GIL meanwhile)
-                self.figure = _main_figure(run)
-            except Exception as exc:  # show, never crash
-                self.errors.append(f"{type(exc).__name__}: {exc}")
+            # a new figure: the loss so far (the training thread waits on the GIL meanwhile)
+            if not self._guarded(self.output, lambda: setattr(self, "figure", _main_figure(run))):
                 return
             self.figure._live_run, self.figure._built_at = run, now
         self._redraw_main(epoch=run.epochs[-1])
         self.previews += 1
         state = "held" if live.held else "training"
-        self.epoch_label.value = _epoch_text(live.epoch, s.epochs, state)
+        self._show_epoch(live.epoch, s.epochs, state)
         self.status.value = (f"held after epoch {live.epoch} of {s.epochs}: ▶ play goes on, step trains "
                              "one epoch" if live.held else f"training: epoch {live.epoch} of {s.epochs}")
         self._eval_stale = self._graph_stale = self._detail_stale = True
@@ -1343,44 +1264,11 @@ class Playground:
             self._show_state()
             if self.show_code.value:
                 self._show_code()
-        self._sync_buttons()
-
-    def _sync_buttons(self) -> None:
-        """Pause while it trains; play and step while it holds (play also replays a finished run)."""
-        live = self.live
-        running = live is not None and not live.finished and not live.paused
-        self.pause_button.disabled = not running
-        self.pause_button.button_style = "warning" if running else ""
-        self.step_button.disabled = live is None or live.finished
-        self.play_button.disabled = running
-
-    def play(self) -> None:
-        """▶: go on training a held run; a finished run plays back epoch by epoch."""
-        if self.live is not None and not self.live.finished:
-            self.live.play()
-            self._sync_buttons()
-            if _running_loop() is None:
-                self._follow_now(self.live)
-        else:
-            self._start_replay()
-
-    def pause(self) -> None:
-        """⏸: hold the training after the epoch it is in (model, optimizer and history kept)."""
-        if self.live is not None and not self.live.finished:
-            self.live.pause()
-            self._sync_buttons()
-
-    def step(self, epochs: int = 1) -> None:
-        """Train ``epochs`` more epochs, then hold (a finished run has none left)."""
-        if self.live is not None and not self.live.finished:
-            self.live.step(epochs)
-            self._sync_buttons()
-            if _running_loop() is None:
-                self._follow_now(self.live)
 
     def reset(self) -> None:
         """↺: the untrained network of this setting (epoch 0), held: play or step train it."""
-        self._start_live(self.settings, paused=True)
+        s = self.settings
+        self.start_live(lambda **hooks: self._train(s, **hooks), s.epochs, paused=True)
 
     def _use_run(self, run: Run, cached: bool = False) -> None:
         """Show ``run``: new figures, the epoch scrubber fitted to it, the status line."""
@@ -1404,7 +1292,7 @@ class Playground:
             self.status.value += (" <i>(AdamW differs from Adam only in how it applies weight decay: "
                                   "without it they take the same steps, so Adam draws the same pictures)</i>")
         self.detail_figure = run.figures.get("detail")
-        self.epoch_label.value = _epoch_text(run.epochs[-1], epochs, "done")
+        self._show_epoch(run.epochs[-1], epochs, "done")
         self._redraw_main()
         self._eval_stale = self._graph_stale = self._detail_stale = True
         self._on_tab()
@@ -1414,19 +1302,24 @@ class Playground:
         self._sync_buttons()
 
     # -- drawing --
+    def redraw(self) -> None:
+        """Redraw the main picture at the chosen epoch (no retraining)."""
+        self._redraw_main()
+
     def _redraw_main(self, epoch: int | None = None) -> None:
-        """Redraw the main picture at the chosen epoch (no retraining); the neuron-map tab's when open."""
+        """Redraw the main picture at ``epoch`` (default: the scrubber's); the neuron-map tab's when open."""
         start = time.perf_counter()
-        try:
+
+        def draw() -> None:
             s = self.settings
             if self.figure is None:
                 self.figure = self.run.figures["main"] = _main_figure(self.run)
-            epoch = s.epoch if epoch is None else epoch
-            draw_run(self.run, epoch, show_test=s.show_test, discretize=s.discretize, fig=self.figure)
-            self.main_out.outputs = (_png_output(self.figure),)
-        except Exception as exc:  # show, never crash
-            self.errors.append(f"{type(exc).__name__}: {exc}")
-            self.main_out.outputs = (_text_output(f"Could not draw: {type(exc).__name__}: {exc}"),)
+            draw_run(self.run, s.epoch if epoch is None else epoch, show_test=s.show_test,
+                     discretize=s.discretize, fig=self.figure)
+            self.png = render_png(self.figure)
+            self._show(self.output, png=self.png)
+
+        self._guarded(self.output, draw)
         self.timings["main"] = time.perf_counter() - start
         self._detail_stale = True
         if self.tabs.selected_index == DETAIL_TAB:
@@ -1434,7 +1327,7 @@ class Playground:
 
     def _redraw_detail(self) -> None:
         """The neuron maps, the output, the loss and the per-layer gradient norms at the shown epoch."""
-        try:
+        def draw() -> None:
             s, run = self.settings, self.run
             live = self.live is not None and not self.live.finished
             if self.detail_figure is None or live:
@@ -1443,29 +1336,28 @@ class Playground:
                     run.figures["detail"] = self.detail_figure
             epoch = s.epoch if not live else run.epochs[-1]
             draw_run(run, epoch, show_test=s.show_test, discretize=s.discretize, fig=self.detail_figure)
-            self.detail_out.outputs = (_png_output(self.detail_figure),)
+            self._show(self.detail_out, png=render_png(self.detail_figure))
             self._detail_stale = False
-        except Exception as exc:  # show, never crash
-            self.errors.append(f"{type(exc).__name__}: {exc}")
-            self.detail_out.outputs = (_text_output(f"Could not draw: {type(exc).__name__}: {exc}"),)
+
+        self._guarded(self.detail_out, draw)
 
     def _redraw_evaluation(self) -> None:
         """Redraw the confusion matrix, ROC and PR point at the chosen threshold."""
         start = time.perf_counter()
-        try:
+
+        def draw() -> None:
             if self.eval_figure is None:
                 self.eval_figure = self.run.figures["evaluation"] = _evaluation_figure(self.run)
             draw_evaluation(self.run, self.controls["threshold"].value, fig=self.eval_figure)
-            self.eval_out.outputs = (_png_output(self.eval_figure),)
+            self._show(self.eval_out, png=render_png(self.eval_figure))
             self._eval_stale = False
-        except Exception as exc:
-            self.errors.append(f"{type(exc).__name__}: {exc}")
-            self.eval_out.outputs = (_text_output(f"Could not draw: {type(exc).__name__}: {exc}"),)
+
+        self._guarded(self.eval_out, draw)
         self.timings["evaluation"] = time.perf_counter() - start
 
     def _redraw_graph(self) -> None:
         """The trained network as a graph (neurons as maps, weights as edges) and its largest weights."""
-        try:
+        def draw() -> None:
             fig = _figure(5.0)
             ax = fig.add_axes((0.02, 0.1, 0.96, 0.8))
             run = self.run
@@ -1476,9 +1368,12 @@ class Playground:
             self.graph_weights.value = ("<b>largest weights</b> (from → to)<br>"
                                         + "<br>".join(neuron_maps.largest_weights(run.model)))
             self._graph_stale = False
-        except Exception as exc:  # show, never crash
-            self.errors.append(f"{type(exc).__name__}: {exc}")
-            self.graph_out.value = f"<pre>Could not draw: {type(exc).__name__}: {exc}</pre>"
+
+        self._guarded(self.graph_out, draw)
+
+    def replay_finished(self) -> None:
+        """▶ on a finished run: play its snapshots back."""
+        self._start_replay()
 
     def _start_replay(self) -> None:
         """Play the snapshots back (in a kernel: in the background, so the page stays live)."""
@@ -1508,7 +1403,7 @@ class Playground:
         text = (f"# state: {self.state}\n# from course_lib import playground; playground.Playground(state) "
                 "restores these controls;\n# these calls redo the run:\n"
                 + code_for(self.settings, self.live.epoch if held else h.num_epochs if stopped else None))
-        self.code_out.outputs = (_text_output(text),)
+        self._show(self.code_out, text=text)
 
     def show(self) -> None:
         """Display the playground: the projector view, then the tabs below it (two outputs, so a
@@ -1517,27 +1412,11 @@ class Playground:
         display_widget(self.tabs, "(the playground's tabs: things to try, evaluate, share, neuron maps, "
                                   "weights graph)")
 
-    def _ipython_display_(self) -> None:
-        """Display as the widget."""
-        self.show()
-
-
-def _epoch_text(epoch: int, epochs: int, state: str) -> str:
-    """The epoch counter: "epoch 12 / 40" and whether it trains, holds or is done."""
-    return f"<b>epoch {epoch} / {epochs}</b> <span style='color:#555'>{state}</span>"
 
 
 def _pairs(control: W.SelectionSlider) -> list[tuple]:
     """(label, value) pairs of a SelectionSlider's options."""
     return [o if isinstance(o, tuple) else (str(o), o) for o in control.options]
-
-
-def _running_loop():
-    """The kernel's running asyncio loop, or None (plain Python, tests)."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
 
 
 @checked

@@ -7,6 +7,7 @@ system Chromium (``/usr/bin/chromium``) instead; ``playwright install`` is never
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -96,24 +97,35 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_serving(server: subprocess.Popen, url: str, timeout_s: float, log: Path, what: str) -> None:
-    """Poll ``url`` until the ``server`` process answers; fail with the end of its ``log`` if it exits
-    or ``timeout_s`` passes."""
-    deadline = time.monotonic() + timeout_s
-    while True:
+@contextlib.contextmanager
+def served(command: list[str], url: str, timeout_s: float, log_path: Path, what: str, **popen):
+    """Run the server ``command`` (its output to ``log_path``) until ``url`` answers, yield it, and stop
+    it afterwards; fail with the end of its log if it exits or ``timeout_s`` passes first."""
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, **popen)
         try:
-            urllib.request.urlopen(url, timeout=5)
-            return
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"{what} did not start:\n" + log.read_text()[-3000:])
-            time.sleep(1)
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    urllib.request.urlopen(url, timeout=5)
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        pytest.fail(f"{what} did not start:\n" + log_path.read_text()[-3000:])
+                    time.sleep(1)
+            yield server
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 @pytest.fixture(scope="session")
 def serving():
-    """wait_until_serving, for the test modules that start a server of their own."""
-    return wait_until_serving
+    """``served``, for the test modules that start a server of their own."""
+    return served
 
 
 @pytest.fixture(scope="session")
@@ -159,26 +171,16 @@ def lab():
         port = _free_port()
         env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # the kernels inherit it
         env.update(JUPYTER_CONFIG_DIR=str(tmp / "config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"))
-        log = open(tmp / "lab.log", "w")
         command = course_lab.lab_command(course, [
             "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
             "--ServerApp.port_retries=0", "--IdentityProvider.token=", "--ServerApp.password=",
             "--LabApp.expose_app_in_browser=True",
             f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={tmp / 'workspaces'}"])
-        server = subprocess.Popen(command, cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT)
         running.base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_serving(server, f"{running.base}/api/status", LAB_START_TIMEOUT_S, tmp / "lab.log",
-                               "JupyterLab")
+        with served(command, f"{running.base}/api/status", LAB_START_TIMEOUT_S, tmp / "lab.log", "JupyterLab",
+                    cwd=course, env=env):
             _LAB.append(running)
             yield running
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-            log.close()
 
 
 # A class laptop runs several kernels: COURSE_BROWSER_LOAD=kernel keeps another Jupyter kernel busy

@@ -12,7 +12,6 @@ new image) and saves a full-page screenshot too. Run with `make test-browser`.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -67,22 +66,13 @@ def voila_page(free_port, serving):
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     with tempfile.TemporaryDirectory(prefix="course-voila-") as tmp:
         env.update(JUPYTER_RUNTIME_DIR=str(Path(tmp) / "runtime"))
-        log = open(Path(tmp) / "voila.log", "w")
-        server = subprocess.Popen(
-            [sys.executable, "-m", "voila", str(PAGE), "--no-browser", f"--port={port}",
-             "--Voila.ip=127.0.0.1", "--ServerApp.port_retries=0"],
-            cwd=PAGE.parent, env=env, stdout=log, stderr=subprocess.STDOUT)
+        command = [sys.executable, "-m", "voila", str(PAGE), "--no-browser", f"--port={port}",
+                   "--Voila.ip=127.0.0.1", "--ServerApp.port_retries=0"]
         base = f"http://127.0.0.1:{port}/"
-        try:
-            serving(server, f"{base}voila/static/voila.js", START_TIMEOUT_S, Path(tmp) / "voila.log", "Voilà")
+        log = Path(tmp) / "voila.log"
+        with serving(command, f"{base}voila/static/voila.js", START_TIMEOUT_S, log, "Voilà", cwd=PAGE.parent,
+                     env=env):
             yield base
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-            log.close()
 
 
 def _wait_for(page, condition, timeout_s: float, what: str):

@@ -165,3 +165,58 @@ def test_the_lr_explorer_says_it_trains_only_for_an_lr_it_has_not_run(digits):
     assert not explorer._trains(None) and explorer.status.value == ""
     explorer.controls["lr"].value = 1.0
     assert explorer.status.value == "" and explorer.run(1.0).num_steps > 0
+
+
+class _Counter(Explorer):
+    """The smallest explorer that trains live: a "run" is a list of numbers, one per epoch."""
+
+    def __init__(self, epochs: int = 5):
+        self.controls = {"epochs": W.IntSlider(value=epochs, min=1, max=10)}
+        self._setup(100)
+        self.widget = W.VBox([self._transport(), self.output])
+        self.shown: list[tuple[str, list[int]]] = []
+        self.replays = 0
+        self.reset()
+
+    def _train(self, should_stop, on_start, epochs: int):
+        run: list[int] = []
+        on_start(run)
+        for epoch in range(epochs):
+            run.append(epoch + 1)
+            if should_stop():
+                return run
+        return run
+
+    def reset(self):
+        epochs = self.controls["epochs"].value
+        self.start_live(lambda **hooks: self._train(epochs=epochs, **hooks), epochs, paused=True)
+
+    def _on_live(self, live):
+        self.shown.append(("live", list(live.run)))
+
+    def _on_live_end(self, live):
+        self.shown.append(("end", list(live.result)))
+
+    def replay_finished(self):
+        self.replays += 1
+
+
+def test_the_base_trains_live_play_pause_step_reset_and_replay():
+    ex = _Counter(epochs=5)
+    assert ex.shown == [("live", [])] and ex.epoch_label.value == ""  # held at epoch 0
+    assert not ex.play_button.disabled and not ex.step_button.disabled and ex.pause_button.disabled
+    ex.step(2)
+    assert ex.shown[-1] == ("live", [1, 2]) and ex.live.epoch == 2
+    ex.play()  # no event loop: blocks until the run ends, then shows how it ended
+    assert ex.shown[-1] == ("end", [1, 2, 3, 4, 5]) and ex.live is None and ex.step_button.disabled
+    ex.play()  # a finished run plays back
+    assert ex.replays == 1
+    ex.reset()
+    assert ex.shown[-1] == ("live", []) and ex.live.held and "first_picture" in ex.timings
+
+
+def test_an_explorer_that_does_not_train_live_says_so():
+    ex = Explorer({"a": W.FloatSlider(value=1.0)}, lambda a: (plt.figure(), a))
+    with pytest.raises(NotImplementedError, match="does not train live"):
+        ex.reset()
+    assert ex.live is None

@@ -203,17 +203,17 @@ def test_moving_every_control_retrains_or_only_redraws():
     pg.tabs.selected_index = 1  # the evaluation tab open: a threshold move redraws it
     assert pg.trainings == 1 and not pg.errors and pg.run.ok
     for name, value in NEW_VALUES.items():
-        before = (pg.trainings, pg.main_out.outputs, pg.eval_out.outputs)
+        before = (pg.trainings, pg.output.outputs, pg.eval_out.outputs)
         pg.controls[name].value = value
         assert not pg.errors, (name, pg.errors)
         assert f"{name}=" in pg.state or name in ("epochs", "neurons"), name
         if name in playground.VIEW_FIELDS:
             assert pg.trainings == before[0], f"{name} must not retrain"
-            changed = pg.eval_out.outputs if name == "threshold" else pg.main_out.outputs
+            changed = pg.eval_out.outputs if name == "threshold" else pg.output.outputs
             assert changed != (before[2] if name == "threshold" else before[1]), f"{name} did not redraw"
         else:
             assert pg.trainings == before[0] + 1 and pg.run.settings.training_key == pg.settings.training_key
-            assert pg.main_out.outputs != before[1], f"{name} did not redraw"
+            assert pg.output.outputs != before[1], f"{name} did not redraw"
     assert main_figure_problems(pg.figure) == [] and style.check_figure(pg.eval_figure) == []
     plt.close("all")
 
@@ -321,7 +321,7 @@ def test_a_live_run_replaced_by_another_setting_is_dropped():
 
 
 def test_live_training_holds_steps_and_stops():
-    from course_lib.playground.live import LiveTraining
+    from course_lib.live_training import LiveTraining
 
     s = Settings.from_string(SMALL)
     live = LiveTraining(lambda **hooks: playground.train_run(s, **hooks), paused=True).start()
@@ -411,7 +411,7 @@ def assert_drew(pg: Playground, where) -> None:
     assert not pg.errors, (where, pg.errors)
     status = pg.status.value
     assert "could not" not in status.lower() or "BatchNorm" in status, (where, status)
-    for out in (pg.main_out, pg.eval_out) if pg.tabs.selected_index == 1 else (pg.main_out,):
+    for out in (pg.output, pg.eval_out) if pg.tabs.selected_index == 1 else (pg.output,):
         (shown,) = out.outputs
         assert "image/png" in shown.get("data", {}), (where, shown.get("text"))
     assert plt.get_fignums() == [], where

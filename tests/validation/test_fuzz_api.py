@@ -763,9 +763,10 @@ for _fn in (playground.steps_per_epoch, playground.make_data, playground.make_mo
 reg(playground.fit_options, s=_SET, n_train=50, kinds={"s": "object"})
 reg(playground.train_run, s=_SET, kinds={"s": "object", "progress": "bool", "should_stop": "callable",
                                           "on_epoch": "callable", "on_start": "callable"})
-from course_lib.playground import live  # noqa: E402
+from course_lib import live_training  # noqa: E402
 
-reg(live.LiveTraining, train=lambda: (lambda **hooks: None), kinds={"train": "callable", "paused": "bool"})
+reg(live_training.LiveTraining, train=lambda: (lambda **hooks: None),
+    kinds={"train": "callable", "epochs": "int+", "paused": "bool"})
 reg(playground.draw_run, run=lambda: _run(), kinds={"run": "object", "epoch": "int", "show_test": "bool",
                                                     "discretize": "bool"})
 reg(playground.render_png, fig=lambda: plt.figure(), kinds={"fig": "object"})

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ..checks import checked
+from .checks import checked
 
 
 class LiveTraining:
@@ -25,8 +25,9 @@ class LiveTraining:
     """
 
     @checked
-    def __init__(self, train: Callable[..., Any], *, paused: bool = False):
+    def __init__(self, train: Callable[..., Any], *, epochs: int | None = None, paused: bool = False):
         self._train = train
+        self.epochs = epochs  # the run's length, for an epoch counter (None: not known)
         self._cond = threading.Condition()
         self._paused = bool(paused)
         self._steps: int | None = None  # epochs left before holding again (step); None: no limit
