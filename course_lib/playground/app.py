@@ -748,7 +748,7 @@ def _draw_losses(run: Run, ax, legend: bool = True):
         ax.set_yscale("log")
         ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())  # minor ticks cost more than they tell
         ax.yaxis.set_major_formatter(PlainLogFormatter())
-        if max(finite) < 10 * min(finite):  # less than a decade: label a few plain values instead
+        if _one_power_of_ten(min(finite), max(finite)):  # label a few plain values instead
             ax.yaxis.set_major_locator(mpl.ticker.FixedLocator(_log_ticks(min(finite), max(finite))))
             ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     ax.set_xlabel("epoch")
@@ -758,6 +758,11 @@ def _draw_losses(run: Run, ax, legend: bool = True):
     if legend:
         style.legend_outside(ax)
     return ax.axvline(0, color="0.3", lw=1.2)
+
+
+def _one_power_of_ten(low: float, high: float) -> bool:
+    """True when [low, high] holds fewer than two powers of ten: a log axis would label one or none."""
+    return math.floor(math.log10(high)) - math.ceil(math.log10(low)) < 1
 
 
 def _log_ticks(low: float, high: float, n: int = 4) -> list[float]:
@@ -792,7 +797,7 @@ def _draw_grad_norms(run: Run, ax):
         ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())  # minor ticks cost more than they tell
         ax.yaxis.set_major_formatter(PlainLogFormatter())
         low, high = np.nanmin(G), np.nanmax(G)
-        if high < 10 * low:
+        if _one_power_of_ten(low, high):
             ax.yaxis.set_major_locator(mpl.ticker.FixedLocator(_log_ticks(low, high)))
             ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     style.legend_outside(ax, fontsize=11, handlelength=1.6, labelspacing=0.2)
