@@ -141,8 +141,12 @@ class Settings:
 
     @property
     def training_key(self) -> tuple:
-        """What a run depends on (the view controls excluded; the rate only with a regularization)."""
-        return tuple(None if f.name == "rate" and self.regularization == "none" else getattr(self, f.name)
+        """What a run depends on (the view controls excluded; the rate only with a regularization,
+        class 1 % only for a classification set)."""
+        unused = {"rate"} if self.regularization == "none" else set()
+        if toy_data.is_regression(self.data):
+            unused.add("class1_pct")
+        return tuple(None if f.name in unused else getattr(self, f.name)
                      for f in fields(self) if f.name not in VIEW_FIELDS)
 
     def to_string(self) -> str:
@@ -246,7 +250,7 @@ class Run:
     epochs: list[int] = field(default_factory=list)  # epochs with a snapshot (0: untrained)
     maps: list[neuron_maps.NetworkMaps] = field(default_factory=list)
     losses: list[tuple[float, float]] = field(default_factory=list)  # (train, test) loss at epoch 0
-    test_scores: np.ndarray | None = None
+    test_scores: np.ndarray | None = None  # P(class 1) of the test points (regression: predictions)
     message: str = ""  # why training stopped early (diverged, stopped, could not train), or ""
     seconds: float = 0.0
     figures: dict = field(default_factory=dict, repr=False)  # the widget's figures of this run, kept
@@ -271,6 +275,12 @@ def steps_per_epoch(s: Settings) -> int:
 
 
 @checked
+def is_regression(s: Settings) -> bool:
+    """True when setting ``s`` has a regression set (float targets, MSE, a linear output)."""
+    return toy_data.is_regression(s.data)
+
+
+@checked
 def make_data(s: Settings) -> toy_data.ToyData:
     """The data of a setting (the draw is its seed)."""
     return toy_data.make_split(s.data, s.points, s.noise, train_fraction=s.train_pct / 100,
@@ -280,9 +290,11 @@ def make_data(s: Settings) -> toy_data.ToyData:
 
 @checked
 def make_model(s: Settings) -> MLP:
-    """The network of a setting, with its L1/L2 penalty attached when it has one."""
+    """The network of a setting (a regression set: task "regression", its output linear and trained
+    with MSE), with its L1/L2 penalty attached when it has one."""
     model = MLP(len(s.features.split(",")), hidden=s.hidden, activation=s.activation,
-                batch_norm=s.batch_norm, residual=s.residual, dropout=s.dropout, init=s.init, seed=s.seed)
+                task="regression" if is_regression(s) else "binary", batch_norm=s.batch_norm,
+                residual=s.residual, dropout=s.dropout, init=s.init, seed=s.seed)
     if s.regularization in penalties.PENALTIES:
         penalties.add_penalty(model, s.regularization, s.rate)
     return model
@@ -327,8 +339,8 @@ def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch
     X_train, y_train, X_test, y_test = data.fit_data
     run.maps.append(neuron_maps.network_maps(model, RESOLUTION, features=data.features))
     run.epochs.append(0)
-    run.losses.append((evaluate(model, X_train, y_train, "binary")[0],
-                       evaluate(model, X_test, y_test, "binary")[0]))
+    run.losses.append((evaluate(model, X_train, y_train, data.task)[0],
+                       evaluate(model, X_test, y_test, data.task)[0]))
     if on_start is not None:
         on_start(run)
     if on_snapshot is not None:
@@ -370,7 +382,7 @@ def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch
             and not run.history.diverged:
         run.maps.append(neuron_maps.network_maps(model, RESOLUTION, features=data.features))
         run.epochs.append(run.history.num_epochs)
-    scores = predict_scores(model, X_test, "binary").numpy()
+    scores = predict_scores(model, X_test, data.task).numpy()  # P(class 1), or predicted values
     run.test_scores = scores if np.isfinite(scores).all() else None
     run.seconds = time.perf_counter() - start
     return run
@@ -395,11 +407,13 @@ def code_for(s: Settings, epochs_run: int | None = None) -> str:
           if epochs_run is not None and epochs_run != s.epochs else []),
         f"data = toy_data.make_split({s.data!r}, {s.points}, {s.noise:g}, "
         f"train_fraction={s.train_pct / 100:g},",
-        f"                           positive_fraction={s.class1_pct / 100:g}, "
-        f"features={tuple(s.features.split(','))!r}, seed={s.draw})",
+        "                           "
+        + ("" if is_regression(s) else f"positive_fraction={s.class1_pct / 100:g}, ")
+        + f"features={tuple(s.features.split(','))!r}, seed={s.draw})",
         f"model = models.MLP(len(data.features), hidden={s.hidden!r}, "
         f"activation={s.activation!r}, batch_norm={s.batch_norm},",
-        f"                   residual={s.residual}, dropout={s.dropout:g}, init={s.init!r}, seed={s.seed})",
+        f"                   residual={s.residual}, dropout={s.dropout:g}, init={s.init!r}, "
+        + ("task='regression', " if is_regression(s) else "") + f"seed={s.seed})",
     ]
     if s.regularization in penalties.PENALTIES:
         lines.append(f"penalties.add_penalty(model, {s.regularization!r}, {s.rate:g})")
@@ -429,8 +443,12 @@ def _layer_label(i: int, n: int) -> str:
     return "output" if i == n - 1 else f"layer {i + 1}"
 
 
-def _surface_rgb(P: np.ndarray, discretize: bool = False) -> np.ndarray:
-    """P(class 1) as an opaque RGB image: the surface colours at 55 % over white."""
+def _surface_rgb(P: np.ndarray, discretize: bool = False, regression: bool = False) -> np.ndarray:
+    """The output as an opaque RGB image, the surface colours at 55 % over white: P(class 1) from 0 to 1,
+    or a regression output from -1 to 1 (white at 0); discretized: by class, or by the output's sign."""
+    if regression:
+        R = neuron_maps.REGRESSION_RANGE
+        P = (np.clip(P, -R, R) + R) / (2 * R)
     if discretize:
         P = (P > 0.5).astype(float)
     rgb = style.SURFACE_CMAP(np.nan_to_num(P, nan=0.5))[..., :3]
@@ -453,28 +471,32 @@ def draw_run(run: Run, epoch: int = -1, *, show_test: bool = False, discretize: 
         parts["mosaic"].set_data(neuron_maps.mosaic(maps)[0])
     P = maps.output
     finite = bool(np.isfinite(P).all())
-    parts["surface"].set_data(_surface_rgb(P, discretize))
+    parts["surface"].set_data(_surface_rgb(P, discretize, maps.regression))
     ax_out = parts["ax_out"]
     for c in parts["contour"]:
         c.remove()
     parts["contour"] = []
-    if finite and P.min() < 0.5 < P.max():
+    if finite and not maps.regression and P.min() < 0.5 < P.max():
         xs = np.linspace(-maps.extent, maps.extent, P.shape[0])
         contour = ax_out.contour(xs, xs[::-1], P, levels=[0.5], colors="k", linewidths=1.5)
         contour.set_animated(True)
         parts["contour"] = [contour]
     for scatter in parts["test"]:
         scatter.set_visible(show_test)
+    for shows_test, legend in parts["legends"].items():  # the legend names only what is drawn
+        legend.set_visible(shows_test == show_test)
     if "ax_maps" in parts:
         parts["ax_maps"].title.set_text(f"what each neuron computes, epoch {e}")
     acc = _accuracy_at(run, e)
     sep = "\n" if parts.get("compact") else ": "
-    ax_out.title.set_text(f"output, epoch {e}" + (f"{sep}test accuracy {acc:.2f}" if acc is not None else "")
+    metric = "R²" if is_regression(run.settings) else "accuracy"
+    ax_out.title.set_text(f"output, epoch {e}" + (f"{sep}test {metric} {acc:.2f}" if acc is not None else "")
                           if finite else f"output, epoch {e}{sep}diverged")
     losses = _losses_at(run, e)
     between = "\n" if parts.get("compact") else ", "  # the main picture: two lines over a narrow panel
-    parts["ax_loss"].title.set_text(f"loss: train {losses[0]:.3f}{between}test {losses[1]:.3f}"
-                                    if losses and all(map(math.isfinite, losses)) else "loss")
+    loss = _loss_name(run)
+    parts["ax_loss"].title.set_text(f"{loss}: train {losses[0]:.3f}{between}test {losses[1]:.3f}"
+                                    if losses and all(map(math.isfinite, losses)) else loss)
     for line in parts["markers"]:
         line.set_xdata([e, e])
     fig._shown_epoch = e
@@ -494,8 +516,13 @@ def _losses_at(run: Run, epoch: int) -> tuple[float, float] | None:
     return h.train_loss[k], h.val_loss[k]
 
 
+def _loss_name(run: Run) -> str:
+    """What the loss panel calls its loss: "MSE" for a regression set, else "loss" (cross-entropy)."""
+    return "MSE" if is_regression(run.settings) else "loss"
+
+
 def _accuracy_at(run: Run, epoch: int) -> float | None:
-    """Test accuracy after ``epoch`` epochs (None where not recorded)."""
+    """Test accuracy (R² for a regression set) after ``epoch`` epochs (None where not recorded)."""
     h = run.history
     if h is None or epoch not in h.epochs:
         return None
@@ -514,21 +541,36 @@ def _figure(height: float):
 
 
 def _draw_output(ax_out, run: Run, maps, sizes: tuple[int, int]):
-    """The output surface with the train (circles) and test (triangles) points of both classes, marker
-    areas ``sizes``; returns (surface, every scatter, the test scatters) for quick updates."""
+    """The output surface with the train (circles) and test (triangles) points, marker areas ``sizes``:
+    coloured by class, or for a regression set by their target on the surface's colour scale.
+
+    Returns (surface, every scatter, the test scatters, legend entries (handle, label, is test)).
+    """
     e = maps.extent
-    surface = ax_out.imshow(_surface_rgb(maps.output), extent=(-e, e, -e, e), interpolation="bilinear")
+    surface = ax_out.imshow(_surface_rgb(maps.output, regression=maps.regression), extent=(-e, e, -e, e),
+                            interpolation="bilinear")
     d = run.data
-    scatters, test = [], []
+    scatters, test, entries = [], [], []
+    R = neuron_maps.REGRESSION_RANGE
     for X, y, marker, kind in ((d.X_train, d.y_train, "o", "train"), (d.X_test, d.y_test, "^", "test")):
         X, y = X.numpy(), y.numpy()
-        for c, color in enumerate(style.CLASS_COLORS):
-            sc = ax_out.scatter(*X[y == c].T, s=sizes[kind == "test"], c=color, marker=marker,
-                                edgecolors="white" if kind == "train" else "black", linewidths=0.5,
-                                label=f"{kind}, class {c}")
+        edge = "black" if kind == "test" else "0.4" if maps.regression else "white"  # white: lost on 0
+        if maps.regression:  # one scatter, each point in its target's colour
+            groups = [(X, dict(c=y, cmap=style.SURFACE_CMAP, vmin=-R, vmax=R))]
+        else:
+            groups = [(X[y == c], dict(c=color)) for c, color in enumerate(style.CLASS_COLORS)]
+        for c, (points, colour) in enumerate(groups):
+            sc = ax_out.scatter(*points.T, s=sizes[kind == "test"], marker=marker, edgecolors=edge,
+                                linewidths=0.5, **colour)
             scatters.append(sc)
             if kind == "test":
                 test.append(sc)
+            if maps.regression:  # a grey stand-in: the colour bar says what the colours mean
+                handle = mpl.lines.Line2D([], [], ls="none", marker=marker, mfc="0.6",
+                                          ms=math.sqrt(sizes[kind == "test"]), mec=edge)
+                entries.append((handle, f"{kind} points", kind == "test"))
+            else:
+                entries.append((sc, f"{kind}, class {c}", kind == "test"))
     ax_out.set_xlim(-e, e)
     ax_out.set_ylim(-e, e)
     ax_out.set_xticks([])
@@ -536,7 +578,29 @@ def _draw_output(ax_out, run: Run, maps, sizes: tuple[int, int]):
     ax_out.grid(False)
     for spine in ax_out.spines.values():
         spine.set_visible(True)
-    return surface, scatters, test
+    return surface, scatters, test, entries
+
+
+def _output_colorbar(fig, rect: tuple, orientation: str):
+    """A colour bar of a regression output's scale (-1 to 1, white at 0) in ``rect`` (figure fractions)."""
+    R = neuron_maps.REGRESSION_RANGE
+    cax = fig.add_axes(rect)
+    bar = fig.colorbar(mpl.cm.ScalarMappable(mpl.colors.Normalize(-R, R), style.SURFACE_CMAP), cax=cax,
+                       orientation=orientation, ticks=[-R, 0, R], extend="both")
+    bar.ax.tick_params(labelsize=11)
+    return bar
+
+
+def _legends(fig, entries: list, extra: list, **kwargs) -> dict:
+    """Two legends of the output's points (and the ``extra`` (handle, label) entries): one without the
+    test points, one with them; ``draw_run`` shows the one that names only what is drawn."""
+    legends = {}
+    for shows_test in (False, True):
+        shown = [(h, label) for h, label, is_test in entries if shows_test or not is_test] + extra
+        legend = fig.legend([h for h, _ in shown], [label for _, label in shown], **kwargs)
+        legend.set_animated(True)
+        legends[shows_test] = legend
+    return legends
 
 
 def _run_figure(run: Run):
@@ -549,17 +613,22 @@ def _run_figure(run: Run):
     ax_loss, ax_grad = fig.add_subplot(bottom[0]), fig.add_subplot(bottom[1])
     maps = run.maps[-1]
     neuron_maps.plot_neuron_maps(maps, ax_maps)
-    surface, scatters, test = _draw_output(ax_out, run, maps, sizes=(16, 24))
+    surface, scatters, test, entries = _draw_output(ax_out, run, maps, sizes=(16, 24))
     ax_out.set_title("output", y=1.01)
     ax_maps.set_title(ax_maps.get_title(), y=1.01)  # a fixed title position: no layout search per draw
-    ax_out.legend(loc="upper left", bbox_to_anchor=(1.03, 1.0), borderaxespad=0.0, fontsize=11,
-                  handletextpad=0.2, markerscale=1.4)
+    legends = _legends(fig, entries, [], loc="upper left", bbox_to_anchor=(1.03, 1.0),
+                       bbox_transform=ax_out.transAxes, borderaxespad=0.0, fontsize=11, handletextpad=0.2,
+                       markerscale=1.4)
+    if maps.regression:
+        _output_colorbar(fig, (0.82, 0.49, 0.012, 0.22), "vertical").set_label("target, output", fontsize=11)
     markers = [_draw_losses(run, ax_loss), _draw_grad_norms(run, ax_grad)]
-    animated = [ax_maps.images[0], surface, *scatters, ax_maps.title, ax_out.title, ax_loss.title, *markers]
+    animated = [ax_maps.images[0], surface, *scatters, ax_maps.title, ax_out.title, ax_loss.title, *markers,
+                *legends.values()]
     for artist in animated:
         artist.set_animated(True)
     fig._playground = dict(ax_maps=ax_maps, ax_out=ax_out, ax_loss=ax_loss, mosaic=ax_maps.images[0],
-                           surface=surface, contour=[], test=test, markers=markers, animated=animated)
+                           surface=surface, contour=[], test=test, markers=markers, animated=animated,
+                           legends=legends)
     if run.message:
         fig.text(0.5, 0.995, _wrap(run.message), ha="center", va="top", fontsize=12, fontweight="bold",
                  color=style.DIVERGED_COLOR if "diverged" in run.message else style.OKABE_ITO["vermillion"])
@@ -587,29 +656,32 @@ def _main_figure(run: Run):
     ax_out = fig.add_axes(rect(6, bottom, side, side))
     ax_loss = fig.add_axes(rect(side + 78, bottom, W_px - side - 98, side))
     maps = run.maps[-1]
-    surface, scatters, test = _draw_output(ax_out, run, maps, sizes=(14, 22))
+    surface, scatters, test, entries = _draw_output(ax_out, run, maps, sizes=(14, 22))
     marker = _draw_losses(run, ax_loss, legend=False)
     ax_loss.set_ylabel("")  # the title names it
     for ax in (ax_out, ax_loss):
         ax.set_title(ax.get_title() or "output", y=1.01, fontsize=12.5)
-    handles, labels = [], []
-    for ax in (ax_out, ax_loss):
-        h, l_ = ax.get_legend_handles_labels()
-        handles += h
-        labels += [f"loss, {x}" if ax is ax_loss else x for x in l_]
-    fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(6 / W_px, (bottom - 48) / H_px),
-               ncol=3, fontsize=11, handletextpad=0.3, columnspacing=1.0, markerscale=1.4,
-               handlelength=1.8, borderaxespad=0.0)
-    animated = [surface, *scatters, ax_out.title, ax_loss.title, marker]
+    handles, labels = ax_loss.get_legend_handles_labels()
+    loss = _loss_name(run)
+    legends = _legends(fig, entries, [(h, f"{loss}, {x}") for h, x in zip(handles, labels, strict=True)],
+                       loc="upper left", bbox_to_anchor=(6 / W_px, (bottom - 48) / H_px),
+                       ncol=3, fontsize=11, handletextpad=0.3,
+                       columnspacing=1.0, markerscale=1.4, handlelength=1.8, borderaxespad=0.0)
+    if maps.regression:  # the colour scale of the output and the targets, under the surface
+        bar = _output_colorbar(fig, rect(6, bottom - 26, 150, 9), "horizontal")
+        bar.ax.text(1.1, 0.5, "target, output", transform=bar.ax.transAxes, va="center", fontsize=11)
+    animated = [surface, *scatters, ax_out.title, ax_loss.title, marker, *legends.values()]
     for artist in animated:
         artist.set_animated(True)
     fig._playground = dict(ax_out=ax_out, ax_loss=ax_loss, surface=surface, contour=[], test=test,
-                           markers=[marker], animated=animated, compact=True)
+                           markers=[marker], animated=animated, compact=True, legends=legends)
     if run.message:  # what happened, on the output (the status line below the controls says why)
         colour = style.DIVERGED_COLOR if "diverged" in run.message else style.OKABE_ITO["vermillion"]
-        ax_out.text(0.5, 0.5, _wrap(run.message.split(":")[0], 24), transform=ax_out.transAxes,
-                    ha="center", va="center", fontsize=12, fontweight="bold", color=colour,
-                    bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
+        note = ax_out.text(0.5, 0.5, _wrap(run.message.split(":")[0], 24), transform=ax_out.transAxes,
+                           ha="center", va="center", fontsize=12, fontweight="bold", color=colour,
+                           bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
+        note.set_animated(True)  # drawn over the surface and the points, which are redrawn every update
+        animated.append(note)
     return fig
 
 
@@ -676,16 +748,21 @@ def _draw_losses(run: Run, ax, legend: bool = True):
         ax.set_yscale("log")
         ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())  # minor ticks cost more than they tell
         ax.yaxis.set_major_formatter(PlainLogFormatter())
-        if max(finite) < 10 * min(finite):  # less than a decade: label a few plain values instead
+        if _one_power_of_ten(min(finite), max(finite)):  # label a few plain values instead
             ax.yaxis.set_major_locator(mpl.ticker.FixedLocator(_log_ticks(min(finite), max(finite))))
             ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     ax.set_xlabel("epoch")
-    ax.set_ylabel("loss")
+    ax.set_ylabel(_loss_name(run))
     ax.set_xlim(0, max(run.settings.epochs, 1))
-    ax.set_title("loss", y=1.01)
+    ax.set_title(_loss_name(run), y=1.01)
     if legend:
         style.legend_outside(ax)
     return ax.axvline(0, color="0.3", lw=1.2)
+
+
+def _one_power_of_ten(low: float, high: float) -> bool:
+    """True when [low, high] holds fewer than two powers of ten: a log axis would label one or none."""
+    return math.floor(math.log10(high)) - math.ceil(math.log10(low)) < 1
 
 
 def _log_ticks(low: float, high: float, n: int = 4) -> list[float]:
@@ -720,7 +797,7 @@ def _draw_grad_norms(run: Run, ax):
         ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())  # minor ticks cost more than they tell
         ax.yaxis.set_major_formatter(PlainLogFormatter())
         low, high = np.nanmin(G), np.nanmax(G)
-        if high < 10 * low:
+        if _one_power_of_ten(low, high):
             ax.yaxis.set_major_locator(mpl.ticker.FixedLocator(_log_ticks(low, high)))
             ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     style.legend_outside(ax, fontsize=11, handlelength=1.6, labelspacing=0.2)
@@ -728,13 +805,37 @@ def _draw_grad_norms(run: Run, ax):
 
 
 @checked
+def run_summary(run: Run) -> str:
+    """The result a status line gives: "test accuracy 0.97", or "test MSE 0.012 / R² 0.95" for a
+    regression set (the last epoch's, as training.fit recorded it)."""
+    h = run.history
+    if h is None or not h.val_metric:
+        return "nothing trained yet"
+    if is_regression(run.settings):
+        return f"test MSE {h.final('val_loss'):.3g} / R² {h.final('val_metric'):.2f}"
+    return f"test accuracy {h.final('val_metric'):.2f}"
+
+
+def _diverged_epoch(run: Run) -> int | None:
+    """The epoch a diverged run diverged in (as its message says), or None for a run that did not."""
+    import re
+
+    h = run.history
+    if h is None or not h.diverged:
+        return None
+    found = re.search(r"epoch (\d+)", h.message)
+    return int(found.group(1)) if found else h.num_epochs + 1
+
+
+@checked
 def draw_evaluation(run: Run, threshold: float = 0.5, fig=None):
-    """On the test points of the trained model: confusion matrix at ``threshold``, ROC and PR curves."""
+    """On the test points of the trained model: confusion matrix at ``threshold``, ROC and PR curves;
+    for a regression set, predicted against true values (the threshold plays no part there)."""
     check_range("threshold", threshold, 0.0, 1.0)
     if fig is None or not hasattr(fig, "_evaluation"):
         fig = _evaluation_figure(run)
     parts = fig._evaluation
-    if run.test_scores is None:
+    if "cm_image" not in parts:  # nothing to evaluate, or a regression set: nothing moves
         return fig
     y, scores = run.data.y_test.numpy(), run.test_scores
     cm = metrics.confusion_matrix(y, (scores >= threshold).astype(int), labels=[0, 1])
@@ -753,29 +854,21 @@ def draw_evaluation(run: Run, threshold: float = 0.5, fig=None):
     parts["headline"].set_text(f"{len(y)} test points at threshold {threshold:.2f}: recall {tpr:.2f}, "
                                f"precision {shown}, false positive rate {fpr:.2f}")
     return fig
-    return fig
 
 
 def _evaluation_figure(run: Run):
     """The evaluation figure of a run, with the artists a threshold change updates."""
     fig = _figure(3.9)
+    diverged = _diverged_epoch(run)
+    if diverged is not None or run.test_scores is None:
+        return _nothing_to_evaluate(fig, run, diverged)
+    if is_regression(run.settings):
+        return _regression_evaluation(fig, run)
     grid = fig.add_gridspec(1, 3, left=0.07, right=0.98, top=0.8, bottom=0.17, wspace=0.42,
                             width_ratios=[0.8, 1, 1])
     ax_cm, ax_roc, ax_pr = (fig.add_subplot(g) for g in grid)
     parts = dict(ax_cm=ax_cm, ax_roc=ax_roc, ax_pr=ax_pr, animated=[])
     fig._evaluation = parts
-    if run.test_scores is None:
-        for ax in (ax_cm, ax_pr):
-            ax.set_axis_off()
-        ax_roc.set_xticks([])
-        ax_roc.set_yticks([])
-        ax_roc.set_title("no trained model to evaluate")
-        why = run.message or ("the run is held or still training: ▶ play to finish it, then evaluate"
-                              if not run.history or run.history.num_epochs < run.settings.epochs
-                              else "the scores are not finite")
-        ax_roc.text(0.5, 0.5, _wrap(why, 32), ha="center",
-                    va="center", transform=ax_roc.transAxes, fontsize=12)
-        return fig
     y, scores = run.data.y_test.numpy(), run.test_scores
     plot_confusion_matrix(np.zeros((2, 2), dtype=int), ["0", "1"], ax_cm, title="test points")
     fpr, tpr, _ = metrics.roc_curve(y, scores)
@@ -799,6 +892,69 @@ def _evaluation_figure(run: Run):
     for artist in parts["animated"]:
         artist.set_animated(True)
     return fig
+
+
+def _nothing_to_evaluate(fig, run: Run, diverged: int | None):
+    """One labelled panel in place of the evaluation: the run diverged, holds, or has no finite output."""
+    ax = fig.add_axes((0.05, 0.06, 0.9, 0.74))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    if diverged is not None:
+        title, why = f"the run diverged at epoch {diverged}: nothing to evaluate", run.message
+    else:
+        title = "no trained model to evaluate"
+        why = run.message or ("the run is held or still training: ▶ play to finish it, then evaluate"
+                              if not run.history or run.history.num_epochs < run.settings.epochs
+                              else "the model's outputs on the test points are not finite")
+    ax.set_title(title, color=style.DIVERGED_COLOR, fontweight="bold" if diverged is not None else "normal")
+    ax.text(0.5, 0.5, _wrap(why, 80), ha="center", va="center", transform=ax.transAxes, fontsize=12)
+    fig._evaluation = dict(ax=ax, animated=[])
+    return fig
+
+
+def _regression_evaluation(fig, run: Run):
+    """A regression set's evaluation: predicted against true values of the test points (on the line
+    y = x when right), and the errors' histogram, under the test MSE and R²."""
+    y, y_hat = run.data.y_test.numpy().astype(float), run.test_scores.astype(float)
+    errors = y_hat - y
+    mse = float(np.mean(errors ** 2))
+    r2 = 1 - float(np.sum(errors ** 2)) / max(float(np.sum((y - y.mean()) ** 2)), 1e-12)
+    grid = fig.add_gridspec(1, 2, left=0.08, right=0.97, top=0.8, bottom=0.17, wspace=0.3,
+                            width_ratios=[1, 1.3])
+    ax_fit, ax_err = (fig.add_subplot(g) for g in grid)
+    low, high = min(y.min(), y_hat.min()), max(y.max(), y_hat.max())
+    pad = 0.05 * (high - low or 1.0)
+    ax_fit.plot([low - pad, high + pad], [low - pad, high + pad], ls=":", color="0.4", lw=1.4,
+                label="y = x (exact)")
+    ax_fit.scatter(y, y_hat, s=14, color=style.color(0), alpha=0.8, label="test points")
+    ax_fit.set(xlim=(low - pad, high + pad), ylim=(low - pad, high + pad), xlabel="true target",
+               ylabel="predicted")
+    ax_fit.set_title("predicted against true", y=1.01)
+    ax_fit.legend(loc="upper left", fontsize=11, handletextpad=0.3)
+    ax_err.hist(errors, bins=30, color=style.color(0), alpha=0.8)
+    ax_err.axvline(0, color="0.4", ls=":", lw=1.4)
+    ax_err.set(xlabel="error: predicted − true", ylabel="test points")
+    ax_err.set_title("errors", y=1.01)
+    fig.text(0.5, 0.985, f"{len(y)} test points: MSE {mse:.3g}, R² {r2:.2f} (the threshold plays no part "
+             "in regression)", ha="center", va="top", fontsize=13)
+    fig._evaluation = dict(ax_fit=ax_fit, ax_err=ax_err, mse=mse, r2=r2, animated=[])
+    return fig
+
+
+@checked
+def weights_list_html(run: Run) -> str:
+    """The list beside the weights graph: each layer's largest weights, the neurons named as the graph's
+    hover texts name them ("x1 → h1.3"), one unbroken line each in a column as wide as the longest."""
+    import html
+
+    lines = neuron_maps.largest_weights(run.model, features=run.data.features)
+    width = max(map(len, lines + ["largest weights (from → to)"])) + 2
+    return (f"<div style='white-space: nowrap; min-width: {width}ch; font-family: monospace'>"
+            "<b>largest weights</b> (from → to)<br>"
+            + "<br>".join(html.escape(line) for line in lines) + "</div>")
 
 
 # --- Notebook 01's helpers -----------------------------------------------------------------------
@@ -919,7 +1075,8 @@ def _control_widgets(s: Settings) -> dict[str, W.Widget]:
         "show_test": W.Checkbox(value=s.show_test, description="test points", indent=False,
                                 layout=W.Layout(width="120px"), **tooltip("show the test points")),
         "discretize": W.Checkbox(value=s.discretize, description="discretize", indent=False,
-                                 layout=W.Layout(width="120px"), **tooltip("colour the output by class")),
+                                 layout=W.Layout(width="120px"),
+                                 **tooltip("colour the output by class (regression: by its sign)")),
         "threshold": W.FloatSlider(value=s.threshold, min=0, max=1, step=0.05, description="threshold",
                                    continuous_update=False, readout_format=".2f", style=wide),
     }
@@ -1047,7 +1204,7 @@ class Playground(Explorer):
         self.try_reveal = W.Button(description="what we measured", tooltip="after you have predicted")
         self.try_outcome = W.HTML()
         self.graph_out = W.HTML()
-        self.graph_weights = W.HTML(layout=W.Layout(width="260px"))
+        self.graph_weights = W.HTML(layout=W.Layout(flex="0 0 auto"))  # as wide as its longest line
         self._graph_stale = True
         # The projector view: two columns of controls beside the main picture (1280×720, Lab's side bar
         # closed); the secondary panels in tabs below, which a student scrolls to on purpose.
@@ -1078,7 +1235,7 @@ class Playground(Explorer):
             W.VBox([_row("Share", [self.state_box, self.load_button, self.load_note]), self.link,
                     self.show_code, self.code_out]),
             self.detail_out,
-            W.HBox([self.graph_out, self.graph_weights]),
+            W.HBox([self.graph_out, self.graph_weights], layout=W.Layout(flex_flow="row wrap")),
         ])
         for i, title in enumerate(TAB_TITLES):
             self.tabs.set_title(i, title)
@@ -1098,9 +1255,12 @@ class Playground(Explorer):
 
     def _sync_enabled(self) -> None:
         """Grey out a control that changes nothing now: the penalty's rate without a regularization,
-        the neurons slider while per-layer widths are given."""
+        the neurons slider while per-layer widths are given, class 1 % and the threshold for a
+        regression set."""
         self.controls["rate"].disabled = self.controls["regularization"].value == "none"
         self.controls["neurons"].disabled = bool(self.controls["widths"].value.strip())
+        regression = toy_data.is_regression(self.controls["data"].value)
+        self.controls["class1_pct"].disabled = self.controls["threshold"].disabled = regression
 
     # -- state --
     @property
@@ -1285,8 +1445,7 @@ class Playground(Explorer):
             colour = "#000000" if "diverged" in run.message else "#D55E00"
             self.status.value = f"<span style='color:{colour}'><b>{run.message}</b></span>"
         else:
-            final = run.history.final("val_metric")
-            self.status.value = (f"test accuracy {final:.2f} after {epochs} epochs "
+            self.status.value = (f"{run_summary(run)} after {epochs} epochs "
                                  + ("(from the cache)" if cached else f"(trained in {run.seconds:.2f} s)"))
         if run.settings.optimizer == "adamw" and run.settings.regularization != "weight_decay":
             self.status.value += (" <i>(AdamW differs from Adam only in how it applies weight decay: "
@@ -1365,8 +1524,7 @@ class Playground(Explorer):
                      if run.ok else _wrap(f"the network: {run.message}", 70))
             neuron_maps.plot_network_graph(run.model, run.maps[-1], ax, title=title)
             self.graph_out.value = neuron_maps.graph_html(render_png(fig), ax, run.model, run.data.features)
-            self.graph_weights.value = ("<b>largest weights</b> (from → to)<br>"
-                                        + "<br>".join(neuron_maps.largest_weights(run.model)))
+            self.graph_weights.value = weights_list_html(run)
             self._graph_stale = False
 
         self._guarded(self.graph_out, draw)

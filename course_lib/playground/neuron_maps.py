@@ -28,12 +28,14 @@ EXTENT = 1.6  # the square [-EXTENT, EXTENT]² that toy_data's sets live in
 
 @dataclass
 class NetworkMaps:
-    """Maps on an r x r grid: inputs (2, r, r), one (width, r, r) array per hidden layer, P(class 1)."""
+    """Maps on an r x r grid: inputs (2, r, r), one (width, r, r) array per hidden layer, and the
+    output: P(class 1), or the predicted value of a regression model (``regression``)."""
 
     inputs: np.ndarray
     layers: list[np.ndarray]
     output: np.ndarray
     extent: float
+    regression: bool = False
 
     @property
     def widths(self) -> list[int]:
@@ -54,7 +56,8 @@ def plane(resolution: int = 50, extent: float = EXTENT) -> torch.Tensor:
 @torch.no_grad()
 def network_maps(model: nn.Module, resolution: int = 50, extent: float = EXTENT,
                  map_resolution: int | None = None, features=("x1", "x2")) -> NetworkMaps:
-    """Every input feature, every hidden neuron's output and the output P(class 1) over the plane.
+    """Every input feature, every hidden neuron's output and the output over the plane: P(class 1),
+    or the predicted value for a regression model (``model.task == "regression"``).
 
     A hidden layer's map is what the next layer receives: the block's output (after the activation,
     and after the skip connection's sum for a residual block), in evaluation mode. ``features`` are
@@ -83,8 +86,13 @@ def network_maps(model: nn.Module, resolution: int = 50, extent: float = EXTENT,
         """(n_points, k) -> (k, r', r') maps on the coarser grid."""
         return values.T.reshape(-1, r, r)[:, ::step, ::step].numpy().astype(np.float32)
 
-    P = torch.sigmoid(logits[:, 0]) if logits.shape[1] == 1 else logits.argmax(1).float()
-    return NetworkMaps(small(grid), [small(out) for out in captured], P.reshape(r, r).numpy(), extent)
+    regression = getattr(model, "task", None) == "regression"
+    if regression:
+        P = logits[:, 0]
+    else:
+        P = torch.sigmoid(logits[:, 0]) if logits.shape[1] == 1 else logits.argmax(1).float()
+    return NetworkMaps(small(grid), [small(out) for out in captured], P.reshape(r, r).numpy(), extent,
+                       regression)
 
 
 @checked(gap="int0")
@@ -130,24 +138,32 @@ def plot_neuron_maps(maps: NetworkMaps, ax=None, *, title: str = "what each neur
     return ax
 
 
+REGRESSION_RANGE = 1.0  # a regression output's colours: -1 (blue) to 0 (white) to +1 (vermilion)
+
+
 @checked
-def _plot_output(maps: NetworkMaps, X=None, y=None, ax=None, *, title: str = "output: P(class 1)",
+def _plot_output(maps: NetworkMaps, X=None, y=None, ax=None, *, title: str | None = None,
                 marker_size: float = 14):
-    """The output P(class 1) over the plane (decision boundary P = 0.5 in black), with points (X, y)."""
+    """The output over the plane with the points (X, y): P(class 1) with the decision boundary
+    P = 0.5 in black, or a regression output and the targets on one colour scale centred on 0."""
     if ax is None:
         _, ax = plt.subplots(figsize=style.figsize(4.2))
     e = maps.extent
-    ax.imshow(maps.output, cmap=SURFACE_CMAP, vmin=0, vmax=1, alpha=0.6, extent=(-e, e, -e, e),
+    low, high = (-REGRESSION_RANGE, REGRESSION_RANGE) if maps.regression else (0, 1)
+    ax.imshow(maps.output, cmap=SURFACE_CMAP, vmin=low, vmax=high, alpha=0.6, extent=(-e, e, -e, e),
               interpolation="bilinear")
-    if np.isfinite(maps.output).all() and maps.output.min() < 0.5 < maps.output.max():
+    if not maps.regression and np.isfinite(maps.output).all() and maps.output.min() < 0.5 < maps.output.max():
         xs = np.linspace(-e, e, maps.output.shape[0])
         ax.contour(xs, xs[::-1], maps.output, levels=[0.5], colors="k", linewidths=1.5)
     if X is not None:
         X = as_array("X", X, ndim=2)
-        y = as_labels("y", y)
+        y = as_array("y", y, ndim=1) if maps.regression else as_labels("y", y)
         if len(y) != len(X):
             raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}")
-        for c, color in enumerate(CLASS_COLORS):
+        if maps.regression:
+            ax.scatter(*X.T, s=marker_size, c=y, cmap=SURFACE_CMAP, vmin=low, vmax=high, edgecolors="0.3",
+                       linewidths=0.4, label="points (colour: target)")
+        for c, color in enumerate(CLASS_COLORS if not maps.regression else ()):
             ax.scatter(*X[y == c].T, s=marker_size, c=color, edgecolors="white", linewidths=0.4,
                        label=f"class {c}")
     ax.set_xlim(-e, e)
@@ -155,7 +171,7 @@ def _plot_output(maps: NetworkMaps, X=None, y=None, ax=None, *, title: str = "ou
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)
-    ax.set_title(title)
+    ax.set_title(title or ("output: the predicted value" if maps.regression else "output: P(class 1)"))
     return ax
 
 
@@ -192,7 +208,8 @@ def plot_network_graph(model: nn.Module, maps: NetworkMaps, ax=None, *, title: s
     """TensorFlow Playground's network view: every neuron as its small map, every weight as an edge
     (vermillion > 0, blue < 0, as thick as |w| is large)."""
     weights = network_graph(model)
-    columns = [maps.inputs, *maps.layers, (2 * maps.output - 1)[None]]  # the output as P in [-1, 1]
+    out = maps.output if maps.regression else 2 * maps.output - 1  # P from [0, 1] to [-1, 1]
+    columns = [maps.inputs, *maps.layers, out[None]]
     if [len(c) for c in columns[1:]] != [len(w) for w in weights]:
         raise ValueError("maps must come from this model (network_maps(model)), got maps of another shape")
     if ax is None:
@@ -228,16 +245,20 @@ def plot_network_graph(model: nn.Module, maps: NetworkMaps, ax=None, *, title: s
 
 
 @checked(top="int+")
-def largest_weights(model: nn.Module, top: int = 3) -> list[str]:
-    """The ``top`` largest weights by size of every layer, as "layer 1: input 1 → 3: -1.52" lines."""
+def largest_weights(model: nn.Module, top: int = 3, features=None) -> list[str]:
+    """The ``top`` largest weights by size of every layer, as "x1 → h1.3: -1.52" lines: the neurons
+    named as the weights graph's hover texts name them (inputs by their ``features``, "h2.1" for
+    layer 2's first neuron, "output")."""
+    if features is not None:
+        toy_data.check_features(features)
     lines = []
     weights = network_graph(model)
+    n_columns = len(weights) + 1
     for k, W in enumerate(weights):
-        src = "input " if k == 0 else ""
-        dest = "output" if k == len(weights) - 1 else f"layer {k + 1}"
         for flat in np.argsort(-np.abs(W), axis=None)[:top]:
             i, j = np.unravel_index(flat, W.shape)
-            lines.append(f"{dest}: {src}{j + 1} → {i + 1}: {W[i, j]:+.2f}")
+            source, target = _node_name(k, j, n_columns, features), _node_name(k + 1, i, n_columns, features)
+            lines.append(f"{source} → {target}: {W[i, j]:+.2f}")
     return lines
 
 

@@ -196,8 +196,8 @@ print(f"validation accuracy after 30 epochs: {acc:.3f}")
 # ### Explore: the course playground
 #
 # If you know [TensorFlow Playground](https://playground.tensorflow.org), this is the same idea, with
-# what this course adds. Change the **data** (circle, xor, gauss, spiral, moons; noise, the share of
-# training points, class imbalance, a new draw), the **network** (its inputs, one checkbox each: x1,
+# what this course adds. Change the **data** (circle, xor, gauss, spiral, moons, or the regression
+# sets plane and multi-gaussian; noise, the share of training points, class imbalance, a new draw), the **network** (its inputs, one checkbox each: x1,
 # x2, x1², x2², x1·x2 and sines; 0–6 hidden layers of 1–16 neurons or a width per layer, activation,
 # initialisation, BatchNorm, skip connections, dropout, L1/L2 or weight decay) or the
 # **training** (optimizer, `lr`, `batch_size`, epochs, schedule, warm-up, gradient clipping) and the

@@ -31,7 +31,10 @@ def projector_style():
 
 # --- data ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", toy_data.DATASETS)
+CLASSIFICATION_SETS = [n for n in toy_data.DATASETS if n not in toy_data.REGRESSION_SETS]
+
+
+@pytest.mark.parametrize("name", CLASSIFICATION_SETS)
 def test_every_set_lives_in_the_square_with_the_asked_class_share(name):
     X, y = toy_data.make_dataset(name, 400, 0.1, positive_fraction=0.2, seed=3)
     assert X.shape == (400, 2) and X.dtype == np.float32 and set(np.unique(y)) == {0, 1}
@@ -431,13 +434,21 @@ COMBINATIONS = [  # settings where two controls meet at an edge of their ranges
     "activation=linear&layers=6&optimizer=sgd&lr=10", "lr=10&optimizer=adam", "batch_size=512&points=100",
     "batch_norm=True&batch_size=1", "class1_pct=5&train_pct=10&points=100", "noise=0.5&data=spiral",
     "epochs=320&batch_size=512&layers=1&neurons=1", "schedule=linear&warmup_pct=50",
+    # the regression sets (TensorFlow Playground's plane and multi-gaussian) at the same edges
+    "data=plane&layers=0", "data=plane&layers=0&activation=linear&features=x1x2",
+    "data=multi-gaussian&layers=6&activation=sigmoid&init=orthogonal",
+    "data=plane&activation=linear&layers=6&optimizer=sgd&lr=10", "data=multi-gaussian&lr=10&optimizer=adam",
+    "data=plane&batch_norm=True&batch_size=1", "data=multi-gaussian&noise=0.5&train_pct=10&points=100",
+    "data=plane&class1_pct=5&train_pct=90", "data=multi-gaussian&layers=0&regularization=l1&rate=0.1",
+    "data=plane&noise=0&layers=6&neurons=1&residual=True&batch_norm=True",
 ]
 
 
 @pytest.mark.filterwarnings(COLAB_STACK_COMM)
 @pytest.mark.filterwarnings("error")
-def test_every_control_draws_at_every_value_it_offers():
-    pg = Playground(SWEEP_BASE)
+@pytest.mark.parametrize("data", ["", "&data=plane", "&data=multi-gaussian"])  # classification, regression
+def test_every_control_draws_at_every_value_it_offers(data):
+    pg = Playground(SWEEP_BASE + data)
     assert_drew(pg, "start")
     for name, control in pg.controls.items():
         start = control.value
@@ -533,7 +544,8 @@ def test_feature_boxes_and_per_layer_widths():
 
 def test_loss_axes_have_tick_labels_and_the_diverged_label_fits():
     diverging = "v1:activation=linear&layers=6&optimizer=sgd&lr=10&points=100&epochs=10"
-    for state in (SMALL + "&lr=0.0001", diverging):
+    # the last spans a little over one decade (0.13 to 0.012): 0.1 is the only power of ten inside it
+    for state in (SMALL + "&lr=0.0001", diverging, "v1:data=multi-gaussian&noise=0&epochs=160"):
         run = playground.train_run(Settings.from_string(state))
         fig = playground.draw_run(run)
         fig.canvas.draw()
@@ -612,7 +624,7 @@ def test_a_live_run_shows_its_first_picture_at_once_and_pictures_while_it_trains
 def test_one_generator_set_the_playground_takes_data_s_sets_and_toydata_is_a_split():
     from course_lib import data
 
-    assert toy_data.DATASETS == data.TOY_SETS
+    assert toy_data.DATASETS == data.TOY_SETS + toy_data.REGRESSION_SETS
     for name in ("circle", "xor", "gauss", "spiral"):
         X, y = toy_data.make_dataset(name, 200, 0.2, seed=5)
         X2, y2 = data.make_toy(name, 200, 0.2, seed=5)
@@ -654,3 +666,154 @@ def test_weight_edges_and_neurons_have_hover_texts_inside_the_image():
     pg = Playground(SMALL)
     pg.tabs.selected_index = playground.app.GRAPH_TAB
     assert "<map" in pg.graph_out.value and "w = " in pg.graph_out.value and not pg.errors
+
+
+# --- the regression sets (issue 24): TensorFlow Playground's plane and multi-gaussian ---------------
+
+TF_TO_SQUARE = toy_data.EXTENT / 6  # TensorFlow Playground's [-6, 6]² onto the playground's square
+
+
+def test_regression_targets_are_tensorflow_playgrounds_formulas():
+    P = np.array([[3.0, -1.0], [-6.0, -6.0], [6.0, 6.0], [0.5, 0.25]])
+    assert np.allclose(toy_data.regression_target("plane", P), [0.2, -1.2, 1.2, 0.075])  # (x + y) / 10
+    P = np.array([[-4, 2.5], [0, 2.5], [4, -2.5], [1, 2.5], [0, -1.5], [2, 0], [-4, 0], [6, 6]], dtype=float)
+    # at a centre: its sign; 1 from the centre of (0, 2.5, -1): -(1 - 1/2); 2 or more from every centre: 0
+    assert np.allclose(toy_data.regression_target("multi-gaussian", P), [1, -1, -1, -0.5, 0.5, 0, 0, 0])
+    with pytest.raises(ValueError, match="P must have shape"):
+        toy_data.regression_target("plane", np.zeros(3))
+
+
+@pytest.mark.parametrize("name", toy_data.REGRESSION_SETS)
+def test_regression_sets_fill_the_square_with_float_targets_and_a_seed_is_a_draw(name):
+    X, y = toy_data.make_dataset(name, 500, 0.0, seed=3)
+    assert X.shape == (500, 2) and X.dtype == np.float32 and y.dtype == np.float32
+    assert np.abs(X).max() <= toy_data.EXTENT and np.abs(X).max() > 0.95 * toy_data.EXTENT
+    high = 1.2 if name == "plane" else 1.0
+    assert np.abs(y).max() <= high + 1e-6 and len(np.unique(y)) > 100  # floats, not classes
+    assert np.allclose(y, toy_data.regression_target(name, X / TF_TO_SQUARE), atol=1e-5)  # noise 0: at X
+    again, _ = toy_data.make_dataset(name, 500, 0.0, seed=3)
+    other, _ = toy_data.make_dataset(name, 500, 0.0, seed=4)
+    assert np.array_equal(again, X) and not np.allclose(other, X)
+    d = toy_data.make_split(name, 500, 0.1, train_fraction=0.3, seed=3)
+    assert (len(d.X_train), len(d.X_test)) == (150, 350) and d.task == "regression"
+    assert d.y_train.dtype == torch.float32 and d.num_classes is None and "targets" in repr(d)
+
+
+@pytest.mark.parametrize("name", toy_data.REGRESSION_SETS)
+def test_noise_moves_the_point_the_target_is_read_at_not_the_point(name):
+    clean, y_clean = toy_data.make_regression_set(name, 400, 0.0, seed=1)
+    noisy, y_noisy = toy_data.make_regression_set(name, 400, 0.5, seed=1)
+    assert np.array_equal(clean, noisy) and not np.allclose(y_clean, y_noisy)  # the same points drawn
+    U = np.random.default_rng(1).uniform(-6, 6, size=(400, 4))  # TensorFlow Playground's x, y, noise x, y
+    assert np.allclose(noisy, U[:, :2] * TF_TO_SQUARE, atol=1e-6)
+    assert np.allclose(y_noisy, toy_data.regression_target(name, U[:, :2] + 0.5 * U[:, 2:]), atol=1e-6)
+
+
+@pytest.mark.parametrize("seed", TRY_SEEDS)
+def test_a_regression_run_learns_the_plane_with_mse_and_a_linear_output(seed):
+    run = _run("v1:data=plane", seed)  # the default network and training, as a student first meets it
+    assert run.ok and run.model.task == "regression" and run.history.metric_name == "R²"
+    assert run.history.final("val_metric") > 0.95, seed  # measured 0.976-0.987 (seeds 0-2)
+    assert run.maps[-1].regression and run.maps[-1].output.min() < -0.5 < 0.5 < run.maps[-1].output.max()
+    assert np.allclose(run.test_scores, run.model(run.data.fit_data[2]).detach().numpy()[:, 0], atol=1e-5)
+
+
+def test_regression_pictures_status_and_evaluation():
+    pg = Playground("v1:data=plane&points=120&epochs=10")
+    assert not pg.errors and pg.run.ok
+    assert pg.status.value.startswith("test MSE ") and " / R² " in pg.status.value
+    assert pg.controls["threshold"].disabled and pg.controls["class1_pct"].disabled
+    assert "R²" in pg.figure._playground["ax_out"].get_title()
+    assert pg.figure._playground["ax_loss"].get_title().startswith("MSE: train")
+    pg.tabs.selected_index = playground.app.EVALUATION_TAB
+    parts = pg.eval_figure._evaluation
+    h = pg.run.history
+    assert parts["mse"] == pytest.approx(h.final("val_loss"), rel=1e-4)
+    assert parts["r2"] == pytest.approx(h.final("val_metric"), abs=1e-4)
+    assert "y = x" in parts["ax_fit"].get_legend_handles_labels()[1][0]
+    assert style.check_figure(pg.eval_figure) == [] and main_figure_problems(pg.figure) == []
+    before = pg.eval_out.outputs
+    pg.controls["threshold"].value = 0.2  # greyed out: moving it anyway changes no picture
+    assert pg.eval_out.outputs == before and not pg.errors
+    for i in (playground.app.DETAIL_TAB, playground.app.GRAPH_TAB):
+        pg.tabs.selected_index = i
+    assert style.check_figure(pg.detail_figure) == [] and "<map" in pg.graph_out.value and not pg.errors
+    pg.controls["data"].value = "circle"  # back to classification: the controls come back
+    assert not pg.controls["threshold"].disabled and not pg.controls["class1_pct"].disabled
+    assert pg.status.value.startswith("test accuracy")
+    plt.close("all")
+
+
+def test_a_regression_state_round_trips_and_its_code_reproduces_the_run():
+    s = Settings.from_string("v1:data=multi-gaussian&noise=0.25&layers=3&points=120&epochs=10")
+    assert s.to_string() == "v1:data=multi-gaussian&noise=0.25&points=120&layers=3&epochs=10"
+    assert Settings.from_string(playground.state_link(s.to_string())) == s
+    assert Settings.from_string(s.to_string() + "&class1_pct=20").training_key == s.training_key  # unused
+    pg = Playground(s)
+    assert pg.state == s.to_string() and Playground(pg.state).settings == pg.settings
+    code = playground.code_for(s).replace("neuron_maps.plot_network", "fig = neuron_maps.plot_network")
+    assert "task='regression'" in code and "positive_fraction" not in code
+    scope = {}
+    exec(code, scope)  # noqa: S102 - the code the student copies into a cell
+    assert scope["history"].train_loss == pg.run.history.train_loss
+    assert style.check_figure(scope["fig"]) == []
+    plt.close("all")
+
+
+@pytest.mark.parametrize("data", ["", "&data=plane"])
+def test_a_diverged_run_is_labelled_diverged_in_every_picture(data):
+    import re
+
+    pg = Playground("v1:activation=linear&optimizer=sgd&lr=10&points=100&epochs=10" + data)
+    assert "diverged" in pg.run.message and "diverged" in pg.status.value and not pg.errors
+    pg.tabs.selected_index = playground.app.EVALUATION_TAB
+    (ax,) = pg.eval_figure.axes
+    epoch = re.search(r"\(epoch (\d+)\)", pg.run.message).group(1)  # where fit says it diverged
+    assert ax.get_title() == f"the run diverged at epoch {epoch}: nothing to evaluate"
+    assert style.check_figure(pg.eval_figure) == [] and "image/png" in pg.eval_out.outputs[0]["data"]
+    note = [t for t in pg.figure._playground["ax_out"].texts if "diverged" in t.get_text()]
+    assert note and note[0] in pg.figure._playground["animated"]  # drawn over the surface, not under it
+
+
+@pytest.mark.parametrize("data", ["", "&data=plane"])
+def test_the_main_legend_lists_the_test_points_only_when_they_are_drawn(data):
+    pg = Playground(SMALL + data)
+
+    def shown_labels():
+        (legend,) = [g for g in pg.figure._playground["legends"].values() if g.get_visible()]
+        return [t.get_text() for t in legend.get_texts()]
+
+    assert not any(x.startswith("test") for x in shown_labels())  # "loss, test" names the curve
+    pg.controls["show_test"].value = True
+    assert any(x.startswith("test") for x in shown_labels())
+    pg.controls["show_test"].value = False
+    assert not any(x.startswith("test") for x in shown_labels())
+
+
+def test_the_weights_list_names_neurons_as_the_graph_does_and_does_not_wrap():
+    import re
+
+    pg = Playground(SMALL + "&widths=3,2&features=x1,x2,x1x2")
+    pg.tabs.selected_index = playground.app.GRAPH_TAB
+    lines = re.findall(r"<br>([^<]+)", pg.graph_weights.value)
+    assert len(lines) == 3 + 3 + 2  # the top 3 of each layer; the output has 2 weights
+    hover = re.findall(r'title="w = ([^ ]+) \(([^)]+)\)"', pg.graph_out.value)
+    named = {pair: float(w) for w, pair in hover}
+    for line in lines:
+        pair, value = line.rsplit(": ", 1)
+        pair = pair.replace("&gt;", ">")
+        assert pair in named and named[pair] == pytest.approx(float(value), abs=0.006), line
+    assert "white-space: nowrap" in pg.graph_weights.value
+    width = int(re.search(r"min-width: (\d+)ch", pg.graph_weights.value).group(1))
+    assert width >= max(len(line) for line in lines) and pg.graph_weights.layout.flex == "0 0 auto"
+
+
+@pytest.mark.parametrize("title, check", [
+    ("a plane on six bumps (regression)", lambda first, second: first < 0.1 and second > 0.65),
+    ("noise on a plane (regression)", lambda first, second: first > 0.999 and 0.7 < second < 0.86),
+])
+def test_regression_things_to_try_show_their_contrast_on_every_seed(title, check):
+    t = next(t for t in THINGS_TO_TRY if t.title == title)
+    for seed in TRY_SEEDS:
+        first, second = _accuracy(t.first, seed), _accuracy(t.second, seed)  # test R²
+        assert check(first, second), (title, seed, first, second)

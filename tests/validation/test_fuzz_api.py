@@ -716,7 +716,7 @@ reg(neuron_maps.mosaic, maps=_MAPS, kinds={"maps": "object", "gap": "int0"})
 reg(neuron_maps.plot_neuron_maps, maps=_MAPS, kinds={"maps": "object", "title": "str"})
 reg(neuron_maps.plot_network, model=M, X=X12, y=Y01, resolution=5, kinds={"y": "labels01"})
 reg(neuron_maps.network_graph, model=M)
-reg(neuron_maps.largest_weights, model=M, kinds={"top": "int+"})
+reg(neuron_maps.largest_weights, model=M, kinds={"top": "int+", "features": "object"})
 reg(neuron_maps.plot_network_graph, model=lambda: _mlp(), maps=_MAPS,
     kinds={"model": "object", "maps": "object", "title": "str"})
 _GRAPH_AX = lambda: neuron_maps.plot_network_graph(_mlp(), _MAPS())  # noqa: E731
@@ -771,6 +771,9 @@ reg(playground.draw_run, run=lambda: _run(), kinds={"run": "object", "epoch": "i
                                                     "discretize": "bool"})
 reg(playground.render_png, fig=lambda: plt.figure(), kinds={"fig": "object"})
 reg(playground.draw_evaluation, run=lambda: _run(), kinds={"run": "object", "threshold": "unit"})
+reg(playground.app.is_regression, s=_SET, kinds={"s": "object"})
+reg(playground.app.run_summary, run=lambda: _run(), kinds={"run": "object"})
+reg(playground.app.weights_list_html, run=lambda: _run(), kinds={"run": "object"})
 reg(playground.Playground, kinds={"state": "str", "cache_size": "int+"})
 reg(playground.playground, kinds={"state": "str"})
 reg(playground.read_state, text="v1:layers=1", kinds={"text": "str"})
@@ -866,6 +869,9 @@ reg(threshold_explorer.ThresholdExplorer, y_true=Y01, y_score=SCORES,
 record(toy_data.ToyData)
 reg(toy_data.make_dataset, name="circle", n_samples=20, kinds={"name": "choice",
     "positive_fraction": "open_unit"})
+reg(toy_data.is_regression, name="plane", kinds={"name": "choice"})
+reg(toy_data.regression_target, name="plane", P=lambda: np.zeros((3, 2)), kinds={"name": "choice"})
+reg(toy_data.make_regression_set, name="plane", n_samples=20, kinds={"name": "choice"})
 reg(toy_data.feature_columns, X=lambda: torch.zeros(4, 2), kinds={"features": "names"})
 reg(toy_data.check_features, features=("x1", "x2"), kinds={"features": "names"})
 reg(toy_data.make_split, name="circle", n_samples=20, kinds={"name": "choice", "train_fraction": "open_unit",
