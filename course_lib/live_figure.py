@@ -28,10 +28,14 @@ __all__ = ["FAST", "SMALL", "LiveFigure", "PngExplorer", "encode_png", "new_figu
 
 
 @checked(height="float+", width="float+")
-def new_figure(height: float, width: float = style.FIGURE_WIDTH_IN) -> Figure:
-    """A column-wide figure in the course style, with its own Agg canvas (no pyplot state)."""
+def new_figure(height: float, width: float = style.FIGURE_WIDTH_IN, *, layout: str = "constrained") -> Figure:
+    """A column-wide figure in the course style, with its own Agg canvas (no pyplot state).
+
+    ``layout="none"``: no layout engine, for figures whose positions are set by hand (laid out once,
+    then only their changing artists redrawn).
+    """
     style.use_style()
-    fig = Figure(figsize=(width, height), dpi=style.DPI, layout="constrained")
+    fig = Figure(figsize=(width, height), dpi=style.DPI, layout=layout)
     FigureCanvasAgg(fig)
     return fig
 

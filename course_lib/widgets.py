@@ -419,6 +419,15 @@ class Explorer:
         """↺: the untrained model of this setting, held (explorers that train live define it)."""
         raise NotImplementedError(f"{type(self).__name__} does not train live")
 
+    def _in_background(self, coroutine: Callable[..., Any], **at_once: Any) -> None:
+        """Run ``coroutine()`` as a task of the kernel's event loop (the page stays live); where there is
+        none (tests, scripts), run ``coroutine(**at_once)`` to its end now."""
+        loop = _running_loop()
+        if loop is None:
+            asyncio.run(coroutine(**at_once))
+        else:
+            loop.create_task(coroutine())
+
     def replay_finished(self) -> None:
         """▶ on a finished run: play it back (explorers that train live define it)."""
         raise NotImplementedError(f"{type(self).__name__} does not train live")

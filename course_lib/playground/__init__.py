@@ -1,9 +1,42 @@
-"""The playground (notebook 01 and `make playground`): `app` holds the Playground widget and its
-training runs; `neuron_maps`, `penalties` and `toy_data` serve it. `from course_lib import playground`
-gives the app's public names."""
+"""The playground (notebook 01 and `make playground`), one module per concept:
 
-from . import app  # noqa: F401  (course_lib.playground.app)
-from .app import (
+    settings      Settings (every control's value) and the state string that restores them
+    runs          train_run: one setting trained, with a snapshot of the network per epoch
+    figures       a run's pictures: main view, detail, evaluation, weights graph
+    app           the Playground widget (a widgets.Explorer that trains live) and its controls
+    toy_data      TensorFlow Playground's data sets in the plane the playground shades
+    neuron_maps   every neuron's output over the plane; the network graph
+    penalties     L1/L2 penalties; things_to_try: predict-then-run pairs; snapshots: notebook 01's helpers
+
+``from course_lib import playground`` gives their public names."""
+
+from . import app, figures, runs, settings, snapshots  # noqa: F401  (the modules, by name)
+from .app import Playground, playground
+from .figures import (
+    draw_evaluation,
+    draw_run,
+    network_graph_html,
+    new_detail_figure,
+    new_evaluation_figure,
+    new_main_figure,
+    render_png,
+    run_summary,
+    weights_list_html,
+)
+from .runs import (
+    MAX_SNAPSHOTS,
+    RESOLUTION,
+    Run,
+    StopTraining,
+    code_for,
+    fit_options,
+    is_regression,
+    make_data,
+    make_model,
+    steps_per_epoch,
+    train_run,
+)
+from .settings import (
     ACTIVATIONS,
     BATCH_SIZES,
     CLIPS,
@@ -11,35 +44,18 @@ from .app import (
     FEATURE_LABELS,
     FEATURE_SETS,
     LRS,
-    MAX_SNAPSHOTS,
     PAGE_URL,
     RATES,
     REGULARIZATIONS,
-    RESOLUTION,
     SCHEDULES,
     VIEW_FIELDS,
-    Playground,
-    Run,
     Settings,
-    Snapshots,
-    StopTraining,
-    code_for,
-    draw_evaluation,
-    draw_run,
-    draw_snapshot,
-    fit_options,
-    make_data,
-    make_model,
     parse_widths,
-    playground,
     read_state,
-    render_png,
     state_from_query,
     state_link,
-    steps_per_epoch,
-    train_run,
-    train_with_snapshots,
 )
+from .snapshots import Snapshots, draw_snapshot, train_with_snapshots
 
 __all__ = [
     "ACTIVATIONS",
@@ -72,6 +88,13 @@ __all__ = [
     "draw_run",
     "render_png",
     "draw_evaluation",
+    "run_summary",
+    "is_regression",
+    "weights_list_html",
+    "network_graph_html",
+    "new_main_figure",
+    "new_detail_figure",
+    "new_evaluation_figure",
     "Snapshots",
     "train_with_snapshots",
     "draw_snapshot",

@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from course_lib import playground, style
+from course_lib.live_figure import new_figure
 from course_lib.models import MLP
 from course_lib.playground import Playground, Settings, neuron_maps, penalties, toy_data
 
@@ -157,7 +158,7 @@ def test_an_error_inside_training_is_reported_not_raised(monkeypatch):
     def broken_fit(*args, **kwargs):
         raise RuntimeError("Expected more than 1 value per channel when training, got input size [1, 8]")
 
-    monkeypatch.setattr(playground.app, "fit", broken_fit)
+    monkeypatch.setattr(playground.runs, "fit", broken_fit)
     run = playground.train_run(Settings.from_string(SMALL + "&batch_norm=True"))
     assert "a mini-batch of one point reached BatchNorm" in run.message
 
@@ -650,7 +651,7 @@ def test_weight_edges_and_neurons_have_hover_texts_inside_the_image():
     import re
 
     run = playground.train_run(Settings.from_string("v1:points=100&epochs=5&widths=3,2&features=x1,x2,x1x2"))
-    fig = playground.app._figure(5.0)
+    fig = new_figure(5.0, layout="none")
     ax = fig.add_axes((0.02, 0.1, 0.96, 0.8))
     neuron_maps.plot_network_graph(run.model, run.maps[-1], ax)
     html = neuron_maps.graph_html(playground.render_png(fig), ax, run.model, run.data.features)

@@ -638,7 +638,7 @@ reg(learning_rate.plot_lr_grid, grid=lambda: learning_rate.LRGrid("t", [0.1], [0
     kinds={"grid": "object", "legend": "choice"})
 reg(learning_rate.load_grids, kinds={"name": "str"}, allowed=(FileNotFoundError,))
 # live_figure
-reg(live_figure.new_figure, height=3.0, kinds={"height": "float+", "width": "float+"})
+reg(live_figure.new_figure, height=3.0, kinds={"height": "float+", "width": "float+", "layout": "str"})
 _DRAWN = lambda: _drawn_figure()  # noqa: E731
 reg(live_figure.encode_png, fig=_DRAWN, kinds={"fig": "object", "compress_level": "int0"})
 reg(live_figure.LiveFigure, fig=_DRAWN, moving=[], kinds={"fig": "object"})
@@ -771,9 +771,12 @@ reg(playground.draw_run, run=lambda: _run(), kinds={"run": "object", "epoch": "i
                                                     "discretize": "bool"})
 reg(playground.render_png, fig=lambda: plt.figure(), kinds={"fig": "object"})
 reg(playground.draw_evaluation, run=lambda: _run(), kinds={"run": "object", "threshold": "unit"})
-reg(playground.app.is_regression, s=_SET, kinds={"s": "object"})
-reg(playground.app.run_summary, run=lambda: _run(), kinds={"run": "object"})
-reg(playground.app.weights_list_html, run=lambda: _run(), kinds={"run": "object"})
+reg(playground.is_regression, s=_SET, kinds={"s": "object"})
+reg(playground.run_summary, run=lambda: _run(), kinds={"run": "object"})
+reg(playground.weights_list_html, run=lambda: _run(), kinds={"run": "object"})
+for _fn in (playground.network_graph_html, playground.new_main_figure, playground.new_detail_figure,
+            playground.new_evaluation_figure):
+    reg(_fn, run=lambda: _run(), kinds={"run": "object"})
 reg(playground.Playground, kinds={"state": "str", "cache_size": "int+"})
 reg(playground.playground, kinds={"state": "str"})
 reg(playground.read_state, text="v1:layers=1", kinds={"text": "str"})
