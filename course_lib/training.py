@@ -49,6 +49,7 @@ class History:
     layer_grad_norms: list[list[float]] = field(default_factory=list)  # per step, per layer
     layer_names: list[str] = field(default_factory=list)
     diverged: bool = False
+    diverged_loss: float | None = None  # the loss that counted as diverged (NaN, inf or far too high)
     message: str = ""
     stopped_early: bool = False
     best_epoch: int | None = None
@@ -356,7 +357,7 @@ class _Loop:
             self.first_loss = abs(value) + 1e-12
         if math.isfinite(value) and abs(value) <= self.divergence_factor * self.first_loss:
             return False
-        self.history.diverged = True
+        self.history.diverged, self.history.diverged_loss = True, value
         self.history.message = (
             f"training diverged at step {self.history.num_steps + 1} (epoch {epoch + 1}): "
             f"the loss became {value:.3g}. Try a smaller learning rate, warm-up, "
@@ -394,7 +395,7 @@ class _Loop:
         h.epoch_steps.append(h.num_steps)
         h.epoch_time.append(time.perf_counter() - start)
         if not math.isfinite(train_loss):
-            h.diverged = True
+            h.diverged, h.diverged_loss = True, train_loss
             h.message = f"training diverged in epoch {epoch + 1}: the loss became {train_loss}"
         return train_loss
 

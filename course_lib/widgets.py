@@ -111,7 +111,8 @@ class Explorer:
     Two ways to fill it. A function: ``Explorer(controls, draw)`` with ``draw(**values)`` returning
     ``(figure, state)``; the figure is drawn to a PNG and closed, so pyplot keeps nothing. Or a
     subclass that sets ``self.controls`` (and optionally ``self.panel``), calls ``_build_widget`` and
-    implements ``update(**values) -> state`` and ``render() -> PNG bytes`` (``PngExplorer``).
+    implements ``update(**values) -> state`` and ``render() -> PNG bytes`` (``PngExplorer``); a
+    subclass with a layout of its own (the playground) calls ``_setup`` instead and sets ``widget``.
 
     The base handles what every explorer needs in class: the layout (title, a row of controls that
     wraps instead of squeezing a slider, the picture, a secondary panel below it), redraws that never

@@ -72,7 +72,7 @@ def _controls(s: Settings) -> dict[str, W.Widget]:
             continue
         width = COLUMN_PX - 4 - (96 if name == "data" else 0)  # data: the new-draw button beside it
         control.layout.width = f"{width}px"
-        label = DESCRIPTION_PX + (20 if isinstance(control, W.Dropdown) else 0)
+        label = 40 if name == "data" else DESCRIPTION_PX + (20 if isinstance(control, W.Dropdown) else 0)
         control.style.description_width = f"{label}px"
     return controls
 
@@ -133,7 +133,7 @@ def _control_widgets(s: Settings) -> dict[str, W.Widget]:
                                 layout=W.Layout(width="120px"), **tooltip("show the test points")),
         "discretize": W.Checkbox(value=s.discretize, description="discretize", indent=False,
                                  layout=W.Layout(width="120px"),
-                                 **tooltip("colour the output by class (regression: by its sign)")),
+                                 **tooltip("colour the output by class (regression: in steps of 0.25)")),
         "threshold": W.FloatSlider(value=s.threshold, min=0, max=1, step=0.05, description="threshold",
                                    continuous_update=False, readout_format=".2f", style=wide),
     }
@@ -148,7 +148,11 @@ HOVER_TEXTS = {
     "rate": "regularization strength: λ of the L1/L2 penalty, or the weight decay",
     "clip": "largest gradient norm per step (off: no clipping)",
     "warmup_pct": "share of all steps over which the lr rises from 0",
-    "class1_pct": "share of points in class 1 (below 50: class imbalance)",
+    "class1_pct": "share of points in class 1 (below 50: class imbalance); classification sets only",
+    "data": f"classification: {', '.join(toy_data.TOY_SETS)}; regression (targets -1 to 1): "
+            f"{', '.join(toy_data.REGRESSION_SETS)}",
+    "noise": "classification: how far points stray from their set's shape; regression: how far from each "
+             "point its target is read (up to noise × the square's half-width)",
     "epoch": "which trained epoch to show: scrubbing does not retrain",
     "init": "default: PyTorch's own initialisation of nn.Linear",
 }
@@ -407,7 +411,10 @@ class Playground(Explorer):
         self.try_text.value = (f"<b>Predict first:</b> {t.question}<br>first: <code>{t.first}</code>, "
                                f"second: <code>{t.second}</code> (the buttons load them into the "
                                "controls above and train)")
-        self.try_outcome.value = f"<b>Measured:</b> {t.outcome}" if reveal else ""
+        self.try_outcome.value = (f"<b>Measured:</b> {t.outcome}<br><i>seeds 0–2: three runs, the network's "
+                                  "seed and the data draw both 0, 1, 2 (the buttons run 0; add "
+                                  "<code>&seed=1&draw=1</code> to a state and load it to repeat run 1)</i>"
+                                  if reveal else "")
 
     def _on_new_draw(self) -> None:
         """A new sample of the data set."""

@@ -32,12 +32,13 @@ def _layer_label(i: int, n: int) -> str:
 
 def _surface_rgb(P: np.ndarray, discretize: bool = False, regression: bool = False) -> np.ndarray:
     """The output as an opaque RGB image, the surface colours at 55 % over white: P(class 1) from 0 to 1,
-    or a regression output from -1 to 1 (white at 0); discretized: by class, or by the output's sign."""
+    or a regression output from -1 to 1 (white at 0); discretized: by class, or a regression output in
+    steps of 0.25 (the colour bar's scale, stepped, so the points' colours still read against it)."""
     if regression:
         R = neuron_maps.REGRESSION_RANGE
         P = (np.clip(P, -R, R) + R) / (2 * R)
     if discretize:
-        P = (P > 0.5).astype(float)
+        P = np.round(P * 8) / 8 if regression else (P > 0.5).astype(float)
     rgb = style.SURFACE_CMAP(np.nan_to_num(P, nan=0.5))[..., :3]
     return 0.55 * rgb + 0.45
 
@@ -312,13 +313,15 @@ def _draw_losses(run: Run, ax, legend: bool = True):
     train = [run.losses[0][0]] + (h.train_loss[:n] if h else [])
     test = [run.losses[0][1]] + (h.val_loss[:n] if h else [])
     dot = "o" if len(epochs) == 1 else ""  # epoch 0 alone (the first live frame): a dot, not nothing
-    ax.plot(epochs, train, color=style.color(0), marker=dot, label="train")
-    ax.plot(epochs, test, color=style.color(1), ls="--", marker=dot, label="test")
+    ax.plot(epochs, train, color=style.color(0), marker=dot, label="train", zorder=4)  # over a ✕
+    ax.plot(epochs, test, color=style.color(1), ls="--", marker=dot, label="test", zorder=4)
     if h is not None and h.diverged:
         x = h.num_epochs if h.epochs else 1
         style.mark_diverged(ax, x, text="")
         left = x < 0.5 * max(run.settings.epochs, 1)  # the word on the side with room: never clipped
-        ax.annotate("diverged", (x, 0.96), xycoords=("data", "axes fraction"), xytext=(8 if left else -8, 0),
+        value = h.diverged_loss
+        word = "diverged" if value is None else f"diverged: loss {value:.3g}"  # off this axis
+        ax.annotate(word, (x, 0.96), xycoords=("data", "axes fraction"), xytext=(8 if left else -8, 0),
                     textcoords="offset points", ha="left" if left else "right", va="center",
                     color=style.DIVERGED_COLOR, fontsize=style.MIN_FONT_PT + 1, fontweight="bold")
     finite = [v for v in train + test if math.isfinite(v) and v > 0]
@@ -529,10 +532,12 @@ def weights_list_html(run: Run) -> str:
     hover texts name them ("x1 → h1.3"), one unbroken line each in a column as wide as the longest."""
     import html
 
-    lines = neuron_maps.largest_weights(run.model, features=run.data.features)
-    width = max(map(len, lines + ["largest weights (from → to)"])) + 2
+    top = 3
+    lines = neuron_maps.largest_weights(run.model, top, features=run.data.features)
+    header = f"largest {top} weights of each layer (from → to)"
+    width = max(map(len, lines + [header])) + 2
     return (f"<div style='white-space: nowrap; min-width: {width}ch; font-family: monospace'>"
-            "<b>largest weights</b> (from → to)<br>"
+            f"<b>largest {top} weights of each layer</b> (from → to)<br>"
             + "<br>".join(html.escape(line) for line in lines) + "</div>")
 
 
@@ -542,7 +547,12 @@ def network_graph_html(run: Run) -> str:
     neurons and edges say their name and weight on hover."""
     fig = new_figure(5.0, layout="none")
     ax = fig.add_axes((0.02, 0.1, 0.96, 0.8))
-    title = (f"the network after epoch {run.epochs[-1]}: vermilion weights > 0, blue < 0"
-             if run.ok else _wrap(f"the network: {run.message}", 70))
+    if run.ok:
+        title = f"the network after epoch {run.epochs[-1]}: vermilion weights > 0, blue < 0"
+    elif run.history is not None and run.history.diverged:  # the maps stop at the last snapshot
+        title = _wrap(f"a diverged run: neurons drawn at epoch {run.epochs[-1]}, weights (edges, hover, "
+                      "list) as they were when it diverged", 70)
+    else:
+        title = _wrap(f"the network: {run.message}", 70)
     neuron_maps.plot_network_graph(run.model, run.maps[-1], ax, title=title)
     return neuron_maps.graph_html(render_png(fig), ax, run.model, run.data.features)

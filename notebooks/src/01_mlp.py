@@ -197,27 +197,31 @@ print(f"validation accuracy after 30 epochs: {acc:.3f}")
 #
 # If you know [TensorFlow Playground](https://playground.tensorflow.org), this is the same idea, with
 # what this course adds. Change the **data** (circle, xor, gauss, spiral, moons, or the regression
-# sets plane and multi-gaussian; noise, the share of training points, class imbalance, a new draw), the **network** (its inputs, one checkbox each: x1,
-# x2, x1², x2², x1·x2 and sines; 0–6 hidden layers of 1–16 neurons or a width per layer, activation,
-# initialisation, BatchNorm, skip connections, dropout, L1/L2 or weight decay) or the
-# **training** (optimizer, `lr`, `batch_size`, epochs, schedule, warm-up, gradient clipping) and the
-# network trains live beside the controls: the epoch counter, the output over the plane and the loss
-# move as it runs (about a second for small settings, at once for a setting you tried before).
-# **❚❚ pause** holds it between two epochs, **step** trains one more epoch, **▶ play** goes on (a
-# finished run: plays it back), **↺ reset** goes back to the untrained network; drag **epoch** to see
-# any epoch again. In the tabs below: small maps of what every neuron computes with the gradient norm
-# of every layer, **threshold** moving along the trained model's confusion matrix, ROC and PR curves
-# on the test points, and the weights graph (hover an edge or a neuron for its value). The **state** box holds a short text that restores every control
-# (paste one in and press *load state*, or pass it to `playground.Playground(...)`), and **show code**
-# prints the `course_lib` calls that redo the run in a cell. The **things to try** tab asks a
-# question before each experiment and loads its two settings with one button each; predict, run,
-# then compare with what was measured:
+# sets plane and multi-gaussian; noise, the share of training points, class imbalance, a new draw),
+# the **network** (its inputs, one checkbox each: x1, x2, x1², x2², x1·x2 and sines; 0–6 hidden layers
+# of 1–16 neurons or a width per layer, activation, initialisation, BatchNorm, skip connections,
+# dropout, L1/L2 or weight decay) or the **training** (optimizer, `lr`, `batch_size`, epochs,
+# schedule, warm-up, gradient clipping) and the network trains live beside the controls: the epoch
+# counter, the output over the plane and the loss move as it runs (about a second for small settings,
+# at once for a setting you tried before). **❚❚ pause** holds it between two epochs, **step** trains
+# one more epoch, **▶ play** goes on (a finished run: plays it back), **↺ reset** goes back to the
+# untrained network; drag **epoch** to see any epoch again. In the tabs below: small maps of what
+# every neuron computes with the gradient norm of every layer; the test points evaluated (a
+# classification set: **threshold** moving along the confusion matrix, ROC and PR curves; a regression
+# set: predicted against true values and the errors, with threshold and class 1 % greyed out); and
+# the weights graph (hover an edge or a neuron for its value). The **state** box holds a short text
+# that restores every control (paste one in and press *load state*, or pass it to
+# `playground.Playground(...)`), and **show code** prints the `course_lib` calls that redo the run in
+# a cell. The **things to try** tab asks a question before each experiment and loads its two settings
+# with one button each; predict, run, then compare with what was measured:
 #
 # - `circle` or `xor` with **0 hidden layers**, first with the inputs x1, x2, then with x1², x2²
 #   (circle) or x1·x2 (xor).
 # - `spiral` for 160 epochs: 1 hidden layer of 16 neurons, then 3 layers of 16.
 # - `sigmoid` with 2, then 6 hidden layers: the gradient norm of layer 1 next to the output's.
 # - SGD with `linear` activations at `lr` 0.1, then 10.
+# - `multi-gaussian` without noise for 160 epochs: 0 hidden layers, then two layers of 8 (test R²).
+# - `plane` with 0 hidden layers: noise 0, then noise 0.5 (test R²).
 #
 # The same playground runs as a web page without code cells, for projecting: `make playground`.
 
