@@ -82,7 +82,7 @@ def live() -> None:
     async def retrain(value: int) -> None:
         start = time.perf_counter()
         pg.controls["neurons"].value = value
-        task = pg._task
+        task = pg.follow_task
         while "first_picture" not in pg.timings:
             await asyncio.sleep(0.002)
         first.append(time.perf_counter() - start)

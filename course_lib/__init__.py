@@ -11,7 +11,7 @@ The core, used by every notebook:
     metrics         classification metrics
     plots, style    figures and the one figure style
     widgets, live_figure  the one explorer base class (Explorer; PngExplorer) and slider helpers
-    live_training   training in a worker thread that play, pause and step act on (the playground's)
+    live_training   LiveExplorer: the Explorer that trains in a worker thread (play, pause, step, reset)
     runtime         seeds, threads, device
     checkpoints     saving and loading models (weights_only=True)
 

@@ -9,7 +9,6 @@ can move a slider without a browser and assert on the result.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import io
 import re
@@ -23,7 +22,6 @@ from IPython.display import Image, display
 from matplotlib.figure import Figure
 
 from .checks import check_instance, check_int, checked
-from .live_training import LiveTraining
 
 STATIC_TEXT = "[interactive figure: run this cell in Jupyter or Colab to use its controls]"
 FAST, SMALL = 1, 6  # PNG compression levels: a slider move wants speed, a stored picture size
@@ -92,19 +90,6 @@ def _text_output(text: str) -> dict:
     return {"output_type": "stream", "name": "stdout", "text": text + "\n"}
 
 
-def _running_loop() -> asyncio.AbstractEventLoop | None:
-    """The kernel's running asyncio loop, or None (plain Python, tests)."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
-
-
-def _epoch_text(epoch: int, epochs: int | None, state: str) -> str:
-    """The epoch counter: "epoch 12 / 40" and whether it trains, holds or is done."""
-    return f"<b>epoch {epoch} / {epochs}</b> <span style='color:#555'>{state}</span>"
-
-
 class Explorer:
     """Controls above a picture, redrawn on every change: the one base of every explorer in the course.
 
@@ -122,10 +107,8 @@ class Explorer:
     (``redraw_seconds``; ``redraw_cpu_seconds`` is what an idle machine would wait). Tests move a
     control (``controls[name].value = ...``) and read ``state``, ``figure``, ``png`` and ``errors``.
 
-    An explorer that trains in the background (the playground) also gets TensorFlow Playground's
-    transport: ``start_live(train, epochs)`` runs ``train`` in a worker thread (``LiveTraining``), the
-    buttons of ``_transport()`` play, pause, step and reset it, and the explorer's ``_on_live(live)``
-    draws the run as it grows and ``_on_live_end(live)`` shows how it ended; the kernel stays free.
+    An explorer that trains in the background (the playground) is a ``live_training.LiveExplorer``:
+    this base plus TensorFlow Playground's play, pause, step and reset.
     """
 
     panel: W.Widget | None = None
@@ -164,8 +147,6 @@ class Explorer:
         self.pictures_cache: dict[Hashable, tuple[bytes, Any, Any]] = {}
         self.output = W.Output(layout=W.Layout(min_height=f"{min_height_px}px"))
         self.status = W.HTML("", layout=W.Layout(margin="0 0 0 12px"))
-        self.live: LiveTraining | None = None
-        self._task: asyncio.Task | None = None
         for control in self.controls.values():
             if hasattr(control, "continuous_update") and not self.continuous:
                 control.continuous_update = False
@@ -284,154 +265,6 @@ class Explorer:
     def _ipython_display_(self) -> None:
         """Display as the widget."""
         self.show()
-
-    # -- live training: TensorFlow Playground's play, pause, step and reset --
-    live_picture_s: float = 0.3  # while a run trains: a new picture at most this often
-
-    def _transport(self) -> W.HBox:
-        """The play, pause, step and reset buttons and the epoch counter, wired to the live run."""
-        self.play_button = W.Button(description="▶ play", layout=W.Layout(width="78px"),
-                                    tooltip="go on training")
-        self.pause_button = W.Button(description="❚❚ pause", disabled=True, layout=W.Layout(width="94px"),
-                                     tooltip="hold the training after this epoch; play goes on")
-        self.step_button = W.Button(description="step", layout=W.Layout(width="62px"),
-                                    tooltip="train one epoch, then hold")
-        self.reset_button = W.Button(description="↺ reset", layout=W.Layout(width="78px"),
-                                     tooltip="back to the untrained network (epoch 0), held")
-        self.epoch_label = W.HTML(layout=W.Layout(width="150px"))
-        self.play_button.on_click(lambda _: self.play())
-        self.pause_button.on_click(lambda _: self.pause())
-        self.step_button.on_click(lambda _: self.step())
-        self.reset_button.on_click(lambda _: self.reset())
-        return W.HBox([self.play_button, self.pause_button, self.step_button, self.reset_button,
-                       self.epoch_label], layout=W.Layout(align_items="center"))
-
-    def start_live(self, train: Callable[..., Any], epochs: int, *, paused: bool = False) -> LiveTraining:
-        """Run ``train(should_stop=..., on_start=...)`` for ``epochs`` epochs in a worker thread.
-
-        In a kernel the pictures follow it from the event loop (the page stays live); in plain
-        Python (tests, scripts) this blocks until the run holds or ends, then shows it.
-        """
-        self._stop_live()
-        live = LiveTraining(train, epochs=epochs, paused=paused)
-        self.live = live
-        self.timings.pop("first_picture", None)
-        live.start()
-        loop = _running_loop()
-        if loop is None:
-            self._follow_now(live)
-        else:
-            self._task = loop.create_task(self._follow(live))
-        return live
-
-    def _stop_live(self) -> None:
-        """End the live run, if one trains or holds (its thread ends at its next check-in)."""
-        if self.live is not None and not self.live.finished:
-            self.live.stop()
-        self.live = None
-
-    def _follow_now(self, live: LiveTraining) -> None:
-        """Without an event loop: block until ``live`` holds or ends, then show it."""
-        started = time.perf_counter()
-        live.wait()
-        if live.finished:
-            self._finish(live)
-        else:
-            self._on_live(live)
-            self._sync_buttons()
-        self.timings.setdefault("first_picture", time.perf_counter() - started)
-
-    async def _follow(self, live: LiveTraining) -> None:
-        """Draw ``live`` as it trains (the epoch counter at once, a picture per new ``_live_progress``
-        at most every ``live_picture_s``), and show how it ended; a run replaced by another is dropped."""
-        started, drawn_at, shown = time.perf_counter(), 0.0, None
-        self._sync_buttons()
-        while self.live is live and not live.finished:
-            self._show_epoch(live.epoch, live.epochs, "held" if live.held else "training")
-            seen = self._live_progress(live)
-            due = shown is None or live.held or time.perf_counter() - drawn_at > self.live_picture_s
-            if seen is not None and seen != shown and due:
-                self._on_live(live)
-                self._sync_buttons()
-                shown, drawn_at = seen, time.perf_counter()
-                self.timings.setdefault("first_picture", drawn_at - started)
-            await asyncio.sleep(0.03)
-        if self.live is live:
-            self._finish(live)
-
-    def _finish(self, live: LiveTraining) -> None:
-        """The run ended: keep its error, if any, and show its result."""
-        if live.error is not None:
-            self.errors.append(f"{type(live.error).__name__}: {live.error}")
-        self.live = None
-        self._on_live_end(live)
-        self._sync_buttons()
-
-    def _show_epoch(self, epoch: int, epochs: int | None, state: str) -> None:
-        """The epoch counter beside the buttons: "epoch 12 / 40 training" (held, done)."""
-        self.epoch_label.value = _epoch_text(epoch, epochs, state)
-
-    def _live_progress(self, live: LiveTraining) -> Hashable | None:
-        """What a new picture of ``live`` would show (a new value: draw again); None: nothing yet."""
-        return live.epoch, live.held
-
-    def _on_live(self, live: LiveTraining) -> None:
-        """Draw the live run as it is now (explorers that train live define it)."""
-        raise NotImplementedError(f"{type(self).__name__} does not train live")
-
-    def _on_live_end(self, live: LiveTraining) -> None:
-        """Show the run ``live`` ended with (explorers that train live define it)."""
-        raise NotImplementedError(f"{type(self).__name__} does not train live")
-
-    def _sync_buttons(self) -> None:
-        """Pause while it trains; play and step while it holds (play also replays a finished run)."""
-        live = self.live
-        running = live is not None and not live.finished and not live.paused
-        self.pause_button.disabled = not running
-        self.pause_button.button_style = "warning" if running else ""
-        self.step_button.disabled = live is None or live.finished
-        self.play_button.disabled = running
-
-    def play(self) -> None:
-        """▶: go on training a held run; a finished run plays back (``replay_finished``)."""
-        if self.live is not None and not self.live.finished:
-            self.live.play()
-            self._sync_buttons()
-            if _running_loop() is None:
-                self._follow_now(self.live)
-        else:
-            self.replay_finished()
-
-    def pause(self) -> None:
-        """⏸: hold the training after the epoch it is in (model, optimizer and history kept)."""
-        if self.live is not None and not self.live.finished:
-            self.live.pause()
-            self._sync_buttons()
-
-    def step(self, epochs: int = 1) -> None:
-        """Train ``epochs`` more epochs, then hold (a finished run has none left)."""
-        if self.live is not None and not self.live.finished:
-            self.live.step(epochs)
-            self._sync_buttons()
-            if _running_loop() is None:
-                self._follow_now(self.live)
-
-    def reset(self) -> None:
-        """↺: the untrained model of this setting, held (explorers that train live define it)."""
-        raise NotImplementedError(f"{type(self).__name__} does not train live")
-
-    def _in_background(self, coroutine: Callable[..., Any], **at_once: Any) -> None:
-        """Run ``coroutine()`` as a task of the kernel's event loop (the page stays live); where there is
-        none (tests, scripts), run ``coroutine(**at_once)`` to its end now."""
-        loop = _running_loop()
-        if loop is None:
-            asyncio.run(coroutine(**at_once))
-        else:
-            loop.create_task(coroutine())
-
-    def replay_finished(self) -> None:
-        """▶ on a finished run: play it back (explorers that train live define it)."""
-        raise NotImplementedError(f"{type(self).__name__} does not train live")
 
 
 class Cache:

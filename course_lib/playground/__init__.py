@@ -6,11 +6,13 @@
     app           the Playground widget (a widgets.Explorer that trains live) and its controls
     toy_data      TensorFlow Playground's data sets in the plane the playground shades
     neuron_maps   every neuron's output over the plane; the network graph
-    penalties     L1/L2 penalties; things_to_try: predict-then-run pairs; snapshots: notebook 01's helpers
+    penalties     L1/L2 penalties; things_to_try: predict-then-run pairs
 
 ``from course_lib import playground`` gives their public names."""
 
-from . import app, figures, runs, settings, snapshots  # noqa: F401  (the modules, by name)
+# notebook 01's helpers, now in mlp.snapshots: importable from here too for this course version
+from ..mlp.snapshots import Snapshots, draw_snapshot, train_with_snapshots
+from . import app, figures, runs, settings  # noqa: F401  (the modules, by name)
 from .app import Playground, playground
 from .figures import (
     draw_evaluation,
@@ -30,11 +32,11 @@ from .runs import (
     StopTraining,
     code_for,
     fit_options,
-    is_regression,
     make_data,
     make_model,
     steps_per_epoch,
     train_run,
+    untrained_run,
 )
 from .settings import (
     ACTIVATIONS,
@@ -55,7 +57,6 @@ from .settings import (
     state_from_query,
     state_link,
 )
-from .snapshots import Snapshots, draw_snapshot, train_with_snapshots
 
 __all__ = [
     "ACTIVATIONS",
@@ -84,12 +85,12 @@ __all__ = [
     "fit_options",
     "StopTraining",
     "train_run",
+    "untrained_run",
     "code_for",
     "draw_run",
     "render_png",
     "draw_evaluation",
     "run_summary",
-    "is_regression",
     "weights_list_html",
     "network_graph_html",
     "new_main_figure",

@@ -9,7 +9,6 @@ to try, the evaluation, sharing (state string, link, "show code"), neuron maps a
 from __future__ import annotations
 
 import asyncio
-import math
 import time
 
 import ipywidgets as W
@@ -18,9 +17,8 @@ import traitlets
 from .. import style
 from ..checks import checked
 from ..initialization import INITS
-from ..live_training import LiveTraining
-from ..models import MLP
-from ..widgets import Explorer, display_widget, selection_slider, tooltip
+from ..live_training import LiveExplorer, LiveTraining
+from ..widgets import display_widget, selection_slider, tooltip
 from . import toy_data
 from .figures import (
     MAIN_SIZE_IN,
@@ -34,7 +32,7 @@ from .figures import (
     run_summary,
     weights_list_html,
 )
-from .runs import Run, code_for, make_data, train_run
+from .runs import Run, code_for, train_run, untrained_run
 from .settings import (
     ACTIVATIONS,
     BATCH_SIZES,
@@ -42,7 +40,7 @@ from .settings import (
     EPOCHS,
     FEATURE_LABELS,
     LRS,
-    MAX_NEURONS,
+    RANGES,
     RATES,
     SCHEDULES,
     VIEW_FIELDS,
@@ -77,25 +75,27 @@ def _controls(s: Settings) -> dict[str, W.Widget]:
     return controls
 
 
+def _slider(s: Settings, name: str, description: str, **kwargs) -> W.Widget:
+    """The slider of a ranged setting (settings.RANGES), a FloatSlider or an IntSlider, at its value in s."""
+    low, high, step = RANGES[name]
+    kind = W.FloatSlider if isinstance(step, float) else W.IntSlider
+    return kind(value=getattr(s, name), min=low, max=high, step=step, description=description,
+                continuous_update=False, style={"description_width": "initial"}, **kwargs)
+
+
 def _control_widgets(s: Settings) -> dict[str, W.Widget]:
     """The widgets of ``_controls``, at their own sizes."""
     wide = {"description_width": "initial"}
     fmt = lambda v: f"{v:g}"  # noqa: E731
     controls = {
         "data": W.Dropdown(options=list(toy_data.DATASETS), value=s.data, description="data"),
-        "noise": W.FloatSlider(value=s.noise, min=0, max=0.5, step=0.05, description="noise",
-                               continuous_update=False, readout_format=".2f", style=wide),
-        "train_pct": W.IntSlider(value=s.train_pct, min=10, max=90, step=10, description="train %",
-                                 continuous_update=False, style=wide),
-        "class1_pct": W.IntSlider(value=s.class1_pct, min=5, max=50, step=5, description="class 1 %",
-                                  continuous_update=False, style=wide),
+        "noise": _slider(s, "noise", "noise", readout_format=".2f"),
+        "train_pct": _slider(s, "train_pct", "train %"),
+        "class1_pct": _slider(s, "class1_pct", "class 1 %"),
         "features": FeatureBoxes(s.features),
-        "points": W.IntSlider(value=s.points, min=100, max=1000, step=100, description="points",
-                              continuous_update=False, style=wide),
-        "layers": W.IntSlider(value=s.layers, min=0, max=6, description="layers",
-                              continuous_update=False, style=wide),
-        "neurons": W.IntSlider(value=s.neurons, min=1, max=MAX_NEURONS, description="neurons",
-                               continuous_update=False, style=wide),
+        "points": _slider(s, "points", "points"),
+        "layers": _slider(s, "layers", "layers"),
+        "neurons": _slider(s, "neurons", "neurons"),
         "widths": W.Text(value=s.widths, description="per layer", placeholder="e.g. 8,4",
                          continuous_update=False, layout=W.Layout(width="170px"), style=wide,
                          **tooltip("neurons of each hidden layer, e.g. 8,4; empty: the neurons slider")),
@@ -107,8 +107,7 @@ def _control_widgets(s: Settings) -> dict[str, W.Widget]:
                                  layout=W.Layout(width="120px")),
         "residual": W.Checkbox(value=s.residual, description="residual", indent=False,
                                layout=W.Layout(width="120px")),
-        "dropout": W.FloatSlider(value=s.dropout, min=0, max=0.5, step=0.05, description="dropout",
-                                 continuous_update=False, readout_format=".2f", style=wide),
+        "dropout": _slider(s, "dropout", "dropout", readout_format=".2f"),
         "regularization": W.Dropdown(options=[("none", "none"), ("L1", "l1"), ("L2", "l2"),
                                               ("weight decay", "weight_decay")],
                                      value=s.regularization, description="regularization",
@@ -123,8 +122,7 @@ def _control_widgets(s: Settings) -> dict[str, W.Widget]:
         "epochs": selection_slider("epochs", _with(EPOCHS, s.epochs), s.epochs, width="300px"),
         "schedule": W.Dropdown(options=list(SCHEDULES), value=s.schedule, description="schedule",
                                layout=W.Layout(width="210px"), style=wide),
-        "warmup_pct": W.IntSlider(value=s.warmup_pct, min=0, max=50, step=5, description="warm-up %",
-                                  continuous_update=False, style=wide),
+        "warmup_pct": _slider(s, "warmup_pct", "warm-up %"),
         "clip": selection_slider("clip", _with(CLIPS, s.clip), s.clip,
                                  fmt=lambda v: f"{v:g}" if v else "off", width="300px"),
         "epoch": W.IntSlider(value=s.epochs if s.epoch < 0 else s.epoch, min=0, max=s.epochs,
@@ -134,8 +132,7 @@ def _control_widgets(s: Settings) -> dict[str, W.Widget]:
         "discretize": W.Checkbox(value=s.discretize, description="discretize", indent=False,
                                  layout=W.Layout(width="120px"),
                                  **tooltip("colour the output by class (regression: in steps of 0.25)")),
-        "threshold": W.FloatSlider(value=s.threshold, min=0, max=1, step=0.05, description="threshold",
-                                   continuous_update=False, readout_format=".2f", style=wide),
+        "threshold": _slider(s, "threshold", "threshold", readout_format=".2f"),
     }
     for name, text in HOVER_TEXTS.items():  # what a control means, on hover (ipywidgets 7 and 8)
         for key, value in tooltip(text).items():
@@ -211,13 +208,14 @@ def _row(title: str, widgets: list) -> W.HBox:
                   layout=W.Layout(flex_flow="row wrap", align_items="center"))
 
 
-class Playground(Explorer):
+class Playground(LiveExplorer):
     """The playground widget: change a control and the network retrains (cached by setting).
 
-    An ``Explorer`` that trains live: data, network and training controls start a run in the background
-    (the base's play, pause, step and reset act on it); the epoch scrubber, test points, discretize and
-    threshold controls only redraw. ``state`` is a short string restoring every control (paste it into
-    the state box, or pass it here); ``run`` is the run shown.
+    A ``LiveExplorer`` (the course's ``widgets.Explorer`` that trains live): data, network and training
+    controls start a run in the background (the base's play, pause, step and reset act on it); the
+    epoch scrubber, test points, discretize and threshold controls only redraw. ``state`` is a short
+    string restoring every control (paste it into the state box, or pass it here); ``run`` is the run
+    shown.
     """
 
     direct_outputs = True  # pictures come from the event loop while a run trains, outside any cell
@@ -246,7 +244,6 @@ class Playground(Explorer):
         self.code_out = W.Output()
         self.new_draw = W.Button(description="new draw", tooltip="a new sample of the same data set",
                                  layout=W.Layout(width="90px"))
-        transport = self._transport()
         self.play_button.tooltip = ("go on training; a run ends after 'epochs' epochs: then play replays it, "
                                     "and a larger 'epochs' trains again from the start")
         self.state_box = W.Text(description="state", layout=W.Layout(width="520px"),
@@ -285,7 +282,7 @@ class Playground(Explorer):
             W.HBox([W.VBox([W.HBox([left, right], layout=W.Layout(overflow="visible")), self.status],
                            layout=W.Layout(width=f"{2 * COLUMN_PX + 12}px", flex="0 0 auto",
                                            overflow="visible")),
-                    W.VBox([transport, self.output], layout=W.Layout(flex="0 0 auto"))],
+                    W.VBox([self.transport, self.output], layout=W.Layout(flex="0 0 auto"))],
                    layout=W.Layout(overflow="visible")),
         ])
         self.main_widget.add_class("pg-main")
@@ -430,16 +427,19 @@ class Playground(Explorer):
             self._stop_live()
             self._use_run(self.cache[s.training_key], cached=True)
             return
-        self.start_live(lambda **hooks: self._train(s, **hooks), s.epochs)
+        self._start(s)
+
+    def _start(self, s: Settings, paused: bool = False) -> None:
+        """Train ``s`` live (held at epoch 0 when ``paused``)."""
+        self.start_live(lambda **hooks: self._train(s, **hooks), s.epochs, paused=paused)
 
     def _train(self, s: Settings, **kwargs) -> Run:
         """``train_run`` that never raises; counted and cached."""
         try:
             run = train_run(s, **kwargs)
-        except Exception as exc:  # a setting must never break the widget
+        except Exception as exc:  # a setting must never break the widget: show its untrained network
             self.errors.append(f"{type(exc).__name__}: {exc}")
-            run = Run(s, make_data(s), MLP(1, hidden=()), None, [0], [], [(math.nan, math.nan)],
-                      message=f"could not train this setting: {type(exc).__name__}: {exc}")
+            run = untrained_run(s, f"could not train this setting: {type(exc).__name__}: {exc}")
         self.trainings += 1
         if run.ok or run.history is not None and run.history.diverged:
             self.cache[s.training_key] = run
@@ -462,13 +462,7 @@ class Playground(Explorer):
         if run is None:
             return
         s = run.settings
-        self.run = run
-        self._loading = True
-        try:
-            self.controls["epoch"].max = s.epochs
-            self.controls["epoch"].value = run.epochs[-1]
-        finally:
-            self._loading = False
+        self._show_run(run)
         now = time.perf_counter()
         stale = self.figure is None or getattr(self.figure, "_live_run", None) is not run
         if stale or live.held or now - getattr(self.figure, "_built_at", 0.0) > LIVE_REBUILD_S:
@@ -484,26 +478,16 @@ class Playground(Explorer):
                              "one epoch" if live.held else f"training: epoch {live.epoch} of {s.epochs}")
         self._eval_stale = self._graph_stale = self._detail_stale = True
         if live.held:
-            self._on_tab()
-            self._show_state()
-            if self.show_code.value:
-                self._show_code()
+            self._refresh_panels()
 
     def reset(self) -> None:
         """↺: the untrained network of this setting (epoch 0), held: play or step train it."""
-        s = self.settings
-        self.start_live(lambda **hooks: self._train(s, **hooks), s.epochs, paused=True)
+        self._start(self.settings, paused=True)
 
     def _use_run(self, run: Run, cached: bool = False) -> None:
         """Show ``run``: new figures, the epoch scrubber fitted to it, the status line."""
-        self.run = run
+        self._show_run(run)
         epochs = run.settings.epochs
-        self._loading = True
-        try:
-            self.controls["epoch"].max = epochs
-            self.controls["epoch"].value = run.epochs[-1]
-        finally:
-            self._loading = False
         self.figure, self.eval_figure = run.figures.get("main"), run.figures.get("evaluation")
         if run.message:
             colour = "#000000" if "diverged" in run.message else "#D55E00"
@@ -518,11 +502,25 @@ class Playground(Explorer):
         self._show_epoch(run.epochs[-1], epochs, "done")
         self._redraw_main()
         self._eval_stale = self._graph_stale = self._detail_stale = True
+        self._refresh_panels()
+        self._sync_buttons()
+
+    def _show_run(self, run: Run) -> None:
+        """Make ``run`` the one shown, with the epoch scrubber fitted to it (without redrawing twice)."""
+        self.run = run
+        self._loading = True
+        try:
+            self.controls["epoch"].max = run.settings.epochs
+            self.controls["epoch"].value = run.epochs[-1]
+        finally:
+            self._loading = False
+
+    def _refresh_panels(self) -> None:
+        """The open tab's figure, the state box and link, and the shown code, for the run shown now."""
         self._on_tab()
         self._show_state()
         if self.show_code.value:
             self._show_code()
-        self._sync_buttons()
 
     # -- drawing --
     def redraw(self) -> None:

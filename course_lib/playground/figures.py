@@ -18,7 +18,7 @@ from ..evaluation.metric_plots import plot_confusion_matrix
 from ..live_figure import new_figure
 from ..plots import PlainLogFormatter
 from . import neuron_maps
-from .runs import Run, is_regression
+from .runs import Run
 
 # --- Figures -----------------------------------------------------------------------------------
 # Both figures are laid out once (fixed positions, no layout engine) and then only their changing
@@ -77,7 +77,7 @@ def draw_run(run: Run, epoch: int = -1, *, show_test: bool = False, discretize: 
         parts["ax_maps"].title.set_text(f"what each neuron computes, epoch {e}")
     acc = _accuracy_at(run, e)
     sep = "\n" if parts.get("compact") else ": "
-    metric = "R²" if is_regression(run.settings) else "accuracy"
+    metric = "R²" if run.settings.regression else "accuracy"
     ax_out.title.set_text(f"output, epoch {e}" + (f"{sep}test {metric} {acc:.2f}" if acc is not None else "")
                           if finite else f"output, epoch {e}{sep}diverged")
     losses = _losses_at(run, e)
@@ -106,7 +106,7 @@ def _losses_at(run: Run, epoch: int) -> tuple[float, float] | None:
 
 def _loss_name(run: Run) -> str:
     """What the loss panel calls its loss: "MSE" for a regression set, else "loss" (cross-entropy)."""
-    return "MSE" if is_regression(run.settings) else "loss"
+    return "MSE" if run.settings.regression else "loss"
 
 
 def _accuracy_at(run: Run, epoch: int) -> float | None:
@@ -221,10 +221,7 @@ MAIN_SIZE_IN = (4.8, 4.2)  # the main picture, beside two columns of controls on
 def new_main_figure(run: Run) -> Figure:
     """The main picture: the output surface with the points (left) and the loss per epoch (right),
     one legend below both; sized to sit beside the controls on a projector."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    fig = Figure(figsize=MAIN_SIZE_IN, dpi=style.DPI, layout="none")
-    FigureCanvasAgg(fig)
+    fig = new_figure(MAIN_SIZE_IN[1], MAIN_SIZE_IN[0], layout="none")
     W_px, H_px = (v * style.DPI for v in MAIN_SIZE_IN)
     side, top = 270, 52  # pixels: the square surface, the room for two title lines
 
@@ -392,7 +389,7 @@ def run_summary(run: Run) -> str:
     h = run.history
     if h is None or not h.val_metric:
         return "nothing trained yet"
-    if is_regression(run.settings):
+    if run.settings.regression:
         return f"test MSE {h.final('val_loss'):.3g} / R² {h.final('val_metric'):.2f}"
     return f"test accuracy {h.final('val_metric'):.2f}"
 
@@ -444,7 +441,7 @@ def new_evaluation_figure(run: Run) -> Figure:
     diverged = _diverged_epoch(run)
     if diverged is not None or run.test_scores is None:
         return _nothing_to_evaluate(fig, run, diverged)
-    if is_regression(run.settings):
+    if run.settings.regression:
         return _regression_evaluation(fig, run)
     grid = fig.add_gridspec(1, 3, left=0.07, right=0.98, top=0.8, bottom=0.17, wspace=0.42,
                             width_ratios=[0.8, 1, 1])

@@ -23,7 +23,7 @@ from ..metrics import as_labels
 from ..style import CLASS_COLORS, SURFACE_CMAP
 from . import toy_data
 
-EXTENT = 1.6  # the square [-EXTENT, EXTENT]² that toy_data's sets live in
+EXTENT = toy_data.EXTENT  # the square [-EXTENT, EXTENT]² that toy_data's sets live in
 
 
 @dataclass

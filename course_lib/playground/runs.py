@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..checks import check_callable, checked
+from ..checks import checked
 from ..models import MLP
 from ..training import History, evaluate, fit, predict_scores
 from ..training_tricks.schedules import make_scheduler
@@ -53,14 +54,12 @@ class Run:
 @checked
 def steps_per_epoch(s: Settings) -> int:
     """Optimizer steps in one epoch of ``s``."""
-    n_train = len(make_data(s).X_train)
-    return math.ceil(n_train / s.batch_size)
+    return _steps(len(make_data(s).X_train), s.batch_size)
 
 
-@checked
-def is_regression(s: Settings) -> bool:
-    """True when setting ``s`` has a regression set (float targets, MSE, a linear output)."""
-    return toy_data.is_regression(s.data)
+def _steps(n_train: int, batch_size: int) -> int:
+    """Optimizer steps in one epoch of ``n_train`` points."""
+    return math.ceil(n_train / batch_size)
 
 
 @checked
@@ -76,7 +75,7 @@ def make_model(s: Settings) -> MLP:
     """The network of a setting (a regression set: task "regression", its output linear and trained
     with MSE), with its L1/L2 penalty attached when it has one."""
     model = MLP(len(s.features.split(",")), hidden=s.hidden, activation=s.activation,
-                task="regression" if is_regression(s) else "binary", batch_norm=s.batch_norm,
+                task="regression" if s.regression else "binary", batch_norm=s.batch_norm,
                 residual=s.residual, dropout=s.dropout, init=s.init, seed=s.seed)
     if s.regularization in penalties.PENALTIES:
         penalties.add_penalty(model, s.regularization, s.rate)
@@ -86,7 +85,7 @@ def make_model(s: Settings) -> MLP:
 @checked
 def fit_options(s: Settings, n_train: int) -> dict:
     """The keyword arguments of ``training.fit`` for a setting."""
-    total = s.epochs * math.ceil(n_train / s.batch_size)
+    total = s.epochs * _steps(n_train, s.batch_size)
     warmup = round(total * s.warmup_pct / 100)
     scheduler = None
     if s.schedule != "constant":
@@ -102,28 +101,30 @@ class StopTraining(Exception):
 
 
 @checked
-def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch=None,
-              on_snapshot=None, on_start=None) -> Run:
+def untrained_run(s: Settings, message: str = "") -> Run:
+    """The Run of ``s`` at epoch 0: its data, its untrained network, that network's maps and losses."""
+    data, model = make_data(s), make_model(s)
+    X_train, y_train, X_test, y_test = data.fit_data
+    losses = (evaluate(model, X_train, y_train, data.task)[0], evaluate(model, X_test, y_test, data.task)[0])
+    maps = neuron_maps.network_maps(model, RESOLUTION, features=data.features)
+    return Run(s, data, model, None, epochs=[0], maps=[maps], losses=[losses], message=message)
+
+
+@checked
+def train_run(s: Settings, *, progress: bool = False, should_stop: Callable[[], bool] | None = None,
+              on_epoch: Callable[[int], None] | None = None,
+              on_snapshot: Callable[[int, neuron_maps.NetworkMaps], None] | None = None,
+              on_start: Callable[[Run], None] | None = None) -> Run:
     """Train setting ``s`` with ``training.fit``, snapshotting the network on up to MAX_SNAPSHOTS epochs.
 
     Never raises for a setting: a diverged, stopped or failed run comes back with its ``message``.
     ``on_snapshot(epoch, maps)`` is called with every snapshot as it is taken (for live pictures);
     ``on_start(run)`` gets the Run as soon as it exists (it grows while it trains).
     """
-    for name, fn in (("should_stop", should_stop), ("on_epoch", on_epoch), ("on_snapshot", on_snapshot),
-                     ("on_start", on_start)):
-        if fn is not None:
-            check_callable(name, fn, "a function")
     start = time.perf_counter()
-    data = make_data(s)
-    model = make_model(s)
-    run = Run(s, data, model, None)
+    run = untrained_run(s)
+    data, model = run.data, run.model
     every = math.ceil(s.epochs / MAX_SNAPSHOTS)
-    X_train, y_train, X_test, y_test = data.fit_data
-    run.maps.append(neuron_maps.network_maps(model, RESOLUTION, features=data.features))
-    run.epochs.append(0)
-    run.losses.append((evaluate(model, X_train, y_train, data.task)[0],
-                       evaluate(model, X_test, y_test, data.task)[0]))
     if on_start is not None:
         on_start(run)
     if on_snapshot is not None:
@@ -165,7 +166,7 @@ def train_run(s: Settings, *, progress: bool = False, should_stop=None, on_epoch
             and not run.history.diverged:
         run.maps.append(neuron_maps.network_maps(model, RESOLUTION, features=data.features))
         run.epochs.append(run.history.num_epochs)
-    scores = predict_scores(model, X_test, data.task).numpy()  # P(class 1), or predicted values
+    scores = predict_scores(model, data.fit_data[2], data.task).numpy()  # P(class 1), or predicted values
     run.test_scores = scores if np.isfinite(scores).all() else None
     run.seconds = time.perf_counter() - start
     return run
@@ -191,16 +192,16 @@ def code_for(s: Settings, epochs_run: int | None = None) -> str:
         f"data = toy_data.make_split({s.data!r}, {s.points}, {s.noise:g}, "
         f"train_fraction={s.train_pct / 100:g},",
         "                           "
-        + ("" if is_regression(s) else f"positive_fraction={s.class1_pct / 100:g}, ")
+        + ("" if s.regression else f"positive_fraction={s.class1_pct / 100:g}, ")
         + f"features={tuple(s.features.split(','))!r}, seed={s.draw})",
         f"model = models.MLP(len(data.features), hidden={s.hidden!r}, "
         f"activation={s.activation!r}, batch_norm={s.batch_norm},",
         f"                   residual={s.residual}, dropout={s.dropout:g}, init={s.init!r}, "
-        + ("task='regression', " if is_regression(s) else "") + f"seed={s.seed})",
+        + ("task='regression', " if s.regression else "") + f"seed={s.seed})",
     ]
     if s.regularization in penalties.PENALTIES:
         lines.append(f"penalties.add_penalty(model, {s.regularization!r}, {s.rate:g})")
-    total = s.epochs * math.ceil(n_train / s.batch_size)
+    total = s.epochs * _steps(n_train, s.batch_size)
     scheduler = "None" if options["scheduler"] is None else \
         f"schedules.make_scheduler({s.schedule!r}, {max(1, total - options['warmup_steps'])})"
     lines += [

@@ -31,6 +31,13 @@ FEATURE_SETS = {
     "x1,x2,x1^2,x2^2,x1x2,sin4x1,sin4x2": "all seven",
 }
 MAX_NEURONS = 16
+# The sliders' ranges, (low, high, step): a state is checked against them and the sliders offer them,
+# so a pasted state never holds a value its slider would silently clamp.
+RANGES = {
+    "noise": (0.0, 0.5, 0.05), "train_pct": (10, 90, 10), "class1_pct": (5, 50, 5),
+    "points": (100, 1000, 100), "layers": (0, 6, 1), "neurons": (1, MAX_NEURONS, 1),
+    "dropout": (0.0, 0.5, 0.05), "warmup_pct": (0, 50, 5), "threshold": (0.0, 1.0, 0.05),
+}
 LRS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
 EPOCHS = (10, 20, 40, 80, 160, 320)
@@ -72,21 +79,16 @@ class Settings:
     threshold: float = 0.5
 
     def __post_init__(self):
+        for name, (low, high, _) in RANGES.items():
+            check_range(name, getattr(self, name), low, high)
         check_choice("data", self.data, toy_data.DATASETS)
         names = self.features.split(",") if isinstance(self.features, str) else None
         if not names or any(f not in FEATURE_LABELS for f in names) or len(set(names)) != len(names):
             raise ValueError(f"features must be distinct names from {list(FEATURE_LABELS)} joined by ',', "
                              f"got {self.features!r}")
-        check_range("noise", self.noise, 0.0, 0.5)
-        check_range("train_pct", self.train_pct, 10, 90)
-        check_range("class1_pct", self.class1_pct, 5, 50)
-        check_range("points", self.points, 50, 2000)
-        check_range("layers", self.layers, 0, 6)
-        check_range("neurons", self.neurons, 1, MAX_NEURONS)
         parse_widths(self.widths)
         check_choice("activation", self.activation, ACTIVATIONS)
         check_choice("init", self.init, INITS)
-        check_range("dropout", self.dropout, 0.0, 0.9)
         check_choice("regularization", self.regularization, REGULARIZATIONS)
         check_positive("rate", self.rate, allow_zero=True)
         check_choice("optimizer", self.optimizer, OPTIMIZERS)
@@ -94,9 +96,12 @@ class Settings:
         check_positive("batch_size", self.batch_size, integer=True)
         check_positive("epochs", self.epochs, integer=True)
         check_choice("schedule", self.schedule, SCHEDULES)
-        check_range("warmup_pct", self.warmup_pct, 0, 90)
         check_positive("clip", self.clip, allow_zero=True)
-        check_range("threshold", self.threshold, 0.0, 1.0)
+
+    @property
+    def regression(self) -> bool:
+        """True for TensorFlow Playground's regression sets (plane, multi-gaussian): MSE, R², no classes."""
+        return toy_data.is_regression(self.data)
 
     @property
     def hidden(self) -> tuple[int, ...]:

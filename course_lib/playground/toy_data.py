@@ -25,7 +25,8 @@ TF_RADIUS = 6.0  # TensorFlow Playground shades [-6, 6]²: its units times EXTEN
 # regressGaussian's six bumps in TensorFlow Playground's units: (centre x, centre y, sign)
 GAUSSIANS = ((-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1))
 # TensorFlow Playground's input features, computed from (x1, x2). Its sin(x) sees the plane
-# [-6, 6]²; on this course's [-1.6, 1.6]² the same waves are sin(4x).
+# [-6, 6]²; on this course's [-1.6, 1.6]² nearly the same waves are sin(4x) (exactly: sin 3.75x, about
+# 7 % fewer waves at the edge).
 FEATURES = {
     "x1": lambda X: X[:, 0],
     "x2": lambda X: X[:, 1],
@@ -45,6 +46,11 @@ class ToyData(Split):
     Playground's "test data", what fit monitors), with the input ``features`` the network is fed."""
 
     features: tuple[str, ...] = ("x1", "x2")
+
+    @property
+    def in_features(self) -> int:
+        """Inputs of a network fed ``fit_data``: one per feature (X_train keeps only the points' x1, x2)."""
+        return len(self.features)
 
     @property
     def fit_data(self) -> tuple[torch.Tensor, ...]:
@@ -100,7 +106,8 @@ def make_regression_set(name: str, n_samples: int = 400, noise: float = 0.1, see
     As its src/dataset.ts draws them: a point (x, y) uniform on [-6, 6]², a noise offset uniform on
     [-6, 6]² times ``noise`` (0 to 0.5), and the target read at the point moved by that offset (the
     noise moves where the target is read, not the point drawn). The points are then scaled by
-    EXTENT / 6 into [-EXTENT, EXTENT]²; the targets (about -1 to 1) are not. X (n, 2), y (n,) float32.
+    EXTENT / 6 into [-EXTENT, EXTENT]²; the targets are not (multi-gaussian -1 to 1; plane -1.2 to
+    1.2, up to about ±1.8 at noise 0.5). X (n, 2), y (n,) float32.
     """
     check_choice("name", name, REGRESSION_SETS)
     check_range("noise", noise, 0.0, 1.0)

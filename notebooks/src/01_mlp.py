@@ -50,7 +50,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from course_lib import data, exercises, models, playground, plots, runtime
-from course_lib.mlp import approximation, approximation_plots, generalization, generalization_plots
+from course_lib.mlp import approximation, approximation_plots, generalization, generalization_plots, snapshots
 from course_lib.models import MLP, count_parameters, parameter_table
 from course_lib.training import fit
 
@@ -180,7 +180,7 @@ plt.show()
 # %%
 moons = data.load("moons", n_samples=400, noise=0.2, seed=0)
 print(moons)
-snaps = playground.train_with_snapshots(
+snaps = snapshots.train_with_snapshots(
     models.build_mlp(moons, hidden=(16, 16), seed=0), moons, num_epochs=30, lr=0.01, seed=0
 )
 fig = plots.plot_surfaces({f"after {epoch} epochs": snaps.grids[epoch] for epoch in (0, 2, 8, 30)},
@@ -197,7 +197,8 @@ print(f"validation accuracy after 30 epochs: {acc:.3f}")
 #
 # If you know [TensorFlow Playground](https://playground.tensorflow.org), this is the same idea, with
 # what this course adds. Change the **data** (circle, xor, gauss, spiral, moons, or the regression
-# sets plane and multi-gaussian; noise, the share of training points, class imbalance, a new draw),
+# sets plane and multi-gaussian, trained with MSE and scored by R²; noise, the share of training
+# points, class imbalance (classification only), a new draw),
 # the **network** (its inputs, one checkbox each: x1, x2, x1², x2², x1·x2 and sines; 0–6 hidden layers
 # of 1–16 neurons or a width per layer, activation, initialisation, BatchNorm, skip connections,
 # dropout, L1/L2 or weight decay) or the **training** (optimizer, `lr`, `batch_size`, epochs,

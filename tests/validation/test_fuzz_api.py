@@ -762,16 +762,18 @@ for _fn in (playground.steps_per_epoch, playground.make_data, playground.make_mo
     reg(_fn, s=_SET, kinds={"s": "object"})
 reg(playground.fit_options, s=_SET, n_train=50, kinds={"s": "object"})
 reg(playground.train_run, s=_SET, kinds={"s": "object", "progress": "bool", "should_stop": "callable",
-                                          "on_epoch": "callable", "on_start": "callable"})
+                                          "on_epoch": "callable", "on_snapshot": "callable",
+                                          "on_start": "callable"})
+reg(playground.untrained_run, s=_SET, kinds={"s": "object", "message": "str"})
 from course_lib import live_training  # noqa: E402
 
+unfuzzed(live_training.LiveExplorer, "a base class; its subclass Playground is fuzzed")
 reg(live_training.LiveTraining, train=lambda: (lambda **hooks: None),
     kinds={"train": "callable", "epochs": "int+", "paused": "bool"})
 reg(playground.draw_run, run=lambda: _run(), kinds={"run": "object", "epoch": "int", "show_test": "bool",
                                                     "discretize": "bool"})
 reg(playground.render_png, fig=lambda: plt.figure(), kinds={"fig": "object"})
 reg(playground.draw_evaluation, run=lambda: _run(), kinds={"run": "object", "threshold": "unit"})
-reg(playground.is_regression, s=_SET, kinds={"s": "object"})
 reg(playground.run_summary, run=lambda: _run(), kinds={"run": "object"})
 reg(playground.weights_list_html, run=lambda: _run(), kinds={"run": "object"})
 for _fn in (playground.network_graph_html, playground.new_main_figure, playground.new_detail_figure,

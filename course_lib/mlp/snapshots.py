@@ -1,4 +1,4 @@
-"""Notebook 01's small helpers: train a model and keep its decision surface after every epoch."""
+"""A decision boundary forming (notebook 01): train a model, keep its decision surface after every epoch."""
 
 from __future__ import annotations
 
