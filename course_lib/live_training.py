@@ -153,6 +153,11 @@ class LiveExplorer(Explorer):
         self._followed: LiveTraining | None = None  # the run it draws
         self.transport = self._transport()
 
+    @property
+    def unfinished(self) -> bool:
+        """True while a live run trains or holds (it has not finished)."""
+        return self.live is not None and not self.live.finished
+
     def _transport(self) -> W.HBox:
         """The play, pause, step and reset buttons and the epoch counter, wired to the live run."""
         self.play_button = W.Button(description="▶ play", layout=W.Layout(width="78px"),
@@ -183,7 +188,7 @@ class LiveExplorer(Explorer):
 
     def _stop_live(self) -> None:
         """End the live run, if one trains or holds (its thread ends at its next check-in)."""
-        if self.live is not None and not self.live.finished:
+        if self.unfinished:
             self.live.stop()
         self.live = None
 
@@ -250,7 +255,7 @@ class LiveExplorer(Explorer):
 
     def play(self) -> None:
         """▶: go on training a held run; a finished run plays back (``replay_finished``)."""
-        if self.live is not None and not self.live.finished:
+        if self.unfinished:
             self.live.play()
             self._sync_buttons()
             self._follow_soon(self.live)
@@ -259,13 +264,13 @@ class LiveExplorer(Explorer):
 
     def pause(self) -> None:
         """⏸: hold the training after the epoch it is in (model, optimizer and history kept)."""
-        if self.live is not None and not self.live.finished:
+        if self.unfinished:
             self.live.pause()
             self._sync_buttons()
 
     def step(self, epochs: int = 1) -> None:
         """Train ``epochs`` more epochs, then hold (a finished run has none left)."""
-        if self.live is not None and not self.live.finished:
+        if self.unfinished:
             self.live.step(epochs)
             self._sync_buttons()
             self._follow_soon(self.live)

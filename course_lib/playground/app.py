@@ -550,12 +550,12 @@ class Playground(LiveExplorer):
         """The neuron maps, the output, the loss and the per-layer gradient norms at the shown epoch."""
         def draw() -> None:
             s, run = self.settings, self.run
-            live = self.live is not None and not self.live.finished
-            if self.detail_figure is None or live:
+            training_now = self.unfinished  # the figure grows with the run: a new one per picture
+            if self.detail_figure is None or training_now:
                 self.detail_figure = new_detail_figure(run)
-                if not live:
+                if not training_now:
                     run.figures["detail"] = self.detail_figure
-            epoch = s.epoch if not live else run.epochs[-1]
+            epoch = run.epochs[-1] if training_now else s.epoch
             draw_run(run, epoch, show_test=s.show_test, discretize=s.discretize, fig=self.detail_figure)
             self._show(self.detail_out, png=render_png(self.detail_figure))
             self._detail_stale = False
@@ -605,10 +605,10 @@ class Playground(LiveExplorer):
             return
         h = self.run.history if self.run is not None else None
         stopped = self.run is not None and self.run.message.startswith("stopped") and h is not None
-        held = self.live is not None and not self.live.finished
         text = (f"# state: {self.state}\n# from course_lib import playground; playground.Playground(state) "
                 "restores these controls;\n# these calls redo the run:\n"
-                + code_for(self.settings, self.live.epoch if held else h.num_epochs if stopped else None))
+                + code_for(self.settings, self.live.epoch if self.unfinished else h.num_epochs if stopped
+                           else None))
         self._show(self.code_out, text=text)
 
     def show(self) -> None:

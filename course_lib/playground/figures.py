@@ -15,15 +15,15 @@ from matplotlib.figure import Figure
 from .. import metrics, style
 from ..checks import check_range, checked
 from ..evaluation.metric_plots import plot_confusion_matrix
-from ..live_figure import new_figure
+from ..live_figure import encode_png, new_figure
 from ..plots import PlainLogFormatter
 from . import neuron_maps
 from .runs import Run
 
 # --- Figures -----------------------------------------------------------------------------------
-# Both figures are laid out once (fixed positions, no layout engine) and then only their changing
-# artists are redrawn over a cached background (Agg blitting): a scrub or a threshold move costs a
-# few artists and one PNG encoding instead of a full figure.
+# The main, detail and evaluation figures are laid out once (fixed positions, no layout engine) and
+# then only their changing artists are redrawn over a cached background (Agg blitting): a scrub or a
+# threshold move costs a few artists and one PNG encoding instead of a full figure.
 
 def _layer_label(i: int, n: int) -> str:
     """'layer i' for hidden layers, 'output' for the last Linear."""
@@ -45,7 +45,8 @@ def _surface_rgb(P: np.ndarray, discretize: bool = False, regression: bool = Fal
 
 @checked
 def draw_run(run: Run, epoch: int = -1, *, show_test: bool = False, discretize: bool = False, fig=None):
-    """Neuron maps and output surface at ``epoch`` (top); loss and per-layer gradient norms (bottom).
+    """Neuron maps and output surface at ``epoch`` (top); loss and per-layer gradient norms (bottom);
+    on the main figure (``new_main_figure``) the output surface and the loss only.
 
     Pass the ``fig`` of an earlier call to update it in place (only its changing artists).
     """
@@ -277,8 +278,6 @@ def render_png(fig) -> bytes:
     """PNG bytes of a playground figure: the first call draws it all, later ones only its changing artists."""
     if not hasattr(fig, "canvas") or not hasattr(fig, "bbox"):
         raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
-    from PIL import Image
-
     canvas = fig.canvas
     if getattr(fig, "_background", None) is None:
         canvas.draw()  # animated artists are left out of the background
@@ -288,11 +287,7 @@ def render_png(fig) -> bytes:
     for artist in _changing_artists(fig):
         if artist.get_visible():
             fig.draw_artist(artist)
-    import io
-
-    buf = io.BytesIO()
-    Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(buf, format="png", compress_level=1)
-    return buf.getvalue()
+    return encode_png(fig)
 
 
 def _wrap(text: str, width: int = 110) -> str:
@@ -323,12 +318,7 @@ def _draw_losses(run: Run, ax, legend: bool = True):
                     color=style.DIVERGED_COLOR, fontsize=style.MIN_FONT_PT + 1, fontweight="bold")
     finite = [v for v in train + test if math.isfinite(v) and v > 0]
     if finite:
-        ax.set_yscale("log")
-        ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())  # minor ticks cost more than they tell
-        ax.yaxis.set_major_formatter(PlainLogFormatter())
-        if _one_power_of_ten(min(finite), max(finite)):  # label a few plain values instead
-            ax.yaxis.set_major_locator(mpl.ticker.FixedLocator(_log_ticks(min(finite), max(finite))))
-            ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+        _log_axis(ax, min(finite), max(finite))
     ax.set_xlabel("epoch")
     ax.set_ylabel(_loss_name(run))
     ax.set_xlim(0, max(run.settings.epochs, 1))
@@ -336,6 +326,16 @@ def _draw_losses(run: Run, ax, legend: bool = True):
     if legend:
         style.legend_outside(ax)
     return ax.axvline(0, color="0.3", lw=1.2)
+
+
+def _log_axis(ax, low: float, high: float) -> None:
+    """A log y axis with plain tick labels; a few plain values labelled when it spans under two decades."""
+    ax.set_yscale("log")
+    ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())  # minor ticks cost more than they tell
+    ax.yaxis.set_major_formatter(PlainLogFormatter())
+    if _one_power_of_ten(low, high):
+        ax.yaxis.set_major_locator(mpl.ticker.FixedLocator(_log_ticks(low, high)))
+        ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
 
 
 def _one_power_of_ten(low: float, high: float) -> bool:
@@ -371,13 +371,7 @@ def _draw_grad_norms(run: Run, ax):
         ax.plot(x[::stride], G[::stride, j], color=style.color(j), ls=style.linestyle(j), lw=1.6,
                 label=_layer_label(j, n))
     if np.isfinite(G).any():
-        ax.set_yscale("log")
-        ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())  # minor ticks cost more than they tell
-        ax.yaxis.set_major_formatter(PlainLogFormatter())
-        low, high = np.nanmin(G), np.nanmax(G)
-        if _one_power_of_ten(low, high):
-            ax.yaxis.set_major_locator(mpl.ticker.FixedLocator(_log_ticks(low, high)))
-            ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+        _log_axis(ax, np.nanmin(G), np.nanmax(G))
     style.legend_outside(ax, fontsize=11, handlelength=1.6, labelspacing=0.2)
     return ax.axvline(0, color="0.3", lw=1.2)
 
