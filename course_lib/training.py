@@ -20,6 +20,7 @@ from .checks import (
     as_label_tensor,
     check_callable,
     check_choice,
+    check_features,
     check_same_length,
     check_targets,
     checked,
@@ -226,14 +227,6 @@ def _model_device(model: nn.Module) -> torch.device:
     """The device of the model's parameters (the CPU for a model without any)."""
     first = next(model.parameters(), None)
     return first.device if first is not None else torch.device("cpu")
-
-
-def _check_features(model: nn.Module, X: torch.Tensor) -> None:
-    """Raise if X's feature count differs from what the model's first Linear layer takes."""
-    first = next((m for m in model.modules() if isinstance(m, nn.Linear)), None)
-    if first is not None and X.shape[1] != first.in_features:
-        raise ValueError(f"X must have {first.in_features} features for this model (its first layer "
-                         f"takes {first.in_features}), got {X.shape[1]}")
 
 
 @checked
@@ -454,7 +447,7 @@ def fit(model: nn.Module, data: Split | tuple, *, task: str | None = None, optim
     device = _model_device(model)
     X, y, X_val, y_val = (None if T is None else T.to(device)
                           for T in _as_arrays(data, task, _num_outputs(model)))
-    _check_features(model, X)
+    check_features("X", X, model)
     num_epochs = _check_fit_options(X_val, num_epochs, num_steps, patience, scheduler, scheduler_interval)
     params = _trainable(model)
     opt = make_optimizer(optimizer, params, lr, weight_decay=weight_decay, momentum=momentum)
