@@ -300,14 +300,6 @@ def check_split_sizes(n_samples: int, val_size: float, test_size: float, *,
                          f"test_size={test_size} of {n_samples} examples ({n_train} left to train on)")
 
 
-def check_count(name: str, value: Any, available: int, what: str = "examples") -> int:
-    """Raise unless ``value`` is an integer in [1, available] (asking for no more than exists)."""
-    value = check_int(name, value, low=1)
-    if value > available:
-        raise ValueError(f"{name} must be at most {available} (the {what} available), got {value}")
-    return value
-
-
 def to_numpy(name: str, values: Any) -> np.ndarray:
     """A numpy array from a list, tuple, array or tensor; TypeError for anything else or for objects."""
     if isinstance(values, torch.Tensor):

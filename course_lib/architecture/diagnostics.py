@@ -305,19 +305,6 @@ GRADIENT_FLOW_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "ge
 
 
 @checked
-def _flow_ylim(norms: Sequence[float]) -> tuple[float, float]:
-    """Log-axis limits that show every positive norm: at least 1e-12..1e2, widened to the data."""
-    check_kind("norms", norms, "floats0")
-    positive = np.asarray(norms, dtype=float)
-    positive = positive[positive > 0]
-    if positive.size == 0:
-        return 1e-12, 1e2
-    low = min(1e-12, 10.0 ** np.floor(np.log10(positive.min())))
-    high = max(1e2, 10.0 ** np.ceil(np.log10(positive.max())))
-    return float(low), float(high)
-
-
-@checked
 def plot_dead_units(result: DeadUnits):
     """Dead fraction (left) and validation accuracy (right) against learning rate, per activation."""
     fig, axes = plt.subplots(1, 2, figsize=style.figsize(4.0))

@@ -31,15 +31,6 @@ from ..training import History, SchedulerFactory
 from ..widgets import Cache, Explorer, selection_slider
 
 SCHEDULES = ("constant", "step", "exponential", "linear", "cosine", "warmup_cosine", "plateau")
-DESCRIPTIONS = {
-    "constant": "the same LR all the way",
-    "step": "multiply by gamma every step_size steps",
-    "exponential": "multiply by gamma every step",
-    "linear": "straight line from lr down to final_factor·lr",
-    "cosine": "half a cosine from lr down to final_factor·lr",
-    "warmup_cosine": "linear warm-up, then the cosine",
-    "plateau": "halve the LR when the validation loss stops improving (stepped per epoch)",
-}
 
 
 def _check_common(name: str, num_steps: int, warmup_steps: int, final_factor: float) -> None:
@@ -283,14 +274,9 @@ class ScheduleExplorer(Explorer):
         v = self.values
         return any(k not in self.cache.store for k in ((v["schedule"], v["lr"]), ("constant", v["lr"])))
 
-    @property
-    def explorer(self) -> ScheduleExplorer:
-        """The explorer itself (it used to wrap one; kept for code written against that)."""
-        return self
-
     def preload(self, names, lrs=None) -> None:
         """Train these schedules at these LRs (default: the slider's current one) now, cached."""
-        for lr in ([self.explorer.values["lr"]] if lrs is None else lrs):
+        for lr in ([self.values["lr"]] if lrs is None else lrs):
             check_member("lrs", lr, self.lrs, "the explorer's lrs")
             for name in names:
                 check_choice("schedule", name, SCHEDULES)
@@ -299,7 +285,7 @@ class ScheduleExplorer(Explorer):
     def final_accuracies(self, name: str, lr: float | None = None) -> list[float | None]:
         """Final validation accuracy of every seed with schedule ``name`` at ``lr`` (default: the
         slider's; None: diverged)."""
-        lr = self.explorer.values["lr"] if lr is None else lr
+        lr = self.values["lr"] if lr is None else lr
         return [None if h.diverged else h.final() for h in self.cache((name, lr))]
 
     def _draw(self, schedule: str, lr: float):

@@ -68,10 +68,6 @@ class SharpnessTrace:
     lr: list[float]  # the LR of the step just taken (at 0: the first step's)
     history: History
 
-    def stable_fraction(self) -> float:
-        """Fraction of the measurements where lr < 2/λ_max (the bowl's condition holds)."""
-        return float(np.mean([lr < 2 / s for lr, s in zip(self.lr, self.sharpness, strict=True)]))
-
 
 @checked
 def warmup_lr(step: int, lr: float, warmup_steps: int) -> float:

@@ -372,7 +372,7 @@ def test_schedule_explorer_on_constant_has_a_zero_based_lr_axis_and_one_legend_e
     ex.controls["schedule"].value = "cosine"
     assert ex.state["schedule"] == "cosine" and ex.cache.misses == 2 and ex.state["lr"][-1] < 0.05
     assert [line.get_label() for line in ex.figure.axes[0].get_lines()] == ["constant", "cosine"]
-    assert not ex.explorer.errors
+    assert not ex.errors
 
 
 def test_schedule_plot_log_scale_shows_every_step_drop():
@@ -418,7 +418,7 @@ def test_schedule_explorer_lr_slider_retrains_both_the_schedule_and_the_constant
     assert ex.state["peak_lr"] == 0.6 and ex.cache.misses == 2
     ex.controls["lr"].value = 0.1
     assert ex.state["peak_lr"] == 0.1 and ex.state["lr"][0] == pytest.approx(0.1)
-    assert ex.cache.misses == 4 and not ex.explorer.errors  # cosine and constant at 0.1
+    assert ex.cache.misses == 4 and not ex.errors  # cosine and constant at 0.1
     assert ex.final_accuracies("constant", 0.1) == [h.final() for h in ex.cache(("constant", 0.1))]
     with pytest.raises(ValueError, match="lrs"):
         ex.preload(["step"], lrs=(0.3,))
