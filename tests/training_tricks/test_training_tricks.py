@@ -149,6 +149,14 @@ def test_lr_explorer_gives_its_eighth_run_no_yellow_and_its_ninth_a_new_look(dig
     assert not ex.errors
 
 
+def test_lr_explorer_starts_at_every_optimizer_its_toggle_offers(digits):
+    for name in learning_rate.EXPLORER_OPTIMIZERS:
+        ex = learning_rate.LRExplorer(digits, optimizer=name, num_epochs=1, hidden=(8,))
+        assert ex.controls["optimizer"].value == name and not ex.errors
+    assert ex.controls["optimizer"].options == tuple((label, name) for name, label
+                                                     in learning_rate.EXPLORER_OPTIMIZERS.items())
+
+
 def test_batch_size_explorer_gives_no_batch_size_yellow(digits):
     ex = batch_size.BatchSizeExplorer(digits, num_epochs=1, hidden=(8,))
     colours = [ex.colors(b) for b in batch_size.BATCH_SIZES]
@@ -299,6 +307,9 @@ def test_bad_input(digits):
         learning_rate.LRExplorer("digits")
     with pytest.raises(ValueError, match="lr must lie in lr_range"):
         learning_rate.LRExplorer(digits, lr=100.0)
+    # the optimizers the toggle offers, checked once: no TraitError from the widget for the others
+    with pytest.raises(ValueError, match=r"optimizer must be one of \['sgd', 'adam'\], got 'momentum'"):
+        learning_rate.LRExplorer(digits, optimizer="momentum")
     with pytest.raises(ValueError, match="scheme must be one of"):
         explosion.activation_rms(3, 8, "lecun")
     with pytest.raises(ValueError, match="max_norm"):
