@@ -11,7 +11,6 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 from torch import nn
@@ -20,6 +19,7 @@ from .. import style
 from ..checks import check_choice, check_positive, check_same_length, check_type, checked
 from ..data import Split
 from ..initialization import INITS
+from ..live_figure import new_figure
 from ..training import loss_function, task_of
 from ..widgets import Explorer
 from .diagnostics import (
@@ -219,8 +219,7 @@ FLOW_AXES_PX = dict(left=62, right=12, gap=62, top=130, bottom=96)
 def _flow_figure(s: FlowSignals, label: str, title: str) -> Figure:
     """The explorer's picture of one setting: ``plot_signals``'s panels in a fixed layout, outside pyplot."""
     (width, height), m = FLOW_FIGURE_PX, FLOW_AXES_PX
-    fig = Figure(figsize=(width / style.DPI, height / style.DPI), dpi=style.DPI, layout="none")
-    FigureCanvasAgg(fig)
+    fig = new_figure(height / style.DPI, width / style.DPI, layout="none")
     panel = (width - m["left"] - m["right"] - 2 * m["gap"]) / 3
     axes = [fig.add_axes(((m["left"] + i * (panel + m["gap"])) / width, m["bottom"] / height,
                           panel / width, (height - m["top"] - m["bottom"]) / height)) for i in range(3)]
