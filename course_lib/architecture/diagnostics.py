@@ -20,7 +20,6 @@ from ..checks import (
     check_kind,
     check_positive,
     check_same_length,
-    check_type,
     checked,
 )
 from ..data import Split
@@ -80,7 +79,6 @@ def deep_mlp(data: Split, depth: int, activation: str = "relu", init: str = "def
 
     ``pre_activation`` (with ``residual``) uses identity-mapping blocks x + F(x) instead of relu(x + F(x)).
     """
-    check_type("data", data, Split, "a course_lib.data.Split")
     check_choice("activation", activation, TRAINABLE_ACTIVATIONS)
     check_choice("init", init, INITS)
     if pre_activation and not residual:
@@ -278,7 +276,6 @@ def dead_units_vs_lr(data: Split, lrs: Sequence[float], activations: Sequence[st
 
     A unit counts as dead when |f'| <= tol for every training input (``_dead_fraction``).
     """
-    check_type("data", data, Split, "a course_lib.data.Split")
     if not lrs or not seeds:
         raise ValueError("lrs and seeds must not be empty")
     for lr in lrs:
@@ -344,7 +341,6 @@ def dead_units_explorer(data: Split, lrs: Sequence[float] = (1e-3, 3e-3, 1e-2, 3
                         activation: str = "relu", hidden: Sequence[int] = (64, 64), num_epochs: int = 5,
                         seed: int = 0) -> Explorer:
     """An "lr" slider and an activation choice: train (cached by value) and show each unit's activity."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     check_choice("activation", activation, DEAD_UNIT_ACTIVATIONS)
     if not lrs:
         raise ValueError("lrs must not be empty")

@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocato
 from torch import nn
 
 from .. import style
-from ..checks import check_choice, check_positive, check_same_length, check_type, checked
+from ..checks import check_choice, check_positive, check_same_length, checked
 from ..data import Split
 from ..initialization import INITS
 from ..live_figure import new_figure
@@ -117,7 +117,6 @@ def flow_signals(data: Split, depth: int, activation: str = "sigmoid", init: str
     ``init="tanh-equivalent"``: for sigmoid, Xavier weights made into the sigmoid net equal to a tanh net
     (``tanh_equivalent_``); for any other activation, Xavier. ``zero_biases`` sets every bias to 0 last.
     """
-    check_type("data", data, Split, "a course_lib.data.Split")
     check_choice("init", init, FLOW_INITS)
     equivalent = init == "tanh-equivalent"  # for any activation but sigmoid: plain Xavier
     model = deep_mlp(data, depth, activation, "xavier" if equivalent else init, width=width,
@@ -283,7 +282,6 @@ class _FlowExplorer(Explorer):
 def flow_explorer(data: Split, depth: int = 20, activation: str = "sigmoid",
                   init: str = "default") -> Explorer:
     """Depth, activation, initialisation, skip connections and BatchNorm: redraws the three signals."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     check_choice("activation", activation, GRADIENT_FLOW_ACTIVATIONS)
     check_choice("init", init, FLOW_INITS)
     controls = {

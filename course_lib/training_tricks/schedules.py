@@ -24,7 +24,6 @@ from ..checks import (
     check_member,
     check_positive,
     check_range,
-    check_type,
     checked,
 )
 from ..training import History, SchedulerFactory
@@ -212,11 +211,9 @@ def train_with_schedule(data, name: str, *, lr: float = 0.1, optimizer: str = "m
                         **options):
     """Train a fresh MLP with schedule ``name`` from torch.optim.lr_scheduler; return its History
     (``History.lr`` holds the LR torch gave every step)."""
-    from ..data import Split
     from ..models import build_mlp
     from ..training import fit
 
-    check_type("data", data, Split, "a course_lib.data.Split")
     check_choice("name", name, SCHEDULES)
     model = build_mlp(data, hidden=hidden, seed=seed)
     num_steps = num_epochs * math.ceil(len(data.X_train) / batch_size)
@@ -248,9 +245,7 @@ class ScheduleExplorer(Explorer):
 
     @checked
     def __init__(self, data, *, schedule: str = "step", seeds=(0, 1, 2), lrs=(0.2, 0.6), **train_options):
-        from ..data import Split
 
-        check_type("data", data, Split, "a course_lib.data.Split")
         check_choice("schedule", schedule, SCHEDULES)
         self.seeds = tuple(seeds)
         if not self.seeds:
