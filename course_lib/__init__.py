@@ -59,7 +59,6 @@ _compat.install(__name__, {
     "neuron_maps": "playground",
     "operating_point": "evaluation",
     "penalties": "playground",
-    "playground": "playground",
     "residual": "architecture",
     "resnet": "architecture",
     "schedules": "training_tricks",

@@ -13,9 +13,7 @@ import warnings
 
 def new_name(package: str, moved: dict[str, str], old: str) -> str:
     """The new dotted path of ``old`` (a module name on the former flat floor)."""
-    part = moved[old]
-    leaf = "app" if old == part else old
-    return f"{package}.{part}.{leaf}"
+    return f"{package}.{moved[old]}.{old}"
 
 
 class _Alias(importlib.abc.Loader):
@@ -46,7 +44,7 @@ class _Finder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):
         """A spec whose loader aliases the old name to the new module."""
         prefix, _, old = fullname.rpartition(".")
-        if prefix != self.package or old not in self.moved or old in self.moved.values():
+        if prefix != self.package or old not in self.moved:
             return None
         return importlib.util.spec_from_loader(fullname, _Alias(new_name(self.package, self.moved, old)))
 
@@ -58,7 +56,7 @@ def install(package: str, moved: dict[str, str]) -> None:
     module = sys.modules[package]
 
     def __getattr__(name: str):
-        if name in moved and name not in moved.values():
+        if name in moved:
             return importlib.import_module(f"{package}.{name}")
         raise AttributeError(f"module {package!r} has no attribute {name!r}")
 

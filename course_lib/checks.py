@@ -6,9 +6,9 @@ annotation, before the function runs: array-likes (lists, NumPy arrays, tensors)
 alike and converted, text or None inside arrays, NaN and infinity, out-of-range numbers, wrong
 types, empty sequences, feature counts that do not match the model and labels that do not match
 its task get a ValueError or TypeError saying which argument, what was expected and what was
-given. The helpers (check_int, check_finite, as_array, check_labels, check_split_sizes,
-check_callable, check_member ...) cover what a decorator cannot know; tests/validation/test_fuzz_api.py
-checks every public function of course_lib against bad input.
+given. The helpers (check_int, check_finite, as_array, to_numpy, check_labels, check_split_sizes,
+check_callable, check_member, describe ...) cover what a decorator cannot know;
+tests/validation/test_fuzz_api.py checks every public function of course_lib against bad input.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
     """Short description of a value for an error message."""
     if isinstance(value, torch.Tensor):
         return f"a tensor of shape {tuple(value.shape)} and dtype {value.dtype}"
@@ -37,9 +37,9 @@ def _describe(value: Any) -> str:
 def check_type(name: str, value: Any, types: type | tuple[type, ...], expected: str) -> None:
     """Raise TypeError unless ``value`` is an instance of ``types``."""
     if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
-        raise TypeError(f"{name} must be {expected}, got {_describe(value)}")
+        raise TypeError(f"{name} must be {expected}, got {describe(value)}")
     if not isinstance(value, types):
-        raise TypeError(f"{name} must be {expected}, got {_describe(value)}")
+        raise TypeError(f"{name} must be {expected}, got {describe(value)}")
 
 
 def check_positive(name: str, value: Any, *, integer: bool = False, allow_zero: bool = False) -> None:
@@ -64,23 +64,23 @@ def check_choice(name: str, value: Any, choices: Iterable[str]) -> None:
     """Raise unless ``value`` is one of ``choices``."""
     options = list(choices)
     if not isinstance(value, str) or value not in options:
-        raise ValueError(f"{name} must be one of {options}, got {_describe(value)}")
+        raise ValueError(f"{name} must be one of {options}, got {describe(value)}")
 
 
 def as_float_tensor(name: str, X: Any, *, ndim: int | None = 2) -> torch.Tensor:
     """Convert array-like ``X`` to a finite float32 tensor with ``ndim`` dimensions."""
     if isinstance(X, (list, tuple, np.ndarray)):
-        X = _to_numpy(name, X)
+        X = to_numpy(name, X)
     if not isinstance(X, (np.ndarray, torch.Tensor)):
-        raise TypeError(f"{name} must be a numpy array or torch tensor, got {_describe(X)}")
+        raise TypeError(f"{name} must be a numpy array or torch tensor, got {describe(X)}")
     T = torch.as_tensor(X).detach()
     if not (T.is_floating_point() or T.dtype in (torch.int8, torch.int16, torch.int32, torch.int64,
                                                  torch.uint8, torch.bool)):
-        raise TypeError(f"{name} must hold numbers, got {_describe(X)}")
+        raise TypeError(f"{name} must hold numbers, got {describe(X)}")
     T = T.to(torch.float32)
     if ndim is not None and T.ndim != ndim:
         shape = "(n_samples, n_features)" if ndim == 2 else "(n_samples,)"
-        raise ValueError(f"{name} must have shape {shape}, got {_describe(X)}")
+        raise ValueError(f"{name} must have shape {shape}, got {describe(X)}")
     if not torch.isfinite(T).all():
         bad = int((~torch.isfinite(T)).sum())
         raise ValueError(f"{name} must be finite, got {bad} NaN or infinite value(s)")
@@ -90,13 +90,13 @@ def as_float_tensor(name: str, X: Any, *, ndim: int | None = 2) -> torch.Tensor:
 def as_label_tensor(name: str, y: Any, num_classes: int | None = None) -> torch.Tensor:
     """Convert array-like class labels to an int64 tensor of shape (n,), checked against num_classes."""
     if isinstance(y, (list, tuple, np.ndarray)):
-        y = _to_numpy(name, y)
+        y = to_numpy(name, y)
     if not isinstance(y, (np.ndarray, torch.Tensor)):
-        raise TypeError(f"{name} must be a numpy array or torch tensor, got {_describe(y)}")
+        raise TypeError(f"{name} must be a numpy array or torch tensor, got {describe(y)}")
     T = torch.as_tensor(y).detach()
     if T.is_complex() or not (T.is_floating_point() or T.dtype in (torch.int32, torch.int64, torch.int16,
                                                                    torch.int8, torch.uint8, torch.bool)):
-        raise TypeError(f"{name} must hold integer class labels, got {_describe(y)}")
+        raise TypeError(f"{name} must hold integer class labels, got {describe(y)}")
     if T.is_floating_point():
         if not torch.isfinite(T).all():
             raise ValueError(f"{name} must be finite, got NaN or infinite labels")
@@ -104,7 +104,7 @@ def as_label_tensor(name: str, y: Any, num_classes: int | None = None) -> torch.
             raise ValueError(f"{name} must hold integer class labels, got non-integer values")
     T = T.to(torch.int64)
     if T.ndim != 1:
-        raise ValueError(f"{name} must have shape (n_samples,), got {_describe(y)}")
+        raise ValueError(f"{name} must have shape (n_samples,), got {describe(y)}")
     if T.numel() and int(T.min()) < 0:
         raise ValueError(f"{name} must hold labels >= 0, got minimum {int(T.min())}")
     if num_classes is not None and T.numel() and int(T.max()) >= num_classes:
@@ -127,7 +127,7 @@ def check_int(name: str, value: Any, *, low: int | None = None, high: int | None
     bounds = f" in [{low}, {high}]" if low is not None and high is not None else (
         f" >= {low}" if low is not None else (f" <= {high}" if high is not None else ""))
     if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an integer{bounds}, got {_describe(value)}")
+        raise TypeError(f"{name} must be an integer{bounds}, got {describe(value)}")
     if (low is not None and value < low) or (high is not None and value > high):
         raise ValueError(f"{name} must be an integer{bounds}, got {value!r}")
     return int(value)
@@ -141,7 +141,7 @@ def check_seed(name: str, value: Any) -> int:
 def check_bool(name: str, value: Any) -> bool:
     """Raise unless ``value`` is True or False (numpy bools accepted)."""
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {_describe(value)}")
+        raise TypeError(f"{name} must be True or False, got {describe(value)}")
     return bool(value)
 
 
@@ -153,7 +153,7 @@ def check_finite(name: str, value: Any, *, low: float | None = None, high: float
     bounds = f" in [{low}, {high}]" if low is not None and high is not None else (
         f" >= {low}" if low is not None else (f" <= {high}" if high is not None else ""))
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a finite number{bounds}, got {_describe(value)}")
+        raise TypeError(f"{name} must be a finite number{bounds}, got {describe(value)}")
     if not math.isfinite(float(value)):
         raise ValueError(f"{name} must be a finite number{bounds}, got {value!r}")
     if (low is not None and value < low) or (high is not None and value > high):
@@ -200,7 +200,7 @@ def check_callable(name: str, value: Any, expected: str, *, num_args: int | None
     try:
         signature.bind(*([None] * num_args))
     except TypeError as exc:
-        what = f"the class {value.__name__}" if isinstance(value, type) else _describe(value)
+        what = f"the class {value.__name__}" if isinstance(value, type) else describe(value)
         hint = (f"; wrap it, e.g. lambda opt: {value.__name__}(opt, ...)"
                 if isinstance(value, type) else "")
         raise TypeError(f"{name} must be {expected}, got {what}, which cannot be called with "
@@ -216,7 +216,7 @@ def check_sequence(name: str, value: Any, expected: str, *, item: Any = None, mi
     if isinstance(value, (np.ndarray, torch.Tensor)) and value.ndim == 1:
         value = value.tolist()
     if isinstance(value, (str, bytes, dict)) or not isinstance(value, (list, tuple, range)):
-        raise TypeError(f"{name} must be {expected}, got {_describe(value)}")
+        raise TypeError(f"{name} must be {expected}, got {describe(value)}")
     items = list(value)
     if len(items) < min_len:
         raise ValueError(f"{name} must be {expected} with at least {min_len} item(s), got {items!r}")
@@ -225,26 +225,27 @@ def check_sequence(name: str, value: Any, expected: str, *, item: Any = None, mi
             try:
                 item(f"{name}[{i}]", x)
             except (TypeError, ValueError) as exc:
-                raise type(exc)(f"{name} must be {expected}, got {_describe(value)} ({exc})") from None
+                raise type(exc)(f"{name} must be {expected}, got {describe(value)} ({exc})") from None
     return items
 
 
 def as_array(name: str, values: Any, *, ndim: int | tuple[int, ...] | None = 1, min_len: int = 1,
              finite: bool = True) -> np.ndarray:
     """A float64 numpy array from a list, array or tensor, checked for dimensions, numbers, finiteness."""
-    values = _to_numpy(name, values)
+    values = to_numpy(name, values)
     if values.dtype == bool or np.issubdtype(values.dtype, np.integer):
         values = values.astype(np.float64)
     if not np.issubdtype(values.dtype, np.floating):
-        raise TypeError(f"{name} must hold numbers, got {_describe(values)}")
+        raise TypeError(f"{name} must hold numbers, got {describe(values)}")
     values = values.astype(np.float64)
     dims = (ndim,) if isinstance(ndim, int) else ndim
     if dims is not None and values.ndim not in dims:
         shape = {1: "(n,)", 2: "(n, k)"}
         wanted = " or ".join(shape.get(d, f"{d}-D") for d in dims)
-        raise ValueError(f"{name} must have shape {wanted}, got {_describe(values)}")
+        raise ValueError(f"{name} must have shape {wanted}, got {describe(values)}")
     if len(values) < min_len:
-        raise ValueError(f"{name} must hold at least {min_len} value(s), got {len(values)}")
+        wanted = "must not be empty" if min_len == 1 else f"must hold at least {min_len} values"
+        raise ValueError(f"{name} {wanted}, got {len(values)} value(s)")
     if finite and not np.isfinite(values).all():
         bad = int((~np.isfinite(values)).sum())
         raise ValueError(f"{name} must be finite, got {bad} NaN or infinite value(s)")
@@ -299,15 +300,7 @@ def check_split_sizes(n_samples: int, val_size: float, test_size: float, *,
                          f"test_size={test_size} of {n_samples} examples ({n_train} left to train on)")
 
 
-def check_count(name: str, value: Any, available: int, what: str = "examples") -> int:
-    """Raise unless ``value`` is an integer in [1, available] (asking for no more than exists)."""
-    value = check_int(name, value, low=1)
-    if value > available:
-        raise ValueError(f"{name} must be at most {available} (the {what} available), got {value}")
-    return value
-
-
-def _to_numpy(name: str, values: Any) -> np.ndarray:
+def to_numpy(name: str, values: Any) -> np.ndarray:
     """A numpy array from a list, tuple, array or tensor; TypeError for anything else or for objects."""
     if isinstance(values, torch.Tensor):
         values = values.detach().cpu().numpy()
@@ -316,11 +309,11 @@ def _to_numpy(name: str, values: Any) -> np.ndarray:
             values = np.asarray(values)
         except ValueError:
             raise ValueError(f"{name} must be a rectangular array (rows of equal length), "
-                             f"got {_describe(values)}") from None
+                             f"got {describe(values)}") from None
     if not isinstance(values, np.ndarray):
-        raise TypeError(f"{name} must be a list, numpy array or torch tensor, got {_describe(values)}")
+        raise TypeError(f"{name} must be a list, numpy array or torch tensor, got {describe(values)}")
     if values.dtype == object or values.dtype.kind in "USVMmc":
-        raise TypeError(f"{name} must hold numbers, got {_describe(values)}")
+        raise TypeError(f"{name} must hold numbers, got {describe(values)}")
     return values
 
 
@@ -423,7 +416,7 @@ def check_kind(name: str, value: Any, kind: str) -> Any:
         return check_bool(name, value)
     if kind == "str":
         if not isinstance(value, str):
-            raise TypeError(f"{name} must be a string, got {_describe(value)}")
+            raise TypeError(f"{name} must be a string, got {describe(value)}")
         return value
     if kind == "model":
         check_module(name, value)
@@ -454,7 +447,7 @@ def check_kind(name: str, value: Any, kind: str) -> Any:
         return value
     if kind == "X_np":  # a feature matrix the function takes as a NumPy array: checked, kept NumPy
         check_kind(name, value, "X")
-        return _to_numpy(name, value)
+        return to_numpy(name, value)
     if kind == "X":
         T = as_float_tensor(name, value)
         if len(T) == 0:
@@ -481,7 +474,7 @@ def check_targets(name: str, y: Any, task: str | None, num_classes: int | None =
         T = as_float_tensor(name, y, ndim=None)
         if T.ndim not in (1, 2):
             raise ValueError(f"{name} must have shape (n_samples,) or (n_samples, n_outputs), "
-                             f"got {_describe(y)}")
+                             f"got {describe(y)}")
         return T
     return as_label_tensor(name, y, num_classes)
 
@@ -605,7 +598,7 @@ def _split_union(text: str) -> list[str]:
 def _check_real(name: str, value: Any) -> Any:
     """A real number that is not NaN (infinity allowed: "no limit")."""
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a number, got {_describe(value)}")
+        raise TypeError(f"{name} must be a number, got {describe(value)}")
     if math.isnan(float(value)):
         raise ValueError(f"{name} must be a number, got nan")
     return value
@@ -613,20 +606,20 @@ def _check_real(name: str, value: Any) -> Any:
 
 def _check_str(name: str, value: Any) -> Any:
     if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string, got {_describe(value)}")
+        raise TypeError(f"{name} must be a string, got {describe(value)}")
     return value
 
 
 def _check_mapping(name: str, value: Any) -> Any:
     if not isinstance(value, Mapping):
-        raise TypeError(f"{name} must be a dict, got {_describe(value)}")
+        raise TypeError(f"{name} must be a dict, got {describe(value)}")
     return value
 
 
 def _check_list(name: str, value: Any) -> Any:
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(
             value, (list, tuple, range, np.ndarray, torch.Tensor)):
-        raise TypeError(f"{name} must be a list or tuple, got {_describe(value)}")
+        raise TypeError(f"{name} must be a list or tuple, got {describe(value)}")
     return value
 
 
@@ -687,7 +680,7 @@ def check_member(name: str, value: Any, options: Any, options_name: str) -> None
     """Raise unless ``value`` is one of ``options`` (a slider's value among its positions)."""
     options = list(options)
     if value not in options:
-        raise ValueError(f"{name} must be one of {options_name} {options}, got {_describe(value)}")
+        raise ValueError(f"{name} must be one of {options_name} {options}, got {describe(value)}")
 
 
 def check_items(name: str, values: Any, cls: type | tuple[type, ...], expected: str) -> list:
@@ -702,7 +695,7 @@ def check_items(name: str, values: Any, cls: type | tuple[type, ...], expected: 
 def check_mapping_of(name: str, value: Any, cls: type | tuple[type, ...], expected: str) -> None:
     """Raise unless ``value`` is a non-empty dict whose values are instances of ``cls``."""
     if not isinstance(value, Mapping) or not value:
-        raise TypeError(f"{name} must be a non-empty dict of {expected}, got {_describe(value)}")
+        raise TypeError(f"{name} must be a non-empty dict of {expected}, got {describe(value)}")
     for key, item in value.items():
         if not isinstance(item, cls):
             raise TypeError(f"{name} must be a dict of {expected}, got {_describe_type(item)} at "

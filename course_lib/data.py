@@ -11,7 +11,6 @@ from sklearn import datasets as skd
 from sklearn.model_selection import train_test_split
 
 from .checks import (
-    _to_numpy,
     as_float_tensor,
     as_label_tensor,
     check_choice,
@@ -19,6 +18,7 @@ from .checks import (
     check_range,
     check_split_sizes,
     checked,
+    to_numpy,
 )
 
 TOY_SETS = ("circle", "xor", "gauss", "spiral", "moons")  # TensorFlow Playground's names, and moons
@@ -180,7 +180,7 @@ class Split:
 @checked
 def _infer_task(y: np.ndarray) -> str:
     """'binary' for two integer classes, 'multiclass' for more, 'regression' for floats."""
-    y = _to_numpy("y", y)
+    y = to_numpy("y", y)
     if y.ndim != 1 or len(y) == 0:
         raise ValueError(f"y must have shape (n_samples,) with n_samples >= 1, got shape {y.shape}")
     if np.issubdtype(y.dtype, np.floating) and not np.isfinite(y).all():
@@ -206,7 +206,7 @@ def split(
 ) -> Split:
     """Seeded train/validation/test split (stratified for classification), as tensors."""
     X_t = as_float_tensor("X", X)
-    y_np = _to_numpy("y", y)
+    y_np = to_numpy("y", y)
     if y_np.ndim != 1:
         raise ValueError(f"y must have shape (n_samples,), got shape {y_np.shape}")
     if len(y_np) != len(X_t):

@@ -3,9 +3,10 @@
 A ``LiveFigure`` draws its axes, ticks, labels and every artist that never changes once, keeps
 that picture, and on each update restores it and draws only the artists marked as moving
 ("blitting"), then encodes a PNG: a few tens of milliseconds where rebuilding the figure costs
-one to two hundred. ``PngExplorer`` is the ``widgets.Explorer`` that shows such a picture (the
-layout, error reporting and timings are the base's); its ``state`` and ``png`` let tests move the
-controls without a browser.
+one to two hundred. ``PngExplorer``: an ``Explorer`` whose subclass returns its PNG from
+``render()`` — from a ``LiveFigure`` redrawn per move, or from pictures drawn once up front; its
+sliders may send values while dragged (the layout, error reporting and timings are the base's). Its
+``state`` and ``png`` let tests move the controls without a browser.
 """
 
 from __future__ import annotations
@@ -76,19 +77,20 @@ class LiveFigure:
 
 
 class PngExplorer(Explorer):
-    """An explorer that draws its own picture fast: ``update(**values)`` moves a ``LiveFigure``'s
-    artists and returns the state, ``render()`` encodes the PNG (a few tens of milliseconds).
+    """An ``Explorer`` whose subclass returns its PNG from ``render()`` — from a ``LiveFigure``
+    redrawn per move, or from pictures drawn once up front; its sliders may send values while
+    dragged (``continuous``: a redraw is cheap enough). ``update(**values)`` computes the state
+    (and moves a ``LiveFigure``'s artists, where there is one).
 
     Subclasses set ``self.controls`` (name -> widget) and optionally ``self.panel`` (shown below the
     picture), then call ``_build_widget``; everything else (layout, errors, timings) is ``Explorer``'s.
-    Its sliders may send values while dragged (``continuous``): a redraw is cheap enough.
     """
 
     controls: dict[str, W.Widget]
     continuous = True
 
     def update(self, **values) -> dict[str, Any]:
-        """Compute the state for ``values`` and move the figure's artists (subclasses)."""
+        """Compute the state for ``values`` (and move a LiveFigure's artists, where there is one)."""
         raise NotImplementedError
 
     def render(self) -> bytes:

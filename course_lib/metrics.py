@@ -19,55 +19,28 @@ import warnings
 from typing import Any
 
 import numpy as np
-import torch
 from sklearn.exceptions import UndefinedMetricWarning
 
-from .checks import _describe, check_choice, check_same_length, checked
+from .checks import as_array, check_choice, check_same_length, checked
 
 AVERAGES = (None, "binary", "micro", "macro", "weighted")
 
 
 # ----------------------------------------------------------------------------- input checks
-def _as_array(name: str, values: Any) -> np.ndarray:
-    """A non-empty 1-D numpy array from a list, array or tensor."""
-    if isinstance(values, torch.Tensor):
-        values = values.detach().cpu().numpy()
-    elif isinstance(values, (list, tuple)):
-        values = np.asarray(values)
-    if not isinstance(values, np.ndarray):
-        raise TypeError(f"{name} must be a list, numpy array or torch tensor, got {_describe(values)}")
-    if values.ndim != 1:
-        raise ValueError(f"{name} must have shape (n_samples,), got {_describe(values)}")
-    if values.size == 0:
-        raise ValueError(f"{name} must not be empty")
-    return values
-
-
 @checked
 def as_labels(name: str, y: Any) -> np.ndarray:
     """Integer class labels as a 1-D int64 array (bools and whole-number floats accepted)."""
-    y = _as_array(name, y)
-    if y.dtype == bool or np.issubdtype(y.dtype, np.integer):
-        return y.astype(np.int64)
-    if np.issubdtype(y.dtype, np.floating):
-        if not np.isfinite(y).all() or not np.array_equal(y, np.round(y)):
-            raise ValueError(f"{name} must hold integer class labels, got non-integer or NaN values "
-                             "(did you pass scores where labels were expected?)")
-        return y.astype(np.int64)
-    raise TypeError(f"{name} must hold integer class labels, got {_describe(y)}")
+    values = as_array(name, y, finite=False)
+    if not np.isfinite(values).all() or not np.array_equal(values, np.round(values)):
+        raise ValueError(f"{name} must hold integer class labels, got non-integer or NaN values "
+                         "(did you pass scores where labels were expected?)")
+    return values.astype(np.int64)
 
 
 @checked
 def as_scores(name: str, y_score: Any) -> np.ndarray:
     """Finite real scores as a 1-D float64 array."""
-    y_score = _as_array(name, y_score)
-    if not (np.issubdtype(y_score.dtype, np.number) or y_score.dtype == bool):
-        raise TypeError(f"{name} must hold numbers, got {_describe(y_score)}")
-    y_score = y_score.astype(np.float64)
-    if not np.isfinite(y_score).all():
-        raise ValueError(f"{name} must be finite, got {int((~np.isfinite(y_score)).sum())} NaN or "
-                         "infinite value(s)")
-    return y_score
+    return as_array(name, y_score)
 
 
 def _pair(y_true: Any, y_other: Any, other: str, *, scores: bool = False):
@@ -78,8 +51,10 @@ def _pair(y_true: Any, y_other: Any, other: str, *, scores: bool = False):
     return y_true, y_other
 
 
-def _positives(y_true: np.ndarray, pos_label: int | None) -> np.ndarray:
-    """Boolean mask of the positive class of a binary ``y_true``."""
+@checked
+def positive_mask(y_true: Any, pos_label: int | None = 1) -> np.ndarray:
+    """Boolean mask of the positive class ``pos_label`` (default 1) of binary labels ``y_true``."""
+    y_true = as_labels("y_true", y_true)
     pos_label = 1 if pos_label is None else pos_label
     classes = np.unique(y_true)
     if len(classes) > 2:
@@ -121,8 +96,6 @@ def _divide(numerator, denominator, zero_division: Any, what: str) -> np.ndarray
 def apply_threshold(y_score: Any, threshold: float) -> np.ndarray:
     """Predicted labels: 1 where ``y_score >= threshold``, else 0."""
     y_score = as_scores("y_score", y_score)
-    if not isinstance(threshold, (int, float, np.number)) or isinstance(threshold, bool):
-        raise TypeError(f"threshold must be a number, got {_describe(threshold)}")
     return (y_score >= threshold).astype(np.int64)
 
 
@@ -159,7 +132,7 @@ def confusion_matrix(y_true: Any, y_pred: Any, *, labels: Any = None,
 def binary_counts(y_true: Any, y_pred: Any, *, pos_label: int = 1) -> tuple[int, int, int, int]:
     """(tn, fp, fn, tp): the four cells of a binary confusion matrix."""
     y_true, y_pred = _pair(y_true, y_pred, "y_pred")
-    actual, predicted = _positives(y_true, pos_label), y_pred == pos_label
+    actual, predicted = positive_mask(y_true, pos_label), y_pred == pos_label
     tp = int(np.sum(actual & predicted))
     fp = int(np.sum(~actual & predicted))
     fn = int(np.sum(actual & ~predicted))
@@ -318,7 +291,7 @@ def confusion_matrix_at_thresholds(y_true: Any, y_score: Any, *, pos_label: int 
     predicted positive. Sorting once and counting cumulatively replaces one pass per threshold.
     """
     y_true, y_score = _pair(y_true, y_score, "y_score", scores=True)
-    positive = _positives(y_true, pos_label)
+    positive = positive_mask(y_true, pos_label)
     order = np.argsort(-y_score, kind="stable")  # highest score first
     y_score, positive = y_score[order], positive[order]
     last_of_each_score = np.r_[np.flatnonzero(np.diff(y_score)), len(y_score) - 1]  # ties together
@@ -374,7 +347,7 @@ def sweep_thresholds(y_true: Any, y_score: Any, thresholds: Any, *, pos_label: i
     binary search instead of a pass over the data.
     """
     y_true, y_score = _pair(y_true, y_score, "y_score", scores=True)
-    positive = _positives(y_true, pos_label)
+    positive = positive_mask(y_true, pos_label)
     thresholds = as_scores("thresholds", np.atleast_1d(thresholds) if np.ndim(thresholds) == 0
                            else thresholds)
     pos_sorted, neg_sorted = np.sort(y_score[positive]), np.sort(y_score[~positive])
@@ -424,7 +397,7 @@ def average_precision_score(y_true: Any, y_score: Any, *, pos_label: int = 1) ->
 def ranking_probability(y_true: Any, y_score: Any, *, pos_label: int = 1) -> float:
     """P(a random positive scores above a random negative), ties counting half. Equals the ROC AUC."""
     y_true, y_score = _pair(y_true, y_score, "y_score", scores=True)
-    positive = _positives(y_true, pos_label)
+    positive = positive_mask(y_true, pos_label)
     if positive.all() or not positive.any():
         raise ValueError("y_true must contain both classes: with one class there are no "
                          "(positive, negative) pairs to compare")

@@ -1,7 +1,8 @@
 """The course's one figure style, made for a projector: sharp, column-wide, large text, colour-blind safe.
 
-Every figure of the course is drawn under ``use_style()`` and obeys the rules ``check_figure``
-enforces (the tests run it on every figure function):
+Every figure of the course is drawn under ``use_style()`` and, except the playground's main picture
+(``playground.figures.MAIN_SIZE_IN``, sized to sit beside its controls), obeys the rules
+``check_figure`` enforces (the tests run it on every figure function):
 
 - ``DPI`` ≥ 100 and a width of ``MIN_WIDTH_IN``–``MAX_WIDTH_IN`` inches, so a figure fills a notebook
   column (about 1,100 px in JupyterLab on a 1280-px projector) without being scaled down;

@@ -20,6 +20,7 @@ from .checks import (
     as_label_tensor,
     check_callable,
     check_choice,
+    check_features,
     check_same_length,
     check_targets,
     checked,
@@ -27,6 +28,7 @@ from .checks import (
 from .data import TASKS, Split
 
 OPTIMIZERS = ("sgd", "momentum", "adam", "adamw")
+DIVERGENCE_ADVICE = "Try a smaller learning rate, warm-up, gradient clipping or standardised targets."
 SchedulerFactory = Callable[[torch.optim.Optimizer], Any]
 
 
@@ -50,6 +52,8 @@ class History:
     layer_names: list[str] = field(default_factory=list)
     diverged: bool = False
     diverged_loss: float | None = None  # the loss that counted as diverged (NaN, inf or far too high)
+    diverged_epoch: int | None = None  # the epoch (from 1) in which it was seen
+    diverged_step: int | None = None  # the optimizer step (from 1) it stopped before: num_steps + 1
     message: str = ""
     stopped_early: bool = False
     best_epoch: int | None = None
@@ -64,6 +68,11 @@ class History:
     def num_epochs(self) -> int:
         """Epochs completed (records may be fewer with ``fit(eval_every=k)``)."""
         return self.epochs[-1] if self.epochs else len(self.train_loss)
+
+    def _mark_diverged(self, loss: float, epoch: int) -> None:
+        """Mark the run diverged at ``epoch`` (from 1), before the next step, with the ``loss`` seen."""
+        self.diverged, self.diverged_loss = True, loss
+        self.diverged_epoch, self.diverged_step = epoch, self.num_steps + 1
 
     def final(self, key: str = "val_metric") -> float:
         """Last recorded value of ``key`` (nan when nothing was recorded)."""
@@ -228,14 +237,6 @@ def _model_device(model: nn.Module) -> torch.device:
     return first.device if first is not None else torch.device("cpu")
 
 
-def _check_features(model: nn.Module, X: torch.Tensor) -> None:
-    """Raise if X's feature count differs from what the model's first Linear layer takes."""
-    first = next((m for m in model.modules() if isinstance(m, nn.Linear)), None)
-    if first is not None and X.shape[1] != first.in_features:
-        raise ValueError(f"X must have {first.in_features} features for this model (its first layer "
-                         f"takes {first.in_features}), got {X.shape[1]}")
-
-
 @checked
 @torch.no_grad()
 def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, task: str | None = None
@@ -357,12 +358,10 @@ class _Loop:
             self.first_loss = abs(value) + 1e-12
         if math.isfinite(value) and abs(value) <= self.divergence_factor * self.first_loss:
             return False
-        self.history.diverged, self.history.diverged_loss = True, value
-        self.history.message = (
-            f"training diverged at step {self.history.num_steps + 1} (epoch {epoch + 1}): "
-            f"the loss became {value:.3g}. Try a smaller learning rate, warm-up, "
-            "gradient clipping or standardised targets."
-        )
+        h = self.history
+        h._mark_diverged(value, epoch + 1)
+        h.message = (f"training diverged at step {h.diverged_step} (epoch {h.diverged_epoch}): "
+                     f"the loss became {value:.3g}. {DIVERGENCE_ADVICE}")
         return True
 
     def step(self, opt: torch.optim.Optimizer, loss: float) -> None:
@@ -395,7 +394,7 @@ class _Loop:
         h.epoch_steps.append(h.num_steps)
         h.epoch_time.append(time.perf_counter() - start)
         if not math.isfinite(train_loss):
-            h.diverged, h.diverged_loss = True, train_loss
+            h._mark_diverged(train_loss, epoch + 1)
             h.message = f"training diverged in epoch {epoch + 1}: the loss became {train_loss}"
         return train_loss
 
@@ -454,7 +453,7 @@ def fit(model: nn.Module, data: Split | tuple, *, task: str | None = None, optim
     device = _model_device(model)
     X, y, X_val, y_val = (None if T is None else T.to(device)
                           for T in _as_arrays(data, task, _num_outputs(model)))
-    _check_features(model, X)
+    check_features("X", X, model)
     num_epochs = _check_fit_options(X_val, num_epochs, num_steps, patience, scheduler, scheduler_interval)
     params = _trainable(model)
     opt = make_optimizer(optimizer, params, lr, weight_decay=weight_decay, momentum=momentum)

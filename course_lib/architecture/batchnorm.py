@@ -16,7 +16,7 @@ from matplotlib.ticker import MaxNLocator
 from torch import nn
 
 from .. import style
-from ..checks import check_positive, check_type, checked
+from ..checks import check_positive, checked
 from ..data import Split
 from ..models import MLP
 from ..plots import plain_log_ticks
@@ -136,7 +136,6 @@ def replace_batchnorm(model: nn.Module, *, noise: bool = False, hand_written: bo
 def bn_mlp(data: Split, *, depth: int = 8, width: int = 64, batch_norm: bool = True,
            noise: bool = False, init: str = "default", init_scale: float = 1.0, seed: int = 0) -> MLP:
     """The BN experiments' ReLU MLP: ``depth`` hidden layers, optionally BN and injected shift."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     if noise and not batch_norm:
         raise ValueError("noise=True needs batch_norm=True (the shift is injected after each BN)")
     model = MLP(data.in_features, data.out_features, hidden=(width,) * depth, task=data.task,
@@ -174,7 +173,6 @@ def lr_init_grid(data: Split, lrs: Sequence[float], init_scales: Sequence[float]
                  depth: int = 8, num_epochs: int = 3, batch_size: int = 64,
                  optimizer: str = "momentum", seed: int = 0) -> Grid:
     """Train the BN-experiment MLP with and without BN at every (init scale, lr); keep val accuracy."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     if not lrs or not init_scales:
         raise ValueError("lrs and init_scales must not be empty")
     for lr in lrs:

@@ -13,7 +13,7 @@ from torch import nn
 
 from .. import style
 from ..activations import TRAINABLE_ACTIVATIONS
-from ..checks import check_choice, check_positive, check_type, checked
+from ..checks import check_choice, check_positive, checked
 from ..data import Split
 from ..models import MLP, count_parameters
 from ..plots import plot_decision_boundary
@@ -42,7 +42,6 @@ def depth_width_sweep(data: Split, depths: Sequence[int], widths: Sequence[int],
                       activation: str = "relu", optimizer: str = "adam", lr: float = 0.01,
                       num_steps: int = 500, batch_size: int | None = None, seed: int = 0) -> Sweep:
     """Train one MLP per (depth, width) on ``data`` (full batch by default); keep their accuracies."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     check_choice("activation", activation, TRAINABLE_ACTIVATIONS)
     if not depths or not widths:
         raise ValueError("depths and widths must not be empty")
@@ -115,7 +114,6 @@ def plot_accuracy(sweep: Sweep, ax=None):
 @checked
 def subsample(data: Split, n_train: int, *, seed: int = 0) -> Split:
     """``data`` with ``n_train`` random training points (validation and test sets unchanged)."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     if n_train > len(data.X_train):
         raise ValueError(f"n_train must be <= {len(data.X_train)} (the training set), got {n_train}")
     idx = torch.randperm(len(data.X_train), generator=torch.Generator().manual_seed(seed))[:n_train]

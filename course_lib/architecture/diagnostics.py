@@ -20,7 +20,6 @@ from ..checks import (
     check_kind,
     check_positive,
     check_same_length,
-    check_type,
     checked,
 )
 from ..data import Split
@@ -80,7 +79,6 @@ def deep_mlp(data: Split, depth: int, activation: str = "relu", init: str = "def
 
     ``pre_activation`` (with ``residual``) uses identity-mapping blocks x + F(x) instead of relu(x + F(x)).
     """
-    check_type("data", data, Split, "a course_lib.data.Split")
     check_choice("activation", activation, TRAINABLE_ACTIVATIONS)
     check_choice("init", init, INITS)
     if pre_activation and not residual:
@@ -278,7 +276,6 @@ def dead_units_vs_lr(data: Split, lrs: Sequence[float], activations: Sequence[st
 
     A unit counts as dead when |f'| <= tol for every training input (``_dead_fraction``).
     """
-    check_type("data", data, Split, "a course_lib.data.Split")
     if not lrs or not seeds:
         raise ValueError("lrs and seeds must not be empty")
     for lr in lrs:
@@ -302,19 +299,6 @@ def dead_units_vs_lr(data: Split, lrs: Sequence[float], activations: Sequence[st
 
 
 GRADIENT_FLOW_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu")
-
-
-@checked
-def _flow_ylim(norms: Sequence[float]) -> tuple[float, float]:
-    """Log-axis limits that show every positive norm: at least 1e-12..1e2, widened to the data."""
-    check_kind("norms", norms, "floats0")
-    positive = np.asarray(norms, dtype=float)
-    positive = positive[positive > 0]
-    if positive.size == 0:
-        return 1e-12, 1e2
-    low = min(1e-12, 10.0 ** np.floor(np.log10(positive.min())))
-    high = max(1e2, 10.0 ** np.ceil(np.log10(positive.max())))
-    return float(low), float(high)
 
 
 @checked
@@ -357,7 +341,6 @@ def dead_units_explorer(data: Split, lrs: Sequence[float] = (1e-3, 3e-3, 1e-2, 3
                         activation: str = "relu", hidden: Sequence[int] = (64, 64), num_epochs: int = 5,
                         seed: int = 0) -> Explorer:
     """An "lr" slider and an activation choice: train (cached by value) and show each unit's activity."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     check_choice("activation", activation, DEAD_UNIT_ACTIVATIONS)
     if not lrs:
         raise ValueError("lrs must not be empty")

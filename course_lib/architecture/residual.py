@@ -6,7 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from .. import style
-from ..checks import check_type, checked
+from ..checks import checked
 from ..data import Split
 from .diagnostics import gradient_flow, layer_factor, plot_gradient_flow
 
@@ -21,7 +21,6 @@ BLOCKS: tuple[tuple[str, bool, bool], ...] = (  # (label, residual, pre_activati
 def identity_flow(data: Split, *, depth: int = 30, init: str = "default",
                   seed: int = 0) -> dict[str, list[float]]:
     """Per-layer gradient norms at initialisation: plain, He's block, and the pre-activation block."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     return {label: gradient_flow(data, depth, "relu", init, residual=res, pre_activation=pre, seed=seed)
             for label, res, pre in BLOCKS}
 

@@ -11,15 +11,15 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 from torch import nn
 
 from .. import style
-from ..checks import check_choice, check_positive, check_same_length, check_type, checked
+from ..checks import check_choice, check_positive, check_same_length, checked
 from ..data import Split
 from ..initialization import INITS
+from ..live_figure import new_figure
 from ..training import loss_function, task_of
 from ..widgets import Explorer
 from .diagnostics import (
@@ -117,7 +117,6 @@ def flow_signals(data: Split, depth: int, activation: str = "sigmoid", init: str
     ``init="tanh-equivalent"``: for sigmoid, Xavier weights made into the sigmoid net equal to a tanh net
     (``tanh_equivalent_``); for any other activation, Xavier. ``zero_biases`` sets every bias to 0 last.
     """
-    check_type("data", data, Split, "a course_lib.data.Split")
     check_choice("init", init, FLOW_INITS)
     equivalent = init == "tanh-equivalent"  # for any activation but sigmoid: plain Xavier
     model = deep_mlp(data, depth, activation, "xavier" if equivalent else init, width=width,
@@ -219,8 +218,7 @@ FLOW_AXES_PX = dict(left=62, right=12, gap=62, top=130, bottom=96)
 def _flow_figure(s: FlowSignals, label: str, title: str) -> Figure:
     """The explorer's picture of one setting: ``plot_signals``'s panels in a fixed layout, outside pyplot."""
     (width, height), m = FLOW_FIGURE_PX, FLOW_AXES_PX
-    fig = Figure(figsize=(width / style.DPI, height / style.DPI), dpi=style.DPI, layout="none")
-    FigureCanvasAgg(fig)
+    fig = new_figure(height / style.DPI, width / style.DPI, layout="none")
     panel = (width - m["left"] - m["right"] - 2 * m["gap"]) / 3
     axes = [fig.add_axes(((m["left"] + i * (panel + m["gap"])) / width, m["bottom"] / height,
                           panel / width, (height - m["top"] - m["bottom"]) / height)) for i in range(3)]
@@ -284,7 +282,6 @@ class _FlowExplorer(Explorer):
 def flow_explorer(data: Split, depth: int = 20, activation: str = "sigmoid",
                   init: str = "default") -> Explorer:
     """Depth, activation, initialisation, skip connections and BatchNorm: redraws the three signals."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     check_choice("activation", activation, GRADIENT_FLOW_ACTIVATIONS)
     check_choice("init", init, FLOW_INITS)
     controls = {

@@ -12,7 +12,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..activations import ACTIVATIONS, TRAINABLE_ACTIVATIONS
-from ..checks import check_choice, check_positive, check_type, checked
+from ..checks import check_choice, check_positive, checked
 from ..data import Split
 from ..initialization import INITS
 from ..training import History, fit
@@ -74,7 +74,6 @@ def activation_runs(data: Split, depth: int = 10,
                     configs: Sequence[tuple[str, str]] = ACTIVATION_CONFIGS, *, lr: float = 0.02,
                     num_epochs: int = 8, batch_size: int = 32, seed: int = 0) -> dict[str, History]:
     """Train a ``depth``-layer MLP per (activation, init); {label: History}."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     runs = {}
     for activation, init in configs:
         check_choice("activation", activation, TRAINABLE_ACTIVATIONS)
@@ -112,7 +111,6 @@ def depth_sweep(data: Split, depths: Sequence[int] = (2, 5, 10, 20, 30), arms: S
                 lr: float = 0.05, num_epochs: int = 4, batch_size: int = 64, seed: int = 0,
                 progress: bool = False) -> DepthSweep:
     """Train every arm (ReLU; its init: ``ARM_CONFIGS``) at every depth; the explorer's precomputed grid."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     if not depths or not arms:
         raise ValueError("depths and arms must not be empty")
     for d in depths:

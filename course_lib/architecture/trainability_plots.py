@@ -116,14 +116,3 @@ def depth_explorer(sweep: DepthSweep, depth: int | None = None) -> Explorer:
     slider = selection_slider("depth", list(sweep.depths), value=depth, width="420px")
     return Explorer({"depth": slider}, lambda depth: draw_depth(sweep, depth), min_height="480px", cache=True,
                     title="Plain, residual and BatchNorm nets (ReLU) by depth")
-
-
-@checked
-def _final_table(sweep: DepthSweep, arms=None) -> str:
-    """The final validation accuracies as a small text table (rows: arms, columns: depths)."""
-    arms = sweep.arms if arms is None else tuple(arms)
-    width = max(len("hidden layers"), *(len(arm) for arm in arms)) + 1
-    head = f"{'hidden layers':<{width}}" + "".join(f"{d:>9}" for d in sweep.depths)
-    rows = [f"{arm:<{width}}" + "".join(f"{'diverged':>9}" if np.isnan(v) else f"{v:>9.2f}"
-                                        for v in sweep.final(arm)) for arm in arms]
-    return "\n".join([head, *rows])

@@ -77,7 +77,7 @@ class ThresholdExplorer(PngExplorer):
         y_true = metrics.as_labels("y_true", y_true)
         y_score = metrics.as_scores("y_score", y_score)
         check_same_length("y_true", y_true, "y_score", y_score)
-        positive = metrics._positives(y_true, 1)
+        positive = metrics.positive_mask(y_true)
         if positive.all() or not positive.any():
             raise ValueError("y_true must contain both classes to explore a threshold, got one class")
         self.y_true, self.y_score = positive.astype(np.int64), y_score

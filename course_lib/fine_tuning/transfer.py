@@ -323,9 +323,13 @@ def run(method: str, pretrained: MLP, tasks: Sequence[Split], lr: float, *, head
                    count_parameters(m), m, head_lr) for m, t in zip(models, tasks, strict=True)]
 
 
-def _lr_pair(choice) -> tuple[float | None, float]:
+@checked
+def lr_pair(choice: float | dict) -> tuple[float | None, float]:
     """(head_lr, lr) from a chosen setting: a number (one lr for all) or {"head": h, "body": b}."""
     if isinstance(choice, dict):
+        if "body" not in choice:
+            raise ValueError(f"choice must be a number or a dict with a 'body' lr (and a 'head' lr), "
+                             f"got a dict with keys {sorted(map(str, choice))}")
         return choice.get("head"), choice["body"]
     return None, float(choice)
 
@@ -419,7 +423,7 @@ def compare(pretrained: MLP, tasks: dict[str, Sequence[Split]], lrs: dict[str, d
     for name, ts in tasks.items():
         out[name] = {}
         for m in methods:
-            head_lr, lr = _lr_pair(lrs[name][m])
+            head_lr, lr = lr_pair(lrs[name][m])
             out[name][m] = run(m, pretrained, ts, lr, head_lr=head_lr, **kwargs)
     return out
 
@@ -627,7 +631,7 @@ def sample_efficiency(pretrained: MLP, target: str, shots: Sequence[int], lrs: d
     for i, k in enumerate(shots):
         tasks = [target_task(target, k, s) for s in seeds]
         for m in methods:
-            head_lr, lr = _lr_pair(lrs[str(k)][m] if str(k) in lrs else lrs[m])
+            head_lr, lr = lr_pair(lrs[str(k)][m] if str(k) in lrs else lrs[m])
             out[m][i] = errors(run(m, pretrained, tasks, lr, head_lr=head_lr, seeds=seeds, **kwargs))
     return out
 

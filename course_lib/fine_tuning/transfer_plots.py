@@ -212,7 +212,7 @@ def plot_lr_search(search: dict):
     """Median validation error against lr, one panel per target: scratch and the probe against their
     one lr, the methods that move a body against the body's lr at their chosen head lr; each chosen
     setting a big marker."""
-    from .transfer import _lr_pair
+    from .transfer import lr_pair
 
     val, chosen = search["val"], search["lr"]
     names = list(val)
@@ -220,7 +220,7 @@ def plot_lr_search(search: dict):
     for ax, name in zip(axes.flat, names, strict=False):
         for m, by_key in val[name].items():
             s = METHOD_STYLE[m]
-            head, best = _lr_pair(chosen[name][m])
+            head, best = lr_pair(chosen[name][m])
             if head is None:
                 points = sorted(by_key.items())
             else:

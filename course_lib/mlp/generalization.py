@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from ..checks import check_type, checked
+from ..checks import checked
 from ..data import Split
 from ..models import build_mlp
 from ..training import evaluate, fit
@@ -20,7 +20,6 @@ def shuffle_labels(s: Split, seed: int = 0) -> Split:
     A net that memorised the shuffled labels is then scored against the truth: its test accuracy
     is a measurement (it would rise above chance if the net had learned anything real).
     """
-    check_type("s", s, Split, "a course_lib.data.Split")
     g = torch.Generator().manual_seed(seed)
     y_train = s.y_train[torch.randperm(len(s.y_train), generator=g)]
     return Split(s.X_train, y_train, s.X_val, s.y_val, s.X_test, s.y_test, task=s.task,
@@ -31,7 +30,6 @@ def shuffle_labels(s: Split, seed: int = 0) -> Split:
 @checked
 def permute_features(s: Split, seed: int = 0) -> Split:
     """The same data with its feature columns in one fixed random order (pixels scrambled)."""
-    check_type("s", s, Split, "a course_lib.data.Split")
     order = torch.randperm(s.in_features, generator=torch.Generator().manual_seed(seed))
     scale = {k: None if v is None else v[..., order] for k, v in (("mean", s.mean), ("std", s.std))}
     return Split(s.X_train[:, order], s.y_train, s.X_val[:, order], s.y_val, s.X_test[:, order],
@@ -51,7 +49,6 @@ def train_and_score(s: Split, hidden=(256, 256), *, lr: float = 1e-3, batch_size
 @checked
 def boosting_baseline(s: Split, seed: int = 0) -> float:
     """Test accuracy of scikit-learn's HistGradientBoostingClassifier, the usual tabular baseline."""
-    check_type("s", s, Split, "a course_lib.data.Split")
     clf = HistGradientBoostingClassifier(random_state=seed)
     clf.fit(np.asarray(s.X_train), np.asarray(s.y_train))
     return float(clf.score(np.asarray(s.X_test), np.asarray(s.y_test)))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ..checks import check_type, checked
+from ..checks import checked
 from ..data import Split
 from ..models import build_mlp
 from ..training import fit, loss_function, task_of
@@ -63,7 +63,6 @@ def accumulation_check(data: Split, *, batch_size: int = 128, num_micro: int = 4
                        seed: int = 0) -> AccumulationCheck:
     """Compare accumulated and full-batch gradients (with and without dividing, with BatchNorm), and
     the weights after one epoch of fit with accumulation against one epoch with the big batch."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     if batch_size % num_micro or batch_size > len(data.X_train):
         raise ValueError(f"batch_size must be a multiple of num_micro={num_micro} and at most the "
                          f"training size {len(data.X_train)}, got {batch_size}")

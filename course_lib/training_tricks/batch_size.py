@@ -18,7 +18,6 @@ from ..checks import (
     check_kind,
     check_member,
     check_positive,
-    check_type,
     checked,
 )
 from ..data import Split
@@ -47,7 +46,6 @@ class BatchSizeExplorer(Explorer):
                  seed: int = 0):
         check_member("batch_size", batch_size, batch_sizes, "batch_sizes")
         check_choice("optimizer", optimizer, ("sgd", "momentum", "adam", "adamw"))
-        check_type("data", data, Split, "a course_lib.data.Split")
         check_positive("reference_batch", reference_batch, integer=True)
         if budget not in BUDGETS:
             raise ValueError(f"budget must be one of {BUDGETS}, got {budget!r}")
@@ -274,7 +272,6 @@ def equal_epochs_vs_steps(data: Split, *, small: int = 16, large: int = 512, num
                           hidden=(64, 64), lr: float = 0.1, seeds=(0,)) -> BudgetComparison:
     """Train with ``small`` batches for ``num_epochs``, and with ``large`` batches for the same epochs
     and for the same number of steps (plain SGD, same LR); report validation accuracy."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     if large <= small:
         raise ValueError(f"large must exceed small, got small={small}, large={large}")
     result = BudgetComparison([], [], [], {})

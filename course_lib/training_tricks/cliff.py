@@ -122,7 +122,6 @@ def train_rnns(data: Split, lrs: Sequence[float], taus: Sequence[float], *, num_
                eval_every: int = EVAL_EVERY) -> CliffRuns:
     """Plain SGD on ``data`` for every pair (lrs[i], taus[i]) at once, from the same weights and batches;
     each run's global gradient norm is clipped at its τ (inf: off) as clip_grad_norm_ does."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     for name, values in (("lrs", lrs), ("taus", taus)):
         if len(values) == 0:
             raise ValueError(f"{name} must contain at least one value, got none")

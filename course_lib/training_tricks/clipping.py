@@ -44,7 +44,6 @@ def train_regression(data: Split, clip: float | None, *, lr: float = 0.01, num_s
                      batch_size: int = 32, hidden=(64, 64), seed: int = 0) -> History:
     """Plain SGD on a regression Split, clipping the global gradient norm at ``clip`` (None or inf:
     off), recording the norm of every step."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     if clip is not None and math.isinf(clip):
         clip = None
     model = build_mlp(data, hidden=hidden, seed=seed)
@@ -55,7 +54,6 @@ def train_regression(data: Split, clip: float | None, *, lr: float = 0.01, num_s
 @checked(factor="float+")
 def scale_targets(data: Split, factor: float) -> Split:
     """The same Split with every target multiplied by ``factor`` (e.g. 0.1: ten times smaller)."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     if data.task != "regression":
         raise ValueError(f"data must be a regression Split, got task {data.task!r}")
     return Split(data.X_train, data.y_train * factor, data.X_val, data.y_val * factor,
@@ -66,7 +64,6 @@ def scale_targets(data: Split, factor: float) -> Split:
 @checked
 def standardize_targets(data: Split) -> Split:
     """The same Split with y divided by the training targets' standard deviation (and centred)."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     if data.task != "regression":
         raise ValueError(f"data must be a regression Split, got task {data.task!r}")
     mean, std = data.y_train.mean(), data.y_train.std()
@@ -188,7 +185,6 @@ class ClippingExplorer(PngExplorer):
                  num_steps: int = 300, seed: int = 0):
         check_kind("thresholds", thresholds, "limits")
         check_member("threshold", threshold, thresholds, "thresholds")
-        check_type("data", data, Split, "a course_lib.data.Split")
         if math.inf not in thresholds:
             raise ValueError(f"thresholds must include math.inf (no clipping), got {thresholds!r}")
         self.runs = {t: train_regression(data, t, lr=lr, num_steps=num_steps, seed=seed) for t in thresholds}

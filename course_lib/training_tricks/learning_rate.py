@@ -221,7 +221,7 @@ def _lr_key(lr: float) -> float:
     return float(f"{lr:.3g}")
 
 
-OPTIMIZERS = ("sgd", "adam")
+EXPLORER_OPTIMIZERS = {"sgd": "SGD", "adam": "Adam"}  # what the explorer's toggle offers: name -> label
 
 
 class LRExplorer(Explorer):
@@ -235,20 +235,19 @@ class LRExplorer(Explorer):
         check_kind("lr_range", lr_range, "floats+")
         if len(lr_range) != 2 or not lr_range[0] < lr_range[1]:
             raise ValueError(f"lr_range must be (low, high) with low < high, got {lr_range!r}")
-        check_choice("optimizer", optimizer, ("sgd", "momentum", "adam", "adamw"))
-        check_type("data", data, Split, "a course_lib.data.Split")
-        check_choice("optimizer", optimizer, OPTIMIZERS)
+        check_choice("optimizer", optimizer, EXPLORER_OPTIMIZERS)
         lo, hi = lr_range
-        check_positive("lr_range[0]", lo)
         if not lo <= lr <= hi:
             raise ValueError(f"lr must lie in lr_range {lr_range}, got {lr}")
         self.data = data
         self.settings = dict(hidden=tuple(hidden), batch_size=batch_size, num_epochs=num_epochs, seed=seed)
         self.cache = Cache(self._train)
-        self.tried: dict[str, list[float]] = {name: [] for name in OPTIMIZERS}
-        self.colors = {name: plots.StrongSeriesColors([_lr_key(lr)]) for name in OPTIMIZERS}  # start: blue
-        toggle = W.ToggleButtons(options=[("SGD", "sgd"), ("Adam", "adam")], value=optimizer,
-                                 description="optimizer", style={"description_width": "initial"})
+        self.tried: dict[str, list[float]] = {name: [] for name in EXPLORER_OPTIMIZERS}
+        self.colors = {name: plots.StrongSeriesColors([_lr_key(lr)])  # start: blue
+                       for name in EXPLORER_OPTIMIZERS}
+        toggle = W.ToggleButtons(options=[(label, name) for name, label in EXPLORER_OPTIMIZERS.items()],
+                                 value=optimizer, description="optimizer",
+                                 style={"description_width": "initial"})
         slider = W.FloatLogSlider(value=lr, base=10, min=math.log10(lo), max=math.log10(hi), step=0.25,
                                   description="lr", continuous_update=False,
                                   readout_format=".3g", style={"description_width": "initial"},
@@ -272,7 +271,7 @@ class LRExplorer(Explorer):
 
     def run(self, lr: float, optimizer: str = "sgd") -> History:
         """The (cached) History of this LR and optimizer."""
-        check_choice("optimizer", optimizer, OPTIMIZERS)
+        check_choice("optimizer", optimizer, EXPLORER_OPTIMIZERS)
         return self.cache((optimizer, _lr_key(lr)))
 
     def _remember(self, optimizer: str, key: float) -> None:
@@ -285,7 +284,7 @@ class LRExplorer(Explorer):
 
     def preload(self, lrs, optimizer: str = "sgd") -> None:
         """Train these LRs now (cached, no drawing), so the first figure already overlays them."""
-        check_choice("optimizer", optimizer, OPTIMIZERS)
+        check_choice("optimizer", optimizer, EXPLORER_OPTIMIZERS)
         for lr in sorted(_lr_key(v) for v in lrs):
             self.cache((optimizer, lr))
             self._remember(optimizer, lr)
@@ -307,7 +306,8 @@ class LRExplorer(Explorer):
         history = self.cache((optimizer, key))
         self._remember(optimizer, key)
         runs = {k: self.cache.store[(optimizer, k)] for k in self.tried[optimizer]}
-        others = {name: {k: self.cache.store[(name, k)] for k in self.tried[name]} for name in OPTIMIZERS}
+        others = {name: {k: self.cache.store[(name, k)] for k in self.tried[name]}
+                  for name in EXPLORER_OPTIMIZERS}
         fig = _plot_lr_runs(runs, current=key, colors=self.colors[optimizer], optimizer=optimizer,
                            all_runs=others)
         return fig, {"optimizer": optimizer, "lr": key, "history": history, "diverged": history.diverged,
@@ -333,11 +333,11 @@ def _plot_lr_runs(runs: dict[float, History], current: float | None = None, *,
     """Left: mini-batch loss per step for every LR of one optimizer (the current one bold, a diverged
     run ending in ✕); right: the final validation accuracy against the LR for every optimizer tried,
     a diverged run as ✕ at the top, labelled diverged."""
-    check_choice("optimizer", optimizer, ("sgd", "adam"))
+    check_choice("optimizer", optimizer, EXPLORER_OPTIMIZERS)
     colors = colors or plots.StrongSeriesColors(sorted(runs))
     all_runs = all_runs if all_runs is not None else {optimizer: runs}
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=style.figsize(4.6), gridspec_kw={"width_ratios": [3, 2]})
-    name = {"sgd": "SGD", "adam": "Adam"}
+    name = EXPLORER_OPTIMIZERS
     for lr in sorted(runs):
         h = runs[lr]
         bold = lr == current
@@ -361,7 +361,7 @@ def _plot_lr_runs(runs: dict[float, History], current: float | None = None, *,
         ax.set_title(f"{name[optimizer]}: loss per step")
     style.legend_outside(ax, "below", ncol=3)
     diverged_shown = False
-    for i, opt in enumerate(OPTIMIZERS):
+    for i, opt in enumerate(EXPLORER_OPTIMIZERS):
         opt_runs = all_runs.get(opt, {})
         if not opt_runs:
             continue

@@ -24,22 +24,12 @@ from ..checks import (
     check_member,
     check_positive,
     check_range,
-    check_type,
     checked,
 )
 from ..training import History, SchedulerFactory
 from ..widgets import Cache, Explorer, selection_slider
 
 SCHEDULES = ("constant", "step", "exponential", "linear", "cosine", "warmup_cosine", "plateau")
-DESCRIPTIONS = {
-    "constant": "the same LR all the way",
-    "step": "multiply by gamma every step_size steps",
-    "exponential": "multiply by gamma every step",
-    "linear": "straight line from lr down to final_factor·lr",
-    "cosine": "half a cosine from lr down to final_factor·lr",
-    "warmup_cosine": "linear warm-up, then the cosine",
-    "plateau": "halve the LR when the validation loss stops improving (stepped per epoch)",
-}
 
 
 def _check_common(name: str, num_steps: int, warmup_steps: int, final_factor: float) -> None:
@@ -221,11 +211,9 @@ def train_with_schedule(data, name: str, *, lr: float = 0.1, optimizer: str = "m
                         **options):
     """Train a fresh MLP with schedule ``name`` from torch.optim.lr_scheduler; return its History
     (``History.lr`` holds the LR torch gave every step)."""
-    from ..data import Split
     from ..models import build_mlp
     from ..training import fit
 
-    check_type("data", data, Split, "a course_lib.data.Split")
     check_choice("name", name, SCHEDULES)
     model = build_mlp(data, hidden=hidden, seed=seed)
     num_steps = num_epochs * math.ceil(len(data.X_train) / batch_size)
@@ -257,9 +245,7 @@ class ScheduleExplorer(Explorer):
 
     @checked
     def __init__(self, data, *, schedule: str = "step", seeds=(0, 1, 2), lrs=(0.2, 0.6), **train_options):
-        from ..data import Split
 
-        check_type("data", data, Split, "a course_lib.data.Split")
         check_choice("schedule", schedule, SCHEDULES)
         self.seeds = tuple(seeds)
         if not self.seeds:
@@ -283,14 +269,9 @@ class ScheduleExplorer(Explorer):
         v = self.values
         return any(k not in self.cache.store for k in ((v["schedule"], v["lr"]), ("constant", v["lr"])))
 
-    @property
-    def explorer(self) -> ScheduleExplorer:
-        """The explorer itself (it used to wrap one; kept for code written against that)."""
-        return self
-
     def preload(self, names, lrs=None) -> None:
         """Train these schedules at these LRs (default: the slider's current one) now, cached."""
-        for lr in ([self.explorer.values["lr"]] if lrs is None else lrs):
+        for lr in ([self.values["lr"]] if lrs is None else lrs):
             check_member("lrs", lr, self.lrs, "the explorer's lrs")
             for name in names:
                 check_choice("schedule", name, SCHEDULES)
@@ -299,7 +280,7 @@ class ScheduleExplorer(Explorer):
     def final_accuracies(self, name: str, lr: float | None = None) -> list[float | None]:
         """Final validation accuracy of every seed with schedule ``name`` at ``lr`` (default: the
         slider's; None: diverged)."""
-        lr = self.explorer.values["lr"] if lr is None else lr
+        lr = self.values["lr"] if lr is None else lr
         return [None if h.diverged else h.final() for h in self.cache((name, lr))]
 
     def _draw(self, schedule: str, lr: float):

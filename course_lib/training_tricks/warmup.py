@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import style
-from ..checks import check_items, check_positive, check_type, checked
+from ..checks import check_items, check_positive, checked
 from ..data import Split
 from ..models import build_mlp
 from ..training import History, fit
@@ -43,7 +43,6 @@ def _val_accuracy(history: History) -> float | None:
 def adam_warmup_comparison(data: Split, *, warmup_steps: int = 100, lr: float = 1e-2,
                            num_epochs: int = 5, seeds=range(3)) -> WarmupResult:
     """Mini-batch Adam on a small MLP, without and with warm-up: final validation accuracy per seed."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     result = WarmupResult({}, {})
     for label, warm in (("no warm-up", 0), (f"warm-up {warmup_steps} steps", warmup_steps)):
         result.accuracy[label], result.histories[label] = [], []
@@ -68,10 +67,6 @@ class SharpnessTrace:
     lr: list[float]  # the LR of the step just taken (at 0: the first step's)
     history: History
 
-    def stable_fraction(self) -> float:
-        """Fraction of the measurements where lr < 2/λ_max (the bowl's condition holds)."""
-        return float(np.mean([lr < 2 / s for lr, s in zip(self.lr, self.sharpness, strict=True)]))
-
 
 @checked
 def warmup_lr(step: int, lr: float, warmup_steps: int) -> float:
@@ -88,7 +83,6 @@ def sharpness_trace(data: Split, *, lr: float = 1.0, warmup_steps: int = 0, num_
     (learning_rate.sharpness) at the steps ``measure_at``; the run stops where fit reports divergence."""
     from .learning_rate import sharpness
 
-    check_type("data", data, Split, "a course_lib.data.Split")
     model = build_mlp(data, hidden=(width,) * depth, init="he", seed=seed)
     at = set(measure_at)
     first_lr = warmup_lr(0, lr, warmup_steps) if warmup_steps else lr
@@ -157,7 +151,6 @@ def warmup_grid(data: Split, *, lrs=WARMUP_GRID_LRS, warmup_steps: int = 100, nu
     LR of each arm, chosen on validation accuracy, is the fair comparison (a learning_rate.LRGrid)."""
     from .learning_rate import lr_grid
 
-    check_type("data", data, Split, "a course_lib.data.Split")
     check_positive("warmup_steps", warmup_steps, integer=True)
     arms = {"no warm-up": 0, f"warm-up {warmup_steps} steps": warmup_steps}
 

@@ -15,7 +15,6 @@ from ..checks import (
     check_kind,
     check_positive,
     check_same_length,
-    check_type,
     checked,
 )
 from ..data import Split
@@ -35,7 +34,6 @@ def weight_norm_trajectory(data: Split, weight_decay: float, *, optimizer: str =
                            lr: float = 1e-2, num_epochs: int = 20, hidden=(64, 64), seed: int = 0
                            ) -> tuple[np.ndarray, History]:
     """Weight norm at the start and after every epoch of training with ``weight_decay``."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     model = build_mlp(data, hidden=hidden, seed=seed)
     norms = [weight_norm(model)]
     history = fit(model, data, optimizer=optimizer, lr=lr, weight_decay=weight_decay,
@@ -70,7 +68,6 @@ def train_with_penalty(data: Split, optimizer: str, lr: float, *, l2: float = 0.
                        hidden=(32,), seed: int = 0) -> list[torch.Tensor]:
     """Parameters after ``num_steps`` steps of torch's SGD/Adam/AdamW on the loss + l2·‖θ‖²
     (every parameter), with the optimizer's own ``weight_decay``; identical batches for every call."""
-    check_type("data", data, Split, "a course_lib.data.Split")
     check_choice("optimizer", optimizer, ("sgd", "adam", "adamw"))
     model = build_mlp(data, hidden=hidden, seed=seed)
     cls = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[optimizer]
@@ -121,7 +118,6 @@ def overfitting_comparison(data: Split, weight_decays=(0.0, 3.0), *, num_train: 
     validation accuracy of every seed (validation: choosing a decay is tuning)."""
     import dataclasses
 
-    check_type("data", data, Split, "a course_lib.data.Split")
     check_positive("num_train", num_train, integer=True)
     if num_train > len(data.X_train):
         raise ValueError(f"num_train must be at most {len(data.X_train)} (the training set), got {num_train}")

@@ -72,3 +72,34 @@ def test_no_module_of_course_lib_imports_itself_back():
 def test_fit_reads_in_one_screen():
     lines = inspect.getsource(training.fit.__wrapped__).splitlines()
     assert len(lines) <= 90, f"training.fit has {len(lines)} lines; keep the loop readable in one screen"
+
+
+def private_names_used_across_modules() -> list[str]:
+    """'module: name' for every private name (leading underscore) a module imports from another
+    course_lib module or reads as an attribute of one (``metrics._positives``); private modules
+    (``_compat``) themselves may be imported."""
+    modules = _modules()
+    found = []
+    for name, path in modules.items():
+        package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        imported = set()  # local names bound to course_lib modules
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith(
+                    "course_lib")):
+                base = ".".join(package[:len(package) - node.level + 1] + [node.module or ""]).strip(".") \
+                    if node.level else node.module
+                for alias in node.names:
+                    if f"{base}.{alias.name}" in modules:
+                        imported.add(alias.asname or alias.name)
+                    elif alias.name.startswith("_"):
+                        found.append(f"{name}: from {base} import {alias.name}")
+            elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                  and node.value.id in imported and node.attr.startswith("_")
+                  and not node.attr.startswith("__")):
+                found.append(f"{name}: {node.value.id}.{node.attr}")
+    return found
+
+
+def test_no_module_uses_another_modules_private_helpers():
+    # a helper two modules share is public (checks.describe, checks.to_numpy, metrics.positive_mask)
+    assert private_names_used_across_modules() == []

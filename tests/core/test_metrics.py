@@ -257,3 +257,37 @@ def test_bad_input_raises_value_error_naming_the_argument(call, match):
 def test_bad_types_raise_type_error(call, match):
     with pytest.raises(TypeError, match=match):
         call()
+
+
+def test_positive_mask_is_the_public_binary_positive_class():
+    assert metrics.positive_mask([0, 1, 1, 0]).tolist() == [False, True, True, False]
+    assert metrics.positive_mask(np.array([3, 5, 5]), pos_label=5).tolist() == [False, True, True]
+    assert metrics.positive_mask(torch.tensor([1, 1])).tolist() == [True, True]  # one class: all positive
+    with pytest.raises(ValueError, match="y_true must hold at most two classes"):
+        metrics.positive_mask([0, 1, 2])
+    with pytest.raises(ValueError, match="pos_label must be one of the classes"):
+        metrics.positive_mask([0, 1], pos_label=2)
+    with pytest.raises(TypeError, match="pos_label must be"):
+        metrics.positive_mask([0, 1], pos_label="1")
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: metrics.as_labels("y_true", []), ValueError, "y_true must not be empty"),
+    (lambda: metrics.as_labels("y_true", np.zeros((2, 2))), ValueError, r"y_true must have shape \(n,\)"),
+    (lambda: metrics.as_labels("y_true", "0101"), TypeError, "y_true must be a list, numpy array or torch"),
+    (lambda: metrics.as_labels("y_true", [0.0, np.nan]), ValueError, "y_true must hold integer class labels"),
+    (lambda: metrics.as_labels("y_true", ["a", "b"]), TypeError, "y_true must hold numbers"),
+    (lambda: metrics.as_scores("y_score", [0.2, np.inf]), ValueError, "y_score must be finite, got 1"),
+    (lambda: metrics.as_scores("y_score", [[0.2]]), ValueError, r"y_score must have shape \(n,\)"),
+])
+def test_label_and_score_conversion_is_checks_as_array_with_its_messages(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_labels_and_scores_keep_their_dtypes_from_lists_arrays_and_tensors():
+    for y in ([0, 1, 1], np.array([0.0, 1.0, 1.0]), torch.tensor([False, True, True])):
+        labels = metrics.as_labels("y_true", y)
+        assert labels.dtype == np.int64 and labels.tolist() == [0, 1, 1]
+    scores = metrics.as_scores("y_score", torch.tensor([0.25, 0.5]))
+    assert scores.dtype == np.float64 and scores.tolist() == [0.25, 0.5]

@@ -7,7 +7,7 @@ import torch
 
 from course_lib import data
 from course_lib.models import MLP, build_mlp
-from course_lib.training import evaluate, fit, make_optimizer, predict, predict_scores
+from course_lib.training import DIVERGENCE_ADVICE, evaluate, fit, make_optimizer, predict, predict_scores
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +37,27 @@ def test_divergence_stops_and_reports_instead_of_raising(moons):
     assert h.diverged and "diverged" in h.message and "learning rate" in h.message
     assert h.num_steps < 5 * 8
     assert "diverged" in repr(h)
+
+
+def test_a_diverged_run_records_where_as_data_not_only_in_its_message(moons):
+    h = fit(build_mlp(moons), moons, optimizer="sgd", lr=1e4, num_epochs=5)  # blows up mid-epoch
+    assert h.diverged and h.diverged_step == h.num_steps + 1 and h.diverged_epoch >= 1
+    assert f"at step {h.diverged_step} (epoch {h.diverged_epoch})" in h.message
+    assert h.message.endswith(DIVERGENCE_ADVICE) and h.diverged_loss is not None
+    calm = fit(build_mlp(moons), moons, num_epochs=1)
+    assert not calm.diverged
+    assert calm.diverged_loss is calm.diverged_epoch is calm.diverged_step is None
+
+
+def test_a_loss_that_overflows_at_an_epoch_end_records_that_epoch_and_the_next_step():
+    # full batch, one step per epoch: the step at lr 1e6 is taken on a finite loss, and the epoch's
+    # end-of-epoch measurement finds the MSE infinite
+    s = data.load("regression", n_samples=300, n_features=10, seed=0)
+    h = fit(MLP(10, hidden=(64, 64), task="regression", seed=0), s, optimizer="sgd", lr=1e6,
+            batch_size=1000, num_epochs=5)
+    assert h.diverged and h.message.startswith("training diverged in epoch 1")
+    assert (h.diverged_epoch, h.diverged_step, h.num_steps) == (1, 2, 1)
+    assert h.diverged_loss == math.inf == h.train_loss[-1]
 
 
 def test_regression_with_unscaled_targets_diverges_without_clipping_and_not_with():

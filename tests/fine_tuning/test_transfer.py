@@ -213,3 +213,12 @@ def test_wins_table_counts_seeds_against_scratch_and_the_probe():
     assert lines[0].startswith("seeds (of 3)")
     assert lines[1].split() == ["target", "linear", "probe", "LoRA"]
     assert lines[2].split() == ["inverted", "2", "|", "-", "3", "|", "2"]
+
+
+def test_lr_pair_reads_a_chosen_setting_and_names_a_bad_one():
+    assert transfer.lr_pair(0.01) == (None, 0.01)
+    assert transfer.lr_pair({"head": 0.1, "body": 0.001}) == (0.1, 0.001)
+    with pytest.raises(ValueError, match="choice must be a number or a dict with a 'body' lr"):
+        transfer.lr_pair({"head": 0.1})
+    with pytest.raises(TypeError, match="choice must be float or dict"):
+        transfer.lr_pair("0.01")

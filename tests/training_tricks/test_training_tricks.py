@@ -149,6 +149,14 @@ def test_lr_explorer_gives_its_eighth_run_no_yellow_and_its_ninth_a_new_look(dig
     assert not ex.errors
 
 
+def test_lr_explorer_starts_at_every_optimizer_its_toggle_offers(digits):
+    for name in learning_rate.EXPLORER_OPTIMIZERS:
+        ex = learning_rate.LRExplorer(digits, optimizer=name, num_epochs=1, hidden=(8,))
+        assert ex.controls["optimizer"].value == name and not ex.errors
+    assert ex.controls["optimizer"].options == tuple((label, name) for name, label
+                                                     in learning_rate.EXPLORER_OPTIMIZERS.items())
+
+
 def test_batch_size_explorer_gives_no_batch_size_yellow(digits):
     ex = batch_size.BatchSizeExplorer(digits, num_epochs=1, hidden=(8,))
     colours = [ex.colors(b) for b in batch_size.BATCH_SIZES]
@@ -299,6 +307,9 @@ def test_bad_input(digits):
         learning_rate.LRExplorer("digits")
     with pytest.raises(ValueError, match="lr must lie in lr_range"):
         learning_rate.LRExplorer(digits, lr=100.0)
+    # the optimizers the toggle offers, checked once: no TraitError from the widget for the others
+    with pytest.raises(ValueError, match=r"optimizer must be one of \['sgd', 'adam'\], got 'momentum'"):
+        learning_rate.LRExplorer(digits, optimizer="momentum")
     with pytest.raises(ValueError, match="scheme must be one of"):
         explosion.activation_rms(3, 8, "lecun")
     with pytest.raises(ValueError, match="max_norm"):
@@ -372,7 +383,7 @@ def test_schedule_explorer_on_constant_has_a_zero_based_lr_axis_and_one_legend_e
     ex.controls["schedule"].value = "cosine"
     assert ex.state["schedule"] == "cosine" and ex.cache.misses == 2 and ex.state["lr"][-1] < 0.05
     assert [line.get_label() for line in ex.figure.axes[0].get_lines()] == ["constant", "cosine"]
-    assert not ex.explorer.errors
+    assert not ex.errors
 
 
 def test_schedule_plot_log_scale_shows_every_step_drop():
@@ -418,7 +429,7 @@ def test_schedule_explorer_lr_slider_retrains_both_the_schedule_and_the_constant
     assert ex.state["peak_lr"] == 0.6 and ex.cache.misses == 2
     ex.controls["lr"].value = 0.1
     assert ex.state["peak_lr"] == 0.1 and ex.state["lr"][0] == pytest.approx(0.1)
-    assert ex.cache.misses == 4 and not ex.explorer.errors  # cosine and constant at 0.1
+    assert ex.cache.misses == 4 and not ex.errors  # cosine and constant at 0.1
     assert ex.final_accuracies("constant", 0.1) == [h.final() for h in ex.cache(("constant", 0.1))]
     with pytest.raises(ValueError, match="lrs"):
         ex.preload(["step"], lrs=(0.3,))

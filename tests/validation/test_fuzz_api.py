@@ -685,6 +685,7 @@ reg(metric_choice.plot_comparison, kinds={"models": "mapping", "cost_ratio": "fl
 # metrics
 reg(metrics.as_labels, name="y", y=Y01, kinds={"y": "labels"})
 reg(metrics.as_scores, name="y_score", y_score=SCORES)
+reg(metrics.positive_mask, y_true=Y01)
 reg(metrics.apply_threshold, y_score=SCORES, threshold=0.5, kinds={"threshold": "real"})
 for _fn in (metrics.confusion_matrix, metrics.binary_counts, metrics.accuracy_score,
             metrics.precision_recall_fscore_support, metrics.precision_score, metrics.recall_score,
@@ -942,6 +943,8 @@ reg(transfer.tune_lrs, pretrained=_PRE, tasks=lambda: {"inverted": [_TASK()]}, m
     num_steps=1, kinds={"tasks": "mapping", "methods": "names", "grid": "floats+"})
 reg(transfer.best_lrs, val={"inverted": {"scratch": {0.01: 0.5}}}, kinds={"val": "mapping"})
 reg(transfer.load_lrs)
+unfuzzed(transfer.lr_pair, "reads back a setting tune_lrs chose (a number or a head/body dict); "
+         "tests/fine_tuning/test_transfer.py tests its errors")
 reg(transfer.compare, pretrained=_PRE, tasks=lambda: {"inverted": [_TASK()]},
     lrs={"inverted": {"scratch": 0.01}},
     methods=("scratch",), num_steps=1, kinds={"tasks": "mapping", "lrs": "mapping", "methods": "names"})

@@ -88,6 +88,8 @@ def covered(call: ast.Call, kind: str) -> bool:
         return _numeric_covered(kind, "real", args[2].value, not inclusive, args[3].value)
     if fn == "check_type" and len(args) >= 3:
         text = ast.unparse(args[2]).strip("()").replace(" ", "")
+        if text == "Split":
+            return kind == "split"
         types = {_TYPE_NAMES.get(t) for t in text.split(",")}
         if types == {"int"}:
             return kind in ("int+", "int0", "seed", "int")
