@@ -3,8 +3,9 @@
 The pattern that works on Colab, JupyterLab and VS Code: an ``Output`` widget of fixed minimum
 height, redrawn with ``clear_output(wait=True)`` and ``plt.show()`` inside it. Sliders that
 retrain use ``continuous_update=False`` and a cache keyed by their value, so a value seen before
-answers at once. Every explorer keeps what it drew (``figure``) and computed (``state``), so tests
-can move a slider without a browser and assert on the result.
+answers at once. Every explorer keeps what it drew (``figure``, ``png``) and computed (``state``; the
+playground, which trains, keeps its ``run`` and calls its settings string ``state``), so tests can
+move a slider without a browser and assert on the result.
 """
 
 from __future__ import annotations

@@ -4,7 +4,6 @@ plain, residual and BatchNorm nets with an explorer over its depths."""
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -44,17 +43,18 @@ def diverged_epoch(h: History) -> int:
     """The epoch (1-based) in which a diverged run stopped, whether or not that epoch was recorded.
 
     ``fit`` records an epoch at its end, so a run that blew up mid-epoch has no record of that epoch:
-    its last record is the epoch before. Counted from the optimizer steps taken.
+    its last record is the epoch before; ``History.diverged_epoch`` says which it was.
     """
     if not h.diverged:
         raise ValueError("h must be a diverged History (h.diverged True), got one that did not diverge")
-    if h.train_loss and not math.isfinite(h.train_loss[-1]):
+    if h.diverged_epoch is not None:  # fit records it
+        return h.diverged_epoch
+    if h.train_loss and not math.isfinite(h.train_loss[-1]):  # a History made by hand: from its records
         return h.epochs[-1]  # the epoch's end-of-epoch record found the non-finite loss
     if h.epoch_steps and h.epoch_steps[0] > 0:
         steps_per_epoch = h.epoch_steps[0] / h.epochs[0]
         return int(h.num_steps // steps_per_epoch) + 1  # the epoch of the step that blew up
-    found = re.search(r"epoch (\d+)", h.message)  # no record yet: fit's message names the epoch
-    return int(found.group(1)) if found else 1
+    return 1  # no epoch recorded: it blew up in the first
 
 
 @checked

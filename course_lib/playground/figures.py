@@ -389,14 +389,9 @@ def run_summary(run: Run) -> str:
 
 
 def _diverged_epoch(run: Run) -> int | None:
-    """The epoch a diverged run diverged in (as its message says), or None for a run that did not."""
-    import re
-
+    """The epoch a diverged run diverged in, or None for a run that did not."""
     h = run.history
-    if h is None or not h.diverged:
-        return None
-    found = re.search(r"epoch (\d+)", h.message)
-    return int(found.group(1)) if found else h.num_epochs + 1
+    return h.diverged_epoch if h is not None and h.diverged else None
 
 
 @checked

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..checks import checked
 from ..models import MLP
-from ..training import History, evaluate, fit, predict_scores
+from ..training import DIVERGENCE_ADVICE, History, evaluate, fit, predict_scores
 from ..training_tricks.schedules import make_scheduler
 from . import neuron_maps, penalties, toy_data
 from .settings import Settings
@@ -150,9 +150,9 @@ def train_run(s: Settings, *, progress: bool = False, should_stop: Callable[[], 
             history = fit(model, data.fit_data, progress=progress, callback=snapshot,
                           **fit_options(s, len(data.X_train)))
             run.history = history
-            if history.diverged:  # the playground has no targets to standardise
-                run.message = history.message.replace(", gradient clipping or standardised targets.",
-                                                      " or gradient clipping.")
+            if history.diverged:  # the playground's targets are already on a unit scale
+                run.message = history.message.replace(
+                    DIVERGENCE_ADVICE, "Try a smaller learning rate, warm-up or gradient clipping.")
         except StopTraining:
             done = 0 if run.history is None else run.history.num_epochs
             run.message = f"stopped after epoch {done}: press a control to train again"
