@@ -16,6 +16,7 @@ import numpy as np
 from ..checks import checked
 from ..models import MLP
 from ..training import DIVERGENCE_ADVICE, History, evaluate, fit, predict_scores
+from ..training_tricks.batch_size import steps_per_epoch as steps_of  # (points, batch size)
 from ..training_tricks.schedules import make_scheduler
 from . import neuron_maps, penalties, toy_data
 from .settings import Settings
@@ -54,12 +55,8 @@ class Run:
 @checked
 def steps_per_epoch(s: Settings) -> int:
     """Optimizer steps in one epoch of ``s``."""
-    return _steps(len(make_data(s).X_train), s.batch_size)
+    return steps_of(len(make_data(s).X_train), s.batch_size)
 
-
-def _steps(n_train: int, batch_size: int) -> int:
-    """Optimizer steps in one epoch of ``n_train`` points."""
-    return math.ceil(n_train / batch_size)
 
 
 @checked
@@ -85,7 +82,7 @@ def make_model(s: Settings) -> MLP:
 @checked
 def fit_options(s: Settings, n_train: int) -> dict:
     """The keyword arguments of ``training.fit`` for a setting."""
-    total = s.epochs * _steps(n_train, s.batch_size)
+    total = s.epochs * steps_of(n_train, s.batch_size)
     warmup = round(total * s.warmup_pct / 100)
     scheduler = None
     if s.schedule != "constant":
@@ -201,7 +198,7 @@ def code_for(s: Settings, epochs_run: int | None = None) -> str:
     ]
     if s.regularization in penalties.PENALTIES:
         lines.append(f"penalties.add_penalty(model, {s.regularization!r}, {s.rate:g})")
-    total = s.epochs * _steps(n_train, s.batch_size)
+    total = s.epochs * steps_of(n_train, s.batch_size)
     scheduler = "None" if options["scheduler"] is None else \
         f"schedules.make_scheduler({s.schedule!r}, {max(1, total - options['warmup_steps'])})"
     lines += [

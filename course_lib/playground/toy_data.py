@@ -10,6 +10,7 @@ new seed, a new sample of the same set.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,9 +53,10 @@ class ToyData(Split):
         """Inputs of a network fed ``fit_data``: one per feature (X_train keeps only the points' x1, x2)."""
         return len(self.features)
 
-    @property
+    @functools.cached_property
     def fit_data(self) -> tuple[torch.Tensor, ...]:
-        """(features of X_train, y_train, features of X_test, y_test), as ``training.fit`` takes it."""
+        """(features of X_train, y_train, features of X_test, y_test), as ``training.fit`` takes it
+        (computed once: a run reads it for its epoch-0 losses, for fit and for its test scores)."""
         return (feature_columns(self.X_train, self.features), self.y_train,
                 feature_columns(self.X_test, self.features), self.y_test)
 
